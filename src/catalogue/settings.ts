@@ -1,0 +1,30 @@
+/** The community's settings from data/settings.yml: everything a meetup changes without touching code. */
+export interface CommunitySettings {
+  /** Display name, e.g. "SRE Munich". */
+  name: string;
+  /** Hashtag put on announcements, with the #. */
+  hashtag: string;
+  /** Organizers' contact mail. */
+  contact: string;
+  /** IANA zone for all shown and served times. */
+  timeZone: string;
+  /** The community website, used to link events (`${website}/events/${id}/` style via eventUrlTemplate). */
+  website?: string;
+  /** How an event's page URL is built from its id: "{website}" and "{id}" are replaced. */
+  eventUrlTemplate?: string;
+  cfp: CallForTalks;
+}
+
+export interface CallForTalks {
+  /** The call in prose. */
+  text: string;
+  /** Accepted talk lengths in minutes, e.g. [20, 45] or lightning [5, 8]. */
+  talkMinutes: { min: number; max: number };
+  lightningMinutes?: { min: number; max: number };
+  /** Formats the community welcomes, e.g. "Tales from On-call / Featured Post Mortem". */
+  formats: string[];
+  /** How to submit outside chat (mail, form URL). */
+  submitUrl?: string;
+  /** ISO date (YYYY-MM-DD) when the current call closes, if there is one. */
+  deadline?: string;
+}

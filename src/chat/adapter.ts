@@ -1,0 +1,46 @@
+import type { MessageModel } from './message';
+
+export type Platform = 'slack' | 'discord' | 'console';
+
+/** Where a post goes: a channel on one platform. */
+export interface Destination {
+  platform: Platform;
+  channel: string;
+}
+
+export interface PostOptions {
+  /**
+   * Unique per (rule or post, event, platform, channel). Adapters attach it to the message (Slack message
+   * metadata, Discord nonce + embed footer) so a crash between send and mark can be detected on restart.
+   */
+  deliveryKey: string;
+}
+
+/** Something the scheduler can post through. Each chat adapter is one. */
+export interface ChatPoster {
+  readonly platform: Platform;
+  post(channel: string, message: MessageModel, options: PostOptions): Promise<{ messageId: string }>;
+  edit(channel: string, messageId: string, message: MessageModel): Promise<void>;
+  /** Looks for a message already sent with this delivery key (recent channel history). */
+  findPosted(channel: string, deliveryKey: string): Promise<string | undefined>;
+}
+
+export interface ChatAdapter extends ChatPoster {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A failed post. `retryable` says whether trying again can help (429, 5xx, network) or not
+ * (channel_not_found, not_in_channel, missing permissions).
+ */
+export class PostError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'PostError';
+  }
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+
+/**
+ * Everything the process reads from its environment, validated once at start-up. Nothing else reads
+ * process.env. With an empty environment the bot runs on embedded defaults: local SQLite file, feeds on
+ * 127.0.0.1, the console chat. Slack and Discord switch on when their credentials are present.
+ */
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => (v === '' ? fallback : ['true', '1', 'yes'].includes(v)));
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+const url = z.string().url();
+const port = z.coerce.number().int().min(0).max(65535);
+
+const EnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_PATH: z.string().min(1).default('var/sremuc.db'),
+  BOT_TIMEZONE: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: port.default(8080),
+  PUBLIC_URL: optional.pipe(url.optional()),
+  CONSOLE_CHAT: z.enum(['auto', 'true', 'false']).default('auto'),
+
+  SLACK_BOT_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_MODE: z.enum(['http', 'socket']).default('http'),
+  SLACK_PORT: port.default(3000),
+  SLACK_API_URL: optional.pipe(url.optional()),
+  SLACK_ANNOUNCE_CHANNELS: list,
+  SLACK_ORGANIZERS_CHANNEL: optional,
+  SLACK_ORGANIZER_USER_IDS: list,
+  SLACK_ORGANIZER_USERGROUP: optional,
+
+  DISCORD_TOKEN: optional,
+  DISCORD_APPLICATION_ID: optional,
+  DISCORD_GUILD_ID: optional,
+  DISCORD_API_URL: optional.pipe(url.optional()),
+  DISCORD_ANNOUNCE_CHANNELS: list,
+  DISCORD_ORGANIZERS_CHANNEL: optional,
+  DISCORD_ORGANIZER_ROLE_ID: optional,
+  DISCORD_SYNC_SCHEDULED_EVENTS: bool(true),
+
+  SCHEDULE_CRON: z.string().default('* * * * *'),
+  CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
+  ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
+});
+
+export interface SlackConfig {
+  botToken: string;
+  mode: 'http' | 'socket';
+  signingSecret?: string;
+  appToken?: string;
+  port: number;
+  apiUrl?: string;
+  announceChannels: string[];
+  organizersChannel?: string;
+  organizerUserIds: string[];
+  organizerUsergroup?: string;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId?: string;
+  apiUrl?: string;
+  announceChannels: string[];
+  organizersChannel?: string;
+  organizerRoleId?: string;
+  syncScheduledEvents: boolean;
+}
+
+export interface Config {
+  dataDir: string;
+  databasePath: string;
+  /** Overrides the time zone in data/settings.yml when set. */
+  timeZone?: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  http: { host: string; port: number; publicUrl: string };
+  console: boolean;
+  slack?: SlackConfig;
+  discord?: DiscordConfig;
+  schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration. Throws ConfigError naming each bad or missing variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const need = (name: keyof typeof e, why: string) => {
+    if (!e[name]) problems.push(`${name}: required ${why}`);
+  };
+
+  if (e.BOT_TIMEZONE && !isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
+
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN) {
+    if (e.SLACK_MODE === 'http') need('SLACK_SIGNING_SECRET', 'when SLACK_BOT_TOKEN is set and SLACK_MODE=http');
+    else need('SLACK_APP_TOKEN', 'when SLACK_MODE=socket');
+    slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      mode: e.SLACK_MODE,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      port: e.SLACK_PORT,
+      apiUrl: e.SLACK_API_URL,
+      announceChannels: e.SLACK_ANNOUNCE_CHANNELS,
+      organizersChannel: e.SLACK_ORGANIZERS_CHANNEL,
+      organizerUserIds: e.SLACK_ORGANIZER_USER_IDS,
+      organizerUsergroup: e.SLACK_ORGANIZER_USERGROUP,
+    };
+  } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+
+  let discord: DiscordConfig | undefined;
+  if (e.DISCORD_TOKEN) {
+    need('DISCORD_APPLICATION_ID', 'when DISCORD_TOKEN is set');
+    discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID ?? '',
+      guildId: e.DISCORD_GUILD_ID,
+      apiUrl: e.DISCORD_API_URL,
+      announceChannels: e.DISCORD_ANNOUNCE_CHANNELS,
+      organizersChannel: e.DISCORD_ORGANIZERS_CHANNEL,
+      organizerRoleId: e.DISCORD_ORGANIZER_ROLE_ID,
+      syncScheduledEvents: e.DISCORD_SYNC_SCHEDULED_EVENTS,
+    };
+  }
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HTTP_HOST}:${e.HTTP_PORT}`).replace(/\/+$/, '');
+  return {
+    dataDir: e.DATA_DIR,
+    databasePath: e.DATABASE_PATH,
+    timeZone: e.BOT_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl },
+    console: e.CONSOLE_CHAT === 'true' || (e.CONSOLE_CHAT === 'auto' && !slack && !discord),
+    slack,
+    discord,
+    schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
+  };
+}
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export type Db = Database.Database;
+
+/**
+ * The whole schema, as ordered migrations. Append new steps at the end; never edit a step that has shipped,
+ * because existing databases have already run it (PRAGMA user_version records how far).
+ */
+const MIGRATIONS: string[] = [
+  // 1: call-for-talks submissions from the /cfp modal
+  `CREATE TABLE cfp_submissions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     platform TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     user_name TEXT NOT NULL,
+     title TEXT NOT NULL,
+     abstract TEXT NOT NULL,
+     length TEXT NOT NULL,
+     speaker TEXT NOT NULL,
+     contact TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     forwarded_at TEXT
+   );
+   CREATE INDEX cfp_submissions_user ON cfp_submissions(platform, user_id, created_at);`,
+  // 2: organizers' ad-hoc posts (/announce schedule)
+  `CREATE TABLE scheduled_posts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     due_at TEXT NOT NULL,
+     text TEXT,
+     event_id TEXT,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'done', 'cancelled'))
+   );`,
+  // 3: the outbox: one row per delivery, written before sending, marked after
+  `CREATE TABLE outbox (
+     delivery_key TEXT PRIMARY KEY,
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     event_id TEXT,
+     due_at TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped', 'cancelled')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at TEXT,
+     message_id TEXT,
+     last_error TEXT,
+     reported_at TEXT,
+     created_at TEXT NOT NULL,
+     sent_at TEXT
+   );
+   CREATE INDEX outbox_due ON outbox(status, due_at);`,
+  // 4: ICS SEQUENCE per calendar component: bumps when the content hash changes
+  `CREATE TABLE feed_sequences (
+     uid TEXT PRIMARY KEY,
+     content_hash TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     modified_at TEXT NOT NULL
+   );`,
+  // 5: leases so that two bot processes on one database never both post
+  `CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );`,
+  // 6: small bot-wide state (announcements paused, ...)
+  `CREATE TABLE bot_state (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );`,
+  // 7: Discord native scheduled events mirrored from the catalogue
+  `CREATE TABLE discord_scheduled_events (
+     guild_id TEXT NOT NULL,
+     event_id TEXT NOT NULL,
+     discord_event_id TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     PRIMARY KEY (guild_id, event_id)
+   );`,
+];
+
+/** Opens (creating if needed) the database and brings the schema up to date. ":memory:" works for tests. */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let step = current; step < MIGRATIONS.length; step++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[step]);
+      db.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+}
