@@ -44,3 +44,9 @@ export class PostError extends Error {
     this.name = 'PostError';
   }
 }
+
+/**
+ * Sends a message to the organizers' channel on every configured platform (console prints it). Used for CfP
+ * submissions and for reporting posts that failed or were skipped. Wired in src/bot.ts.
+ */
+export type OrganizerNotifier = (message: MessageModel) => Promise<void>;

@@ -1,0 +1,22 @@
+import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+/**
+ * Runs every bench/*.bench.ts in its own process (so one benchmark's heap and sockets never skew another) and
+ * lets each print its own result lines, a ratio against a baseline measured in the same run.
+ * `npm run bench -- feeds` runs only benchmarks whose file name contains "feeds".
+ */
+const filter = process.argv[2] ?? '';
+const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
+let failed = 0;
+for (const file of files) {
+  console.log(`\n=== ${file}`);
+  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const result = spawnSync(tsx, [path.join(__dirname, file)], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+if (failed > 0) {
+  console.error(`\n${failed} benchmark(s) failed to run`);
+  process.exit(1);
+}
