@@ -56,6 +56,9 @@ const EnvSchema = z.object({
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
 });
 
+/** Every variable the bot reads; .env.example must document each (a test keeps them in step). */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+
 export interface SlackConfig {
   botToken: string;
   mode: 'http' | 'socket';
