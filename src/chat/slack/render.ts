@@ -1,0 +1,223 @@
+import type { types } from '@slack/bolt';
+import { formatPlainTime, toPlainText, type Field, type MessageModel, type ModalModel, type RichText, type Span, type TimeFormat } from '../message';
+
+type Block = types.KnownBlock;
+
+/** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks): Slack rejects messages beyond them. */
+export const LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  fieldText: 2000,
+  fieldsPerSection: 10,
+  header: 150,
+  buttonText: 75,
+  buttonsPerActions: 25,
+  contextElements: 10,
+  fallbackText: 3000,
+  modalTitle: 24,
+  inputLabel: 2000,
+  placeholder: 150,
+} as const;
+
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+const BROADCAST_WORDS = /@(here|channel|everyone)\b/gi;
+const ZERO_WIDTH_JOINER = '\u200d';
+
+/**
+ * Makes raw text inert in Slack markup: `&`, `<`, `>` become entities (so `<!channel>`, `<@U1>` and
+ * `<!subteam^S1>` are shown, not parsed), and a zero-width joiner after the `@` of `@here`/`@channel`/`@everyone`
+ * keeps them from ever being read as broadcasts, even by clients that link names.
+ */
+export function escapeText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(BROADCAST_WORDS, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`);
+}
+
+/** A URL inside `<url|label>`: the control characters must not end the link early. */
+function escapeUrl(url: string): string {
+  return url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+}
+
+const DATE_TOKENS: Record<TimeFormat, string> = {
+  full: '{date_short_pretty} at {time}',
+  date: '{date_short_pretty}',
+  time: '{time}',
+  relative: '{ago}',
+};
+
+/** Slack shows `<!date^…>` in each reader's own zone; the fallback keeps the community's zone and its abbreviation. */
+export function slackDate(span: Extract<Span, { kind: 'time' }>): string {
+  const unix = Math.floor(span.at.toSeconds());
+  const fallback = formatPlainTime(span.at, span.format === 'relative' ? 'full' : span.format);
+  return `<!date^${unix}^${DATE_TOKENS[span.format]}|${escapeText(fallback)}>`;
+}
+
+export function spanToMrkdwn(span: Span): string {
+  if (typeof span === 'string') return escapeText(span);
+  switch (span.kind) {
+    case 'bold':
+      return span.text.trim() ? `*${escapeText(span.text.trim())}*` : escapeText(span.text);
+    case 'code':
+      return span.text ? '`' + escapeText(span.text.replace(/`/g, "'")) + '`' : '';
+    case 'link':
+      return `<${escapeUrl(span.url)}|${escapeText(span.label || span.url)}>`;
+    case 'time':
+      return slackDate(span);
+  }
+}
+
+export function richToMrkdwn(text: RichText | undefined): string {
+  return (text ?? []).map(spanToMrkdwn).join('');
+}
+
+/** Cuts at a line (or word) boundary when possible, marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max - 1);
+  const cut = Math.max(room.lastIndexOf('\n'), room.lastIndexOf(' '));
+  const kept = cut > max * 0.6 ? room.slice(0, cut) : room;
+  // Never end inside an entity (&amp;) or a <link|…>/<!date…> token: half of one shows as raw markup.
+  return kept.replace(/&[a-z]*$/, '').replace(/<[^>]*$/, '').trimEnd() + '…';
+}
+
+/**
+ * Splits long mrkdwn into pieces that fit one section each, at line breaks, never inside a `<…>` token
+ * (a link or date cut in half would show raw markup).
+ */
+export function splitMrkdwn(text: string, max: number = LIMITS.sectionText): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    for (const part of splitLine(line, max)) {
+      const joined = current ? `${current}\n${part}` : part;
+      if (joined.length <= max) current = joined;
+      else {
+        pieces.push(current);
+        current = part;
+      }
+    }
+  }
+  if (current || pieces.length === 0) pieces.push(current);
+  return pieces;
+}
+
+function splitLine(line: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = line;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf(' ', max);
+    const openToken = rest.lastIndexOf('<', cut);
+    if (openToken > rest.lastIndexOf('>', cut)) cut = openToken;
+    if (cut <= 0) cut = max;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  parts.push(rest);
+  return parts;
+}
+
+const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: truncate(escapeText(text), max), emoji: true });
+const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
+
+function sections(text: string): Block[] {
+  return splitMrkdwn(text).filter((t) => t.trim()).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+}
+
+function fieldBlocks(fields: Field[]): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
+    const group = fields.slice(i, i + LIMITS.fieldsPerSection);
+    blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(truncate(`*${escapeText(f.name)}*\n${richToMrkdwn(f.value)}`, LIMITS.fieldText))) });
+  }
+  return blocks;
+}
+
+function buttonBlocks(m: MessageModel): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 0; i < m.buttons.length; i += LIMITS.buttonsPerActions) {
+    const elements = m.buttons.slice(i, i + LIMITS.buttonsPerActions).map((b): types.Button => ({
+      type: 'button',
+      action_id: b.id,
+      text: plain(b.label, LIMITS.buttonText),
+      ...(b.url ? { url: b.url } : { value: b.id }),
+      ...(b.style ? { style: b.style } : {}),
+    }));
+    blocks.push({ type: 'actions', elements });
+  }
+  return blocks;
+}
+
+function linkBlocks(m: MessageModel): Block[] {
+  const links = m.links.map((l) => spanToMrkdwn({ kind: 'link', url: l.url, label: l.label }));
+  return links.length ? sections(links.join('  ·  ')) : [];
+}
+
+/** The message as Block Kit plus the `text` fallback Slack shows in notifications and to screen readers. */
+export function renderMessage(m: MessageModel): SlackMessage {
+  const head: Block[] = [];
+  if (m.title) head.push({ type: 'header', text: plain(m.title, LIMITS.header) });
+  if (m.titleUrl) head.push({ type: 'context', elements: [mrkdwn(`<${escapeUrl(m.titleUrl)}|${escapeText(m.title ?? m.titleUrl)}>`)] });
+  if (m.intro) head.push(...sections(richToMrkdwn(m.intro)));
+  for (const s of m.sections) {
+    const heading = s.heading ? `*${escapeText(s.heading)}*\n` : '';
+    head.push(...sections(heading + richToMrkdwn(s.body)));
+  }
+  head.push(...fieldBlocks(m.fields), ...linkBlocks(m));
+
+  const tail: Block[] = [...buttonBlocks(m)];
+  if (m.footer) tail.push({ type: 'context', elements: [mrkdwn(truncate(richToMrkdwn(m.footer), LIMITS.sectionText))] });
+
+  return { text: fallbackText(m), blocks: fitBlocks(head, tail) };
+}
+
+/** Over 50 blocks: keep the beginning and the buttons/footer, and say that something was left out. */
+function fitBlocks(head: Block[], tail: Block[]): Block[] {
+  if (head.length + tail.length <= LIMITS.blocks) return [...head, ...tail];
+  const keep = LIMITS.blocks - tail.length - 1;
+  const omitted = head.length - keep;
+  const note: Block = { type: 'context', elements: [mrkdwn(`… ${omitted} more part${omitted === 1 ? '' : 's'} not shown here.`)] };
+  return [...head.slice(0, keep), note, ...tail];
+}
+
+export function fallbackText(m: MessageModel): string {
+  return truncate(escapeText(toPlainText(m)), LIMITS.fallbackText);
+}
+
+/** A form as a `views.open` modal: callback_id routes the submission back to the command. */
+export function renderModal(modal: ModalModel, privateMetadata = ''): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: modal.id,
+    title: plain(modal.title, LIMITS.modalTitle),
+    submit: plain(modal.submitLabel, LIMITS.modalTitle),
+    close: plain('Cancel', LIMITS.modalTitle),
+    private_metadata: privateMetadata,
+    blocks: modal.fields.map((f) => ({
+      type: 'input',
+      block_id: f.id,
+      optional: !f.required,
+      label: plain(f.label, LIMITS.inputLabel),
+      element: {
+        type: 'plain_text_input',
+        action_id: f.id,
+        multiline: f.style === 'paragraph',
+        max_length: f.maxLength,
+        ...(f.minLength !== undefined ? { min_length: f.minLength } : {}),
+        ...(f.placeholder ? { placeholder: plain(f.placeholder, LIMITS.placeholder) } : {}),
+      },
+    })),
+  };
+}
+
+/** A message shown inside a modal after submitting (response_action "update"): no submit button. */
+export function renderMessageView(m: MessageModel, title: string): types.ModalView {
+  const { blocks } = renderMessage({ ...m, buttons: m.buttons.filter((b) => b.url) });
+  return { type: 'modal', title: plain(title, LIMITS.modalTitle), close: plain('Close', LIMITS.modalTitle), blocks: blocks.slice(0, 100) };
+}

@@ -1,0 +1,380 @@
+/**
+ * A protocol-faithful fake Slack on 127.0.0.1 for end-to-end tests of the real @slack/bolt app.
+ *
+ *   const slack = await FakeSlack.start({ botToken: 'xoxb-test' });
+ *   new App({ clientOptions: { slackApiUrl: slack.apiUrl }, ... })          // Web API goes to the fake
+ *
+ * Web API (`POST /api/<method>`, form-encoded or JSON bodies, `Authorization: Bearer <token>`):
+ *   - every call is recorded in `slack.calls` (method, parsed params, token, HTTP status returned);
+ *     `slack.callsTo('chat.postMessage')` filters them.
+ *   - implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open,
+ *     conversations.history (newest first, `metadata` only with include_all_metadata, cursor paging),
+ *     usergroups.users.list (`slack.setUsergroup('S1', ['U1'])`), apps.connections.open (Socket Mode URL).
+ *     Unknown methods answer `{ok:false,error:'unknown_method'}` like Slack; a bad token `invalid_auth`.
+ *   - posted messages live per channel: `slack.messages('C1')` (oldest first), each with ts, text, blocks, metadata.
+ *   - faults: `slack.fail('chat.postMessage', { status: 429, retryAfter: 1 })`, `{ status: 500 }` or
+ *     `{ error: 'channel_not_found' }`; `times` (default 1) says for how many calls it applies, faults queue.
+ *
+ * response_url: `slack.responseUrl()` gives a fresh URL on the fake; whatever Bolt's respond() POSTs there is
+ * recorded in `slack.responses` (`await slack.waitForResponse()` for the next one).
+ *
+ * Requests to the bot (HTTP mode): `sendSlashCommand(botUrl, signingSecret, fields)` and
+ * `sendInteraction(botUrl, signingSecret, payload)` sign with X-Slack-Signature v0 (HMAC-SHA256 over
+ * `v0:<ts>:<body>`) and send form-encoded with the exact content type Slack uses; `options` can forge the
+ * signature, age the timestamp or change the content type. `slashCommandFields()` builds a real-shaped payload
+ * whose response_url points at this fake.
+ *
+ * Socket Mode: apps.connections.open returns `ws://127.0.0.1:<port>/link/?ticket=<n>`; the fake sends
+ * `{type:'hello'}` on connect. `await slack.socketConnected()` waits for a client; `slack.sendEnvelope(type,
+ * payload)` delivers an envelope and resolves with the client's ack (`{envelope_id, payload}`); all acks are
+ * in `slack.acks`.
+ *
+ * `await slack.close()` ends every socket and server (no open handles left in jest).
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+  token?: string;
+  /** HTTP status the fake answered with. */
+  status: number;
+}
+
+export interface StoredMessage {
+  ts: string;
+  channel: string;
+  text?: string;
+  blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  edited?: boolean;
+}
+
+export interface RecordedResponse {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface SignOptions {
+  /** Seconds since the epoch put in X-Slack-Request-Timestamp (default: now). */
+  timestamp?: number;
+  /** Replaces the computed signature (forgery). */
+  signature?: string;
+  contentType?: string;
+}
+
+export interface BotResponse {
+  status: number;
+  body: string;
+  /** Parsed JSON body when the bot answered with JSON. */
+  json?: Record<string, unknown>;
+}
+
+/** `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<body>`, as Slack signs requests. */
+export function signSlackRequest(signingSecret: string, timestamp: number, body: string): string {
+  return 'v0=' + createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
+}
+
+/** POSTs a form body to the bot the way Slack does, signed unless options forge it. */
+export async function sendSigned(url: string, signingSecret: string, form: Record<string, string>, options: SignOptions = {}): Promise<BotResponse> {
+  const body = new URLSearchParams(form).toString();
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? signSlackRequest(signingSecret, timestamp, body),
+    },
+    body,
+  });
+  const text = await res.text();
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, body: text, json };
+}
+
+const JSON_PARAMS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly responses: RecordedResponse[] = [];
+  readonly acks: SocketAck[] = [];
+  readonly teamId = 'T0SREMUC';
+  readonly botUserId = 'U0BOT';
+
+  private readonly channels = new Map<string, StoredMessage[]>();
+  private readonly usergroups = new Map<string, string[]>();
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly responseWaiters: ((r: RecordedResponse) => void)[] = [];
+  private readonly ackWaiters = new Map<string, (ack: SocketAck) => void>();
+  private readonly socketWaiters: ((ws: WebSocket) => void)[] = [];
+  private readonly sockets = new Set<WebSocket>();
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private tsCounter = 0;
+  private ticket = 0;
+  private responseCounter = 0;
+  private viewCounter = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly tokens: Set<string>,
+  ) {}
+
+  /** Starts the fake on a free port. Only the given tokens are accepted (bot token and app token). */
+  static async start(options: { botToken?: string; appToken?: string } = {}): Promise<FakeSlack> {
+    const tokens = new Set([options.botToken ?? 'xoxb-test-token', options.appToken ?? 'xapp-test-token']);
+    const server = createServer();
+    const fake = new FakeSlack(server, tokens);
+    server.on('request', (req, res) => void fake.handle(req, res));
+    server.on('upgrade', (req, socket, head) => fake.upgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** What to pass as clientOptions.slackApiUrl. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  messages(channel: string): StoredMessage[] {
+    return [...(this.channels.get(channel) ?? [])];
+  }
+
+  /** Puts a message into a channel's history as if someone (or an earlier bot run) had posted it. */
+  seedMessage(channel: string, message: Omit<StoredMessage, 'ts' | 'channel'>): StoredMessage {
+    return this.store(channel, message);
+  }
+
+  setUsergroup(id: string, users: string[]): void {
+    this.usergroups.set(id, users);
+  }
+
+  /** The next `times` calls to `method` fail with this fault (queued after earlier faults). */
+  fail(method: string, fault: Fault, times = 1): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  responseUrl(): string {
+    return `${this.url}/response/${++this.responseCounter}`;
+  }
+
+  waitForResponse(): Promise<RecordedResponse> {
+    return new Promise((resolve) => this.responseWaiters.push(resolve));
+  }
+
+  /** A slash command payload with every field Slack sends; response_url points at this fake. */
+  slashCommandFields(command: string, text: string, overrides: Record<string, string> = {}): Record<string, string> {
+    return {
+      token: 'verification-token-unused',
+      team_id: this.teamId,
+      team_domain: 'sremuc',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: 'U0MEMBER',
+      user_name: 'member',
+      command: command.startsWith('/') ? command : `/${command}`,
+      text,
+      api_app_id: 'A0SREMUC',
+      is_enterprise_install: 'false',
+      response_url: this.responseUrl(),
+      trigger_id: `${Date.now()}.trigger`,
+      ...overrides,
+    };
+  }
+
+  sendSlashCommand(botUrl: string, signingSecret: string, fields: Record<string, string>, options?: SignOptions): Promise<BotResponse> {
+    return sendSigned(botUrl, signingSecret, fields, options);
+  }
+
+  /** Interactive payloads (block_actions, view_submission) travel as form field `payload` holding JSON. */
+  sendInteraction(botUrl: string, signingSecret: string, payload: Record<string, unknown>, options?: SignOptions): Promise<BotResponse> {
+    return sendSigned(botUrl, signingSecret, { payload: JSON.stringify(payload) }, options);
+  }
+
+  /** Resolves when a Socket Mode client has connected (immediately if one is already connected). */
+  socketConnected(): Promise<WebSocket> {
+    const [open] = this.sockets;
+    if (open) return Promise.resolve(open);
+    return new Promise((resolve) => this.socketWaiters.push(resolve));
+  }
+
+  /** Delivers an envelope to the connected Socket Mode client and resolves with its ack. */
+  async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>): Promise<SocketAck> {
+    const ws = await this.socketConnected();
+    const envelopeId = randomUUID();
+    const acked = new Promise<SocketAck>((resolve) => this.ackWaiters.set(envelopeId, resolve));
+    ws.send(JSON.stringify({ envelope_id: envelopeId, type, accepts_response_payload: type !== 'events_api', payload }));
+    return acked;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path.startsWith('/response/')) return this.recordResponse(path, raw, res);
+    if (!path.startsWith('/api/') || req.method !== 'POST') return send(res, 404, { ok: false, error: 'not_found' });
+
+    const method = path.slice('/api/'.length);
+    const params = parseParams(raw, req.headers['content-type']);
+    const token = bearer(req.headers.authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
+    const fault = this.faults.get(method)?.shift();
+    const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+      this.calls.push({ method, params, token, status });
+      send(res, status, body, headers);
+    };
+
+    if (fault && 'status' in fault && fault.status === 429) {
+      return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
+    }
+    if (fault && 'status' in fault) return reply(fault.status, { ok: false, error: 'internal_error' });
+    if (fault && 'error' in fault) return reply(200, { ok: false, error: fault.error });
+    if (!token || !this.tokens.has(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    reply(200, this.api(method, params));
+  }
+
+  private api(method: string, p: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://sremuc.slack.com/', team: 'SRE Munich', user: 'sremuc-bot', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B0BOT', is_enterprise_install: false };
+      case 'chat.postMessage': {
+        const channel = String(p.channel ?? '');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (!p.text && !p.blocks) return { ok: false, error: 'no_text' };
+        const stored = this.store(channel, { text: p.text as string, blocks: p.blocks as unknown[], metadata: p.metadata as StoredMessage['metadata'] });
+        return { ok: true, channel, ts: stored.ts, message: { type: 'message', user: this.botUserId, ...stored } };
+      }
+      case 'chat.update': {
+        const message = this.channels.get(String(p.channel))?.find((m) => m.ts === p.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        Object.assign(message, { text: p.text, blocks: p.blocks, edited: true });
+        return { ok: true, channel: p.channel, ts: p.ts, text: p.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'views.open': {
+        if (!p.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
+        return { ok: true, view: { id: `V${++this.viewCounter}`, ...(p.view as Record<string, unknown>) } };
+      }
+      case 'conversations.history':
+        return this.history(p);
+      case 'usergroups.users.list': {
+        const users = this.usergroups.get(String(p.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.url.replace('http', 'ws')}/link/?ticket=${++this.ticket}` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private history(p: Record<string, unknown>): Record<string, unknown> {
+    const channel = this.channels.get(String(p.channel));
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true';
+    const newestFirst = [...channel].reverse();
+    const start = Number(p.cursor ?? 0);
+    const limit = Math.min(Number(p.limit ?? 100), 999);
+    const page = newestFirst.slice(start, start + limit).map(({ metadata, ...m }) => ({ type: 'message', user: this.botUserId, ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+    const more = start + limit < newestFirst.length;
+    return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+  }
+
+  private recordResponse(path: string, raw: string, res: ServerResponse): void {
+    const response = { path, body: JSON.parse(raw || '{}') as Record<string, unknown> };
+    this.responses.push(response);
+    this.responseWaiters.shift()?.(response);
+    send(res, 200, { ok: true });
+  }
+
+  private store(channel: string, message: Omit<StoredMessage, 'ts' | 'channel'>): StoredMessage {
+    const stored: StoredMessage = { ts: this.nextTs(), channel, ...message };
+    const list = this.channels.get(channel) ?? [];
+    list.push(stored);
+    this.channels.set(channel, list);
+    return stored;
+  }
+
+  private nextTs(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    if (!req.url?.startsWith('/link/')) return void socket.destroy();
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('message', (data) => this.receiveAck(data.toString()));
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0SREMUC' } }));
+      for (const waiter of this.socketWaiters.splice(0)) waiter(ws);
+    });
+  }
+
+  private receiveAck(text: string): void {
+    const ack = JSON.parse(text) as SocketAck;
+    if (!ack.envelope_id) return;
+    this.acks.push(ack);
+    this.ackWaiters.get(ack.envelope_id)?.(ack);
+    this.ackWaiters.delete(ack.envelope_id);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Form bodies carry objects (blocks, metadata, view) as JSON strings, as @slack/web-api sends them. */
+function parseParams(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.startsWith('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    params[key] = JSON_PARAMS.has(key) ? JSON.parse(value) : value;
+  }
+  return params;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+}
+
+function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
