@@ -1,0 +1,237 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
+import type { SlackConfig } from '../../config';
+import type { Logger } from '../../log';
+import type { Caller, CommandDefinition } from '../../commands/definition';
+import type { ChatAdapter, PostOptions } from '../adapter';
+import type { CommandReply, MessageModel } from '../message';
+import { toPostError } from './errors';
+import { boltLogger } from './logger';
+import { OrganizerCheck } from './organizers';
+import { renderMessage, renderMessageView, renderModal } from './render';
+
+/** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
+export const POST_EVENT_TYPE = 'sremuc_post';
+
+/** What a submitted modal yields: a confirmation to show, or per-field problems to show next to the inputs. */
+export type ModalOutcome = MessageModel | { errors: Record<string, string> };
+
+/** The part of the platform-neutral dispatcher (src/chat/dispatch.ts) the Slack adapter drives. */
+export interface SlackDispatcher {
+  runText(name: string, text: string, caller: Caller): Promise<CommandReply>;
+  button(actionId: string, caller: Caller): Promise<CommandReply>;
+  modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome>;
+}
+
+export interface SlackChatOptions {
+  config: SlackConfig;
+  /** Every loaded command; each becomes a Slack slash command of the same name. */
+  commands: Map<string, CommandDefinition>;
+  dispatcher: SlackDispatcher;
+  log: Logger;
+  /** web-api retry policy (p-retry options); tests make it short. */
+  retryConfig?: webApi.RetryOptions;
+  /** How long a modal submission may work before the modal shows "Submitting…" (Slack allows 3 s). */
+  modalAckBudgetMs?: number;
+}
+
+/** Production retries: a few quick ones; the scheduler's outbox retries whatever is still failing later. */
+const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
+const HISTORY_PAGES = 5;
+
+/**
+ * The Slack side of the bot: a real Bolt app in HTTP mode (Bolt's receiver at /slack/events, signed requests)
+ * or Socket Mode, answering every command in commands/ and posting the scheduler's messages.
+ * Every handler acks first and works afterwards, so Slack's 3-second deadline holds however slow the work is.
+ */
+export class SlackChat implements ChatAdapter {
+  readonly platform = 'slack' as const;
+  readonly app: App;
+  private readonly client: webApi.WebClient;
+  private readonly organizers: OrganizerCheck;
+  private server?: Server;
+
+  constructor(private readonly options: SlackChatOptions) {
+    const { config, log } = options;
+    const logger = boltLogger(log);
+    const clientOptions = {
+      slackApiUrl: config.apiUrl,
+      retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+      timeout: 10_000,
+    };
+    this.app = new App({ token: config.botToken, receiver: createReceiver(config, logger, clientOptions), logger, clientOptions });
+    this.client = this.app.client;
+    this.organizers = new OrganizerCheck(this.client, config.organizerUserIds, config.organizerUsergroup, log);
+    this.registerCommands();
+    this.registerInteractions();
+    this.app.error(async (error) => log.error({ err: error }, 'slack handler failed'));
+  }
+
+  /** Port of the HTTP receiver (the real one when the config asked for port 0). */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async start(): Promise<void> {
+    const started = await this.app.start(this.options.config.port);
+    if (this.options.config.mode === 'http') this.server = started as Server;
+    this.options.log.info({ mode: this.options.config.mode, port: this.port }, 'slack adapter started');
+  }
+
+  async stop(): Promise<void> {
+    await this.app.stop();
+    this.server = undefined;
+  }
+
+  async post(channel: string, message: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
+    const { text, blocks } = renderMessage(message);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel,
+        text,
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: POST_EVENT_TYPE, event_payload: { delivery_key: deliveryKey } },
+      });
+      return { messageId: res.ts ?? '' };
+    } catch (error) {
+      throw toPostError('chat.postMessage', error);
+    }
+  }
+
+  async edit(channel: string, messageId: string, message: MessageModel): Promise<void> {
+    const { text, blocks } = renderMessage(message);
+    try {
+      await this.client.chat.update({ channel, ts: messageId, text, blocks });
+    } catch (error) {
+      throw toPostError('chat.update', error);
+    }
+  }
+
+  /** Scans recent history for a message of ours whose metadata carries the delivery key. */
+  async findPosted(channel: string, deliveryKey: string): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const res = await this.history(channel, cursor);
+      const found = res.messages?.find((m) => m.metadata?.event_type === POST_EVENT_TYPE && deliveryKeyOf(m.metadata.event_payload) === deliveryKey);
+      if (found?.ts) return found.ts;
+      cursor = res.response_metadata?.next_cursor;
+      if (!res.has_more || !cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  private async history(channel: string, cursor: string | undefined) {
+    try {
+      return await this.client.conversations.history({ channel, cursor, limit: 200, include_all_metadata: true });
+    } catch (error) {
+      throw toPostError('conversations.history', error);
+    }
+  }
+
+  private registerCommands(): void {
+    for (const name of this.options.commands.keys()) {
+      this.app.command(`/${name}`, async ({ command, ack, respond, client }) => {
+        await ack();
+        const caller = await this.caller(command.user_id, command.user_name, command.channel_id);
+        const reply = await this.options.dispatcher.runText(name, command.text, caller);
+        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id });
+      });
+    }
+  }
+
+  private registerInteractions(): void {
+    this.app.action({ type: 'block_actions' }, async ({ action, ack, body, respond, client }) => {
+      await ack();
+      // Link buttons open their URL in the browser; Slack still reports the click, there is nothing to do.
+      if (action.type !== 'button' || action.url) return;
+      const channel = body.channel?.id;
+      const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel);
+      const reply = await this.options.dispatcher.button(action.action_id, caller);
+      await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true });
+    });
+
+    this.app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
+      const { channel } = parseMetadata(view.private_metadata);
+      const caller = await this.caller(body.user.id, body.user.name, channel);
+      const work = this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller);
+      const settled = await withinBudget(work, this.options.modalAckBudgetMs ?? 2_000);
+      if (settled === undefined) {
+        // Slow (e.g. forwarding to organizers is retrying): close the deadline now, show the outcome when ready.
+        await ack({ response_action: 'update', view: progressView(view.title.text) });
+        const outcome = await work;
+        if ('errors' in outcome) return void (await client.views.update({ view_id: view.id, view: renderMessageView({ sections: [{ body: Object.values(outcome.errors) }], fields: [], links: [], buttons: [] }, view.title.text) }));
+        await client.views.update({ view_id: view.id, view: renderMessageView(outcome, view.title.text) });
+        return;
+      }
+      if ('errors' in settled) return void (await ack({ response_action: 'errors', errors: settled.errors }));
+      await ack({ response_action: 'update', view: renderMessageView(settled, view.title.text) });
+    });
+  }
+
+  private async caller(id: string, name: string, channel: string | undefined): Promise<Caller> {
+    return { platform: 'slack', id, name, channel, isOrganizer: await this.organizers.isOrganizer(id) };
+  }
+
+  /** A message goes back through response_url; a form opens as a modal with the interaction's trigger id. */
+  private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean }): Promise<void> {
+    if ('modal' in reply) {
+      if (!to.triggerId) throw new Error(`cannot open modal ${reply.modal.id} without a trigger id`);
+      await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
+      return;
+    }
+    const { text, blocks } = renderMessage(reply.message);
+    await to.respond({
+      response_type: reply.message.ephemeral ? 'ephemeral' : 'in_channel',
+      ...(to.asNewMessage ? { replace_original: false } : {}),
+      text,
+      blocks,
+    });
+  }
+}
+
+function createReceiver(config: SlackConfig, logger: ReturnType<typeof boltLogger>, clientOptions: webApi.WebClientOptions): Receiver {
+  if (config.mode === 'socket') {
+    return new SocketModeReceiver({ appToken: config.appToken ?? '', logger, installerOptions: { clientOptions } });
+  }
+  return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: '/slack/events', port: config.port, logger });
+}
+
+/** Slack nests input values by block and action id; the dispatcher wants field id → text. */
+function inputValues(state: Record<string, Record<string, { value?: string | null }>>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const actions of Object.values(state)) {
+    for (const [actionId, input] of Object.entries(actions)) values[actionId] = input.value ?? '';
+  }
+  return values;
+}
+
+function deliveryKeyOf(payload: object | undefined): unknown {
+  return (payload as { delivery_key?: unknown } | undefined)?.delivery_key;
+}
+
+function parseMetadata(raw: string): { channel?: string } {
+  try {
+    return raw ? (JSON.parse(raw) as { channel?: string }) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function progressView(title: string) {
+  return renderMessageView({ sections: [{ body: ['Submitting… this takes a moment.'] }], fields: [], links: [], buttons: [] }, title);
+}
