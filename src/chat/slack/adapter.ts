@@ -50,6 +50,7 @@ export class SlackChat implements ChatAdapter {
   readonly app: App;
   private readonly client: webApi.WebClient;
   private readonly organizers: OrganizerCheck;
+  private readonly receiver: Receiver;
   private server?: Server;
 
   constructor(private readonly options: SlackChatOptions) {
@@ -60,7 +61,8 @@ export class SlackChat implements ChatAdapter {
       retryConfig: options.retryConfig ?? DEFAULT_RETRY,
       timeout: 10_000,
     };
-    this.app = new App({ token: config.botToken, receiver: createReceiver(config, logger, clientOptions), logger, clientOptions });
+    this.receiver = createReceiver(config, logger, clientOptions);
+    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions });
     this.client = this.app.client;
     this.organizers = new OrganizerCheck(this.client, config.organizerUserIds, config.organizerUsergroup, log);
     this.registerCommands();
@@ -80,6 +82,9 @@ export class SlackChat implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
+    // Bolt's SocketModeReceiver.stop() does not wait for the WebSocket close handshake; wait for it here so
+    // nothing is left running (its 30 s fallback timer included).
+    if (this.receiver instanceof SocketModeReceiver) await this.receiver.client.disconnect();
     await this.app.stop();
     this.server = undefined;
   }

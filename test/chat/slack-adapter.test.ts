@@ -1,0 +1,328 @@
+/**
+ * The Slack protocol end to end: signed requests into the real Bolt receiver, Socket Mode envelopes, acks,
+ * respond() through response_url, modals through views.open, organizer checks. Commands here are small
+ * definitions written for these cases (a slow one, an organizer-only subcommand, a form); the real commands
+ * are exercised in test/chat/slack-commands.test.ts.
+ */
+import { DateTime } from 'luxon';
+import { Catalogue } from '../../src/catalogue/catalogue';
+import { message, type CommandReply } from '../../src/chat/message';
+import type { ModalOutcome, SlackDispatcher } from '../../src/chat/slack/adapter';
+import { defineCommand, type Caller, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
+import { ArgumentError, parseCommandText } from '../../src/commands/registry';
+import { makeSettings } from '../helpers/events';
+import { signSlackRequest } from '../fakes/slack';
+import { SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
+
+const ZWJ = '\u200d';
+
+/** Records the order things happen in, to show the ack comes before the work without timing anything. */
+const timeline: string[] = [];
+let releaseSlow: () => void = () => undefined;
+const submissions: Record<string, string>[] = [];
+
+const testCommands = new Map<string, CommandDefinition>(
+  [
+    defineCommand({
+      name: 'echo',
+      description: 'Repeats the text',
+      options: [{ name: 'text', description: 'what to say', type: 'string', rest: true }],
+      run: ({ input }) => ({ message: message({ title: 'Echo', intro: [String(input.options.text ?? '')] }) }),
+    }),
+    defineCommand({
+      name: 'slow',
+      description: 'Takes its time',
+      options: [],
+      run: async () => {
+        timeline.push('work started');
+        await new Promise<void>((resolve) => (releaseSlow = resolve));
+        timeline.push('work done');
+        return { message: message({ intro: ['Finally done'], ephemeral: true }) };
+      },
+    }),
+    defineCommand({
+      name: 'admin',
+      description: 'Organizer tools',
+      options: [],
+      subcommands: [
+        { name: 'status', description: 'Anyone may look', options: [] },
+        { name: 'purge', description: 'Organizers only', options: [], organizerOnly: true },
+      ],
+      run: ({ input, caller }) => ({ message: message({ intro: [`${input.subcommand ?? 'none'} by ${caller.name}`], ephemeral: true }) }),
+    }),
+    defineCommand({
+      name: 'form',
+      description: 'Opens a form',
+      options: [],
+      run: () => ({ modal: { id: 'form:submit', title: 'Submit a talk', submitLabel: 'Send', fields: [{ id: 'title', label: 'Title', style: 'short', required: true, maxLength: 100 }] } }),
+      onButton: (_ctx, action, arg) => ({ message: message({ intro: [`pressed ${action} ${arg}`] }) }),
+      onModalSubmit: (_ctx, submission) => {
+        if (submission.values.title === 'x') throw new ArgumentError('title: at least 3 characters, please');
+        submissions.push(submission.values);
+        return message({ title: 'Thanks!', intro: [`We got "${submission.values.title}"`] });
+      },
+    }),
+  ].map((c) => [c.name, c]),
+);
+
+const services: CommandServices = {
+  catalogue: () => new Catalogue([]),
+  settings: () => makeSettings(),
+  now: () => DateTime.now(),
+  feeds: { calendar: '', webcal: '', google: '', page: '', event: () => '' },
+};
+
+/** The dispatcher contract (src/chat/dispatch.ts) reduced to what these cases need. */
+function contractDispatcher(commands: Map<string, CommandDefinition>): SlackDispatcher {
+  const refusal = (text: string): CommandReply => ({ message: message({ intro: [text], ephemeral: true }) });
+  return {
+    async runText(name: string, text: string, caller: Caller) {
+      const command = commands.get(name)!;
+      try {
+        const input = parseCommandText(command, text);
+        const sub = command.subcommands?.find((s) => s.name === input.subcommand);
+        if ((command.organizerOnly || sub?.organizerOnly) && !caller.isOrganizer) return refusal(`/${name} ${sub?.name ?? ''} is for organizers only.`.replace(' .', '.'));
+        return await command.run({ input, caller, services });
+      } catch (error) {
+        if (error instanceof ArgumentError) return refusal(error.message);
+        throw error;
+      }
+    },
+    async button(actionId: string, caller: Caller) {
+      const [name = '', action = '', arg = ''] = actionId.split(':');
+      return commands.get(name)!.onButton!({ input: { options: {} }, caller, services }, action, arg);
+    },
+    async modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome> {
+      const [name = '', purpose = ''] = modalId.split(':');
+      try {
+        return await commands.get(name)!.onModalSubmit!({ input: { options: {} }, caller, services }, { purpose, values });
+      } catch (error) {
+        if (error instanceof ArgumentError) return { errors: { [error.message.split(':')[0]!]: error.message } };
+        throw error;
+      }
+    },
+  };
+}
+
+describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
+  let bot: SlackBot;
+
+  beforeEach(async () => {
+    timeline.length = 0;
+    submissions.length = 0;
+    bot = await startSlackBot({
+      commands: testCommands,
+      dispatcher: contractDispatcher(testCommands),
+      config: { organizerUserIds: ['U0ORGA'], organizerUsergroup: 'S0ORGS' },
+    });
+    bot.slack.setUsergroup('S0ORGS', ['U0GROUPIE']);
+  });
+
+  afterEach(() => bot.stop());
+
+  const slash = (command: string, text: string, overrides: Record<string, string> = {}) => {
+    const fields = bot.slack.slashCommandFields(command, text, overrides);
+    const answered = bot.slack.waitForResponse();
+    return { fields, answered, sent: bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields) };
+  };
+
+  it('answers a signed slash command: 200 ack, then the message through response_url', async () => {
+    const { fields, answered, sent } = slash('echo', 'Hello <!channel> @everyone <@U123> & co');
+    expect((await sent).status).toBe(200);
+    const response = await answered;
+    const escaped = `Hello &lt;!channel&gt; @${ZWJ}everyone &lt;@U123&gt; &amp; co`;
+    expect(response.path).toBe(new URL(fields.response_url!).pathname);
+    expect(response.body).toEqual({
+      response_type: 'in_channel',
+      text: `Echo\n${escaped}`,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Echo', emoji: true } },
+        { type: 'section', text: { type: 'mrkdwn', text: escaped } },
+      ],
+    });
+    expect(bot.slack.messages('C0GENERAL')).toHaveLength(0);
+  });
+
+  it('refuses a forged signature with 401 and posts nothing', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'hi');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { signature: signSlackRequest('wrong-secret', Math.floor(Date.now() / 1000), 'x') });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+  });
+
+  it('refuses a body changed after signing with 401', async () => {
+    const ts = Math.floor(Date.now() / 1000);
+    const signedFor = new URLSearchParams(bot.slack.slashCommandFields('echo', 'harmless')).toString();
+    const fields = bot.slack.slashCommandFields('echo', 'tampered');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: ts, signature: signSlackRequest(SIGNING_SECRET, ts, signedFor) });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+  });
+
+  it('refuses a correctly signed but stale request (over 5 minutes old) with 401', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'replayed');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+  });
+
+  it('refuses a signed form body sent with the wrong content type', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'hi');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { contentType: 'text/plain' });
+    expect(res.status).toBe(400);
+    await expectNothingAnswered(bot);
+  });
+
+  it('acks a slow command before the work starts, and answers when the work is done', async () => {
+    const { answered, sent } = slash('slow', '');
+    const res = await sent;
+    timeline.push('ack received');
+    expect(res.status).toBe(200);
+    await waitUntil(() => timeline.includes('work started'));
+    releaseSlow();
+    const response = await answered;
+    // Had the adapter worked before acking, `await sent` would never have returned: the work waits for us.
+    expect(timeline.indexOf('ack received')).toBeLessThan(timeline.indexOf('work done'));
+    expect(timeline).toContain('work started');
+    expect(response.body).toMatchObject({ response_type: 'ephemeral', text: 'Finally done' });
+  });
+
+  it('refuses an organizer-only subcommand to a member, allows it by user id and by user group', async () => {
+    const asMember = slash('admin', 'purge', { user_id: 'U0MEMBER', user_name: 'member' });
+    expect((await asMember.answered).body).toMatchObject({ response_type: 'ephemeral', text: '/admin purge is for organizers only.' });
+
+    const byId = slash('admin', 'purge', { user_id: 'U0ORGA', user_name: 'ingo' });
+    expect((await byId.answered).body).toMatchObject({ text: 'purge by ingo' });
+
+    const byGroup = slash('admin', 'purge', { user_id: 'U0GROUPIE', user_name: 'danrl' });
+    expect((await byGroup.answered).body).toMatchObject({ text: 'purge by danrl' });
+
+    const publicSub = slash('admin', 'status', { user_id: 'U0MEMBER', user_name: 'member' });
+    expect((await publicSub.answered).body).toMatchObject({ text: 'status by member' });
+    // The group was read once and cached for the burst.
+    expect(bot.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+  });
+
+  it('shows bad input as a clear ephemeral message', async () => {
+    const { answered } = slash('admin', 'explode');
+    expect((await answered).body).toMatchObject({ response_type: 'ephemeral', text: 'Unknown subcommand "explode" for /admin. Try one of: status, purge.' });
+  });
+
+  it('opens a modal with views.open; a submission is handled and confirmed; invalid input shows field errors', async () => {
+    const { fields, sent } = slash('form', '');
+    expect((await sent).status).toBe(200);
+    await waitUntil(() => bot.slack.callsTo('views.open').length === 1);
+    const open = bot.slack.callsTo('views.open')[0]!;
+    expect(open.params.trigger_id).toBe(fields.trigger_id);
+    const view = open.params.view as { callback_id: string; private_metadata: string; blocks: { block_id: string }[] };
+    expect(view.callback_id).toBe('form:submit');
+    expect(JSON.parse(view.private_metadata)).toEqual({ channel: 'C0GENERAL' });
+
+    const submit = (title: string) =>
+      bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: title } } }));
+
+    const invalid = await submit('x');
+    expect(invalid.status).toBe(200);
+    expect(invalid.json).toEqual({ response_action: 'errors', errors: { title: 'title: at least 3 characters, please' } });
+    expect(submissions).toHaveLength(0);
+
+    const valid = await submit('Tales from On-call <!here>');
+    expect(submissions).toEqual([{ title: 'Tales from On-call <!here>' }]);
+    expect(valid.json).toMatchObject({ response_action: 'update', view: { type: 'modal', title: { text: 'Submit a talk' } } });
+    expect(JSON.stringify(valid.json)).toContain('We got \\"Tales from On-call &lt;!here&gt;\\"');
+  });
+
+  it('a button press reaches the command and answers as a new message through response_url', async () => {
+    const answered = bot.slack.waitForResponse();
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, blockAction(bot, 'form:abstracts:sre-2024'));
+    expect(res.status).toBe(200);
+    expect((await answered).body).toMatchObject({ replace_original: false, text: 'pressed abstracts sre-2024' });
+  });
+});
+
+describe('SlackChat over Socket Mode', () => {
+  let bot: SlackBot;
+
+  beforeEach(async () => {
+    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), config: { mode: 'socket' } });
+  });
+
+  afterEach(() => bot.stop());
+
+  it('connects with the app token, acks the envelope and answers through response_url', async () => {
+    await bot.slack.socketConnected();
+    expect(bot.slack.callsTo('apps.connections.open')[0]?.token).toBe('xapp-test-token');
+    const answered = bot.slack.waitForResponse();
+    const ack = await bot.slack.sendEnvelope('slash_commands', bot.slack.slashCommandFields('echo', 'over the socket'));
+    expect(ack.envelope_id).toEqual(expect.any(String));
+    expect((await answered).body).toMatchObject({ response_type: 'in_channel', text: 'Echo\nover the socket' });
+  });
+
+  it('acks a slow command before its work finishes', async () => {
+    timeline.length = 0;
+    const answered = bot.slack.waitForResponse();
+    await bot.slack.sendEnvelope('slash_commands', bot.slack.slashCommandFields('slow', ''));
+    timeline.push('ack received');
+    await waitUntil(() => timeline.includes('work started'));
+    releaseSlow();
+    await answered;
+    expect(timeline.indexOf('ack received')).toBeLessThan(timeline.indexOf('work done'));
+  });
+});
+
+function viewSubmission(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, { type: string; value: string }>>) {
+  return {
+    type: 'view_submission',
+    team: { id: 'T0SREMUC', domain: 'sremuc' },
+    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
+    api_app_id: 'A0SREMUC',
+    token: 'verification-token-unused',
+    trigger_id: `${Date.now()}.trigger`,
+    view: {
+      id: 'V1',
+      team_id: 'T0SREMUC',
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      title: { type: 'plain_text', text: 'Submit a talk' },
+      blocks: [],
+      state: { values },
+      hash: '1.abc',
+      app_id: 'A0SREMUC',
+      bot_id: 'B0BOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
+
+function blockAction(bot: SlackBot, actionId: string) {
+  return {
+    type: 'block_actions',
+    team: { id: 'T0SREMUC', domain: 'sremuc' },
+    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
+    api_app_id: 'A0SREMUC',
+    token: 'verification-token-unused',
+    container: { type: 'message', message_ts: '1720000000.000100', channel_id: 'C0GENERAL', is_ephemeral: false },
+    trigger_id: `${Date.now()}.trigger`,
+    channel: { id: 'C0GENERAL', name: 'general' },
+    message: { type: 'message', ts: '1720000000.000100', text: 'agenda' },
+    response_url: bot.slack.responseUrl(),
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Abstracts' }, value: actionId, action_ts: `${Date.now() / 1000}` }],
+    is_enterprise_install: false,
+  };
+}
+
+async function expectNothingAnswered(bot: SlackBot): Promise<void> {
+  // A request that was accepted would reach response_url after a round trip; a second, valid request proves
+  // the bot is alive and that it is the only answer.
+  const probe = bot.slack.waitForResponse();
+  await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('echo', 'probe'));
+  expect((await probe).body).toMatchObject({ text: 'Echo\nprobe' });
+  expect(bot.slack.responses).toHaveLength(1);
+  expect(bot.slack.callsTo('chat.postMessage')).toHaveLength(0);
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -1,0 +1,57 @@
+/**
+ * Starts the real SlackChat (Bolt) against a FakeSlack for the end-to-end tests in test/chat/slack*.test.ts.
+ */
+import type { SlackConfig } from '../../src/config';
+import type { CommandDefinition } from '../../src/commands/definition';
+import { SlackChat, type SlackDispatcher } from '../../src/chat/slack/adapter';
+import { createLogger } from '../../src/log';
+import { FakeSlack } from '../fakes/slack';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const APP_TOKEN = 'xapp-test-token';
+
+export interface SlackBot {
+  slack: FakeSlack;
+  chat: SlackChat;
+  /** Bolt's HTTP endpoint (HTTP mode). */
+  eventsUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startSlackBot(options: {
+  commands: Map<string, CommandDefinition>;
+  dispatcher: SlackDispatcher;
+  config?: Partial<SlackConfig>;
+  modalAckBudgetMs?: number;
+}): Promise<SlackBot> {
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  const chat = new SlackChat({
+    config: {
+      botToken: BOT_TOKEN,
+      mode: 'http',
+      signingSecret: SIGNING_SECRET,
+      appToken: APP_TOKEN,
+      port: 0,
+      apiUrl: slack.apiUrl,
+      announceChannels: ['C0ANNOUNCE'],
+      organizerUserIds: [],
+      ...options.config,
+    },
+    commands: options.commands,
+    dispatcher: options.dispatcher,
+    log: createLogger(process.env.SLACK_TEST_LOG ?? 'silent'),
+    retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
+    modalAckBudgetMs: options.modalAckBudgetMs,
+  });
+  await chat.start();
+  return {
+    slack,
+    chat,
+    eventsUrl: `http://127.0.0.1:${chat.port ?? 0}/slack/events`,
+    stop: async () => {
+      await chat.stop();
+      await slack.close();
+    },
+  };
+}
