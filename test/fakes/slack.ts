@@ -56,6 +56,8 @@ export interface StoredMessage {
 export interface RecordedResponse {
   path: string;
   body: Record<string, unknown>;
+  /** performance.now() when it arrived: lets benchmarks measure command → answer latency. */
+  receivedAt: number;
 }
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
@@ -313,7 +315,7 @@ export class FakeSlack {
   }
 
   private recordResponse(path: string, raw: string, res: ServerResponse): void {
-    const response = { path, body: JSON.parse(raw || '{}') as Record<string, unknown> };
+    const response = { path, body: JSON.parse(raw || '{}') as Record<string, unknown>, receivedAt: performance.now() };
     this.responses.push(response);
     this.responseWaiters.shift()?.(response);
     send(res, 200, { ok: true });
