@@ -19,6 +19,7 @@ const ZWJ = '\u200d';
 /** Records the order things happen in, to show the ack comes before the work without timing anything. */
 const timeline: string[] = [];
 let releaseSlow: () => void = () => undefined;
+let releaseSlowSubmit: (() => void) | undefined;
 const submissions: Record<string, string>[] = [];
 
 const testCommands = new Map<string, CommandDefinition>(
@@ -56,7 +57,8 @@ const testCommands = new Map<string, CommandDefinition>(
       options: [],
       run: () => ({ modal: { id: 'form:submit', title: 'Submit a talk', submitLabel: 'Send', fields: [{ id: 'title', label: 'Title', style: 'short', required: true, maxLength: 100 }] } }),
       onButton: (_ctx, action, arg) => ({ message: message({ intro: [`pressed ${action} ${arg}`] }) }),
-      onModalSubmit: (_ctx, submission) => {
+      onModalSubmit: async (_ctx, submission) => {
+        if (submission.values.title === 'slow') await new Promise<void>((resolve) => (releaseSlowSubmit = resolve));
         if (submission.values.title === 'x') throw new ArgumentError('title: at least 3 characters, please');
         submissions.push(submission.values);
         return message({ title: 'Thanks!', intro: [`We got "${submission.values.title}"`] });
@@ -230,6 +232,22 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     expect(submissions).toEqual([{ title: 'Tales from On-call <!here>' }]);
     expect(valid.json).toMatchObject({ response_action: 'update', view: { type: 'modal', title: { text: 'Submit a talk' } } });
     expect(JSON.stringify(valid.json)).toContain('We got \\"Tales from On-call &lt;!here&gt;\\"');
+  });
+
+  it('a slow submission meets the deadline with a "Submitting…" view and shows the outcome with views.update', async () => {
+    await bot.stop();
+    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), modalAckBudgetMs: 0 });
+    const view = { callback_id: 'form:submit', private_metadata: '' };
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: 'slow' } } }));
+    expect(JSON.stringify(res.json)).toContain('Submitting… this takes a moment.');
+    expect(submissions).toHaveLength(0);
+    await waitUntil(() => releaseSlowSubmit !== undefined);
+    releaseSlowSubmit!();
+    await waitUntil(() => bot.slack.callsTo('views.update').length === 1);
+    const update = bot.slack.callsTo('views.update')[0]!;
+    expect(update.params.view_id).toBe('V1');
+    expect(JSON.stringify(update.params.view)).toContain('We got \\"slow\\"');
+    expect(submissions).toEqual([{ title: 'slow' }]);
   });
 
   it('a button press reaches the command and answers as a new message through response_url', async () => {

@@ -13,7 +13,7 @@ describe('SlackChat posting (real Bolt web client → fake Slack)', () => {
   beforeEach(async () => {
     slack = await FakeSlack.start();
     chat = new SlackChat({
-      config: { botToken: 'xoxb-test-token', mode: 'http', signingSecret: 'secret', port: 0, apiUrl: slack.apiUrl, announceChannels: ['C0ANNOUNCE'], organizerUserIds: [] },
+      config: { botToken: 'xoxb-test-token', mode: 'http', signingSecret: 'secret', port: 0, apiUrl: slack.apiUrl, announceChannels: ['C0ANNOUNCE'], organizersChannel: 'C0ORGS', organizerUserIds: [] },
       commands: new Map(),
       dispatcher: { runText: jest.fn(), button: jest.fn(), modalSubmit: jest.fn() },
       log: createLogger('silent'),
@@ -100,5 +100,25 @@ describe('SlackChat posting (real Bolt web client → fake Slack)', () => {
     const escaped = `Venue &lt;!channel&gt; @${ZWJ}everyone &lt;@U123&gt; &amp; friends`;
     expect(stored?.text).toBe(escaped);
     expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: escaped } }]);
+  });
+
+  it('tells the organizers in their channel, e.g. that a post failed for good', async () => {
+    slack.fail('chat.postMessage', { error: 'not_in_channel' });
+    const failure = (await chat.post('C0ANNOUNCE', announcement, { deliveryKey: 'k' }).catch((e: unknown) => e)) as PostError;
+    await chat.notifyOrganizers(message({ title: 'Post failed', intro: [failure.message] }));
+    expect(slack.messages('C0ORGS').map((m) => m.text)).toEqual(['Post failed\nSlack chat.postMessage failed: not_in_channel']);
+    expect(slack.messages('C0ANNOUNCE')).toHaveLength(0);
+  });
+
+  it('start() fails with the Slack error when the bot token is rejected, instead of crashing later', async () => {
+    const wrong = new SlackChat({
+      config: { botToken: 'xoxb-revoked', mode: 'http', signingSecret: 'secret', port: 0, apiUrl: slack.apiUrl, announceChannels: [], organizerUserIds: [] },
+      commands: new Map(),
+      dispatcher: { runText: jest.fn(), button: jest.fn(), modalSubmit: jest.fn() },
+      log: createLogger('silent'),
+      retryConfig: { retries: 0 },
+    });
+    await expect(wrong.start()).rejects.toThrow(/invalid_auth/);
+    expect(wrong.port).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
  * Web API (`POST /api/<method>`, form-encoded or JSON bodies, `Authorization: Bearer <token>`):
  *   - every call is recorded in `slack.calls` (method, parsed params, token, HTTP status returned);
  *     `slack.callsTo('chat.postMessage')` filters them.
- *   - implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open,
+ *   - implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open, views.update,
  *     conversations.history (newest first, `metadata` only with include_all_metadata, cursor paging),
  *     usergroups.users.list (`slack.setUsergroup('S1', ['U1'])`), apps.connections.open (Socket Mode URL).
  *     Unknown methods answer `{ok:false,error:'unknown_method'}` like Slack; a bad token `invalid_auth`.
@@ -289,6 +289,9 @@ export class FakeSlack {
         if (!p.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
         return { ok: true, view: { id: `V${++this.viewCounter}`, ...(p.view as Record<string, unknown>) } };
       }
+      case 'views.update':
+        if (!p.view_id && !p.external_id) return { ok: false, error: 'not_found' };
+        return { ok: true, view: { id: p.view_id, ...(p.view as Record<string, unknown>) } };
       case 'conversations.history':
         return this.history(p);
       case 'usergroups.users.list': {

@@ -5,7 +5,7 @@ import type { SlackConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition } from '../../commands/definition';
 import type { ChatAdapter, PostOptions } from '../adapter';
-import type { CommandReply, MessageModel } from '../message';
+import { message, type CommandReply, type MessageModel } from '../message';
 import { toPostError } from './errors';
 import { boltLogger } from './logger';
 import { OrganizerCheck } from './organizers';
@@ -62,7 +62,9 @@ export class SlackChat implements ChatAdapter {
       timeout: 10_000,
     };
     this.receiver = createReceiver(config, logger, clientOptions);
-    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions });
+    // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
+    // not an unhandled rejection from the constructor.
+    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
     this.client = this.app.client;
     this.organizers = new OrganizerCheck(this.client, config.organizerUserIds, config.organizerUsergroup, log);
     this.registerCommands();
@@ -76,6 +78,7 @@ export class SlackChat implements ChatAdapter {
   }
 
   async start(): Promise<void> {
+    await this.app.init();
     const started = await this.app.start(this.options.config.port);
     if (this.options.config.mode === 'http') this.server = started as Server;
     this.options.log.info({ mode: this.options.config.mode, port: this.port }, 'slack adapter started');
@@ -105,6 +108,21 @@ export class SlackChat implements ChatAdapter {
       throw toPostError('chat.postMessage', error);
     }
   }
+
+  /**
+   * Tells the organizers (SLACK_ORGANIZERS_CHANNEL): CfP submissions, posts that failed for good. Without a
+   * configured channel there is nobody to tell on Slack, and it does nothing. Usable as an OrganizerNotifier.
+   */
+  readonly notifyOrganizers = async (message: MessageModel): Promise<void> => {
+    const channel = this.options.config.organizersChannel;
+    if (!channel) return;
+    const { text, blocks } = renderMessage(message);
+    try {
+      await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false });
+    } catch (error) {
+      throw toPostError('chat.postMessage', error);
+    }
+  };
 
   async edit(channel: string, messageId: string, message: MessageModel): Promise<void> {
     const { text, blocks } = renderMessage(message);
@@ -160,19 +178,22 @@ export class SlackChat implements ChatAdapter {
 
     this.app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
       const { channel } = parseMetadata(view.private_metadata);
-      const caller = await this.caller(body.user.id, body.user.name, channel);
-      const work = this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller);
+      const title = view.title.text;
+      const work = this.caller(body.user.id, body.user.name, channel).then((caller) =>
+        this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller),
+      );
       const settled = await withinBudget(work, this.options.modalAckBudgetMs ?? 2_000);
       if (settled === undefined) {
-        // Slow (e.g. forwarding to organizers is retrying): close the deadline now, show the outcome when ready.
-        await ack({ response_action: 'update', view: progressView(view.title.text) });
+        // Slow (e.g. forwarding to organizers is retrying): meet the deadline now, show the outcome when ready.
+        await ack({ response_action: 'update', view: renderMessageView(plainMessage('Submitting… this takes a moment.'), title) });
         const outcome = await work;
-        if ('errors' in outcome) return void (await client.views.update({ view_id: view.id, view: renderMessageView({ sections: [{ body: Object.values(outcome.errors) }], fields: [], links: [], buttons: [] }, view.title.text) }));
-        await client.views.update({ view_id: view.id, view: renderMessageView(outcome, view.title.text) });
-        return;
+        const shown = 'errors' in outcome ? plainMessage(Object.values(outcome.errors).join('\n')) : outcome;
+        await client.views.update({ view_id: view.id, view: renderMessageView(shown, title) });
+      } else if ('errors' in settled) {
+        await ack({ response_action: 'errors', errors: settled.errors });
+      } else {
+        await ack({ response_action: 'update', view: renderMessageView(settled, title) });
       }
-      if ('errors' in settled) return void (await ack({ response_action: 'errors', errors: settled.errors }));
-      await ack({ response_action: 'update', view: renderMessageView(settled, view.title.text) });
     });
   }
 
@@ -237,6 +258,6 @@ async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | undefi
   }
 }
 
-function progressView(title: string) {
-  return renderMessageView({ sections: [{ body: ['Submitting… this takes a moment.'] }], fields: [], links: [], buttons: [] }, title);
+function plainMessage(text: string): MessageModel {
+  return message({ sections: [{ body: [text] }] });
 }
