@@ -276,6 +276,17 @@ describe('SlackChat over Socket Mode', () => {
     expect((await answered).body).toMatchObject({ response_type: 'in_channel', text: 'Echo\nover the socket' });
   });
 
+  it('answers a view submission in the envelope ack: field errors, then the confirmation view', async () => {
+    submissions.length = 0;
+    const view = { callback_id: 'form:submit', private_metadata: JSON.stringify({ channel: 'C0GENERAL' }) };
+    const input = (value: string) => ({ title: { title: { type: 'plain_text_input', value } } });
+    const invalid = await bot.slack.sendEnvelope('interactive', viewSubmission(view, input('x')));
+    expect(invalid.payload).toEqual({ response_action: 'errors', errors: { title: 'title: at least 3 characters, please' } });
+    const valid = await bot.slack.sendEnvelope('interactive', viewSubmission(view, input('Featured Post Mortem')));
+    expect(valid.payload).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
+    expect(submissions).toEqual([{ title: 'Featured Post Mortem' }]);
+  });
+
   it('acks a slow command before its work finishes', async () => {
     timeline.length = 0;
     const answered = bot.slack.waitForResponse();

@@ -132,6 +132,11 @@ describe('Slack renderer', () => {
     ]);
   });
 
+  it('links the title to its page in a context line under the header', () => {
+    const { blocks } = renderMessage(message({ title: 'SRE Munich at Celonis 2024', titleUrl: 'https://muc.sre.xyz/posts/sre-munich-summer-event-2024/' }));
+    expect(blocks[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://muc.sre.xyz/posts/sre-munich-summer-event-2024/|muc.sre.xyz/posts/sre-munich-summer-event-2024/>' }] });
+  });
+
   it('escapeText leaves ordinary text alone', () => {
     expect(escapeText('SRE Munich: 18:30, #sremuc, muc@sre.xyz')).toBe('SRE Munich: 18:30, #sremuc, muc@sre.xyz');
   });

@@ -163,7 +163,7 @@ function linkBlocks(m: MessageModel): Block[] {
 export function renderMessage(m: MessageModel): SlackMessage {
   const head: Block[] = [];
   if (m.title) head.push({ type: 'header', text: plain(m.title, LIMITS.header) });
-  if (m.titleUrl) head.push({ type: 'context', elements: [mrkdwn(`<${escapeUrl(m.titleUrl)}|${escapeText(m.title ?? m.titleUrl)}>`)] });
+  if (m.titleUrl) head.push({ type: 'context', elements: [mrkdwn(`<${escapeUrl(m.titleUrl)}|${escapeText(m.titleUrl.replace(/^https?:\/\//, ''))}>`)] });
   if (m.intro) head.push(...sections(richToMrkdwn(m.intro)));
   for (const s of m.sections) {
     const heading = s.heading ? `*${escapeText(s.heading)}*\n` : '';
