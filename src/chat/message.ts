@@ -102,8 +102,27 @@ export function richToPlain(text: RichText | undefined): string {
   return (text ?? []).map(spanToPlain).join('');
 }
 
-/** "Wed 10 Jul 2024, 18:30 CEST": the zone abbreviation makes the fallback right for readers elsewhere. */
+const plainTimes = new Map<string, string>();
+const PLAIN_TIMES_MAX = 10_000;
+
+/**
+ * "Wed 10 Jul 2024, 18:30 CEST": the zone abbreviation makes the fallback right for readers elsewhere.
+ * Remembered per instant, zone and format: the zone name costs ~80 µs through Intl, and every agenda
+ * answer shows the same few times again (measured in bench/slack.bench.ts).
+ */
 export function formatPlainTime(at: DateTime, format: TimeFormat): string {
+  if (format === 'relative') return formatPlainTimeNow(at, format);
+  const key = `${at.toMillis()}|${at.zoneName}|${at.locale}|${format}`;
+  let text = plainTimes.get(key);
+  if (text === undefined) {
+    if (plainTimes.size >= PLAIN_TIMES_MAX) plainTimes.clear();
+    text = formatPlainTimeNow(at, format);
+    plainTimes.set(key, text);
+  }
+  return text;
+}
+
+function formatPlainTimeNow(at: DateTime, format: TimeFormat): string {
   switch (format) {
     case 'date':
       return at.toFormat('ccc d LLL yyyy');

@@ -21,6 +21,8 @@ const timeline: string[] = [];
 let releaseSlow: () => void = () => undefined;
 let releaseSlowSubmit: (() => void) | undefined;
 const submissions: Record<string, string>[] = [];
+/** Every text the echo command ran with: a refused request must never get here. */
+const echoed: string[] = [];
 
 const testCommands = new Map<string, CommandDefinition>(
   [
@@ -28,7 +30,10 @@ const testCommands = new Map<string, CommandDefinition>(
       name: 'echo',
       description: 'Repeats the text',
       options: [{ name: 'text', description: 'what to say', type: 'string', rest: true }],
-      run: ({ input }) => ({ message: message({ title: 'Echo', intro: [String(input.options.text ?? '')] }) }),
+      run: ({ input }) => {
+        echoed.push(String(input.options.text ?? ''));
+        return { message: message({ title: 'Echo', intro: [String(input.options.text ?? '')] }) };
+      },
     }),
     defineCommand({
       name: 'slow',
@@ -112,6 +117,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
   beforeEach(async () => {
     timeline.length = 0;
     submissions.length = 0;
+    echoed.length = 0;
     bot = await startSlackBot({
       commands: testCommands,
       dispatcher: contractDispatcher(testCommands),
@@ -122,19 +128,19 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
 
   afterEach(() => bot.stop());
 
+  /** Sends a signed slash command; a fast answer comes back in the ack's HTTP response body. */
   const slash = (command: string, text: string, overrides: Record<string, string> = {}) => {
     const fields = bot.slack.slashCommandFields(command, text, overrides);
-    const answered = bot.slack.waitForResponse();
-    return { fields, answered, sent: bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields) };
+    const sent = bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields);
+    return { fields, sent, answered: sent.then((res) => ({ body: res.json })) };
   };
 
-  it('answers a signed slash command: 200 ack, then the message through response_url', async () => {
-    const { fields, answered, sent } = slash('echo', 'Hello <!channel> @everyone <@U123> & co');
-    expect((await sent).status).toBe(200);
-    const response = await answered;
+  it('answers a signed slash command in the ack: Block Kit and fallback, mentions escaped', async () => {
+    const { sent } = slash('echo', 'Hello <!channel> @everyone <@U123> & co');
+    const res = await sent;
+    expect(res.status).toBe(200);
     const escaped = `Hello &lt;!channel&gt; @${ZWJ}everyone &lt;@U123&gt; &amp; co`;
-    expect(response.path).toBe(new URL(fields.response_url!).pathname);
-    expect(response.body).toEqual({
+    expect(res.json).toEqual({
       response_type: 'in_channel',
       text: `Echo\n${escaped}`,
       blocks: [
@@ -142,6 +148,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
         { type: 'section', text: { type: 'mrkdwn', text: escaped } },
       ],
     });
+    expect(bot.slack.responses).toHaveLength(0);
     expect(bot.slack.messages('C0GENERAL')).toHaveLength(0);
   });
 
@@ -175,8 +182,9 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     await expectNothingAnswered(bot);
   });
 
-  it('acks a slow command before the work starts, and answers when the work is done', async () => {
-    const { answered, sent } = slash('slow', '');
+  it('acks a slow command within the budget, and answers through response_url when the work is done', async () => {
+    const { fields, sent } = slash('slow', '');
+    const answered = bot.slack.waitForResponse();
     const res = await sent;
     timeline.push('ack received');
     expect(res.status).toBe(200);
@@ -186,7 +194,9 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     // Had the adapter worked before acking, `await sent` would never have returned: the work waits for us.
     expect(timeline.indexOf('ack received')).toBeLessThan(timeline.indexOf('work done'));
     expect(timeline).toContain('work started');
+    expect(response.path).toBe(new URL(fields.response_url!).pathname);
     expect(response.body).toMatchObject({ response_type: 'ephemeral', text: 'Finally done' });
+    expect((await sent).body).toBe('');
   });
 
   it('refuses an organizer-only subcommand to a member, allows it by user id and by user group', async () => {
@@ -236,7 +246,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
 
   it('a slow submission meets the deadline with a "Submitting…" view and shows the outcome with views.update', async () => {
     await bot.stop();
-    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), modalAckBudgetMs: 0 });
+    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), ackBudgetMs: 0 });
     const view = { callback_id: 'form:submit', private_metadata: '' };
     const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: 'slow' } } }));
     expect(JSON.stringify(res.json)).toContain('Submitting… this takes a moment.');
@@ -267,13 +277,12 @@ describe('SlackChat over Socket Mode', () => {
 
   afterEach(() => bot.stop());
 
-  it('connects with the app token, acks the envelope and answers through response_url', async () => {
+  it('connects with the app token and answers a slash command envelope in its ack', async () => {
     await bot.slack.socketConnected();
     expect(bot.slack.callsTo('apps.connections.open')[0]?.token).toBe('xapp-test-token');
-    const answered = bot.slack.waitForResponse();
     const ack = await bot.slack.sendEnvelope('slash_commands', bot.slack.slashCommandFields('echo', 'over the socket'));
     expect(ack.envelope_id).toEqual(expect.any(String));
-    expect((await answered).body).toMatchObject({ response_type: 'in_channel', text: 'Echo\nover the socket' });
+    expect(ack.payload).toMatchObject({ response_type: 'in_channel', text: 'Echo\nover the socket' });
   });
 
   it('answers a view submission in the envelope ack: field errors, then the confirmation view', async () => {
@@ -287,14 +296,15 @@ describe('SlackChat over Socket Mode', () => {
     expect(submissions).toEqual([{ title: 'Featured Post Mortem' }]);
   });
 
-  it('acks a slow command before its work finishes', async () => {
+  it('acks a slow command before its work finishes, then answers through response_url', async () => {
     timeline.length = 0;
     const answered = bot.slack.waitForResponse();
-    await bot.slack.sendEnvelope('slash_commands', bot.slack.slashCommandFields('slow', ''));
+    const ack = await bot.slack.sendEnvelope('slash_commands', bot.slack.slashCommandFields('slow', ''));
     timeline.push('ack received');
     await waitUntil(() => timeline.includes('work started'));
     releaseSlow();
-    await answered;
+    expect((await answered).body).toMatchObject({ text: 'Finally done' });
+    expect(ack.payload).toEqual({});
     expect(timeline.indexOf('ack received')).toBeLessThan(timeline.indexOf('work done'));
   });
 });
@@ -343,12 +353,11 @@ function blockAction(bot: SlackBot, actionId: string) {
 }
 
 async function expectNothingAnswered(bot: SlackBot): Promise<void> {
-  // A request that was accepted would reach response_url after a round trip; a second, valid request proves
-  // the bot is alive and that it is the only answer.
-  const probe = bot.slack.waitForResponse();
-  await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('echo', 'probe'));
-  expect((await probe).body).toMatchObject({ text: 'Echo\nprobe' });
-  expect(bot.slack.responses).toHaveLength(1);
+  // A valid request afterwards proves the bot is alive and that the refused one never reached the command.
+  const probe = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('echo', 'probe'));
+  expect(probe.json).toMatchObject({ text: 'Echo\nprobe' });
+  expect(echoed).toEqual(['probe']);
+  expect(bot.slack.responses).toHaveLength(0);
   expect(bot.slack.callsTo('chat.postMessage')).toHaveLength(0);
 }
 

@@ -23,7 +23,7 @@ export async function startSlackBot(options: {
   commands: Map<string, CommandDefinition>;
   dispatcher: SlackDispatcher;
   config?: Partial<SlackConfig>;
-  modalAckBudgetMs?: number;
+  ackBudgetMs?: number;
 }): Promise<SlackBot> {
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const chat = new SlackChat({
@@ -42,7 +42,7 @@ export async function startSlackBot(options: {
     dispatcher: options.dispatcher,
     log: createLogger(process.env.SLACK_TEST_LOG ?? 'silent'),
     retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 20 },
-    modalAckBudgetMs: options.modalAckBudgetMs,
+    ackBudgetMs: options.ackBudgetMs ?? 100,
   });
   await chat.start();
   return {

@@ -32,13 +32,17 @@ export interface SlackChatOptions {
   log: Logger;
   /** web-api retry policy (p-retry options); tests make it short. */
   retryConfig?: webApi.RetryOptions;
-  /** How long a modal submission may work before the modal shows "Submitting…" (Slack allows 3 s). */
-  modalAckBudgetMs?: number;
+  /**
+   * How long a command or modal submission may work before it must be acked without its answer (Slack allows
+   * 3 s; the rest is margin for the network). Answers ready in time travel in the ack itself.
+   */
+  ackBudgetMs?: number;
 }
 
 /** Production retries: a few quick ones; the scheduler's outbox retries whatever is still failing later. */
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
 const HISTORY_PAGES = 5;
+const DEFAULT_ACK_BUDGET_MS = 1_000;
 
 /**
  * The Slack side of the bot: a real Bolt app in HTTP mode (Bolt's receiver at /slack/events, signed requests)
@@ -154,15 +158,35 @@ export class SlackChat implements ChatAdapter {
     }
   }
 
+  /**
+   * Fast answers (nearly all) go back in the ack's HTTP response, as Slack recommends: one round trip, nothing
+   * more to send. Work still running when the budget is spent is acked empty and answered through respond().
+   */
   private registerCommands(): void {
     for (const name of this.options.commands.keys()) {
       this.app.command(`/${name}`, async ({ command, ack, respond, client }) => {
+        const work = this.caller(command.user_id, command.user_name, command.channel_id).then((caller) =>
+          this.options.dispatcher.runText(name, command.text, caller),
+        );
+        const early = await withinBudget(this.guarded(work, `/${name}`), this.ackBudgetMs);
+        if (early && 'message' in early) return ack(responseFor(early.message));
         await ack();
-        const caller = await this.caller(command.user_id, command.user_name, command.channel_id);
-        const reply = await this.options.dispatcher.runText(name, command.text, caller);
+        const reply = early ?? (await this.guarded(work, `/${name}`));
         await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id });
       });
     }
+  }
+
+  private get ackBudgetMs(): number {
+    return this.options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS;
+  }
+
+  /** The dispatcher answers every failure itself; this is the last line so the user never waits in silence. */
+  private guarded(work: Promise<CommandReply>, what: string): Promise<CommandReply> {
+    return work.catch((error: unknown) => {
+      this.options.log.error({ err: error, what }, 'slack command failed');
+      return { message: message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true }) };
+    });
   }
 
   private registerInteractions(): void {
@@ -182,7 +206,7 @@ export class SlackChat implements ChatAdapter {
       const work = this.caller(body.user.id, body.user.name, channel).then((caller) =>
         this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller),
       );
-      const settled = await withinBudget(work, this.options.modalAckBudgetMs ?? 2_000);
+      const settled = await withinBudget(work, this.ackBudgetMs);
       if (settled === undefined) {
         // Slow (e.g. forwarding to organizers is retrying): meet the deadline now, show the outcome when ready.
         await ack({ response_action: 'update', view: renderMessageView(plainMessage('Submitting… this takes a moment.'), title) });
@@ -208,14 +232,14 @@ export class SlackChat implements ChatAdapter {
       await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
       return;
     }
-    const { text, blocks } = renderMessage(reply.message);
-    await to.respond({
-      response_type: reply.message.ephemeral ? 'ephemeral' : 'in_channel',
-      ...(to.asNewMessage ? { replace_original: false } : {}),
-      text,
-      blocks,
-    });
+    await to.respond({ ...responseFor(reply.message), ...(to.asNewMessage ? { replace_original: false } : {}) });
   }
+}
+
+/** A message as a slash-command response (in the ack or through response_url). */
+function responseFor(m: MessageModel): { response_type: 'ephemeral' | 'in_channel'; text: string; blocks: ReturnType<typeof renderMessage>['blocks'] } {
+  const { text, blocks } = renderMessage(m);
+  return { response_type: m.ephemeral ? 'ephemeral' : 'in_channel', text, blocks };
 }
 
 function createReceiver(config: SlackConfig, logger: ReturnType<typeof boltLogger>, clientOptions: webApi.WebClientOptions): Receiver {
