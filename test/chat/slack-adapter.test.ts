@@ -47,6 +47,14 @@ const testCommands = new Map<string, CommandDefinition>(
       },
     }),
     defineCommand({
+      name: 'broken',
+      description: 'Fails unexpectedly',
+      options: [],
+      run: () => {
+        throw new Error('database is locked');
+      },
+    }),
+    defineCommand({
       name: 'admin',
       description: 'Organizer tools',
       options: [],
@@ -218,6 +226,11 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
   it('shows bad input as a clear ephemeral message', async () => {
     const { answered } = slash('admin', 'explode');
     expect((await answered).body).toMatchObject({ response_type: 'ephemeral', text: 'Unknown subcommand "explode" for /admin. Try one of: status, purge.' });
+  });
+
+  it('an unexpected failure still gets a polite ephemeral answer, never silence', async () => {
+    const { answered } = slash('broken', '');
+    expect((await answered).body).toMatchObject({ response_type: 'ephemeral', text: 'Something went wrong; the organizers have been told.' });
   });
 
   it('opens a modal with views.open; a submission is handled and confirmed; invalid input shows field errors', async () => {

@@ -43,11 +43,13 @@ export interface SlackChatOptions {
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
 const HISTORY_PAGES = 5;
 const DEFAULT_ACK_BUDGET_MS = 1_000;
+const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
 /**
  * The Slack side of the bot: a real Bolt app in HTTP mode (Bolt's receiver at /slack/events, signed requests)
  * or Socket Mode, answering every command in commands/ and posting the scheduler's messages.
- * Every handler acks first and works afterwards, so Slack's 3-second deadline holds however slow the work is.
+ * Every handler acks within a budget well inside Slack's 3-second deadline, however slow the work is: with the
+ * answer when it is ready by then, empty otherwise (the answer follows through respond() or views.update).
  */
 export class SlackChat implements ChatAdapter {
   readonly platform = 'slack' as const;
@@ -96,8 +98,8 @@ export class SlackChat implements ChatAdapter {
     this.server = undefined;
   }
 
-  async post(channel: string, message: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
-    const { text, blocks } = renderMessage(message);
+  async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
+    const { text, blocks } = renderMessage(model);
     try {
       const res = await this.client.chat.postMessage({
         channel,
@@ -117,10 +119,10 @@ export class SlackChat implements ChatAdapter {
    * Tells the organizers (SLACK_ORGANIZERS_CHANNEL): CfP submissions, posts that failed for good. Without a
    * configured channel there is nobody to tell on Slack, and it does nothing. Usable as an OrganizerNotifier.
    */
-  readonly notifyOrganizers = async (message: MessageModel): Promise<void> => {
+  readonly notifyOrganizers = async (model: MessageModel): Promise<void> => {
     const channel = this.options.config.organizersChannel;
     if (!channel) return;
-    const { text, blocks } = renderMessage(message);
+    const { text, blocks } = renderMessage(model);
     try {
       await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false });
     } catch (error) {
@@ -128,8 +130,8 @@ export class SlackChat implements ChatAdapter {
     }
   };
 
-  async edit(channel: string, messageId: string, message: MessageModel): Promise<void> {
-    const { text, blocks } = renderMessage(message);
+  async edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
+    const { text, blocks } = renderMessage(model);
     try {
       await this.client.chat.update({ channel, ts: messageId, text, blocks });
     } catch (error) {
@@ -165,13 +167,14 @@ export class SlackChat implements ChatAdapter {
   private registerCommands(): void {
     for (const name of this.options.commands.keys()) {
       this.app.command(`/${name}`, async ({ command, ack, respond, client }) => {
-        const work = this.caller(command.user_id, command.user_name, command.channel_id).then((caller) =>
-          this.options.dispatcher.runText(name, command.text, caller),
+        const work = this.guarded(
+          this.caller(command.user_id, command.user_name, command.channel_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
+          `/${name}`,
         );
-        const early = await withinBudget(this.guarded(work, `/${name}`), this.ackBudgetMs);
+        const early = await withinBudget(work, this.ackBudgetMs);
         if (early && 'message' in early) return ack(responseFor(early.message));
         await ack();
-        const reply = early ?? (await this.guarded(work, `/${name}`));
+        const reply = early ?? (await work);
         await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id });
       });
     }
@@ -182,10 +185,10 @@ export class SlackChat implements ChatAdapter {
   }
 
   /** The dispatcher answers every failure itself; this is the last line so the user never waits in silence. */
-  private guarded(work: Promise<CommandReply>, what: string): Promise<CommandReply> {
+  private guarded<T extends CommandReply | ModalOutcome>(work: Promise<T>, what: string): Promise<T | { message: MessageModel }> {
     return work.catch((error: unknown) => {
-      this.options.log.error({ err: error, what }, 'slack command failed');
-      return { message: message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true }) };
+      this.options.log.error({ err: error, what }, 'slack interaction failed');
+      return { message: SOMETHING_WENT_WRONG };
     });
   }
 
@@ -196,16 +199,17 @@ export class SlackChat implements ChatAdapter {
       if (action.type !== 'button' || action.url) return;
       const channel = body.channel?.id;
       const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel);
-      const reply = await this.options.dispatcher.button(action.action_id, caller);
+      const reply = await this.guarded(this.options.dispatcher.button(action.action_id, caller), action.action_id);
       await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true });
     });
 
     this.app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
       const { channel } = parseMetadata(view.private_metadata);
       const title = view.title.text;
-      const work = this.caller(body.user.id, body.user.name, channel).then((caller) =>
-        this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller),
-      );
+      const work = this.guarded(
+        this.caller(body.user.id, body.user.name, channel).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
+        view.callback_id,
+      ).then((outcome) => ('message' in outcome ? outcome.message : outcome));
       const settled = await withinBudget(work, this.ackBudgetMs);
       if (settled === undefined) {
         // Slow (e.g. forwarding to organizers is retrying): meet the deadline now, show the outcome when ready.
