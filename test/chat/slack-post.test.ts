@@ -121,4 +121,16 @@ describe('SlackChat posting (real Bolt web client → fake Slack)', () => {
     await expect(wrong.start()).rejects.toThrow(/invalid_auth/);
     expect(wrong.port).toBeUndefined();
   });
+
+  it('under a per-channel rate limit, a burst is paced by Retry-After and every post arrives once', async () => {
+    slack.limitPostsPerChannel(1);
+    await Promise.all([
+      chat.post('C0ANNOUNCE', announcement, { deliveryKey: 'a' }),
+      chat.post('C0OTHER', announcement, { deliveryKey: 'b' }),
+      chat.post('C0ANNOUNCE', announcement, { deliveryKey: 'c' }),
+    ]);
+    expect(slack.messages('C0ANNOUNCE').map((m) => m.metadata?.event_payload.delivery_key)).toEqual(['a', 'c']);
+    expect(slack.messages('C0OTHER')).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(1);
+  });
 });

@@ -14,6 +14,8 @@
  *   - posted messages live per channel: `slack.messages('C1')` (oldest first), each with ts, text, blocks, metadata.
  *   - faults: `slack.fail('chat.postMessage', { status: 429, retryAfter: 1 })`, `{ status: 500 }` or
  *     `{ error: 'channel_not_found' }`; `times` (default 1) says for how many calls it applies, faults queue.
+ *   - `slack.limitPostsPerChannel(1)`: chat.postMessage answers 429 (Retry-After: 1) when a channel got a post
+ *     less than 1/n s ago, like Slack's ~1 message/s per channel; off by default.
  *
  * response_url: `slack.responseUrl()` gives a fresh URL on the fake; whatever Bolt's respond() POSTs there is
  * recorded in `slack.responses` (`await slack.waitForResponse()` for the next one).
@@ -127,6 +129,8 @@ export class FakeSlack {
   private readonly socketWaiters: ((ws: WebSocket) => void)[] = [];
   private readonly sockets = new Set<WebSocket>();
   private readonly wss = new WebSocketServer({ noServer: true });
+  private postInterval = 0;
+  private readonly lastPostAt = new Map<string, number>();
   private tsCounter = 0;
   private ticket = 0;
   private responseCounter = 0;
@@ -180,6 +184,10 @@ export class FakeSlack {
     const queue = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);
     this.faults.set(method, queue);
+  }
+
+  limitPostsPerChannel(perSecond: number): void {
+    this.postInterval = 1000 / perSecond;
   }
 
   responseUrl(): string {
@@ -262,6 +270,9 @@ export class FakeSlack {
     }
     if (fault && 'status' in fault) return reply(fault.status, { ok: false, error: 'internal_error' });
     if (fault && 'error' in fault) return reply(200, { ok: false, error: fault.error });
+    if (method === 'chat.postMessage' && this.overChannelLimit(String(params.channel))) {
+      return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    }
     if (!token || !this.tokens.has(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     reply(200, this.api(method, params));
   }
@@ -303,6 +314,15 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private overChannelLimit(channel: string): boolean {
+    if (this.postInterval === 0) return false;
+    const now = performance.now();
+    const last = this.lastPostAt.get(channel);
+    if (last !== undefined && now - last < this.postInterval) return true;
+    this.lastPostAt.set(channel, now);
+    return false;
   }
 
   private history(p: Record<string, unknown>): Record<string, unknown> {
