@@ -6,13 +6,12 @@
  */
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { message, type CommandReply } from '../../src/chat/message';
-import type { ModalOutcome, SlackDispatcher } from '../../src/chat/slack/adapter';
-import { defineCommand, type Caller, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
-import { ArgumentError, parseCommandText } from '../../src/commands/registry';
+import { message } from '../../src/chat/message';
+import { defineCommand, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
+import { ArgumentError } from '../../src/commands/registry';
 import { makeSettings } from '../helpers/events';
 import { signSlackRequest } from '../fakes/slack';
-import { SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
+import { contractDispatcher, SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
 
 const ZWJ = '\u200d';
 
@@ -87,38 +86,6 @@ const services: CommandServices = {
   feeds: { calendar: '', webcal: '', google: '', page: '', event: () => '' },
 };
 
-/** The dispatcher contract (src/chat/dispatch.ts) reduced to what these cases need. */
-function contractDispatcher(commands: Map<string, CommandDefinition>): SlackDispatcher {
-  const refusal = (text: string): CommandReply => ({ message: message({ intro: [text], ephemeral: true }) });
-  return {
-    async runText(name: string, text: string, caller: Caller) {
-      const command = commands.get(name)!;
-      try {
-        const input = parseCommandText(command, text);
-        const sub = command.subcommands?.find((s) => s.name === input.subcommand);
-        if ((command.organizerOnly || sub?.organizerOnly) && !caller.isOrganizer) return refusal(`/${name} ${sub?.name ?? ''} is for organizers only.`.replace(' .', '.'));
-        return await command.run({ input, caller, services });
-      } catch (error) {
-        if (error instanceof ArgumentError) return refusal(error.message);
-        throw error;
-      }
-    },
-    async button(actionId: string, caller: Caller) {
-      const [name = '', action = '', arg = ''] = actionId.split(':');
-      return commands.get(name)!.onButton!({ input: { options: {} }, caller, services }, action, arg);
-    },
-    async modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome> {
-      const [name = '', purpose = ''] = modalId.split(':');
-      try {
-        return await commands.get(name)!.onModalSubmit!({ input: { options: {} }, caller, services }, { purpose, values });
-      } catch (error) {
-        if (error instanceof ArgumentError) return { errors: { [error.message.split(':')[0]!]: error.message } };
-        throw error;
-      }
-    },
-  };
-}
-
 describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
   let bot: SlackBot;
 
@@ -128,7 +95,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     echoed.length = 0;
     bot = await startSlackBot({
       commands: testCommands,
-      dispatcher: contractDispatcher(testCommands),
+      dispatcher: contractDispatcher(testCommands, services),
       config: { organizerUserIds: ['U0ORGA'], organizerUsergroup: 'S0ORGS' },
     });
     bot.slack.setUsergroup('S0ORGS', ['U0GROUPIE']);
@@ -259,7 +226,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
 
   it('a slow submission meets the deadline with a "Submitting…" view and shows the outcome with views.update', async () => {
     await bot.stop();
-    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), ackBudgetMs: 0 });
+    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands, services), ackBudgetMs: 0 });
     const view = { callback_id: 'form:submit', private_metadata: '' };
     const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: 'slow' } } }));
     expect(JSON.stringify(res.json)).toContain('Submitting… this takes a moment.');
@@ -285,7 +252,7 @@ describe('SlackChat over Socket Mode', () => {
   let bot: SlackBot;
 
   beforeEach(async () => {
-    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands), config: { mode: 'socket' } });
+    bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands, services), config: { mode: 'socket' } });
   });
 
   afterEach(() => bot.stop());

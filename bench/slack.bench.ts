@@ -1,0 +1,174 @@
+/**
+ * Slack slash-command latency under load: signed `/agenda` requests, 50 in flight, against the real SlackChat
+ * (Bolt HTTP receiver, 1,000 events loaded) and, as the baseline measured in the same run with the same client,
+ * a bare Bolt app whose only listener acks "ok". Reports p50/p99 of the HTTP ack (what Slack's 3-second deadline
+ * is about) and, for the real bot, of the full answer arriving at response_url.
+ * Everything (client, bot, fake Slack) shares this process and its 2 cores, the same for both sides.
+ */
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { DateTime } from 'luxon';
+import { Catalogue } from '../src/catalogue/catalogue';
+import type { MeetupEvent } from '../src/catalogue/event';
+import { SlackChat } from '../src/chat/slack/adapter';
+import { bold, link, message, time, type MessageModel } from '../src/chat/message';
+import { defineCommand, type CommandServices } from '../src/commands/definition';
+import { createLogger } from '../src/log';
+import { FakeSlack, sendSigned } from '../test/fakes/slack';
+import { makeEvent, makeSettings, berlin } from '../test/helpers/events';
+import { contractDispatcher } from '../test/chat/slack-harness';
+
+const SECRET = 'bench-signing-secret';
+const TOKEN = 'xoxb-test-token';
+const CONCURRENCY = 50;
+const WARMUP_S = 1;
+const MEASURE_S = 4;
+
+interface Run {
+  ack: number[];
+  answer: number[];
+  failures: number;
+}
+
+/** 1,000 weekly meetups around now, so /agenda has a next one and a long past to search. */
+function generateEvents(count: number): MeetupEvent[] {
+  const first = berlin('2010-01-06T18:30');
+  return Array.from({ length: count }, (_, i) => {
+    const start = first.plus({ weeks: i });
+    return makeEvent({
+      id: `sremuc-${start.toISODate()}`,
+      title: `SRE Munich #${i + 1} at Host ${i % 37}`,
+      start,
+      end: start.set({ hour: 21, minute: 0 }),
+      venue: `Host ${i % 37}`,
+    });
+  });
+}
+
+async function startBareApp(apiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: SECRET, port: 0, logLevel: LogLevel.ERROR });
+  const app = new App({ token: TOKEN, receiver, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+  app.command('/agenda', async ({ ack }) => ack('ok'));
+  const server = (await app.start(0)) as Server;
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, stop: () => app.stop() as Promise<void> };
+}
+
+/**
+ * commands/agenda.ts and createDispatcher (src/chat/dispatch.ts) were not in the tree when this benchmark was
+ * written, so /agenda here is a stand-in answering the same way through the same SlackChat path: the next of
+ * the 1,000 events found in the catalogue, its agenda with Berlin times, talks, slides, an abstracts button.
+ */
+const agendaStandIn = defineCommand({
+  name: 'agenda',
+  description: 'The next meetup’s agenda',
+  options: [{ name: 'event', description: 'Which meetup', type: 'string' }],
+  run: ({ input, services }) => {
+    const now = services.now();
+    const event = services.catalogue().find(String(input.options.event ?? ''), now).event;
+    if (!event) return { message: message({ intro: ['No meetup scheduled.'], ephemeral: true }) };
+    return { message: agendaMessage(event, services) };
+  },
+});
+
+function agendaMessage(event: MeetupEvent, services: CommandServices): MessageModel {
+  return message({
+    title: event.title,
+    titleUrl: event.url,
+    intro: [time(event.start), ' · ', event.venue ?? 'online'],
+    sections: event.agenda.map((item) => ({ body: [item.start ? time(item.start, 'time') : '', '  ', item.title] })),
+    fields: event.talks.map((t) => ({ name: t.title, value: [bold(t.speakers.map((s) => s.name).join(', ')), ...t.slides.flatMap((l) => [' ', link(l.url, l.label)])] })),
+    buttons: [{ id: `agenda:abstracts:${event.id}`, label: 'Abstracts' }],
+    footer: [services.settings().hashtag],
+  });
+}
+
+async function startRealBot(slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
+  const catalogue = new Catalogue(generateEvents(1000));
+  const services: CommandServices = {
+    catalogue: () => catalogue,
+    settings: () => makeSettings(),
+    now: () => DateTime.now(),
+    feeds: { calendar: '', webcal: '', google: '', page: '', event: () => '' },
+  };
+  const commands = new Map([['agenda', agendaStandIn]]);
+  const chat = new SlackChat({
+    config: { botToken: TOKEN, mode: 'http', signingSecret: SECRET, port: 0, apiUrl: slack.apiUrl, announceChannels: [], organizerUserIds: [] },
+    commands,
+    dispatcher: contractDispatcher(commands, services),
+    log: createLogger('error'),
+  });
+  await chat.start();
+  return { url: `http://127.0.0.1:${chat.port}/slack/events`, stop: () => chat.stop() };
+}
+
+/** 50 workers send signed /agenda requests back to back for `seconds`. */
+async function load(slack: FakeSlack, url: string, seconds: number, expectAnswers: boolean): Promise<Run> {
+  const run: Run = { ack: [], answer: [], failures: 0 };
+  const sentAt = new Map<string, number>();
+  const before = slack.responses.length;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const fields = slack.slashCommandFields('agenda', '');
+        const t0 = performance.now();
+        sentAt.set(new URL(fields.response_url!).pathname, t0);
+        const res = await sendSigned(url, SECRET, fields);
+        const took = performance.now() - t0;
+        if (res.status !== 200) run.failures++;
+        else run.ack.push(took);
+        // Fast answers travel in the ack itself; slow ones arrive at response_url later.
+        if (res.json?.blocks) {
+          run.answer.push(took);
+          sentAt.delete(new URL(fields.response_url!).pathname);
+        }
+      }
+    }),
+  );
+  if (expectAnswers) await waitFor(() => slack.responses.length - before >= sentAt.size, 10_000);
+  for (const r of slack.responses.slice(before)) {
+    const t0 = sentAt.get(r.path);
+    if (t0 !== undefined) run.answer.push(r.receivedAt - t0);
+  }
+  return run;
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+async function measure(slack: FakeSlack, target: { url: string; stop: () => Promise<void> }, expectAnswers: boolean): Promise<Run> {
+  await load(slack, target.url, WARMUP_S, expectAnswers);
+  const run = await load(slack, target.url, MEASURE_S, expectAnswers);
+  await target.stop();
+  if (expectAnswers) run.failures += run.ack.length - run.answer.length;
+  return run;
+}
+
+async function main(): Promise<void> {
+  const slack = await FakeSlack.start({ botToken: TOKEN });
+  const bare = await measure(slack, await startBareApp(slack.apiUrl), false);
+  const real = await measure(slack, await startRealBot(slack), true);
+  await slack.close();
+
+  const report = (name: string, r: Run) =>
+    console.log(`${name.padEnd(34)} ${String(r.ack.length).padStart(6)} req  ${(r.ack.length / MEASURE_S).toFixed(0).padStart(5)} req/s  ack p50 ${ms(percentile(r.ack, 50))}  p99 ${ms(percentile(r.ack, 99))}  failures ${r.failures}`);
+  console.log(`signed /agenda, ${CONCURRENCY} concurrent, ${MEASURE_S} s after ${WARMUP_S} s warm-up, 1,000 events loaded`);
+  report('baseline: bare Bolt app acking "ok"', bare);
+  report('sremuc-bot SlackChat', real);
+  console.log(`${'sremuc-bot answer (ack or response_url)'.padEnd(34)} p50 ${ms(percentile(real.answer, 50))}  p99 ${ms(percentile(real.answer, 99))}`);
+  const ratio = percentile(real.ack, 99) / percentile(bare.ack, 99);
+  console.log(`ack p99 ratio (bot / bare Bolt): ${ratio.toFixed(2)}x  (goal ≤ 1.3x: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);
+  if (real.failures > 0 || bare.failures > 0) process.exitCode = 1;
+}
+
+void main();
