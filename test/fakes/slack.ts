@@ -11,7 +11,8 @@
  *     conversations.history (newest first, `metadata` only with include_all_metadata, cursor paging),
  *     usergroups.users.list (`slack.setUsergroup('S1', ['U1'])`), apps.connections.open (Socket Mode URL).
  *     Unknown methods answer `{ok:false,error:'unknown_method'}` like Slack; a bad token `invalid_auth`.
- *   - posted messages live per channel: `slack.messages('C1')` (oldest first), each with ts, text, blocks, metadata.
+ *   - posted messages live per channel: `slack.messages('C1')` (oldest first), each with ts, text, blocks, metadata;
+ *     `slack.seedMessage('C1', {...})` puts one there as if sent earlier (e.g. before a crash).
  *   - faults: `slack.fail('chat.postMessage', { status: 429, retryAfter: 1 })`, `{ status: 500 }` or
  *     `{ error: 'channel_not_found' }`; `times` (default 1) says for how many calls it applies, faults queue.
  *   - `slack.limitPostsPerChannel(1)`: chat.postMessage answers 429 (Retry-After: 1) when a channel got a post
@@ -23,7 +24,8 @@
  * Requests to the bot (HTTP mode): `sendSlashCommand(botUrl, signingSecret, fields)` and
  * `sendInteraction(botUrl, signingSecret, payload)` sign with X-Slack-Signature v0 (HMAC-SHA256 over
  * `v0:<ts>:<body>`) and send form-encoded with the exact content type Slack uses; `options` can forge the
- * signature, age the timestamp or change the content type. `slashCommandFields()` builds a real-shaped payload
+ * signature, age the timestamp or change the content type. They resolve with the bot's HTTP answer (status,
+ * body, parsed json): an answer given in the ack (response_type, text, blocks) is there. `slashCommandFields()` builds a real-shaped payload
  * whose response_url points at this fake.
  *
  * Socket Mode: apps.connections.open returns `ws://127.0.0.1:<port>/link/?ticket=<n>`; the fake sends
