@@ -9,6 +9,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { DateTime } from 'luxon';
+import { makeServices } from '../test/helpers/services';
 import { Catalogue } from '../src/catalogue/catalogue';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { SlackChat } from '../src/chat/slack/adapter';
@@ -85,12 +86,7 @@ function agendaMessage(event: MeetupEvent, services: CommandServices): MessageMo
 
 async function startRealBot(slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
   const catalogue = new Catalogue(generateEvents(1000));
-  const services: CommandServices = {
-    catalogue: () => catalogue,
-    settings: () => makeSettings(),
-    now: () => DateTime.now(),
-    feeds: { calendar: '', webcal: '', google: '', page: '', event: () => '' },
-  };
+  const services: CommandServices = makeServices({ catalogue: () => catalogue });
   const commands = new Map([['agenda', agendaStandIn]]);
   const chat = new SlackChat({
     config: { botToken: TOKEN, mode: 'http', signingSecret: SECRET, port: 0, apiUrl: slack.apiUrl, announceChannels: [], organizerUserIds: [] },

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { CommandReply, MessageModel } from '../chat/message';
-import type { Platform } from '../chat/adapter';
+import type { OrganizerNotifier, Platform } from '../chat/adapter';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -50,6 +50,65 @@ export interface CommandServices {
   now(): DateTime;
   /** Calendar feed links built from the public base URL. */
   feeds: FeedLinks;
+  /** Call-for-talks submissions (src/cfp/submissions.ts). */
+  cfp: CfpService;
+  /** Organizers' ad-hoc posts and pause/resume (src/schedule). */
+  announcements: AnnouncementService;
+  /** Sends a message to the organizers' channel on every platform. */
+  notifyOrganizers: OrganizerNotifier;
+}
+
+export interface CfpProposal {
+  title: string;
+  abstract: string;
+  /** "talk" or "lightning", or minutes as typed. */
+  length: string;
+  speaker: string;
+  contact: string;
+}
+
+export interface CfpSubmission extends CfpProposal {
+  id: number;
+  platform: Platform;
+  userId: string;
+  userName: string;
+  createdAt: DateTime;
+}
+
+export interface CfpService {
+  /** Stores a proposal; throws ArgumentError (naming the field) when too long, empty or over the rate limit. */
+  submit(caller: Caller, proposal: CfpProposal): CfpSubmission;
+  /** Most recent first. */
+  list(limit: number): CfpSubmission[];
+}
+
+export interface ScheduledPostSummary {
+  id: number;
+  dueAt: DateTime;
+  text?: string;
+  eventId?: string;
+  createdBy: string;
+  status: 'scheduled' | 'done' | 'cancelled';
+}
+
+/** One post the scheduler would make: where, when, what. */
+export interface PlannedPost {
+  platform: Platform;
+  channel: string;
+  dueAt: DateTime;
+  message: MessageModel;
+}
+
+export interface AnnouncementService {
+  /** `when` as typed ("2026-12-01 18:00", "in 2h", "tomorrow 10:00"); throws ArgumentError when unparseable or past. */
+  schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): ScheduledPostSummary;
+  list(): ScheduledPostSummary[];
+  cancel(id: number, by: Caller): ScheduledPostSummary;
+  /** Dry run: exactly what would be posted where and when; sends nothing. */
+  preview(id: number): PlannedPost[];
+  pause(by: Caller): void;
+  resume(by: Caller): void;
+  isPaused(): boolean;
 }
 
 export interface FeedLinks {

@@ -5,6 +5,7 @@
  * are exercised in test/chat/slack-commands.test.ts.
  */
 import { DateTime } from 'luxon';
+import { makeServices } from '../helpers/services';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { message } from '../../src/chat/message';
 import { defineCommand, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
@@ -79,12 +80,7 @@ const testCommands = new Map<string, CommandDefinition>(
   ].map((c) => [c.name, c]),
 );
 
-const services: CommandServices = {
-  catalogue: () => new Catalogue([]),
-  settings: () => makeSettings(),
-  now: () => DateTime.now(),
-  feeds: { calendar: '', webcal: '', google: '', page: '', event: () => '' },
-};
+const services: CommandServices = makeServices({ catalogue: () => new Catalogue([]) });
 
 describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
   let bot: SlackBot;
