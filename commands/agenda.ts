@@ -1,0 +1,141 @@
+import { DateTime } from 'luxon';
+import type { MeetupEvent } from '../src/catalogue/event';
+import { message, type CommandReply, type MessageModel } from '../src/chat/message';
+import { eventLine, presentAbstracts, presentAgenda } from '../src/chat/present/event';
+import { defineCommand, type CommandServices } from '../src/commands/definition';
+import { ArgumentError } from '../src/commands/registry';
+
+const QUERY_MAX = 100;
+const COMPLETIONS = 25;
+
+export default defineCommand({
+  name: 'agenda',
+  description: 'The agenda of the next meetup, or of one you name',
+  usage: [
+    '/agenda: the next meetup',
+    '/agenda last: the most recent one',
+    '/agenda 2023-06, /agenda june 2023, /agenda celonis, /agenda <event id>: a particular one',
+    'Add "abstracts" for the talks’ abstracts: /agenda last abstracts',
+  ].join('\n'),
+  options: [
+    { name: 'event', description: 'next (default), last, a month like 2023-06, a host, a speaker or an event id', type: 'string', maxLength: QUERY_MAX, autocomplete: true, rest: true },
+    { name: 'abstracts', description: 'Include the talks’ abstracts', type: 'boolean' },
+  ],
+
+  run({ input, services }) {
+    const { query, abstracts } = readQuery(String(input.options.event ?? ''), input.options.abstracts === true);
+    return { message: agendaFor(query, abstracts, services) };
+  },
+
+  autocomplete({ services }, option, typed) {
+    if (option !== 'event') return [];
+    const now = services.now();
+    const catalogue = services.catalogue();
+    const words = typed.toLowerCase().split(/\s+/).filter(Boolean);
+    const upcoming = catalogue.events.filter((e) => e.end > now);
+    const candidates = [...upcoming, ...catalogue.past(now)];
+    return candidates
+      .filter((e) => words.every((w) => completionText(e).includes(w)))
+      .slice(0, COMPLETIONS)
+      .map((e) => ({ name: `${e.start.toISODate()} · ${e.title}${e.status === 'cancelled' ? ' (cancelled)' : ''}`, value: e.id }));
+  },
+
+  onButton({ services }, action, eventId): CommandReply {
+    const event = services.catalogue().byId(eventId);
+    if (!event) throw new ArgumentError('That meetup is no longer in the calendar. Try /events for the current list.');
+    const settings = services.settings();
+    if (action === 'abstracts') return { message: { ...presentAbstracts(event, settings, services.feeds), ephemeral: true } };
+    if (action === 'show') return { message: { ...presentAgenda(event, settings, services.feeds, { now: services.now() }), ephemeral: true } };
+    throw new ArgumentError('That button no longer does anything. Try /agenda.');
+  },
+});
+
+function agendaFor(query: string, abstracts: boolean, services: CommandServices): MessageModel {
+  const now = services.now();
+  const catalogue = services.catalogue();
+  const found = catalogue.find(query, now);
+  if (found.event) return presentAgenda(found.event, services.settings(), services.feeds, { abstracts, now });
+  if (query === '' || query === 'next') return nothingScheduled(services);
+  if (['last', 'previous', 'latest'].includes(query)) return message({ intro: ['There has not been a meetup yet. /agenda shows the next one.'], ephemeral: true });
+  return didYouMean(query, found.suggestions.map((id) => catalogue.byId(id)).filter((e): e is MeetupEvent => e !== undefined));
+}
+
+/**
+ * "abstracts" at the end of the text asks for abstracts on Slack and the console; Discord has a boolean option.
+ * Dates are normalised to the YYYY-MM[-DD] form the catalogue searches by.
+ */
+export function readQuery(text: string, abstracts: boolean): { query: string; abstracts: boolean } {
+  let query = text.trim().toLowerCase();
+  const withAbstracts = /^(.*?)\s*\babstracts?$/.exec(query);
+  if (withAbstracts) {
+    query = withAbstracts[1]!.trim();
+    abstracts = true;
+  }
+  return { query: normaliseDate(query), abstracts };
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** The community is in Munich: German month names are typed too. */
+const GERMAN_MONTHS: Record<string, number> = { mär: 3, mae: 3, mai: 5, okt: 10, dez: 12 };
+
+function monthNumber(word: string): number {
+  const prefix = word.slice(0, 3);
+  return GERMAN_MONTHS[prefix] ?? MONTHS.indexOf(prefix) + 1;
+}
+
+/** "june 2023", "2023/06", "06/2023", "13.06.2023" → "2023-06" / "2023-06-13"; refuses dates that cannot be. */
+function normaliseDate(query: string): string {
+  const named = /^([a-zä]{3,9})\.?\s+(\d{4})$/.exec(query);
+  const reversed = /^(\d{4})\s+([a-zä]{3,9})$/.exec(query);
+  const [word, year] = named ? [named[1]!, named[2]!] : reversed ? [reversed[2]!, reversed[1]!] : [];
+  if (word && year && monthNumber(word) > 0) return `${year}-${String(monthNumber(word)).padStart(2, '0')}`;
+  let iso: string | undefined;
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})[-/](\d{1,2})$/.exec(query))) iso = `${m[1]}-${m[2]!.padStart(2, '0')}`;
+  else if ((m = /^(\d{1,2})[/.](\d{4})$/.exec(query))) iso = `${m[2]}-${m[1]!.padStart(2, '0')}`;
+  else if ((m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(query))) iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+  else if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(query))) iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+  if (iso === undefined) return query;
+  const valid = iso.length === 7 ? DateTime.fromFormat(iso, 'yyyy-MM').isValid : DateTime.fromISO(iso).isValid;
+  if (!valid) throw new ArgumentError(`"${query}" is not a date I can read. Use a month like 2023-06 or a day like 2023-06-13.`);
+  return iso;
+}
+
+function nothingScheduled(services: CommandServices): MessageModel {
+  const last = services.catalogue().last(services.now());
+  return message({
+    title: 'No meetup scheduled yet',
+    intro: ['The date of the next meetup is not out yet. Subscribe to the calendar to hear first.'],
+    sections: [
+      ...(last ? [{ heading: 'The last meetup', body: eventLine(last) }] : []),
+      { heading: 'Speak at the next one', body: ['Have a talk idea? /cfp shows the call for talks.'] },
+    ],
+    links: [{ label: 'Subscribe', url: services.feeds.page }],
+    buttons: [
+      ...(last ? [{ id: `agenda:show:${last.id}`, label: 'Last meetup’s agenda' }] : []),
+      { id: 'cfp:open', label: 'Submit a talk', style: 'primary' as const },
+    ],
+  });
+}
+
+function didYouMean(query: string, suggestions: MeetupEvent[]): MessageModel {
+  const intro = `No meetup matches "${query}".`;
+  if (suggestions.length === 0) return message({ intro: [intro, ' /events lists them all; /agenda last shows the most recent one.'], ephemeral: true });
+  return message({
+    intro: [intro, ' Did you mean:'],
+    sections: [{ body: suggestions.flatMap((e, i) => [...(i > 0 ? ['\n'] : []), '• ', ...eventLine(e, { withId: true })]) }],
+    footer: ['Type /agenda with the id, e.g. /agenda ', suggestions[0]!.id],
+    ephemeral: true,
+  });
+}
+
+const completionCache = new WeakMap<MeetupEvent, string>();
+
+function completionText(e: MeetupEvent): string {
+  let text = completionCache.get(e);
+  if (text === undefined) {
+    text = [e.id, e.title, e.venue, e.start.toISODate(), ...e.talks.flatMap((t) => t.speakers.map((s) => s.name))].filter(Boolean).join(' ').toLowerCase();
+    completionCache.set(e, text);
+  }
+  return text;
+}

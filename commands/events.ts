@@ -1,0 +1,37 @@
+import { message } from '../src/chat/message';
+import { eventLine } from '../src/chat/present/event';
+import { linesToSections } from '../src/chat/present/fit';
+import { defineCommand } from '../src/commands/definition';
+import { ArgumentError } from '../src/commands/registry';
+
+const PAST_DEFAULT = 5;
+const PAST_MAX = 20;
+
+export default defineCommand({
+  name: 'events',
+  description: 'Upcoming meetups and the most recent past ones',
+  usage: `/events: what is coming up and the last ${PAST_DEFAULT} meetups. /events 10 lists more past ones (at most ${PAST_MAX}).`,
+  options: [{ name: 'past', description: `How many past meetups to list (default ${PAST_DEFAULT}, at most ${PAST_MAX})`, type: 'integer' }],
+
+  run({ input, services }) {
+    const past = Number(input.options.past ?? PAST_DEFAULT);
+    if (past < 0 || past > PAST_MAX) throw new ArgumentError(`past must be between 0 and ${PAST_MAX}, got ${past}.`);
+    const now = services.now();
+    const catalogue = services.catalogue();
+    const settings = services.settings();
+    // Cancelled meetups still show, marked, so nobody turns up to one.
+    const upcoming = catalogue.events.filter((e) => e.end > now);
+    const recent = catalogue.past(now).slice(0, past);
+    return {
+      message: message({
+        title: `${settings.name} meetups`,
+        sections: [
+          ...linesToSections('Coming up', upcoming.length > 0 ? upcoming.map((e) => eventLine(e)) : [['Nothing scheduled yet. Have a talk idea? Try /cfp.']]),
+          ...(past > 0 ? linesToSections('Recent', recent.length > 0 ? recent.map((e) => eventLine(e)) : [['No meetups yet.']]) : []),
+        ],
+        links: [{ label: 'Subscribe to the calendar', url: services.feeds.page }],
+        footer: ['/agenda <month or name> shows one meetup, e.g. /agenda last'],
+      }),
+    };
+  },
+});

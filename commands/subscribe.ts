@@ -1,0 +1,30 @@
+import { code, link, message, type Section } from '../src/chat/message';
+import { defineCommand } from '../src/commands/definition';
+
+export default defineCommand({
+  name: 'subscribe',
+  description: 'Calendar links: every meetup in your calendar, kept up to date',
+  usage: '/subscribe: links for Google Calendar, Apple Calendar, Outlook and any app that takes an .ics URL.',
+  options: [],
+
+  run({ services }) {
+    const { feeds } = services;
+    const settings = services.settings();
+    const next = services.catalogue().next(services.now());
+    const sections: Section[] = [
+      { heading: 'Google Calendar', body: [link(feeds.google, 'Add the meetup calendar'), ' (Google refreshes it every few hours).'] },
+      { heading: 'Apple Calendar, Outlook, Thunderbird', body: [link(feeds.webcal, 'Subscribe with one click'), '.'] },
+      { heading: 'Any other calendar app', body: ['Subscribe to this address: ', code(feeds.calendar)] },
+    ];
+    if (next) sections.push({ heading: 'Just the next meetup', body: [link(feeds.event(next.id), `${next.title} (.ics)`)] });
+    return {
+      message: message({
+        title: `Subscribe to ${settings.name} meetups`,
+        intro: ['One calendar with every meetup. It updates itself when a date, a room or an agenda changes.'],
+        sections,
+        buttons: [{ id: 'subscribe:page', label: 'All the ways to subscribe', url: feeds.page }],
+        footer: [settings.hashtag],
+      }),
+    };
+  },
+});

@@ -1,0 +1,211 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../core/clock';
+import type { Db } from '../store/db';
+import type { Caller, CfpProposal, CfpService, CfpSubmission } from '../commands/definition';
+import { ArgumentError } from '../commands/registry';
+import type { CallForTalks } from '../catalogue/settings';
+
+export type ProposalField = keyof CfpProposal;
+
+/**
+ * A problem with one field of a form. The dispatcher shows it next to that field (Slack `response_action:
+ * errors`, console re-prompt) instead of replacing the form with an error message.
+ */
+export class FieldError extends ArgumentError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FieldError';
+  }
+}
+
+export interface FieldLimit {
+  label: string;
+  min: number;
+  max: number;
+}
+
+/**
+ * Field sizes: the form (commands/cfp.ts) advertises the same numbers as max lengths, so Slack and Discord stop
+ * the typing before the store has to refuse. Discord text inputs allow 4,000 characters at most.
+ */
+export const PROPOSAL_FIELDS: Record<ProposalField, FieldLimit> = {
+  title: { label: 'Title', min: 5, max: 150 },
+  abstract: { label: 'Abstract', min: 30, max: 3000 },
+  length: { label: 'Length', min: 1, max: 60 },
+  speaker: { label: 'Speaker', min: 2, max: 150 },
+  contact: { label: 'Contact', min: 3, max: 200 },
+};
+
+export interface CfpLimits {
+  /** Proposals one person may send per window: enough for real speakers, too few to flood the organizers. */
+  perUser: number;
+  windowHours: number;
+}
+
+export const DEFAULT_CFP_LIMITS: CfpLimits = { perUser: 3, windowHours: 24 };
+
+interface Row {
+  id: number;
+  platform: CfpSubmission['platform'];
+  user_id: string;
+  user_name: string;
+  title: string;
+  abstract: string;
+  length: string;
+  speaker: string;
+  contact: string;
+  created_at: string;
+}
+
+/** Call-for-talks proposals in SQLite (table cfp_submissions), checked before they are stored. */
+export class CfpStore implements CfpService {
+  private readonly limits: CfpLimits;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    limits: Partial<CfpLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_CFP_LIMITS, ...limits };
+  }
+
+  submit(caller: Caller, proposal: CfpProposal): CfpSubmission {
+    const clean = cleanProposal(proposal);
+    const now = this.clock.now();
+    const previous = this.recentBy(caller, now);
+    const duplicate = previous.find((row) => row.title.toLowerCase() === clean.title.toLowerCase());
+    if (duplicate) {
+      throw new ArgumentError(`We already have your proposal "${duplicate.title}" from ${hoursAgo(duplicate, now)}; the organizers will be in touch.`);
+    }
+    if (previous.length >= this.limits.perUser) {
+      throw new ArgumentError(
+        `You have sent ${previous.length} proposals in the last ${this.limits.windowHours} hours, the most we take from one person. ` +
+          `You can send the next one in ${this.hoursUntilFree(previous, now)}.`,
+      );
+    }
+    const createdAt = now.toUTC().toISO()!;
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO cfp_submissions (platform, user_id, user_name, title, abstract, length, speaker, contact, created_at)
+         VALUES (@platform, @userId, @userName, @title, @abstract, @length, @speaker, @contact, @createdAt)`,
+      )
+      .run({ platform: caller.platform, userId: caller.id, userName: caller.name, ...clean, createdAt });
+    return { id: Number(lastInsertRowid), platform: caller.platform, userId: caller.id, userName: caller.name, ...clean, createdAt: now };
+  }
+
+  list(limit: number): CfpSubmission[] {
+    const rows = this.db.prepare('SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ?').all(clampLimit(limit)) as Row[];
+    return rows.map((row) => this.toSubmission(row));
+  }
+
+  /** Proposals by this person inside the rate window, oldest first. */
+  private recentBy(caller: Caller, now: DateTime): Row[] {
+    const since = now.minus({ hours: this.limits.windowHours }).toUTC().toISO()!;
+    return this.db
+      .prepare('SELECT * FROM cfp_submissions WHERE platform = ? AND user_id = ? AND created_at > ? ORDER BY created_at')
+      .all(caller.platform, caller.id, since) as Row[];
+  }
+
+  private hoursUntilFree(previous: Row[], now: DateTime): string {
+    const oldestThatCounts = previous[previous.length - this.limits.perUser]!;
+    const free = this.parse(oldestThatCounts.created_at).plus({ hours: this.limits.windowHours });
+    const hours = Math.max(1, Math.ceil(free.diff(now, 'hours').hours));
+    return hours === 1 ? 'an hour' : `${hours} hours`;
+  }
+
+  private toSubmission(row: Row): CfpSubmission {
+    return {
+      id: row.id,
+      platform: row.platform,
+      userId: row.user_id,
+      userName: row.user_name,
+      title: row.title,
+      abstract: row.abstract,
+      length: row.length,
+      speaker: row.speaker,
+      contact: row.contact,
+      createdAt: this.parse(row.created_at),
+    };
+  }
+
+  /** Stored in UTC; shown in the zone the clock runs in (the community's). */
+  private parse(iso: string): DateTime {
+    return DateTime.fromISO(iso, { zone: this.clock.now().zone });
+  }
+}
+
+const LIST_MAX = 100;
+
+function clampLimit(limit: number): number {
+  return Math.min(LIST_MAX, Math.max(1, Math.floor(limit) || 1));
+}
+
+function hoursAgo(row: Row, now: DateTime): string {
+  const hours = Math.floor(now.diff(DateTime.fromISO(row.created_at), 'hours').hours);
+  if (hours < 1) return 'less than an hour ago';
+  return hours === 1 ? 'an hour ago' : `${hours} hours ago`;
+}
+
+/**
+ * Trims every field, drops control characters (they would garble the organizers' chat or terminal) and checks
+ * each field's size, naming the field in the error so the form can show it in the right place.
+ */
+export function cleanProposal(proposal: CfpProposal): CfpProposal {
+  const clean = {} as CfpProposal;
+  for (const field of Object.keys(PROPOSAL_FIELDS) as ProposalField[]) {
+    const { label, min, max } = PROPOSAL_FIELDS[field];
+    const value = cleanText(proposal[field] ?? '', field === 'abstract');
+    if (value === '') throw new FieldError(field, `${label} is required.`);
+    if (value.length < min) throw new FieldError(field, `${label} is too short: at least ${min} characters, please.`);
+    if (value.length > max) throw new FieldError(field, `${label} is too long: at most ${max} characters (got ${value.length}).`);
+    clean[field] = value;
+  }
+  return clean;
+}
+
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Multi-line fields keep their line breaks (at most one empty line in a row); others become one line. */
+function cleanText(raw: string, multiline: boolean): string {
+  const text = String(raw).replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
+  if (!multiline) return text.replace(/\s+/g, ' ').trim();
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+
+/**
+ * Reads the "length" field as people type it ("talk", "lightning", "30", "25 min", "tales from on-call") and
+ * checks minutes against the call's ranges, so organizers get a length they can plan with.
+ */
+export function normaliseLength(raw: string, call: CallForTalks): string {
+  const text = raw.trim().toLowerCase();
+  const minutes = /^(\d{1,3})\s*(m|min|mins|minutes?)?$/.exec(text);
+  const lightning = call.lightningMinutes;
+  if (minutes) {
+    const n = Number(minutes[1]);
+    if (n >= call.talkMinutes.min && n <= call.talkMinutes.max) return `Talk, ${n} minutes`;
+    if (lightning && n >= lightning.min && n <= lightning.max) return `Lightning talk, ${n} minutes`;
+    throw new FieldError('length', `${n} minutes does not fit: ${lengthChoices(call)}.`);
+  }
+  if (/lightning/.test(text)) {
+    if (!lightning) throw new FieldError('length', `This call has no lightning talks: ${lengthChoices(call)}.`);
+    return `Lightning talk (${lightning.min}-${lightning.max} minutes)`;
+  }
+  if (/on-?call|post ?-?mortem|tales/.test(text)) return 'Tales from On-call / Featured Post Mortem';
+  if (/^(a |technical )?talk$/.test(text)) return `Talk (${call.talkMinutes.min}-${call.talkMinutes.max} minutes)`;
+  throw new FieldError('length', `Please give minutes or a kind of talk: ${lengthChoices(call)}.`);
+}
+
+function lengthChoices(call: CallForTalks): string {
+  const choices = [`talks of ${call.talkMinutes.min}-${call.talkMinutes.max} minutes`];
+  if (call.lightningMinutes) choices.push(`lightning talks of ${call.lightningMinutes.min}-${call.lightningMinutes.max} minutes`);
+  return `we take ${choices.join(' and ')}`;
+}

@@ -1,0 +1,269 @@
+import type { Logger } from '../log';
+import { commandsTotal } from '../metrics';
+import type { Caller, CommandContext, CommandDefinition, CommandInput, CommandOption, CommandServices } from '../commands/definition';
+import { ArgumentError, parseCommandText } from '../commands/registry';
+import { bold, code, message, type CommandReply, type MessageModel } from './message';
+
+/** What a submitted modal yields: a confirmation to show, or per-field problems to show next to the inputs. */
+export type ModalOutcome = MessageModel | { errors: Record<string, string> };
+
+export interface Completion {
+  name: string;
+  value: string;
+}
+
+/** One entry point per kind of interaction; every adapter (Slack, Discord, console) drives the same one. */
+export interface Dispatcher {
+  /** Free text after the command, as Slack and the console deliver it. */
+  runText(name: string, text: string, caller: Caller): Promise<CommandReply>;
+  /** Options already split by the platform, as Discord delivers them. */
+  run(name: string, input: CommandInput, caller: Caller): Promise<CommandReply>;
+  autocomplete(name: string, option: string, typed: string, caller: Caller): Completion[];
+  /** A button with id "<command>:<action>:<arg>". */
+  button(actionId: string, caller: Caller): Promise<CommandReply>;
+  /** A form with id "<command>:<purpose>". */
+  modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome>;
+}
+
+type Outcome = 'ok' | 'invalid' | 'refused' | 'unknown' | 'error';
+
+/** Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters. */
+const COMPLETIONS_MAX = 25;
+const COMPLETION_TEXT_MAX = 100;
+
+export const SOMETHING_WENT_WRONG = 'Something went wrong; the organizers have been told.';
+
+/**
+ * The platform-neutral half of every interaction: finds the command, checks organizer rights, validates input,
+ * runs it, and turns every failure into an answer the user can act on. Nothing a command throws reaches an
+ * adapter: bad input becomes an ephemeral explanation, anything unexpected is logged, reported to the
+ * organizers, and answered politely.
+ */
+export function createDispatcher(commands: Map<string, CommandDefinition>, services: CommandServices, log: Logger): Dispatcher {
+  const context = (input: CommandInput, caller: Caller): CommandContext => ({ input, caller, services });
+
+  /** Runs one interaction with the shared error handling and metrics; `what` describes it for logs and reports. */
+  async function guard<T>(
+    caller: Caller,
+    command: string,
+    what: string,
+    work: (mark: (o: Outcome) => void) => Promise<T> | T,
+    onArgumentError: (e: ArgumentError) => T,
+    onFailure: () => T,
+  ): Promise<T> {
+    let outcome: Outcome = 'ok';
+    try {
+      return await work((o) => (outcome = o));
+    } catch (error) {
+      if (error instanceof ArgumentError) {
+        outcome = 'invalid';
+        return onArgumentError(error);
+      }
+      outcome = 'error';
+      log.error({ err: error, command, what, platform: caller.platform, user: caller.id }, 'command failed');
+      // Not awaited: the user's answer must not wait for a report that may be retrying against a slow platform.
+      void reportFailure(services, log, caller, what, error);
+      return onFailure();
+    } finally {
+      countCommand(caller, command, outcome);
+    }
+  }
+
+  async function execute(name: string, caller: Caller, what: string, toInput: (command: CommandDefinition) => CommandInput): Promise<CommandReply> {
+    const command = commands.get(name);
+    if (!command) {
+      countCommand(caller, 'unknown', 'unknown');
+      return reply(unknownCommand(name));
+    }
+    return guard(
+      caller,
+      name,
+      what,
+      (mark) => {
+        const input = toInput(command);
+        const refusal = organizerRefusal(command, input.subcommand, caller);
+        if (refusal) {
+          mark('refused');
+          return reply(refusal);
+        }
+        return command.run(context(input, caller));
+      },
+      (e) => reply(e.message),
+      () => reply(SOMETHING_WENT_WRONG),
+    );
+  }
+
+  return {
+    runText: (name, text, caller) => execute(name, caller, `/${name} ${text}`.trim(), (command) => parseCommandText(command, text)),
+
+    run: (name, input, caller) => execute(name, caller, `/${name}${input.subcommand ? ' ' + input.subcommand : ''}`, (command) => checkInput(command, input)),
+
+    autocomplete(name, option, typed, caller) {
+      const command = commands.get(name);
+      if (!command?.autocomplete || (command.organizerOnly && !caller.isOrganizer)) return [];
+      try {
+        return command
+          .autocomplete(context({ options: {} }, caller), option, typed.slice(0, COMPLETION_TEXT_MAX))
+          .filter((c) => c.value !== '')
+          .slice(0, COMPLETIONS_MAX)
+          .map((c) => ({ name: clip(c.name || c.value), value: c.value.slice(0, COMPLETION_TEXT_MAX) }));
+      } catch (error) {
+        // Suggestions are a convenience: an empty list is a fine answer, and the command itself will explain.
+        log.warn({ err: error, command: name, option }, 'autocomplete failed');
+        return [];
+      }
+    },
+
+    async button(actionId, caller) {
+      const [name, action, arg] = splitId(actionId, 3);
+      const command = commands.get(name);
+      if (!command?.onButton) {
+        countCommand(caller, 'unknown', 'unknown');
+        return reply('That button no longer does anything. Try /help for what the bot can do.');
+      }
+      if (command.organizerOnly && !caller.isOrganizer) {
+        countCommand(caller, name, 'refused');
+        return reply(`/${name} is for organizers only.`);
+      }
+      return guard(
+        caller,
+        name,
+        `button ${actionId}`,
+        () => command.onButton!(context({ options: {} }, caller), action, arg),
+        (e) => reply(e.message),
+        () => reply(SOMETHING_WENT_WRONG),
+      );
+    },
+
+    async modalSubmit(modalId, values, caller) {
+      const [name, purpose] = splitId(modalId, 2);
+      const command = commands.get(name);
+      if (!command?.onModalSubmit) {
+        countCommand(caller, 'unknown', 'unknown');
+        return ephemeral('This form is no longer in use. Try /help for what the bot can do.');
+      }
+      if (command.organizerOnly && !caller.isOrganizer) {
+        countCommand(caller, name, 'refused');
+        return ephemeral(`/${name} is for organizers only.`);
+      }
+      return guard<ModalOutcome>(
+        caller,
+        name,
+        `form ${modalId}`,
+        () => command.onModalSubmit!(context({ options: {} }, caller), { purpose, values }),
+        (e) => {
+          const field = fieldOf(e, values);
+          return field ? { errors: { [field]: e.message } } : ephemeral(e.message);
+        },
+        () => ephemeral(SOMETHING_WENT_WRONG),
+      );
+    },
+  };
+}
+
+function reply(text: string): CommandReply {
+  return { message: ephemeral(text) };
+}
+
+function ephemeral(text: string): MessageModel {
+  return message({ intro: [text], ephemeral: true });
+}
+
+function unknownCommand(name: string): string {
+  return `Unknown command /${name}. Try /help`;
+}
+
+/** "agenda:abstracts:sre-2024" → ["agenda", "abstracts", "sre-2024"]; the last part keeps any further colons. */
+function splitId(id: string, parts: number): string[] {
+  const pieces = id.split(':');
+  const head = pieces.slice(0, parts - 1);
+  const tail = pieces.slice(parts - 1).join(':');
+  return [...head, tail, ...Array<string>(parts).fill('')].slice(0, parts);
+}
+
+function organizerRefusal(command: CommandDefinition, subcommand: string | undefined, caller: Caller): string | undefined {
+  if (caller.isOrganizer) return undefined;
+  const sub = command.subcommands?.find((s) => s.name === subcommand);
+  if (command.organizerOnly) return `/${command.name} is for organizers only.`;
+  if (sub?.organizerOnly) return `/${command.name} ${sub.name} is for organizers only.`;
+  return undefined;
+}
+
+/**
+ * Options from Discord are typed and size-checked by Discord, but the request could come from anything that
+ * signs correctly: check them as strictly as the free-text path does.
+ */
+function checkInput(command: CommandDefinition, input: CommandInput): CommandInput {
+  let options: CommandOption[] = command.options;
+  if (input.subcommand !== undefined) {
+    const sub = command.subcommands?.find((s) => s.name === input.subcommand);
+    if (!sub) throw new ArgumentError(`Unknown subcommand "${input.subcommand}" for /${command.name}.`);
+    options = sub.options;
+  }
+  const values: CommandInput['options'] = {};
+  for (const option of options) {
+    const value = input.options[option.name];
+    if (value === undefined || value === '') {
+      if (option.required) throw new ArgumentError(`/${command.name} needs ${option.name}: ${option.description}`);
+      continue;
+    }
+    values[option.name] = checkValue(command.name, option, value);
+  }
+  const unknown = Object.keys(input.options).filter((key) => !options.some((o) => o.name === key));
+  if (unknown.length > 0) throw new ArgumentError(`/${command.name} does not take ${unknown.join(', ')}.`);
+  return { subcommand: input.subcommand, options: values };
+}
+
+function checkValue(commandName: string, option: CommandOption, value: string | number | boolean): string | number | boolean {
+  const expected = option.type === 'integer' ? 'number' : option.type;
+  if (typeof value !== expected || (option.type === 'integer' && !Number.isInteger(value))) {
+    throw new ArgumentError(`${option.name} for /${commandName} must be ${option.type === 'integer' ? 'a whole number' : option.type === 'boolean' ? 'yes or no' : 'text'}.`);
+  }
+  if (typeof value === 'string') {
+    if (option.maxLength !== undefined && value.length > option.maxLength) {
+      throw new ArgumentError(`${option.name} is too long for /${commandName}: at most ${option.maxLength} characters, got ${value.length}.`);
+    }
+    if (option.choices && !option.choices.some((c) => c.value === value)) {
+      throw new ArgumentError(`${option.name} must be one of ${option.choices.map((c) => c.value).join(', ')}; got "${value}".`);
+    }
+  }
+  return value;
+}
+
+/**
+ * Which form field an ArgumentError is about: a FieldError says so (`field`); otherwise a message that starts
+ * with a submitted field's id ("title: too short") names it. Anything else is about the whole submission.
+ */
+function fieldOf(error: ArgumentError, values: Record<string, string>): string | undefined {
+  const named = (error as ArgumentError & { field?: unknown }).field;
+  if (typeof named === 'string') return named;
+  const prefix = /^([\w-]+):/.exec(error.message)?.[1];
+  return prefix !== undefined && prefix in values ? prefix : undefined;
+}
+
+function clip(text: string): string {
+  return text.length <= COMPLETION_TEXT_MAX ? text : text.slice(0, COMPLETION_TEXT_MAX - 1) + '…';
+}
+
+function countCommand(caller: Caller, command: string, outcome: Outcome): void {
+  commandsTotal.inc({ platform: caller.platform, command, outcome });
+}
+
+/** Tells the organizers that something broke, without the stack (that is in the log) or the user's full input. */
+async function reportFailure(services: CommandServices, log: Logger, caller: Caller, what: string, error: unknown): Promise<void> {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const report = message({
+    title: 'A command failed',
+    intro: ['Someone got "', SOMETHING_WENT_WRONG, '" The details are in the bot’s log.'],
+    fields: [
+      { name: 'Command', value: [code(what.slice(0, 200))] },
+      { name: 'Who', value: [bold(caller.name), ` on ${caller.platform}`] },
+      { name: 'Error', value: [code(reason.slice(0, 500))] },
+    ],
+  });
+  try {
+    await services.notifyOrganizers(report);
+  } catch (notifyError) {
+    log.error({ err: notifyError }, 'could not tell the organizers about a failed command');
+  }
+}

@@ -1,0 +1,306 @@
+import type { DateTime } from 'luxon';
+import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../../catalogue/event';
+import type { CommunitySettings } from '../../catalogue/settings';
+import type { FeedLinks } from '../../commands/definition';
+import { bold, link, message, time, type Button, type Field, type MessageModel, type RichText, type Section } from '../message';
+import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
+
+/** Button that shows a meetup's abstracts; commands/agenda.ts answers it. */
+export const abstractsButtonId = (eventId: string): string => `agenda:abstracts:${eventId}`;
+
+const SUMMARY_MAX = 600;
+/** More talk sections than this would not fit a Discord embed (25 fields) next to the agenda and facts. */
+const TALK_SECTIONS_MAX = 15;
+
+export interface AgendaOptions {
+  /** Put the talks' abstracts in the message (shortened to fit) instead of offering a button. */
+  abstracts?: boolean;
+  /** When given, a meetup that is over says so and points to its slides and recordings. */
+  now?: DateTime;
+}
+
+/** The agenda of one meetup: what /agenda answers. */
+export function presentAgenda(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks, options: AgendaOptions = {}): MessageModel {
+  const over = options.now !== undefined && event.end <= options.now;
+  const base = message({
+    title: titleOf(event),
+    titleUrl: event.url,
+    intro: statusIntro(event, over),
+    fields: factFields(event),
+    sections: agendaSections(event),
+    links: eventLinks(event, feeds, { calendar: !over }),
+    buttons: options.abstracts ? [] : abstractsButtons(event),
+    footer: footer(settings),
+  });
+  return withTalks(base, event, options.abstracts ? 'abstracts' : 'summary');
+}
+
+/** The talks' abstracts, each shortened to a fair share of what fits, with a link to the full page when cut. */
+export function presentAbstracts(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  const base = message({
+    title: clip(`Abstracts: ${event.title}`, HEADING_MAX),
+    titleUrl: event.url,
+    intro: event.talks.length === 0 ? ['No talks have been announced for this meetup yet.'] : undefined,
+    links: eventLinks(event, feeds, { calendar: false }),
+    footer: footer(settings),
+  });
+  return withTalks(base, event, 'abstracts');
+}
+
+/** One line for /next: what, when, where, and how to hear about the next ones. */
+export function presentNextLine(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  return message({
+    intro: [
+      'Next: ',
+      event.url ? link(event.url, event.title) : bold(event.title),
+      ', ',
+      time(event.start, 'full'),
+      ...placeShort(event),
+      '. ',
+      link(feeds.event(event.id), 'Add it to your calendar'),
+      ' or ',
+      link(feeds.page, `subscribe to all ${settings.name} meetups`),
+      '.',
+    ],
+  });
+}
+
+/** A meetup as one line of a list: date, title (linked), venue, and "cancelled" when it is. */
+export function eventLine(event: MeetupEvent, options: { withId?: boolean } = {}): RichText {
+  const line: RichText = [time(event.start, 'date'), ' · ', event.url ? link(event.url, event.title) : event.title];
+  if (event.venue) line.push(' · ', event.venue);
+  else if (event.online !== undefined) line.push(' · online');
+  if (event.status === 'cancelled') line.push(' (cancelled)');
+  if (options.withId) line.push(' · ', { kind: 'code', text: event.id });
+  return line;
+}
+
+/** The announcement of an upcoming meetup: what, when, where, the talks, how to subscribe, the hashtag. */
+export function presentAnnouncement(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  const talks = event.talks.slice(0, TALK_SECTIONS_MAX * 2).map((talk) => talkLine(talk));
+  return message({
+    title: titleOf(event),
+    titleUrl: event.url,
+    intro: [clip(event.summary ?? `${settings.name} meets again, and you are invited.`, SUMMARY_MAX)],
+    fields: factFields(event),
+    sections: [
+      ...linesToSections('Talks', talks.length > 0 ? talks : [['Talks will be announced soon; want to give one? Try /cfp.']]),
+      { heading: 'Never miss a meetup', body: subscribeLine(event, settings, feeds) },
+    ],
+    links: eventLinks(event, feeds, { calendar: false }),
+    buttons: abstractsButtons(event),
+    footer: spreadTheWord(settings),
+  });
+}
+
+/** The reminder the day before: the full agenda under "Tomorrow". */
+export function presentReminder(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  const agenda = presentAgenda(event, settings, feeds);
+  return {
+    ...agenda,
+    title: clip(`Tomorrow: ${event.title}`, HEADING_MAX),
+    intro: ['See you tomorrow, ', time(event.start, 'full'), ...placeShort(event), '. Here is the agenda.'],
+    footer: spreadTheWord(settings),
+  };
+}
+
+/** Posted when the doors open: where to go (or the link to join) and when the talks start. */
+export function presentDoorsOpen(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  const firstTalk = event.talks.map((t) => t.start).find((s): s is DateTime => s !== undefined);
+  const intro: RichText = event.online !== undefined && !event.venue ? ['The online meeting is open', ...joinLink(event), '.'] : ['Doors are open', ...placeShort(event), '!'];
+  if (firstTalk) intro.push(' Talks start at ', time(firstTalk, 'time'), '.');
+  return message({
+    title: clip(`Doors open: ${event.title}`, HEADING_MAX),
+    titleUrl: event.url,
+    intro,
+    fields: factFields(event).filter((f) => f.name !== 'When'),
+    links: eventLinks(event, feeds, { calendar: false }),
+    footer: spreadTheWord(settings),
+  });
+}
+
+/** Posted (or edited into earlier posts) when a meetup is called off. */
+export function presentCancellation(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
+  return message({
+    title: clip(`Cancelled: ${event.title}`, HEADING_MAX),
+    titleUrl: event.url,
+    intro: [
+      'We are sorry: the meetup on ',
+      time(event.start, 'full'),
+      ...placeShort(event),
+      ' is cancelled. Questions go to ',
+      settings.contact,
+      '.',
+    ],
+    sections: [{ heading: 'The next ones', body: subscribeLine(event, settings, feeds, false) }],
+    links: eventLinks(event, feeds, { calendar: false }),
+    footer: [settings.hashtag],
+  });
+}
+
+function titleOf(event: MeetupEvent): string {
+  return clip(event.status === 'cancelled' ? `Cancelled: ${event.title}` : event.title, HEADING_MAX);
+}
+
+function statusIntro(event: MeetupEvent, over: boolean): RichText | undefined {
+  if (event.status === 'cancelled') return ['This meetup is cancelled.'];
+  if (over) {
+    const material = event.slides.length + event.recordings.length + event.talks.reduce((n, t) => n + t.slides.length, 0);
+    return ['This meetup took place on ', time(event.start, 'date'), material > 0 ? '. Slides and recordings are linked below.' : '.'];
+  }
+  return undefined;
+}
+
+/** When, doors, where: short facts, shown side by side. */
+function factFields(event: MeetupEvent): Field[] {
+  const fields: Field[] = [
+    { name: 'When', value: [time(event.start, 'date'), ', ', time(event.start, 'time'), '–', time(event.end, 'time')], inline: true },
+    { name: event.online !== undefined && !event.venue ? 'Online from' : 'Doors open', value: [time(event.start, 'time')], inline: true },
+  ];
+  const where = whereText(event);
+  if (where) fields.push({ name: 'Where', value: where, inline: true });
+  return fields;
+}
+
+function whereText(event: MeetupEvent): RichText | undefined {
+  const parts: RichText = [];
+  if (event.venue) parts.push(clip(event.venue, 200));
+  if (event.address) parts.push(...(parts.length ? [', '] : []), clip(event.address, 300));
+  if (event.online !== undefined) parts.push(...(parts.length ? [' · '] : []), ...(isUrl(event.online) ? [link(event.online, 'Join online')] : ['Online (the link follows)']));
+  return parts.length > 0 ? parts : undefined;
+}
+
+/** " at Celonis" / " online": the place as a sentence ending. */
+function placeShort(event: MeetupEvent): RichText {
+  if (event.venue) return [' at ', clip(event.venue, 200)];
+  if (event.online !== undefined) return [' online'];
+  return [];
+}
+
+function joinLink(event: MeetupEvent): RichText {
+  return event.online && isUrl(event.online) ? [': ', link(event.online, 'join here')] : [];
+}
+
+function agendaSections(event: MeetupEvent): Section[] {
+  if (event.agenda.length === 0) return [{ heading: 'Agenda', body: ['The agenda will be announced soon.'] }];
+  return linesToSections('Agenda', event.agenda.map((item) => agendaLine(event, item)));
+}
+
+function agendaLine(event: MeetupEvent, item: AgendaItem): RichText {
+  const talk = item.talkIndex !== undefined ? event.talks[item.talkIndex] : undefined;
+  const line: RichText = [item.start ? time(item.start, 'time') : '·', '  '];
+  if (!talk) return [...line, clip(item.title, 300)];
+  line.push(bold(clip(item.title, 250)));
+  // Posts often put the speaker in the agenda line already ("Talk 1: Title (Speaker, Company)").
+  if (talk.speakers.length > 0 && !talk.speakers.some((s) => item.title.includes(s.name))) line.push(' — ', clip(speakersText(talk.speakers), 200));
+  return line;
+}
+
+type TalkDetail = 'summary' | 'abstracts';
+
+/**
+ * Adds a section per talk (speakers, kind, slides, and the abstract when asked for), sharing what is left of
+ * the message budget fairly between the abstracts.
+ */
+function withTalks(base: MessageModel, event: MeetupEvent, detail: TalkDetail): MessageModel {
+  const shown = event.talks.slice(0, TALK_SECTIONS_MAX);
+  const heads = shown.map((talk) => ({ heading: clip(talk.title, HEADING_MAX), body: talkFacts(talk) }));
+  const extra: Section[] = event.talks.length > shown.length ? [{ body: [`… and ${event.talks.length - shown.length} more talks`, ...pageLink(event, ': ', 'see the full agenda')] }] : [];
+  if (detail === 'summary') return { ...base, sections: [...base.sections, ...heads, ...extra] };
+
+  const used = messageLength(base) + heads.reduce((n, s) => n + sectionLength(s) + 2, 0) + extra.reduce((n, s) => n + sectionLength(s), 0);
+  const abstracts = shown.map((talk) => talk.abstract?.trim() ?? '');
+  const readMore = event.url ? 20 + event.url.length : 0;
+  const shares = fairShares(
+    abstracts.map((a) => a.length),
+    MESSAGE_MAX - used - readMore * shown.length,
+  );
+  const sections = heads.map((head, i) => {
+    const room = Math.min(shares[i]!, SECTION_MAX - sectionLength(head) - readMore - 2);
+    const abstract = abstracts[i]!;
+    if (abstract === '') return { ...head, body: [...head.body, '\n', 'No abstract yet.'] };
+    const shortened = clip(abstract, Math.max(room, 0));
+    const cut = shortened.length < abstract.length;
+    return { ...head, body: [...head.body, '\n', shortened, ...(cut ? pageLink(event, ' ', 'Read more') : [])] };
+  });
+  return { ...base, sections: [...base.sections, ...sections, ...extra] };
+}
+
+function talkFacts(talk: Talk): RichText {
+  const facts: RichText = [];
+  if (talk.start) facts.push(time(talk.start, 'time'), ' · ');
+  facts.push(talk.speakers.length > 0 ? clip(speakersText(talk.speakers), 250) : 'Speaker to be announced');
+  if (talk.kind !== 'talk') facts.push(` · ${KIND_LABELS[talk.kind]}`);
+  if (talk.slides.length > 0) facts.push(' · Slides: ', ...linkList(talk.slides.slice(0, 5)));
+  return facts;
+}
+
+const KIND_LABELS: Record<Talk['kind'], string> = { talk: 'Talk', lightning: 'Lightning talk', panel: 'Panel', discussion: 'Discussion' };
+
+function talkLine(talk: Talk): RichText {
+  const line: RichText = [bold(clip(talk.title, 250))];
+  if (talk.speakers.length > 0) line.push(' — ', clip(speakersText(talk.speakers), 200));
+  if (talk.kind !== 'talk') line.push(` (${KIND_LABELS[talk.kind].toLowerCase()})`);
+  return line;
+}
+
+export function speakersText(speakers: Speaker[]): string {
+  return speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ');
+}
+
+function linkList(links: Link[]): RichText {
+  return links.flatMap((l, i) => [...(i > 0 ? [', '] : []), link(l.url, l.label || 'slides')]);
+}
+
+/** "<before><link to the event page>", or nothing when the event has no page. */
+function pageLink(event: MeetupEvent, before: string, label: string): RichText {
+  return event.url ? [before, link(event.url, label)] : [];
+}
+
+function abstractsButtons(event: MeetupEvent): Button[] {
+  return event.talks.some((t) => t.abstract?.trim()) ? [{ id: abstractsButtonId(event.id), label: 'Abstracts' }] : [];
+}
+
+function eventLinks(event: MeetupEvent, feeds: FeedLinks, options: { calendar: boolean }): { label: string; url: string }[] {
+  const links: { label: string; url: string }[] = [];
+  if (event.url) links.push({ label: 'Event page', url: event.url });
+  if (options.calendar && event.status !== 'cancelled') links.push({ label: 'Add to calendar', url: feeds.event(event.id) });
+  for (const slides of event.slides.slice(0, 5)) links.push({ label: slides.label || 'Slides', url: slides.url });
+  for (const recording of event.recordings.slice(0, 5)) links.push({ label: recording.label || 'Recording', url: recording.url });
+  return links;
+}
+
+function subscribeLine(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks, withEvent = true): RichText {
+  return [
+    ...(withEvent ? [link(feeds.event(event.id), 'Add this meetup to your calendar'), ' or '] : []),
+    link(feeds.page, `subscribe to all ${settings.name} meetups`),
+    ' (',
+    link(feeds.google, 'Google Calendar'),
+    ', ',
+    link(feeds.webcal, 'Apple Calendar / Outlook'),
+    ').',
+  ];
+}
+
+function footer(settings: CommunitySettings): RichText {
+  return [settings.hashtag, ' · ', settings.contact];
+}
+
+function spreadTheWord(settings: CommunitySettings): RichText {
+  return ['Please spread the word: ', settings.hashtag, ' · Questions and talk ideas: ', settings.contact];
+}
+
+function messageLength(m: MessageModel): number {
+  return (
+    (m.title?.length ?? 0) +
+    textLength(m.intro) +
+    m.sections.reduce((n, s) => n + sectionLength(s), 0) +
+    m.fields.reduce((n, f) => n + f.name.length + textLength(f.value), 0) +
+    m.links.reduce((n, l) => n + l.label.length + l.url.length + 3, 0) +
+    textLength(m.footer)
+  );
+}
+
+function isUrl(text: string): boolean {
+  return /^https?:\/\/\S+$/i.test(text);
+}
