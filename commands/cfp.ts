@@ -23,7 +23,7 @@ export default defineCommand({
     { name: 'submit', description: 'Propose a talk (opens a form)', options: [] },
     {
       name: 'list',
-      description: 'Recent talk proposals (organizers only)',
+      description: 'Recent talk proposals',
       organizerOnly: true,
       options: [{ name: 'count', description: `How many (default ${LIST_DEFAULT}, at most ${LIST_MAX})`, type: 'integer' }],
     },

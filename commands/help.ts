@@ -58,12 +58,16 @@ function overview(caller: Caller) {
 
 function detail(command: CommandDefinition, caller: Caller) {
   const subcommands = (command.subcommands ?? []).filter((s) => caller.isOrganizer || !s.organizerOnly);
-  const lines: RichText[] = subcommands.map((s) => [code(`/${command.name} ${s.name}${optionsSyntax(s.options, caller)}`), ` ${s.description}${s.organizerOnly ? ' (organizers)' : ''}`]);
-  lines.push(...command.options.map((o): RichText => [code(o.name), ` ${o.description}${o.required ? '' : ' (optional)'}`]));
+  const subLines = subcommands.map((s): RichText => [code(`/${command.name} ${s.name}${optionsSyntax(s.options, caller)}`), ` ${s.description}${s.organizerOnly ? ' (organizers only)' : ''}`]);
+  const optionLines = command.options.map((o): RichText => [code(o.name), ` ${o.description}${o.required ? '' : ' (optional)'}`]);
   return message({
     title: `/${command.name}${command.organizerOnly ? ' (organizers only)' : ''}`,
     intro: [command.description],
-    sections: [...(command.usage ? [{ heading: 'Usage', body: [command.usage] }] : []), ...linesToSections(lines.length > 0 ? 'Options' : undefined, lines)],
+    sections: [
+      ...(command.usage ? [{ heading: 'Usage', body: [command.usage] }] : []),
+      ...(subLines.length > 0 ? linesToSections('Subcommands', subLines) : []),
+      ...(optionLines.length > 0 ? linesToSections('Options', optionLines) : []),
+    ],
     footer: [code(syntax(command, caller))],
     ephemeral: true,
   });

@@ -82,7 +82,7 @@ export class CfpStore implements CfpService {
     }
     if (previous.length >= this.limits.perUser) {
       throw new ArgumentError(
-        `You have sent ${previous.length} proposals in the last ${this.limits.windowHours} hours, the most we take from one person. ` +
+        `You have sent ${previous.length} proposal${previous.length === 1 ? '' : 's'} in the last ${hours(this.limits.windowHours)}, the most we take from one person. ` +
           `You can send the next one in ${this.hoursUntilFree(previous, now)}.`,
       );
     }
@@ -112,8 +112,8 @@ export class CfpStore implements CfpService {
   private hoursUntilFree(previous: Row[], now: DateTime): string {
     const oldestThatCounts = previous[previous.length - this.limits.perUser]!;
     const free = this.parse(oldestThatCounts.created_at).plus({ hours: this.limits.windowHours });
-    const hours = Math.max(1, Math.ceil(free.diff(now, 'hours').hours));
-    return hours === 1 ? 'an hour' : `${hours} hours`;
+    const wait = Math.max(1, Math.ceil(free.diff(now, 'hours').hours));
+    return wait === 1 ? 'an hour' : hours(wait);
   }
 
   private toSubmission(row: Row): CfpSubmission {
@@ -141,6 +141,10 @@ const LIST_MAX = 100;
 
 function clampLimit(limit: number): number {
   return Math.min(LIST_MAX, Math.max(1, Math.floor(limit) || 1));
+}
+
+function hours(n: number): string {
+  return n === 1 ? 'hour' : `${n} hours`;
 }
 
 function hoursAgo(row: Row, now: DateTime): string {

@@ -6,7 +6,8 @@ import type { SlackConfig } from '../../src/config';
 import type { Caller, CommandDefinition, CommandServices } from '../../src/commands/definition';
 import { ArgumentError, parseCommandText } from '../../src/commands/registry';
 import { message, type CommandReply } from '../../src/chat/message';
-import { SlackChat, type ModalOutcome, type SlackDispatcher } from '../../src/chat/slack/adapter';
+import { SlackChat, type SlackDispatcher } from '../../src/chat/slack/adapter';
+import type { ModalOutcome } from '../../src/chat/dispatch';
 import { createLogger } from '../../src/log';
 import { FakeSlack } from '../fakes/slack';
 

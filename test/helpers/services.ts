@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
+import { CfpStore, type CfpLimits } from '../../src/cfp/submissions';
 import type { CommandServices } from '../../src/commands/definition';
+import { openDatabase, type Db } from '../../src/store/db';
 import { makeSettings } from './events';
 
 /** Feed links as the bot builds them for http://127.0.0.1:8080. */
@@ -16,17 +18,25 @@ function unwired(name: string): never {
   throw new Error(`${name} is not wired in this test: pass it to makeServices()`);
 }
 
+export interface TestServiceOptions {
+  /** The database behind the real services (a fresh in-memory one by default). */
+  db?: Db;
+  cfpLimits?: Partial<CfpLimits>;
+}
+
 /**
- * Services for command tests. Parts a test does not pass fail loudly when used, so a test never passes by
- * accident against a part it did not set up.
+ * Services for command tests, built from the real parts: the CfP store runs on an in-memory SQLite database
+ * with the real schema, on the same clock as `now`. Announcements (helper E's scheduler) fail loudly when used
+ * without being passed, so a test never passes by accident against a part it did not set up.
  */
-export function makeServices(overrides: Partial<CommandServices> = {}): CommandServices {
+export function makeServices(overrides: Partial<CommandServices> = {}, options: TestServiceOptions = {}): CommandServices {
+  const now = overrides.now ?? (() => DateTime.now());
   return {
     catalogue: () => new Catalogue([]),
     settings: () => makeSettings(),
-    now: () => DateTime.now(),
+    now,
     feeds: TEST_FEEDS,
-    cfp: { submit: () => unwired('cfp'), list: () => unwired('cfp') },
+    cfp: overrides.cfp ?? new CfpStore(options.db ?? openDatabase(':memory:'), { now }, options.cfpLimits),
     announcements: new Proxy({} as CommandServices['announcements'], { get: () => () => unwired('announcements') }),
     notifyOrganizers: async () => undefined,
     ...overrides,

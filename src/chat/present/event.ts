@@ -145,8 +145,10 @@ function titleOf(event: MeetupEvent): string {
 function statusIntro(event: MeetupEvent, over: boolean): RichText | undefined {
   if (event.status === 'cancelled') return ['This meetup is cancelled.'];
   if (over) {
-    const material = event.slides.length + event.recordings.length + event.talks.reduce((n, t) => n + t.slides.length, 0);
-    return ['This meetup took place on ', time(event.start, 'date'), material > 0 ? '. Slides and recordings are linked below.' : '.'];
+    const slides = event.slides.length + event.talks.reduce((n, t) => n + t.slides.length, 0) > 0;
+    const recordings = event.recordings.length > 0;
+    const material = [slides ? 'slides' : '', recordings ? 'recordings' : ''].filter(Boolean).join(' and ');
+    return ['This meetup took place on ', time(event.start, 'date'), material ? `. The ${material} are linked below.` : '.'];
   }
   return undefined;
 }

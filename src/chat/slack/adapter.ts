@@ -5,6 +5,7 @@ import type { SlackConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition } from '../../commands/definition';
 import type { ChatAdapter, PostOptions } from '../adapter';
+import type { ModalOutcome } from '../dispatch';
 import { message, type CommandReply, type MessageModel } from '../message';
 import { toPostError } from './errors';
 import { boltLogger } from './logger';
@@ -13,9 +14,6 @@ import { renderMessage, renderMessageView, renderModal } from './render';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
-
-/** What a submitted modal yields: a confirmation to show, or per-field problems to show next to the inputs. */
-export type ModalOutcome = MessageModel | { errors: Record<string, string> };
 
 /** The part of the platform-neutral dispatcher (src/chat/dispatch.ts) the Slack adapter drives. */
 export interface SlackDispatcher {
