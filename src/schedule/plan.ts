@@ -1,0 +1,167 @@
+import type { DateTime } from 'luxon';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { MeetupEvent } from '../catalogue/event';
+import type { CommunitySettings } from '../catalogue/settings';
+import type { Destination } from '../chat/adapter';
+import type { FeedLinks, ScheduledPostSummary } from '../commands/definition';
+import { cfpDeadline, cfpMessage, eventPostMessage, ruleMessage, textPostMessage, type MessageContext } from './messages';
+import type { OutboxKind } from './outbox';
+import { eventContentHash, hash, type OutboxPayload } from './payload';
+import type { AnnouncementRule, AnnouncementRules } from './rules';
+
+/** Everything planning reads; the same for the scheduler and for /announce preview, so previews are exact. */
+export interface PlanInput {
+  catalogue: Catalogue;
+  settings: CommunitySettings;
+  rules: AnnouncementRules;
+  destinations: readonly Destination[];
+  feeds: FeedLinks;
+}
+
+/** One post (the same message to several channels): a rule for one meetup, or an organizer's post. */
+export interface PlannedGroup {
+  /** Delivery keys are `${key}:${platform}:${channel}`. */
+  key: string;
+  kind: OutboxKind;
+  eventId?: string;
+  dueAt: DateTime;
+  /** This post's own catch-up window, when its rule sets one. */
+  graceMinutes?: number;
+  destinations: Destination[];
+  contentHash: string;
+  /** Why it cannot be posted (e.g. its meetup was removed): recorded as skipped and reported. */
+  problem?: string;
+  payload(): OutboxPayload;
+}
+
+/** When the scheduler first saw a subject (meetup id or `cfp-<deadline>`). */
+export type FirstSeen = (subject: string) => DateTime;
+
+export function deliveryKey(groupKey: string, destination: Destination): string {
+  return `${groupKey}:${destination.platform}:${destination.channel}`;
+}
+
+export function messageContext(input: PlanInput): MessageContext {
+  return { settings: input.settings, feeds: input.feeds };
+}
+
+/** Where a rule posts: its own channel list, else every announce channel, narrowed to its platforms. */
+export function destinationsFor(rule: Pick<AnnouncementRule, 'platforms' | 'channels'>, all: readonly Destination[]): Destination[] {
+  const base = rule.channels ?? all;
+  return base.filter((d) => !rule.platforms || rule.platforms.includes(d.platform)).map((d) => ({ platform: d.platform, channel: d.channel }));
+}
+
+/**
+ * When a rule posts about a subject first seen at `seen`, or undefined when it does not:
+ * - "published": when first seen;
+ * - "<offset> before/after" (at a local time of day): then, if the bot knew by then; with orWhenPublished,
+ *   a subject that appeared later is posted when first seen instead;
+ * posts that wait for publication never go out after the meetup has started.
+ */
+export function ruleDueAt(rule: AnnouncementRule, anchor: DateTime, seen: DateTime, meetupStart?: DateTime): DateTime | undefined {
+  const timing = rule.timing;
+  let due: DateTime;
+  let waitsForPublication = timing.kind === 'published';
+  if (timing.kind === 'published') {
+    due = seen;
+  } else {
+    let point = anchor.plus(timing.offset);
+    if (timing.at) point = point.set({ hour: timing.at.hour, minute: timing.at.minute, second: 0, millisecond: 0 });
+    if (seen > point) {
+      if (!timing.orWhenPublished) return undefined;
+      due = seen;
+      waitsForPublication = true;
+    } else {
+      due = point;
+    }
+  }
+  if (waitsForPublication && meetupStart && due >= meetupStart) return undefined;
+  return due.setZone(anchor.zone);
+}
+
+/** The automatic posts (rules) due in (from, to]. */
+export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to: DateTime): PlannedGroup[] {
+  const groups: PlannedGroup[] = [];
+  const inWindow = (due: DateTime | undefined): due is DateTime => due !== undefined && due > from && due <= to;
+  const meetupRules = input.rules.rules.filter((r) => r.of === 'meetup');
+  const reach = furthestAfter(meetupRules);
+  for (const event of input.catalogue.events) {
+    if (event.status === 'cancelled' || event.start.plus(reach) <= from) continue;
+    const firstSeen = seen(event.id);
+    for (const rule of meetupRules) {
+      const due = ruleDueAt(rule, event.start.setZone(input.settings.timeZone), firstSeen, event.start);
+      if (inWindow(due)) groups.push(meetupRuleGroup(input, rule, event, due));
+    }
+  }
+  const deadline = cfpDeadline(input.settings);
+  if (deadline) {
+    const subject = `cfp-${deadline.toISODate()}`;
+    for (const rule of input.rules.rules.filter((r) => r.of === 'cfp-deadline')) {
+      const due = ruleDueAt(rule, deadline, seen(subject));
+      if (inWindow(due)) groups.push(cfpRuleGroup(input, rule, subject, deadline, due));
+    }
+  }
+  return groups.sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis() || a.key.localeCompare(b.key));
+}
+
+/** An organizer's /announce post, to every announce channel. */
+export function planPost(input: PlanInput, post: ScheduledPostSummary): PlannedGroup {
+  const dueAt = post.dueAt.setZone(input.settings.timeZone);
+  const destinations = input.destinations.map((d) => ({ ...d }));
+  const key = `post:${post.id}:${post.eventId ?? 'text'}`;
+  const by = `/announce #${post.id} by ${post.createdBy}`;
+  if (post.eventId === undefined) {
+    const text = post.text ?? '';
+    return { key, kind: 'post', dueAt, destinations, contentHash: hash(text), payload: () => ({ label: `${by}: "${preview(text)}"`, postId: post.id, message: textPostMessage(text) }) };
+  }
+  const event = input.catalogue.byId(post.eventId);
+  const label = `${by} about ${event?.title ?? post.eventId}`;
+  const problem = !event ? `the meetup "${post.eventId}" is no longer in the data` : event.status === 'cancelled' ? 'the meetup is cancelled' : undefined;
+  return {
+    key,
+    kind: 'post',
+    eventId: post.eventId,
+    dueAt,
+    destinations,
+    contentHash: event ? eventContentHash(event) : hash(post.eventId),
+    problem,
+    payload: () => ({ label, postId: post.id, message: event ? eventPostMessage(input.rules.messages, event, messageContext(input)) : textPostMessage(label) }),
+  };
+}
+
+function meetupRuleGroup(input: PlanInput, rule: AnnouncementRule, event: MeetupEvent, dueAt: DateTime): PlannedGroup {
+  return {
+    key: `rule:${rule.id}:${event.id}`,
+    kind: 'rule',
+    eventId: event.id,
+    dueAt,
+    graceMinutes: rule.graceMinutes,
+    destinations: destinationsFor(rule, input.destinations),
+    contentHash: eventContentHash(event),
+    payload: () => ({ label: `${rule.id}: ${event.title}`, ruleId: rule.id, message: ruleMessage(rule, event, messageContext(input)) }),
+  };
+}
+
+function cfpRuleGroup(input: PlanInput, rule: AnnouncementRule, subject: string, deadline: DateTime, dueAt: DateTime): PlannedGroup {
+  return {
+    key: `rule:${rule.id}:${subject}`,
+    kind: 'rule',
+    dueAt,
+    graceMinutes: rule.graceMinutes,
+    destinations: destinationsFor(rule, input.destinations),
+    contentHash: hash([rule.template, subject]),
+    payload: () => ({ label: `${rule.id}: call for talks closing ${deadline.toISODate()}`, ruleId: rule.id, message: cfpMessage(rule, deadline, messageContext(input)) }),
+  };
+}
+
+/** How long after a meetup's start its latest rule fires: older meetups need no planning at all. */
+function furthestAfter(rules: AnnouncementRule[]): { milliseconds: number } {
+  const afters = rules.map((r) => (r.timing.kind === 'offset' ? r.timing.offset.as('milliseconds') : 0));
+  // A day of slack covers an "at" time later on the day the offset lands on.
+  return { milliseconds: Math.max(0, ...afters) + 24 * 3600_000 };
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+}
