@@ -1,0 +1,298 @@
+import type { Link, Speaker, TalkKind } from '../catalogue/event';
+import { findLinks, paragraphs, plainText, stripBullet, type Section, type SourceLine } from './markdown-text';
+import { companyFromBio, findKnown, isGenericName, leadingName, looksLikePerson, normalizeName, type KnownSpeaker } from './speakers';
+
+/** What one agenda line or abstract heading says about a talk. */
+export interface TalkText {
+  /** Plain title without the "Talk 1:" label and the speakers. */
+  title: string;
+  /** "Talk 1", "Lightning Talk", "Panel": kept in the agenda line. */
+  label?: string;
+  number?: number;
+  kind: TalkKind;
+  speakers: Speaker[];
+  /** The line says it is a talk ("Talk 2:", "Lightning Talk:", "Panel:"), whatever else it contains. */
+  labelled: boolean;
+  /** Written for everyone ("(Everyone)"): a session without a named speaker. */
+  everyone: boolean;
+}
+
+const LABEL = /^(talk\s*#?\s*(\d+)|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye)/i;
+const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up)/i;
+const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
+const DISCUSSION = /\b(?:discussion|round\s*table|open floor|fishbowl|fireside|ask me anything|tales from on-call)\b/i;
+
+export function isEndMarker(title: string): boolean {
+  return END_MARKER.test(plainText(title));
+}
+
+/** Doors, food, welcome, breaks and goodbyes: agenda items, never talks. */
+export function isNonTalk(title: string): boolean {
+  return NON_TALK.test(title) || /\bwelcomes?\b/i.test(title);
+}
+
+export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]): TalkText {
+  let text = plainText(markdown).replace(/^title:\s*/i, '');
+  const labelMatch = LABEL.exec(text);
+  let label: string | undefined;
+  let number: number | undefined;
+  if (labelMatch) {
+    label = labelMatch[1]!.replace(/\s+/g, ' ');
+    const n = labelMatch[2] ?? labelMatch[3];
+    number = n === undefined ? undefined : Number(n);
+    text = text.slice(labelMatch[0].length).trim();
+  }
+  const split = splitSpeakers(text, known);
+  const title = split.title.replace(/[\s.:,;–-]+$/, '') || label || text;
+  return {
+    title,
+    label,
+    number,
+    kind: kindOf(label ?? '', title, split.everyone),
+    speakers: split.speakers,
+    labelled: label !== undefined,
+    everyone: split.everyone,
+  };
+}
+
+/** Whether an agenda line is a talk: labelled, or it names speakers (or is a panel/round table) and is not food or a welcome. */
+export function isTalk(t: TalkText): boolean {
+  if (t.labelled) return true;
+  if (isNonTalk(t.title)) return false;
+  return t.speakers.length > 0 || SESSION_WORDS.test(t.title);
+}
+
+function kindOf(label: string, title: string, everyone: boolean): TalkKind {
+  if (/lightning/i.test(label)) return 'lightning';
+  if (/panel/i.test(label) || /^panel\b/i.test(title)) return 'panel';
+  if (/round\s*table|fireside/i.test(label) || DISCUSSION.test(title) || everyone) return 'discussion';
+  return 'talk';
+}
+
+interface SpeakerSplit {
+  title: string;
+  speakers: Speaker[];
+  everyone: boolean;
+}
+
+/**
+ * Separates speakers from a title in the shapes posts use: `Title (Speaker, Company)`, `Title (A and B, Company)`,
+ * `Title (A, B)`, `Title, Speaker`, `Title - Speaker`, `Title. Speaker (Company)`, `Speaker (Company) - Title`.
+ */
+function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSplit {
+  const leading = /^(.+?)\s*\(([^()]+)\)\s*[-–:]\s+(.+)$/.exec(text);
+  if (leading && looksLikePerson(leading[1]!)) {
+    return { title: leading[3]!, speakers: [{ name: leading[1]!, company: leading[2]!.trim() }], everyone: false };
+  }
+  const trailing = /^(.*?)\s*\(([^()]+)\)\s*[.!]?$/.exec(text);
+  if (trailing) {
+    const inner = readParentheses(trailing[2]!, known);
+    if (inner.everyone) return { title: trailing[1]!, speakers: [], everyone: true };
+    if (inner.people.length > 0) return { title: trailing[1]!, speakers: inner.people.map((name) => ({ name, company: inner.company })), everyone: false };
+    if (inner.company) {
+      const named = trailingName(trailing[1]!, known);
+      if (named) return { title: named.title, speakers: [{ name: named.name, company: inner.company }], everyone: false };
+      const staff = known.filter((k) => k.company?.toLowerCase() === inner.company!.toLowerCase());
+      return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: k.company })), everyone: false };
+    }
+  }
+  const named = trailingName(text, known);
+  if (named) return { title: named.title, speakers: [{ name: named.name }], everyone: false };
+  return { title: text, speakers: [], everyone: false };
+}
+
+interface Parenthesised {
+  people: string[];
+  company?: string;
+  everyone: boolean;
+}
+
+function readParentheses(inner: string, known: readonly KnownSpeaker[]): Parenthesised {
+  const parts = inner.split(/\s*,\s*/).map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 1 && isGenericName(parts[0]!)) return { people: [], everyone: true };
+  const isName = (p: string) => findKnown(p, known) !== undefined || looksLikePerson(p);
+  if (parts.length >= 2) {
+    // "Ingo, danrl": a first name alone means a list of people; after a full name the last part is the company.
+    const firstNamesOnly = !parts[0]!.includes(' ');
+    const last = parts[parts.length - 1]!;
+    if (firstNamesOnly || findKnown(last, known)) return { people: parts.flatMap(splitAnd).filter((p) => !isGenericName(p)), everyone: false };
+    if (!isCompanyLike(last)) return { people: [], everyone: false };
+    return { people: parts.slice(0, -1).flatMap(splitAnd), company: last, everyone: false };
+  }
+  const names = splitAnd(parts[0] ?? '');
+  if (names.length > 0 && names.every(isName)) return { people: names, everyone: false };
+  return { people: [], company: parts[0] && isCompanyLike(parts[0]) ? parts[0] : undefined, everyone: false };
+}
+
+function isCompanyLike(text: string): boolean {
+  return /^(?:[\p{Lu}\d]|\p{Ll}\p{Lu})/u.test(text) && text.split(/\s+/).length <= 4 && text.length <= 40;
+}
+
+function splitAnd(text: string): string[] {
+  return text.split(/\s+(?:and|&|und)\s+|\s*\/\s*/).map((p) => p.trim()).filter(Boolean);
+}
+
+/** "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Speaker". */
+function trailingName(text: string, known: readonly KnownSpeaker[]): { title: string; name: string } | undefined {
+  const m = /^(.+?)(?:[,.]|\s[-–])\s+([^,.]+)$/.exec(text);
+  if (!m) return undefined;
+  const name = m[2]!.trim();
+  if (!looksLikePerson(name) && !findKnown(name, known)) return undefined;
+  return { title: m[1]!, name };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Abstracts
+
+/** One `### ...` under `## Abstracts` (or one `* Title: ...` bullet): what it says about one talk. */
+export interface AbstractEntry {
+  heading: TalkText;
+  line: number;
+  abstractParagraphs: string[];
+  bios: { name?: string; text: string }[];
+  slides: Link[];
+}
+
+const SKIPPED_SUBSECTIONS = /^(?:photos?|pictures|images|gallery|legal|location|recordings?|videos?|participation)\b/;
+
+export function abstractEntriesFromSections(sections: readonly Section[], known: readonly KnownSpeaker[]): AbstractEntry[] {
+  return sections.filter((s) => !SKIPPED_SUBSECTIONS.test(s.key)).map((s) => readEntry(parseTalkText(s.title, known), s.line, s.lines));
+}
+
+/** `* Title: abstract` bullets; a bullet whose start matches no talk continues the one before. */
+export function abstractEntriesFromBullets(lines: readonly SourceLine[], talkTitles: readonly string[], known: readonly KnownSpeaker[]): AbstractEntry[] {
+  const entries: AbstractEntry[] = [];
+  for (const l of lines) {
+    const item = stripBullet(l.text);
+    if (item === undefined) {
+      if (entries.length > 0 && l.text.trim() !== '') entries[entries.length - 1]!.abstractParagraphs.push(plainText(l.text));
+      continue;
+    }
+    const m = /^([^:]{3,200}):\s+(.+)$/.exec(plainText(item));
+    if (m && talkTitles.some((t) => similarity(t, m[1]!) >= 0.5)) {
+      entries.push(readEntry(parseTalkText(m[1]!, known), l.line, [{ text: m[2]!, line: l.line }]));
+    } else if (entries.length > 0) {
+      entries[entries.length - 1]!.abstractParagraphs.push(plainText(item));
+    }
+  }
+  return entries;
+}
+
+const SLIDES_LINE = /^\s*(?:[*-]\s+)?(?:\*\*)?slides(?:\*\*)?\b\s*:?/i;
+const BIO_PREFIX = /^about the speakers?\s*:\s*/i;
+
+function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]): AbstractEntry {
+  const entry: AbstractEntry = { heading, line, abstractParagraphs: [], bios: [], slides: [] };
+  const speakerNames = heading.speakers.map((s) => s.name);
+  for (const paragraph of paragraphs(lines)) {
+    const prose: string[] = [];
+    for (const l of paragraph) {
+      if (SLIDES_LINE.test(l.text)) {
+        entry.slides.push(...findLinks(l.text));
+        continue;
+      }
+      const plain = plainText(l.text);
+      if (/^(?:speakers?|no slides\b.*)$/i.test(plain)) continue;
+      prose.push(l.text);
+    }
+    const text = plainText(prose.join(' ')).replace(/^abstract\s*:\s*/i, '');
+    if (text === '') continue;
+    if (BIO_PREFIX.test(text)) {
+      const bio = text.replace(BIO_PREFIX, '');
+      entry.bios.push({ name: leadingName(bio), text: bio });
+    } else if (isBioOf(text, speakerNames)) {
+      entry.bios.push({ name: leadingName(text), text });
+    } else {
+      entry.abstractParagraphs.push(text);
+    }
+  }
+  return entry;
+}
+
+/** "Nadya Shakhat is Cloud Architect at Nordcloud": a paragraph about a person (a speaker of this talk, or any name). */
+function isBioOf(paragraph: string, speakerNames: readonly string[]): boolean {
+  const name = leadingName(paragraph);
+  if (!name || !looksLikePerson(name.replace(/^(?:dr|prof)\.?\s+/i, ''))) return false;
+  if (speakerNames.length === 0) return paragraph.length < 600;
+  return findKnown(name, speakerNames.map((n) => ({ name: n }))) !== undefined;
+}
+
+export function bioCompany(bio: string): string | undefined {
+  return companyFromBio(bio);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Matching abstracts to agenda talks
+
+const STOP_WORDS = new Set(['the', 'and', 'with', 'for', 'from', 'into', 'your', 'our', 'how', 'what', 'why', 'talk', 'about', 'at', 'of', 'in', 'on', 'to', 'a', 'an']);
+
+function tokens(text: string): Set<string> {
+  return new Set(
+    plainText(text)
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length >= 3 && !STOP_WORDS.has(w)),
+  );
+}
+
+/** Shared words over the shorter title's words: "Open Discussion" ~ "General Discussion" = 0.5. */
+export function similarity(a: string, b: string): number {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  if (ta.size === 0 || tb.size === 0) return 0;
+  let common = 0;
+  for (const w of ta) if (tb.has(w)) common++;
+  return common / Math.min(ta.size, tb.size);
+}
+
+export interface TalkRef {
+  title: string;
+  number?: number;
+}
+
+/**
+ * Pairs abstract entries with talks: "Talk N" by number, then by title similarity, then the leftovers in order
+ * when as many entries as talks are left. Returns, per entry, the talk index or undefined.
+ */
+export function matchEntries(entries: readonly AbstractEntry[], talks: readonly TalkRef[]): (number | undefined)[] {
+  const result: (number | undefined)[] = entries.map(() => undefined);
+  const taken = new Set<number>();
+  entries.forEach((e, i) => {
+    if (e.heading.number === undefined || !/^talk/i.test(e.heading.label ?? '')) return;
+    const index = talks.findIndex((t, ti) => t.number === e.heading.number && !taken.has(ti));
+    if (index >= 0) {
+      result[i] = index;
+      taken.add(index);
+    }
+  });
+  entries.forEach((e, i) => {
+    if (result[i] !== undefined || isNumberedOnly(e)) return;
+    let best = -1;
+    let bestScore = 0.5;
+    talks.forEach((t, ti) => {
+      const score = taken.has(ti) ? 0 : similarity(t.title, e.heading.title);
+      if (score >= bestScore && (best < 0 || score > bestScore)) {
+        best = ti;
+        bestScore = score;
+      }
+    });
+    if (best >= 0) {
+      result[i] = best;
+      taken.add(best);
+    }
+  });
+  const leftEntries = entries.map((e, i) => i).filter((i) => result[i] === undefined && !isNumberedOnly(entries[i]!));
+  const leftTalks = talks.map((t, i) => i).filter((i) => !taken.has(i));
+  if (leftEntries.length > 0 && leftEntries.length === leftTalks.length) leftEntries.forEach((ei, k) => (result[ei] = leftTalks[k]));
+  return result;
+}
+
+/** "### Talk 0" names a number, not a title: it never pairs by similarity or order. */
+function isNumberedOnly(e: AbstractEntry): boolean {
+  return e.heading.number !== undefined;
+}
+
+export function sameSpeaker(a: string, b: string): boolean {
+  return normalizeName(a) === normalizeName(b) || findKnown(a, [{ name: b }]) !== undefined;
+}
