@@ -9,6 +9,8 @@ import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MA
 export const abstractsButtonId = (eventId: string): string => `agenda:abstracts:${eventId}`;
 
 const SUMMARY_MAX = 600;
+/** Below this an abstract says too little to be worth showing; the talk then waits for the full page. */
+const ABSTRACT_MIN = 150;
 /** More talk sections than this would not fit a Discord embed (25 fields) next to the agenda and facts. */
 const TALK_SECTIONS_MAX = 15;
 
@@ -183,18 +185,46 @@ function joinLink(event: MeetupEvent): RichText {
   return event.online && isUrl(event.online) ? [': ', link(event.online, 'join here')] : [];
 }
 
+/**
+ * The agenda gets at most AGENDA_MAX characters, so the talks below it keep room: long lines are shortened
+ * first, and if that is not enough the last items give way to a pointer to the full page.
+ */
 function agendaSections(event: MeetupEvent): Section[] {
   if (event.agenda.length === 0) return [{ heading: 'Agenda', body: ['The agenda will be announced soon.'] }];
-  return linesToSections('Agenda', event.agenda.map((item) => agendaLine(event, item)));
+  const full = event.agenda.map((item) => agendaLine(event, item, LINE_MAX));
+  if (linesLength(full) <= AGENDA_MAX) return linesToSections('Agenda', full);
+  const lineMax = Math.max(SHORT_LINE_MIN, Math.floor(AGENDA_MAX / event.agenda.length));
+  const short = event.agenda.map((item) => agendaLine(event, item, lineMax));
+  const kept: RichText[] = [];
+  let used = 0;
+  for (const line of short) {
+    if (used + textLength(line) + 1 > AGENDA_MAX - MORE_LINE_ROOM) break;
+    kept.push(line);
+    used += textLength(line) + 1;
+  }
+  const left = short.length - kept.length;
+  if (left > 0) kept.push([`… ${left} more item${left === 1 ? '' : 's'}`, ...pageLink(event, ': ', 'see the full agenda')]);
+  return linesToSections('Agenda', kept);
 }
 
-function agendaLine(event: MeetupEvent, item: AgendaItem): RichText {
+const AGENDA_MAX = 2000;
+const LINE_MAX = 300;
+const SHORT_LINE_MIN = 60;
+const MORE_LINE_ROOM = 120;
+
+function linesLength(lines: RichText[]): number {
+  return lines.reduce((n, line) => n + textLength(line) + 1, 0);
+}
+
+function agendaLine(event: MeetupEvent, item: AgendaItem, max: number): RichText {
   const talk = item.talkIndex !== undefined ? event.talks[item.talkIndex] : undefined;
   const line: RichText = [item.start ? time(item.start, 'time') : '·', '  '];
-  if (!talk) return [...line, clip(item.title, 300)];
-  line.push(bold(clip(item.title, 250)));
+  if (!talk) return [...line, clip(item.title, max)];
   // Posts often put the speaker in the agenda line already ("Talk 1: Title (Speaker, Company)").
-  if (talk.speakers.length > 0 && !talk.speakers.some((s) => item.title.includes(s.name))) line.push(' — ', clip(speakersText(talk.speakers), 200));
+  const speakers = talk.speakers.length > 0 && !talk.speakers.some((s) => item.title.includes(s.name)) ? ` — ${speakersText(talk.speakers)}` : '';
+  const titleRoom = Math.max(Math.floor(max / 2), max - speakers.length);
+  line.push(bold(clip(item.title, titleRoom)));
+  if (speakers) line.push(clip(speakers, Math.max(max - Math.min(item.title.length, titleRoom), 20)));
   return line;
 }
 
@@ -205,14 +235,24 @@ type TalkDetail = 'summary' | 'abstracts';
  * the message budget fairly between the abstracts.
  */
 function withTalks(base: MessageModel, event: MeetupEvent, detail: TalkDetail): MessageModel {
-  const shown = event.talks.slice(0, TALK_SECTIONS_MAX);
-  const heads = shown.map((talk) => ({ heading: clip(talk.title, HEADING_MAX), body: talkFacts(talk) }));
-  const extra: Section[] = event.talks.length > shown.length ? [{ body: [`… and ${event.talks.length - shown.length} more talks`, ...pageLink(event, ': ', 'see the full agenda')] }] : [];
+  const readMore = event.url ? 20 + event.url.length : 0;
+  // Each talk shown needs its facts and, with abstracts, room for at least a sentence and the link.
+  const perTalkMin = detail === 'abstracts' ? ABSTRACT_MIN + readMore : 0;
+  const heads: Section[] = [];
+  let used = messageLength(base) + MORE_LINE_ROOM;
+  for (const talk of event.talks.slice(0, TALK_SECTIONS_MAX)) {
+    const head = { heading: clip(talk.title, HEADING_MAX), body: talkFacts(talk) };
+    if (used + sectionLength(head) + perTalkMin > MESSAGE_MAX) break;
+    heads.push(head);
+    used += sectionLength(head) + perTalkMin;
+  }
+  const shown = event.talks.slice(0, heads.length);
+  const left = event.talks.length - shown.length;
+  const extra: Section[] = left > 0 ? [{ body: [`… and ${left} more talk${left === 1 ? '' : 's'}`, ...pageLink(event, ': ', 'see the full agenda')] }] : [];
   if (detail === 'summary') return { ...base, sections: [...base.sections, ...heads, ...extra] };
 
-  const used = messageLength(base) + heads.reduce((n, s) => n + sectionLength(s) + 2, 0) + extra.reduce((n, s) => n + sectionLength(s), 0);
+  used = messageLength(base) + heads.reduce((n, s) => n + sectionLength(s) + 2, 0) + extra.reduce((n, s) => n + sectionLength(s), 0);
   const abstracts = shown.map((talk) => talk.abstract?.trim() ?? '');
-  const readMore = event.url ? 20 + event.url.length : 0;
   const shares = fairShares(
     abstracts.map((a) => a.length),
     MESSAGE_MAX - used - readMore * shown.length,

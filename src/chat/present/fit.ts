@@ -39,7 +39,7 @@ export function linesToSections(heading: string | undefined, lines: RichText[], 
     if (body.length > 0 && length + lineLength > max) {
       sections.push({ heading: sections.length === 0 ? heading : continued(heading), body });
       body = [];
-      length = heading?.length ?? 0;
+      length = continued(heading)?.length ?? 0;
     }
     body.push(...(body.length > 0 ? ['\n'] : []), ...line);
     length += lineLength;
