@@ -17,7 +17,7 @@ import { TEST_FEEDS } from '../../helpers/services';
 
 const settings = makeSettings();
 const plain = (m: MessageModel) => toPlainText(m);
-const spans = (text: RichText | undefined): Span[] => (text ?? []).filter((s) => typeof s !== 'string');
+const spans = (text: RichText | undefined): Exclude<Span, string>[] => (text ?? []).filter((s): s is Exclude<Span, string> => typeof s !== 'string');
 
 /** Discord embed limits: the renderer for Discord has no room to spare beyond these. */
 const DISCORD = { fieldValue: 1024, embedTotal: 6000 };
