@@ -1,0 +1,47 @@
+import type { FeedLinks } from '../commands/definition';
+
+/** Paths the feed server answers; links and routes are built from the same strings so they cannot drift. */
+export const FEED_PATHS = {
+  page: '/',
+  calendar: '/calendar.ics',
+  talks: '/talks.ics',
+  eventPrefix: '/events/',
+  eventSuffix: '.ics',
+} as const;
+
+export function eventFeedPath(id: string): string {
+  return `${FEED_PATHS.eventPrefix}${encodeURIComponent(id)}${FEED_PATHS.eventSuffix}`;
+}
+
+/** The base without trailing slashes, so "https://x/" and "https://x" give the same links. */
+function base(publicUrl: string): string {
+  return publicUrl.replace(/\/+$/, '');
+}
+
+/** webcal:// is what makes Apple Calendar and Thunderbird offer "subscribe" instead of a one-off import. */
+export function webcalUrl(httpUrl: string): string {
+  return httpUrl.replace(/^https?:\/\//i, 'webcal://');
+}
+
+/** Google Calendar's "add by URL" takes the webcal form in `cid` and subscribes to it. */
+export function googleAddUrl(feedUrl: string): string {
+  return `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(webcalUrl(feedUrl))}`;
+}
+
+export function feedLinks(publicUrl: string): FeedLinks {
+  const root = base(publicUrl);
+  const calendar = `${root}${FEED_PATHS.calendar}`;
+  return {
+    calendar,
+    webcal: webcalUrl(calendar),
+    google: googleAddUrl(calendar),
+    page: `${root}${FEED_PATHS.page}`,
+    event: (id) => `${root}${eventFeedPath(id)}`,
+  };
+}
+
+/** The talks feed (one entry per talk) with its subscribe forms. */
+export function talksFeedLinks(publicUrl: string): { calendar: string; webcal: string; google: string } {
+  const calendar = `${base(publicUrl)}${FEED_PATHS.talks}`;
+  return { calendar, webcal: webcalUrl(calendar), google: googleAddUrl(calendar) };
+}
