@@ -9,7 +9,7 @@ import type { MeetupEvent } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
 import { ConsoleChat } from '../../src/chat/console/console';
 import { createDispatcher, type Dispatcher } from '../../src/chat/dispatch';
-import type { MessageModel } from '../../src/chat/message';
+import { toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
 import type { Caller, CommandServices } from '../../src/commands/definition';
 import { loadCommands } from '../../src/commands/registry';
 import { ManualClock } from '../../src/core/clock';
@@ -130,4 +130,15 @@ export async function consoleSession(world: World, lines: string[]): Promise<str
   await chat.finished();
   await chat.stop();
   return printed;
+}
+
+/** The message of a reply as plain text; fails the test when the reply is a form. */
+export function plainOf(reply: CommandReply): string {
+  if (!('message' in reply)) throw new Error(`expected a message, got the form ${reply.modal.id}`);
+  return toPlainText(reply.message);
+}
+
+export function messageOf(reply: CommandReply): MessageModel {
+  if (!('message' in reply)) throw new Error(`expected a message, got the form ${reply.modal.id}`);
+  return reply.message;
 }
