@@ -97,17 +97,26 @@ export interface PlannedPost {
   channel: string;
   dueAt: DateTime;
   message: MessageModel;
+  /** What it is, for organizers: "reminder: SRE Munich at Celonis 2024", "/announce #3 by slack:anna". */
+  label: string;
 }
 
 export interface AnnouncementService {
   /** `when` as typed ("2026-12-01 18:00", "in 2h", "tomorrow 10:00"); throws ArgumentError when unparseable or past. */
   schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): ScheduledPostSummary;
+  /** Organizers' posts still to go out, soonest first. */
   list(): ScheduledPostSummary[];
   cancel(id: number, by: Caller): ScheduledPostSummary;
-  /** Dry run: exactly what would be posted where and when; sends nothing. */
-  preview(id: number): PlannedPost[];
+  /**
+   * Dry run, sends nothing: exactly what would be posted where and when. With an id, that organizer's post;
+   * without, everything planned for the coming weeks (automatic rules and organizers' posts).
+   */
+  preview(id?: number): PlannedPost[];
   pause(by: Caller): void;
-  resume(by: Caller): void;
+  /** False when announcements were not paused. */
+  resume(by: Caller): boolean;
+  /** Who paused announcements and when, if they are paused. */
+  paused(): { by: string; at: DateTime } | undefined;
   isPaused(): boolean;
 }
 

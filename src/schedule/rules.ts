@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Duration } from 'luxon';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Platform } from '../chat/adapter';
+import type { Logger } from '../log';
 
 /** Same shape as the event sources' diagnostics (file relative to the data dir, 1-based line). */
 export interface RuleDiagnostic {
@@ -183,6 +185,59 @@ export function loadAnnouncementRules(path: string, file = 'announcements.yml'):
     return { diagnostics: [{ file, severity: 'error', message: `cannot read ${file}: ${(error as Error).message}` }] };
   }
   return parseAnnouncementRules(text, file);
+}
+
+export const RULES_FILE = 'announcements.yml';
+
+/**
+ * Used until announcements.yml has been read successfully once: no automatic posts (a broken file must not
+ * post surprises), but cancellations and updates of what was already announced still have words.
+ */
+export const FALLBACK_RULES: AnnouncementRules = {
+  rules: [],
+  messages: {
+    event: '{title}, {date} at {venue}. Details: {url} {hashtag}',
+    cancellation: 'Cancelled: {title} on {date} will not take place. {hashtag}',
+    updated: 'Update: the agenda of {title} ({date}) has changed. Here is the current one:',
+  },
+};
+
+/**
+ * The rules in <dataDir>/announcements.yml as a getter for the Scheduler and /announce: it re-reads the file
+ * when it changes (so organizers edit rules without a restart) and keeps the last good rules when an edit
+ * breaks it, logging each diagnostic with its line once.
+ */
+export function loadRules(dataDir: string, log: Logger): () => AnnouncementRules {
+  const file = path.join(dataDir, RULES_FILE);
+  let current = FALLBACK_RULES;
+  let seenVersion: string | undefined;
+  const refresh = () => {
+    const version = fileVersion(file);
+    if (version === seenVersion) return;
+    seenVersion = version;
+    const { rules, diagnostics } = loadAnnouncementRules(file, RULES_FILE);
+    for (const d of diagnostics) log[d.severity === 'error' ? 'error' : 'warn']({ file: d.file, line: d.line }, `${d.file}:${d.line ?? '-'}: ${d.message}`);
+    if (rules) {
+      current = rules;
+      log.info({ file: RULES_FILE, rules: rules.rules.map((r) => r.id) }, 'announcement rules loaded');
+    } else {
+      log.error({ file: RULES_FILE }, 'announcement rules not loaded; keeping the previous ones');
+    }
+  };
+  refresh();
+  return () => {
+    refresh();
+    return current;
+  };
+}
+
+function fileVersion(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 function toRule(raw: RawRule, path: Path, problem: (path: Path, message: string) => void): AnnouncementRule {

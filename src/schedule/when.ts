@@ -71,3 +71,24 @@ function wallTime(zone: string, parts: { year: number; month: number; day: numbe
   if (!at.isValid || at.hour !== parts.hour || at.minute !== parts.minute || at.day !== parts.day) return undefined;
   return at;
 }
+
+const QUOTED = /^["“„«']([^"“”„«»']+)["”“»']\s*([\s\S]*)$/;
+const MAX_WHEN_WORDS = 6;
+
+/**
+ * Splits free text such as `tomorrow 10:00 Doors open!` into the time and the rest: a quoted time
+ * (`"2026-12-01 18:00" text`), else the longest run of leading words that reads as one. Slack and the console
+ * deliver the whole line as words; Discord delivers the options apart, and joining them gives the same line.
+ */
+export function splitWhen(text: string, now: DateTime, zone: string): { when: string; rest: string } | undefined {
+  const trimmed = text.trim();
+  const quoted = QUOTED.exec(trimmed);
+  if (quoted) return parseWhen(quoted[1]!, now, zone) ? { when: quoted[1]!.trim(), rest: quoted[2]!.trim() } : undefined;
+  const words = trimmed.split(/\s+/).length;
+  for (let n = Math.min(MAX_WHEN_WORDS, words); n >= 1; n--) {
+    // The first n words as written, so the rest keeps its own line breaks.
+    const head = new RegExp(`^\\S+(?:\\s+\\S+){${n - 1}}`).exec(trimmed)![0];
+    if (parseWhen(head, now, zone)) return { when: head.replace(/\s+/g, ' '), rest: trimmed.slice(head.length).trim() };
+  }
+  return undefined;
+}

@@ -1,0 +1,147 @@
+import type { DateTime } from 'luxon';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { CommunitySettings } from '../catalogue/settings';
+import type { Destination } from '../chat/adapter';
+import { formatPlainTime } from '../chat/message';
+import type { AnnouncementService, Caller, FeedLinks, PlannedPost, ScheduledPostSummary } from '../commands/definition';
+import { ArgumentError } from '../commands/registry';
+import type { Clock } from '../core/clock';
+import type { Db } from '../store/db';
+import { planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
+import { ScheduledPosts } from './posts';
+import type { AnnouncementRules } from './rules';
+import { ScheduleState } from './state';
+import { parseWhen, WHEN_EXAMPLES } from './when';
+
+export interface AnnouncementStoreOptions {
+  db: Db;
+  clock: Clock;
+  source: () => { catalogue: Catalogue; settings: CommunitySettings };
+  /** The same rules the scheduler uses (a getter when they can be reloaded), so previews are exact. */
+  rules: AnnouncementRules | (() => AnnouncementRules);
+  /** The same announce channels the scheduler posts to. */
+  destinations: Destination[];
+  feeds: FeedLinks;
+  /** How far ahead `preview` without an id looks (default 30 days). */
+  previewDays?: number;
+}
+
+/** Longest text an organizer may schedule: fits a Discord message and a Slack section with room to spare. */
+export const POST_TEXT_MAX = 1900;
+const FURTHEST_AHEAD = { days: 366 };
+
+/**
+ * What /announce works on: organizers' ad-hoc posts (table scheduled_posts, sent by the Scheduler when due),
+ * previews of exactly what the scheduler would post, and the pause switch. Everything goes through the
+ * database, so a command in one process and the scheduler in another agree.
+ */
+export class AnnouncementStore implements AnnouncementService {
+  private readonly posts: ScheduledPosts;
+  private readonly state: ScheduleState;
+
+  constructor(private readonly options: AnnouncementStoreOptions) {
+    this.posts = new ScheduledPosts(options.db);
+    this.state = new ScheduleState(options.db);
+  }
+
+  schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): ScheduledPostSummary {
+    const { catalogue, settings } = this.options.source();
+    const now = this.options.clock.now().setZone(settings.timeZone);
+    const at = this.resolveWhen(when, now, settings.timeZone);
+    const checked = this.checkContent(content, catalogue);
+    if (this.options.destinations.length === 0) {
+      throw new ArgumentError('No announce channels are configured (SLACK_ANNOUNCE_CHANNELS, DISCORD_ANNOUNCE_CHANNELS), so there is nowhere to post.');
+    }
+    return this.inZone(this.posts.add(at, checked, `${by.platform}:${by.name}`, now), settings);
+  }
+
+  list(): ScheduledPostSummary[] {
+    const { settings } = this.options.source();
+    return this.posts.scheduled().map((p) => this.inZone(p, settings));
+  }
+
+  cancel(id: number, _by: Caller): ScheduledPostSummary {
+    const post = this.existing(id);
+    if (!this.posts.cancel(id)) throw new ArgumentError(notScheduled(post));
+    return this.inZone({ ...post, status: 'cancelled' }, this.options.source().settings);
+  }
+
+  preview(id?: number): PlannedPost[] {
+    const input = this.planInput();
+    if (id !== undefined) {
+      const post = this.existing(id);
+      if (post.status !== 'scheduled') throw new ArgumentError(notScheduled(post));
+      return expand(planPost(input, post));
+    }
+    const now = this.options.clock.now();
+    const until = now.plus({ days: this.options.previewDays ?? 30 });
+    // Meetups the scheduler has not seen yet would be seen now: preview as if they were.
+    const groups = planRules(input, (subject) => this.state.seenAt(subject) ?? now, now, until);
+    groups.push(...this.posts.scheduled().filter((p) => p.dueAt <= until).map((p) => planPost(input, p)));
+    return groups.flatMap(expand).sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis());
+  }
+
+  pause(by: Caller): void {
+    this.state.pause(`${by.platform}:${by.name}`, this.options.clock.now());
+  }
+
+  resume(_by: Caller): boolean {
+    return this.state.resume();
+  }
+
+  paused(): { by: string; at: DateTime } | undefined {
+    const info = this.state.paused();
+    return info && { by: info.by, at: info.at.setZone(this.options.source().settings.timeZone) };
+  }
+
+  isPaused(): boolean {
+    return this.state.paused() !== undefined;
+  }
+
+  private resolveWhen(when: string, now: DateTime, zone: string): DateTime {
+    const at = parseWhen(when, now, zone);
+    if (!at) throw new ArgumentError(`Cannot read "${when}" as a time. Write it like ${WHEN_EXAMPLES} (${zone} time).`);
+    if (at <= now) throw new ArgumentError(`${formatPlainTime(at, 'full')} is in the past (it is now ${formatPlainTime(now, 'full')}).`);
+    if (at > now.plus(FURTHEST_AHEAD)) throw new ArgumentError(`${formatPlainTime(at, 'full')} is more than a year ahead; check the year.`);
+    return at;
+  }
+
+  private checkContent(content: { text?: string; eventId?: string }, catalogue: Catalogue): { text?: string; eventId?: string } {
+    if (content.eventId !== undefined) {
+      const event = catalogue.byId(content.eventId);
+      if (!event) throw new ArgumentError(`There is no meetup "${content.eventId}". /events lists them with their ids.`);
+      if (event.status === 'cancelled') throw new ArgumentError(`${event.title} is cancelled; the bot posts the cancellation by itself.`);
+      return { eventId: event.id };
+    }
+    const text = content.text?.trim() ?? '';
+    if (text === '') throw new ArgumentError('Say what to post: text, or a meetup id such as "next".');
+    if (text.length > POST_TEXT_MAX) throw new ArgumentError(`The text is too long: at most ${POST_TEXT_MAX} characters, got ${text.length}.`);
+    return { text };
+  }
+
+  private existing(id: number): ScheduledPostSummary {
+    const post = this.posts.get(id);
+    if (!post) throw new ArgumentError(`There is no scheduled post #${id}. /announce list shows them.`);
+    return post;
+  }
+
+  private inZone(post: ScheduledPostSummary, settings: CommunitySettings): ScheduledPostSummary {
+    return { ...post, dueAt: post.dueAt.setZone(settings.timeZone) };
+  }
+
+  private planInput(): PlanInput {
+    const { catalogue, settings } = this.options.source();
+    const rules = typeof this.options.rules === 'function' ? this.options.rules() : this.options.rules;
+    return { catalogue, settings, rules, destinations: this.options.destinations, feeds: this.options.feeds };
+  }
+}
+
+function expand(group: PlannedGroup): PlannedPost[] {
+  const payload = group.payload();
+  const label = group.problem ? `${payload.label} (will be skipped: ${group.problem})` : payload.label;
+  return group.destinations.map((d) => ({ platform: d.platform, channel: d.channel, dueAt: group.dueAt, message: payload.message, label }));
+}
+
+function notScheduled(post: ScheduledPostSummary): string {
+  return post.status === 'done' ? `#${post.id} has already been posted.` : `#${post.id} was cancelled.`;
+}
