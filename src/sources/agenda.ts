@@ -1,4 +1,7 @@
+import type { DateTime } from 'luxon';
+import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
+import { isEndMarker } from './talks';
 import { clockFromMatch, formatClock, type Clock, type ParsedClock } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
@@ -88,4 +91,15 @@ function resolveAgainst(clock: ParsedClock, previous: { minutes: number; meridie
 
 function minutesToClock(minutes: number): Clock {
   return { hour: Math.floor(minutes / 60), minute: minutes % 60 };
+}
+
+/** Without an end time a meetup lasts this long. */
+export const DEFAULT_LENGTH_HOURS = 3;
+
+/** "9:30 pm Leave happy and inspired" ends the meetup; any other last item gets an hour. */
+export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime): DateTime | undefined {
+  const timed = agenda.filter((a) => a.start);
+  const last = timed[timed.length - 1]?.start;
+  if (!last || last < start) return undefined;
+  return isEndMarker(timed[timed.length - 1]!.title) && last > start ? last : last.plus({ hours: 1 });
 }

@@ -1,14 +1,14 @@
 import type { DateTime } from 'luxon';
 import type { AgendaItem, DateSource, Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
-import { parseAgendaLines, type AgendaLine } from './agenda';
+import { DEFAULT_LENGTH_HOURS, endFromAgenda, parseAgendaLines, type AgendaLine } from './agenda';
 import type { Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { findProseDate, type ProseDate } from './prose-date';
 import { eventUrl, resolveLink } from './links';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
-import { abstractEntriesFromBullets, abstractEntriesFromSections, isEndMarker, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
+import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { atWallTime, formatClock, isoDate, parseClock, parseWallDateTime, type CalendarDate, type Clock, type WallDateTime } from './time';
 
 /** What reading one file gave: the event (absent when the file has an error or is a draft) and what to tell organizers. */
@@ -26,7 +26,6 @@ export interface ParseOptions {
 }
 
 const DEFAULT_START: Clock = { hour: 18, minute: 30 };
-const DEFAULT_LENGTH_HOURS = 3;
 
 /** Parses one website post into a MeetupEvent. Never throws: every problem is a diagnostic. */
 export function parseMarkdownEvent(text: string, options: ParseOptions): ParsedFile {
@@ -198,10 +197,7 @@ class PostReader {
       const proseEnd = this.afterStart(date, prose.end, start);
       if (proseEnd > start) return proseEnd;
     }
-    const timed = agenda.filter((a) => a.start);
-    const last = timed[timed.length - 1];
-    if (last?.start && last.start >= start) return isEndMarker(last.title) && last.start > start ? last.start : last.start.plus({ hours: 1 });
-    return start.plus({ hours: DEFAULT_LENGTH_HOURS });
+    return endFromAgenda(agenda, start) ?? start.plus({ hours: DEFAULT_LENGTH_HOURS });
   }
 
   /** An end clock earlier than the start ("to 1:00") is after midnight. */
