@@ -1,0 +1,106 @@
+/**
+ * Starts the real DiscordChat (discord.js client) against a FakeDiscord for the end-to-end tests in
+ * test/chat/discord*.test.ts: the commands are registered with the fake first (as `npm run deploy-commands`
+ * does), so interactions carry option types the way Discord sends them.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { DiscordConfig } from '../../src/config';
+import type { CommandDefinition, CommandServices } from '../../src/commands/definition';
+import { createDispatcher } from '../../src/chat/dispatch';
+import { DiscordChat, type DiscordDispatcher } from '../../src/chat/discord/adapter';
+import { toApplicationCommands } from '../../src/chat/discord/commands';
+import type { Logger } from '../../src/log';
+import { FakeDiscord, type FakeDiscordOptions } from '../fakes/discord';
+
+export const ANNOUNCE_CHANNEL = '1300000000000000001';
+export const ORGANIZERS_CHANNEL = '1300000000000000002';
+export const ORGANIZER_ROLE = '1500000000000000001';
+
+export interface DiscordBot {
+  discord: FakeDiscord;
+  chat: DiscordChat;
+  /** Log lines the adapter wrote (JSON objects). */
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/** A pino logger writing into an array, so tests can assert what the adapter told operators. */
+export function capturingLogger(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: process.env.DISCORD_TEST_LOG ?? 'info' }, sink), lines };
+}
+
+export function discordConfig(discord: FakeDiscord, overrides: Partial<DiscordConfig> = {}): DiscordConfig {
+  return {
+    token: discord.token,
+    applicationId: discord.applicationId,
+    guildId: discord.guildId,
+    apiUrl: discord.apiUrl,
+    announceChannels: [ANNOUNCE_CHANNEL],
+    organizersChannel: ORGANIZERS_CHANNEL,
+    organizerRoleId: ORGANIZER_ROLE,
+    syncScheduledEvents: false,
+    ...overrides,
+  };
+}
+
+export async function startDiscordBot(options: {
+  commands: Map<string, CommandDefinition>;
+  services?: CommandServices;
+  dispatcher?: DiscordDispatcher;
+  config?: Partial<DiscordConfig>;
+  ackBudgetMs?: number;
+  fake?: FakeDiscordOptions;
+  /** Leave the commands unregistered (as before the first `npm run deploy-commands`). */
+  skipDeploy?: boolean;
+}): Promise<DiscordBot> {
+  const discord = await FakeDiscord.start({ channels: [ANNOUNCE_CHANNEL, ORGANIZERS_CHANNEL], ...options.fake });
+  discord.roles.set(ORGANIZER_ROLE, 'Organizers');
+  const { log, lines } = capturingLogger();
+  if (!options.skipDeploy) await registerCommands(discord, options.commands);
+  const dispatcher = options.dispatcher ?? createDispatcher(options.commands, options.services!, log);
+  const chat = new DiscordChat({
+    config: discordConfig(discord, options.config),
+    commands: options.commands,
+    dispatcher,
+    log,
+    restOptions: { retries: 2, offset: 0, timeout: 5_000 },
+    ackBudgetMs: options.ackBudgetMs ?? 200,
+  });
+  await chat.start();
+  return {
+    discord,
+    chat,
+    logs: lines,
+    stop: async () => {
+      await chat.stop();
+      await discord.close();
+    },
+  };
+}
+
+async function registerCommands(discord: FakeDiscord, commands: Map<string, CommandDefinition>): Promise<void> {
+  const res = await fetch(`${discord.apiUrl}/v10/applications/${discord.applicationId}/guilds/${discord.guildId}/commands`, {
+    method: 'PUT',
+    headers: { authorization: `Bot ${discord.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(toApplicationCommands(commands.values())),
+  });
+  if (!res.ok) throw new Error(`registering commands with the fake failed: ${res.status} ${await res.text()}`);
+  discord.requests.length = 0;
+}
+
+/** Waits until a condition holds (for things that happen after an answer, like a follow-up). */
+export async function waitUntil(condition: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
