@@ -13,9 +13,18 @@ export function eventFeedPath(id: string): string {
   return `${FEED_PATHS.eventPrefix}${encodeURIComponent(id)}${FEED_PATHS.eventSuffix}`;
 }
 
-/** The base without trailing slashes, so "https://x/" and "https://x" give the same links. */
+/**
+ * The base without trailing slashes, so "https://x/" and "https://x" give the same links. Parsed as a URL
+ * because the parser drops tabs and line breaks, which would otherwise travel into ICS properties and HTML.
+ */
 function base(publicUrl: string): string {
-  return publicUrl.replace(/\/+$/, '');
+  let normalized = publicUrl.replace(/[\t\r\n]/g, '').trim();
+  try {
+    normalized = new URL(normalized).href;
+  } catch {
+    // not absolute: keep it as configured
+  }
+  return normalized.replace(/\/+$/, '');
 }
 
 /** webcal:// is what makes Apple Calendar and Thunderbird offer "subscribe" instead of a one-off import. */
