@@ -1,0 +1,175 @@
+/**
+ * A scheduler world for the tests in test/schedule: the real SlackChat (Bolt web client) against FakeSlack, a
+ * ManualClock, the real rules from data/announcements.yml, a catalogue the test can change between ticks, and
+ * the organizers' channel on the fake (C0ORGS), so reports arrive the way they do in production.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Catalogue } from '../../src/catalogue/catalogue';
+import type { MeetupEvent } from '../../src/catalogue/event';
+import type { CommunitySettings } from '../../src/catalogue/settings';
+import type { ChatPoster, Destination } from '../../src/chat/adapter';
+import { ManualClock } from '../../src/core/clock';
+import { createLogger } from '../../src/log';
+import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
+import { AnnouncementStore } from '../../src/schedule/announcements';
+import { loadAnnouncementRules, type AnnouncementRules } from '../../src/schedule/rules';
+import { openDatabase, type Db } from '../../src/store/db';
+import { contractDispatcher, startSlackBot, type SlackBot } from '../chat/slack-harness';
+import { berlin, makeEvent, makeSettings } from '../helpers/events';
+import { TEST_FEEDS, makeServices } from '../helpers/services';
+import type { StoredMessage } from '../fakes/slack';
+
+export const ANNOUNCE_CHANNELS = ['C0ANNOUNCE', 'C0GENERAL', 'C0MEETUPS'];
+export const ORGANIZERS_CHANNEL = 'C0ORGS';
+export const SLACK_DESTINATIONS: Destination[] = ANNOUNCE_CHANNELS.map((channel) => ({ platform: 'slack', channel }));
+
+export const RULES: AnnouncementRules = (() => {
+  const loaded = loadAnnouncementRules(path.resolve(__dirname, '..', '..', 'data', 'announcements.yml'));
+  if (!loaded.rules) throw new Error(`data/announcements.yml: ${JSON.stringify(loaded.diagnostics)}`);
+  return loaded.rules;
+})();
+
+/** Tuesday 27 October 2026, two days after Berlin leaves summer time: its reminders straddle the switch. */
+export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent {
+  const start = berlin('2026-10-27T18:30');
+  return makeEvent({
+    id: 'sre-munich-autumn-event-2026',
+    title: 'SRE Munich Autumn 2026',
+    start,
+    end: start.set({ hour: 21 }),
+    url: 'https://muc.sre.xyz/posts/sre-munich-autumn-event-2026/',
+    source: { file: 'events/sre-munich-autumn-event-2026.md', publishedAt: berlin('2026-10-01T09:00') },
+    ...overrides,
+  });
+}
+
+export interface ScheduleWorld {
+  bot: SlackBot;
+  clock: ManualClock;
+  db: Db;
+  /** The database file, for a second connection (two processes, or a restart after a crash). */
+  dbFile: string;
+  events: MeetupEvent[];
+  settings: CommunitySettings;
+  /** A scheduler on its own database connection, as a separate process would have. */
+  scheduler(overrides?: Partial<SchedulerOptions>): Scheduler;
+  store(): AnnouncementStore;
+  /** Messages in one channel (oldest first). */
+  messages(channel: string): StoredMessage[];
+  /** Delivery keys on the messages of a channel, in posting order. */
+  keys(channel: string): string[];
+  /** Reports the organizers got. */
+  reports(): string[];
+  close(): Promise<void>;
+}
+
+export async function startWorld(options: { now: string; events?: MeetupEvent[]; settings?: Partial<CommunitySettings> }): Promise<ScheduleWorld> {
+  const bot = await startSlackBot({
+    commands: new Map(),
+    dispatcher: contractDispatcher(new Map(), makeServices()),
+    config: { announceChannels: ANNOUNCE_CHANNELS, organizersChannel: ORGANIZERS_CHANNEL },
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-schedule-'));
+  const dbFile = path.join(dir, 'bot.db');
+  const db = openDatabase(dbFile);
+  const connections: Db[] = [db];
+  const clock = new ManualClock(berlin(options.now));
+  const world: ScheduleWorld = {
+    bot,
+    clock,
+    db,
+    dbFile,
+    events: options.events ?? [autumnMeetup()],
+    settings: makeSettings(options.settings),
+    scheduler(overrides = {}) {
+      const connection = openDatabase(dbFile);
+      connections.push(connection);
+      return new Scheduler({
+        db: connection,
+        clock,
+        posters: [bot.chat],
+        destinations: SLACK_DESTINATIONS,
+        source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
+        rules: RULES,
+        notifyOrganizers: bot.chat.notifyOrganizers,
+        log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
+        graceMinutes: 120,
+        onChange: 'edit',
+        feeds: TEST_FEEDS,
+        // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
+        rateLimits: { perChannelMs: {}, perSecond: {} },
+        sleep: async (ms) => void clock.advance({ milliseconds: ms }),
+        ...overrides,
+      });
+    },
+    store() {
+      return new AnnouncementStore({
+        db,
+        clock,
+        source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
+        rules: RULES,
+        destinations: SLACK_DESTINATIONS,
+        feeds: TEST_FEEDS,
+      });
+    },
+    messages: (channel) => bot.slack.messages(channel),
+    keys: (channel) => bot.slack.messages(channel).map((m) => String(m.metadata?.event_payload.delivery_key)),
+    reports: () => bot.slack.messages(ORGANIZERS_CHANNEL).map((m) => m.text ?? ''),
+    async close() {
+      await bot.stop();
+      for (const c of connections) if (c.open) c.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** Ticks once a minute until `until` (inclusive), like node-cron would. Returns when each post was made. */
+export async function runMinutes(world: ScheduleWorld, scheduler: Scheduler, until: string): Promise<{ key: string; channel: string; at: string }[]> {
+  const end = berlin(until);
+  const posted: { key: string; channel: string; at: string }[] = [];
+  const seen = new Map(ANNOUNCE_CHANNELS.map((c) => [c, world.messages(c).length]));
+  while (world.clock.now() <= end) {
+    const report = await scheduler.tick();
+    if (report.sent > 0) {
+      for (const channel of ANNOUNCE_CHANNELS) {
+        const messages = world.messages(channel);
+        for (const m of messages.slice(seen.get(channel))) posted.push({ key: String(m.metadata?.event_payload.delivery_key), channel, at: world.clock.now().toISO()! });
+        seen.set(channel, messages.length);
+      }
+    }
+    world.clock.advance({ minutes: 1 });
+  }
+  return posted;
+}
+
+/**
+ * Wraps a poster so the "process" dies at its n-th post: before the request leaves ('before-send') or after the
+ * platform accepted it but before the scheduler hears back ('after-send'). From then on every call hangs, as
+ * nothing runs in a dead process; `crashed` resolves at that moment.
+ */
+export function crashingPoster(inner: ChatPoster, crashAtPost: number, mode: 'before-send' | 'after-send'): { poster: ChatPoster; crashed: Promise<void> } {
+  let posts = 0;
+  let dead = false;
+  let signal: () => void = () => undefined;
+  const crashed = new Promise<void>((resolve) => (signal = resolve));
+  const hang = () => new Promise<never>(() => undefined);
+  const poster: ChatPoster = {
+    platform: inner.platform,
+    async post(channel, message, options) {
+      if (dead) return hang();
+      if (++posts === crashAtPost) {
+        if (mode === 'after-send') await inner.post(channel, message, options);
+        dead = true;
+        signal();
+        return hang();
+      }
+      return inner.post(channel, message, options);
+    },
+    edit: (channel, id, message) => (dead ? hang() : inner.edit(channel, id, message)),
+    findPosted: (channel, key) => (dead ? hang() : inner.findPosted(channel, key)),
+  };
+  return { poster, crashed };
+}
