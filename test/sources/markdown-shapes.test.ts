@@ -1,0 +1,252 @@
+import type { MeetupEvent } from '../../src/catalogue/event';
+import { parseMarkdownEvent, type ParsedFile } from '../../src/sources/markdown';
+import { makeSettings } from '../helpers/events';
+
+const FILE = 'events/sremuc-2025-04.md';
+
+function parse(text: string, settings = makeSettings()): ParsedFile {
+  return parseMarkdownEvent(text, { file: FILE, settings });
+}
+
+function post(frontMatter: string, body: string): string {
+  return `---\n${frontMatter}\n---\n${body}`;
+}
+
+function eventOf(text: string): MeetupEvent {
+  const result = parse(text);
+  if (!result.event) throw new Error(`no event: ${JSON.stringify(result.diagnostics)}`);
+  return result.event;
+}
+
+const times = (e: MeetupEvent) => e.agenda.map((a) => `${a.start?.toFormat('HH:mm') ?? '--:--'} ${a.title}`);
+
+describe('agenda shapes', () => {
+  it('reads "- 19:00 - Title", "** 19:00 - Title", "8:10pm" and unbulleted lines; keeps untimed lines between timed ones', () => {
+    const e = eventOf(
+      post(
+        'title: "SRE Munich at Example"\ndate: 2025-04-01T10:00:00+02:00\neventDate: 2025-04-14',
+        ['## Agenda', '', '- 18:30 - Doors open', '** 19:00 - Welcome!', '* Talk 1: Own your genAI workloads (Jane Doe, Example)', '8:10pm Networking', '21:00 Leave happy', '', 'See you there!'].join('\n'),
+      ),
+    );
+    expect(times(e)).toEqual(['18:30 Doors open', '19:00 Welcome!', '--:-- Talk 1: Own your genAI workloads', '20:10 Networking', '21:00 Leave happy']);
+    expect(e.talks).toEqual([expect.objectContaining({ title: 'Own your genAI workloads', speakers: [{ name: 'Jane Doe', company: 'Example' }], start: undefined })]);
+    expect(e.agenda[2]!.talkIndex).toBe(0);
+    expect(e.end.toFormat('HH:mm')).toBe('21:00');
+  });
+
+  it('a bare "7:00" after "6:30 pm" is 7 pm; a 12-hour agenda without am/pm is read as evening, with a warning', () => {
+    const mixed = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 6:30 pm Doors\n* 7:00 Welcome\n* 9:00 Leave'));
+    expect(times(mixed)).toEqual(['18:30 Doors', '19:00 Welcome', '21:00 Leave']);
+
+    const bare = parse(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 6:30 Doors\n* 7:00 Welcome\n* 9:00 Leave'));
+    expect(times(bare.event!)).toEqual(['18:30 Doors', '19:00 Welcome', '21:00 Leave']);
+    expect(bare.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 6, message: expect.stringContaining('am/pm') }));
+  });
+
+  it('an agenda running past midnight continues on the next day; a time running backwards is a warning at its line', () => {
+    const late = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 22:00 Doors\n* 23:30 Talk 1: Late (Jane Doe, X)\n* 00:30 Leave'));
+    expect(late.agenda.map((a) => a.start?.toISO())).toEqual(['2025-04-14T22:00:00.000+02:00', '2025-04-14T23:30:00.000+02:00', '2025-04-15T00:30:00.000+02:00']);
+    expect(late.end.toISO()).toBe('2025-04-15T00:30:00.000+02:00');
+
+    const typo = parse(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Doors\n* 19:30 Welcome\n* 19:10 Talk 1: X (Jane Doe, Y)'));
+    expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 8, message: expect.stringContaining('19:10 is earlier than the item before it (19:30)') }));
+  });
+
+  it('prose paragraphs around the agenda are not agenda items; wrapped lines continue the item above', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\nHere is the plan:\n\n* 18:30 Get together\n* 19:00 Talk 1: A very long title\n  that wraps (Jane Doe, X)\n\nPlease register.'));
+    expect(times(e)).toEqual(['18:30 Get together', '19:00 Talk 1: A very long title that wraps']);
+    expect(e.talks[0]!.speakers).toEqual([{ name: 'Jane Doe', company: 'X' }]);
+  });
+});
+
+describe('talk shapes in agenda lines', () => {
+  const talksOf = (lines: string[]) => eventOf(post('title: T\neventDate: 2025-04-14', `## Agenda\n${lines.map((l) => `* ${l}`).join('\n')}`)).talks;
+
+  it('Title - Speaker, Speaker (Company) - Title, bold titles, links, lightning talks and panels', () => {
+    const talks = talksOf([
+      '19:00 Chaos in practice - Jane Doe',
+      '19:30 Kordian Bruck (Google) - Rolling Linux releases',
+      '20:00 **Continuous profiling** (Dmitri Melikyan)',
+      '20:20 [Observability 2.0](https://example.com/o11y) (Richard Hartmann, Grafana Labs)',
+      '20:40 Lightning Talk: SRE Topologies (Ingo Averdunk)',
+      '20:50 Panel: What type of SRE are you?',
+      '21:30 Networking + Drinks',
+    ]);
+    expect(talks.map((t) => [t.kind, t.title, t.speakers.map((s) => `${s.name}/${s.company ?? ''}`)])).toEqual([
+      ['talk', 'Chaos in practice', ['Jane Doe/']],
+      ['talk', 'Rolling Linux releases', ['Kordian Bruck/Google']],
+      ['talk', 'Continuous profiling', ['Dmitri Melikyan/']],
+      ['talk', 'Observability 2.0', ['Richard Hartmann/Grafana Labs']],
+      ['lightning', 'SRE Topologies', ['Ingo Averdunk/']],
+      ['panel', 'What type of SRE are you?', []],
+    ]);
+  });
+
+  it('welcome, food, breaks and goodbyes are agenda items, not talks, even with names in parentheses', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Pizza\n* 19:00 Welcome and Kick-off (Ingo, danrl)\n* 19:15 Get together\n* 20:00 Short break\n* 21:00 Go home inspired!'));
+    expect(e.talks).toEqual([]);
+    expect(e.agenda.every((a) => a.talkIndex === undefined)).toBe(true);
+    expect(e.agenda[1]!.title).toBe('Welcome and Kick-off (Ingo, danrl)');
+  });
+});
+
+describe('meetup date and time', () => {
+  it('explicit front matter fields win over prose and the post date; dateSource says so', () => {
+    const e = eventOf(post('title: T\ndate: 2025-03-01T09:00:00+01:00\neventDate: 2025-04-14\nstart: "18:00"\nend: "21:15"\nvenue: Example GmbH\naddress: Examplestr. 1, 80331 München', 'We meet for April 20th.\n\n## Agenda\n* 6:30 pm Doors'));
+    expect(e.start.toISO()).toBe('2025-04-14T18:00:00.000+02:00');
+    expect(e.end.toISO()).toBe('2025-04-14T21:15:00.000+02:00');
+    expect(e.dateSource).toBe('front-matter');
+    expect([e.venue, e.address]).toEqual(['Example GmbH', 'Examplestr. 1, 80331 München']);
+  });
+
+  it('reads "(Monday, April 14, 2025\\n6:00 PM to 9:00 PM CEST)" split over lines, start and end from the prose', () => {
+    const e = eventOf(post('title: T\ndate: 2025-03-20T10:00:00+01:00', 'Join us at Example (Monday, April 14, 2025\n6:00 PM to 9:00 PM CEST) for talks.'));
+    expect(e.start.toISO()).toBe('2025-04-14T18:00:00.000+02:00');
+    expect(e.end.toISO()).toBe('2025-04-14T21:00:00.000+02:00');
+    expect(e.dateSource).toBe('prose');
+  });
+
+  it('a prose date without a year is the first such day on or after the post date', () => {
+    expect(eventOf(post('title: T\ndate: 2024-11-20T10:00:00+01:00', 'Next meetup for January 15th.')).start.toISODate()).toBe('2025-01-15');
+    expect(eventOf(post('title: T\ndate: 2024-07-10T07:00:00+02:00', 'Next meetup for July 10th.')).start.toISODate()).toBe('2024-07-10');
+  });
+
+  it('conference recaps ("SREcon (October 02-04, Dublin)") and dates in links are not the meetup date', () => {
+    const result = parse(post('title: T\ndate: 2024-09-01T10:00:00+02:00', 'Ingo recaps SREcon (October 02-04, Dublin). Photos: https://example.com/2024-10-03/x\n\n## Agenda\n* 18:30 Doors'));
+    expect(result.event!.start.toISO()).toBe('2024-09-01T18:30:00.000+02:00');
+    expect(result.event!.dateSource).toBe('front-matter');
+  });
+
+  it('a weekday that does not match the date is a warning at its line', () => {
+    const result = parse(post('title: T\ndate: 2025-03-20T10:00:00+01:00', 'Intro.\n\nJoin us on Tuesday, April 14, 2025 at 18:30.'));
+    expect(result.event!.start.toISO()).toBe('2025-04-14T18:30:00.000+02:00');
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 7, message: expect.stringContaining('2025-04-14 is a monday') }));
+  });
+
+  it('no start time anywhere: 18:30 with a warning naming how to fix it; start + 3 h as the end', () => {
+    const result = parse(post('title: T\neventDate: 2025-04-14', 'Some text.'));
+    expect(result.event!.start.toFormat('HH:mm')).toBe('18:30');
+    expect(result.event!.end.toFormat('HH:mm')).toBe('21:30');
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('assuming 18:30') }));
+  });
+
+  it('a wrong offset in an explicit field keeps the wall time and warns; "Z" is a real UTC instant', () => {
+    const wrong = parse(post('title: T\neventDate: 2025-11-20T19:00:00+02:00', ''));
+    expect(wrong.event!.start.toISO()).toBe('2025-11-20T19:00:00.000+01:00');
+    expect(wrong.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 3, message: expect.stringContaining('says +02:00, but Europe/Berlin is +01:00') }));
+
+    const utc = eventOf(post('title: T\ndate: 2025-11-20T17:30:00Z', ''));
+    expect(utc.source.publishedAt?.toISO()).toBe('2025-11-20T18:30:00.000+01:00');
+  });
+
+  it('no date at all is an error naming eventDate', () => {
+    const result = parse(post('title: T', 'Hello.'));
+    expect(result.event).toBeUndefined();
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', message: expect.stringContaining('eventDate') }));
+  });
+});
+
+describe('daylight saving time', () => {
+  it('a meetup on the last Sunday of March after the switch is +02:00, the Saturday before +01:00', () => {
+    expect(eventOf(post('title: T\neventDate: 2025-03-30', '## Agenda\n* 18:30 Doors')).start.toISO()).toBe('2025-03-30T18:30:00.000+02:00');
+    expect(eventOf(post('title: T\neventDate: 2025-03-29', '## Agenda\n* 18:30 Doors')).start.toISO()).toBe('2025-03-29T18:30:00.000+01:00');
+  });
+
+  it('a meetup on the last Sunday of October is +01:00; an agenda crossing the switch keeps wall times', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-10-26', '## Agenda\n* 18:30 Doors\n* 19:00 Talk 1: Clocks (Jane Doe, X)'));
+    expect(e.start.toISO()).toBe('2025-10-26T18:30:00.000+01:00');
+    expect(e.talks[0]!.start?.toISO()).toBe('2025-10-26T19:00:00.000+01:00');
+    const night = eventOf(post('title: T\ndate: 2025-10-01T10:00:00+02:00\neventDate: 2025-10-25', '## Agenda\n* 23:00 Doors\n* 03:30 Leave'));
+    expect(night.start.toISO()).toBe('2025-10-25T23:00:00.000+02:00');
+    expect(night.end.toISO()).toBe('2025-10-26T03:30:00.000+01:00');
+    // 4.5 hours on the wall clock, 5.5 hours in real time: the clocks went back in between.
+    expect(night.end.diff(night.start, 'hours').hours).toBe(5.5);
+  });
+
+  it('BOT_TIMEZONE-style settings move the zone: the same wall time in another zone', () => {
+    const e = parse(post('title: T\neventDate: 2025-03-30', '## Agenda\n* 18:30 Doors'), makeSettings({ timeZone: 'America/New_York' })).event!;
+    expect(e.start.toISO()).toBe('2025-03-30T18:30:00.000-04:00');
+  });
+});
+
+describe('status, drafts, ids and text', () => {
+  it('cancelled by front matter, status or a "CANCELLED" title (stripped from the title)', () => {
+    expect(eventOf(post('title: T\neventDate: 2025-04-14\ncancelled: true', '')).status).toBe('cancelled');
+    expect(eventOf(post('title: T\neventDate: 2025-04-14\nstatus: cancelled', '')).status).toBe('cancelled');
+    const titled = eventOf(post('title: "CANCELLED: SRE Munich at Example"\neventDate: 2025-04-14', ''));
+    expect([titled.status, titled.title]).toEqual(['cancelled', 'SRE Munich at Example']);
+    expect(eventOf(post('title: T\neventDate: 2025-04-14', '')).status).toBe('scheduled');
+  });
+
+  it('draft posts are skipped with an info diagnostic at the draft line', () => {
+    const result = parse(post('title: T\neventDate: 2025-04-14\ndraft: true', ''));
+    expect(result.event).toBeUndefined();
+    expect(result.draft).toBe(true);
+    expect(result.diagnostics).toEqual([{ file: FILE, line: 4, severity: 'info', message: expect.stringContaining('Draft') }]);
+  });
+
+  it('titles and names are plain text; summary is the first prose paragraph; url from the template', () => {
+    const e = eventOf(post('title: "SRE Munich at **Example** [GmbH](https://example.com)"\neventDate: 2025-04-14', '![banner](/img.png)\n\nWe’re *excited* to announce\nthe next [Meetup](https://meetup.com).\n\nSecond paragraph.'));
+    expect(e.title).toBe('SRE Munich at Example GmbH');
+    expect(e.summary).toBe('We’re excited to announce the next Meetup.');
+    expect(e.id).toBe('sremuc-2025-04');
+    expect(e.url).toBe('https://muc.sre.xyz/posts/sremuc-2025-04/');
+    expect(eventOf(post('title: T\neventDate: 2025-04-14', '')).url).toBe('https://muc.sre.xyz/posts/sremuc-2025-04/');
+    expect(parse(post('title: T\neventDate: 2025-04-14', ''), makeSettings({ eventUrlTemplate: undefined })).event!.url).toBeUndefined();
+  });
+
+  it('an online meeting link in the post becomes event.online', () => {
+    const e = eventOf(post('title: SRE Munich Online\neventDate: 2025-04-14', 'Join at https://meet.google.com/abc-defg-hij and bring questions.'));
+    expect(e.online).toBe('https://meet.google.com/abc-defg-hij');
+    expect(e.venue).toBeUndefined();
+  });
+});
+
+describe('front matter diagnostics', () => {
+  it('a YAML syntax error names its line in the file', () => {
+    const result = parse('---\ntitle: "SRE Munich\ndate: 2025-04-14\n---\nBody');
+    expect(result.event).toBeUndefined();
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ file: FILE, severity: 'error', message: expect.stringContaining('not valid YAML') });
+    expect(result.diagnostics[0]!.line).toBeGreaterThanOrEqual(2);
+    expect(result.diagnostics[0]!.line).toBeLessThanOrEqual(4);
+  });
+
+  it('a bad value points at the line of its key and says what to write', () => {
+    const result = parse('---\ntitle: T\ndraft: false\neventDate: next tuesday\n---\n');
+    expect(result.diagnostics).toEqual([{ file: FILE, line: 4, severity: 'error', message: expect.stringMatching(/^`eventDate`: not a date: write it as 2024-07-10/) }]);
+  });
+
+  it('a missing title is an error at the front matter; a misspelled key is a warning with a suggestion', () => {
+    expect(parse('---\ndate: 2025-04-14\n---\n').diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 2, message: expect.stringContaining('`title`: missing') })]);
+    const typo = parse('---\ntitle: T\nevenDate: 2025-04-14\ndate: 2025-04-01\n---\n');
+    expect(typo.diagnostics).toContainEqual({ file: FILE, line: 3, severity: 'warning', message: 'Unknown key `evenDate` is ignored: did you mean `eventDate`?' });
+  });
+
+  it('no front matter, an unclosed one, or an empty one are errors at line 1', () => {
+    for (const text of ['# Just markdown', '---\ntitle: T\n', '---\n---\nBody']) {
+      const result = parse(text);
+      expect(result.event).toBeUndefined();
+      expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 1 })]);
+    }
+  });
+
+  it('body line numbers count the front matter: a warning in the agenda names the file line', () => {
+    const text = post('title: T\ndate: 2025-04-01\neventDate: 2025-04-14\nvenue: X', '\n\n## Agenda\n* 19:00 Doors\n* 18:00 Talk 1: Oops (Jane Doe, X)');
+    const lines = text.split('\n');
+    const expected = lines.findIndex((l) => l.includes('18:00 Talk')) + 1;
+    expect(parse(text).diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: expected }));
+  });
+
+  it('CRLF line endings read the same as LF', () => {
+    const lf = post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Doors\n* 19:00 Talk 1: X (Jane Doe, Y)');
+    expect(JSON.stringify(eventOf(lf.replace(/\n/g, '\r\n')))).toBe(JSON.stringify(eventOf(lf)));
+  });
+
+  it('binary data is an error; invalid UTF-8 is a warning at its line', () => {
+    expect(parse('---\ntitle: T\x00\n---\n').diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 2, message: expect.stringContaining('binary') })]);
+    const broken = parse(post('title: T\neventDate: 2025-04-14', 'Caf\uFFFD'));
+    expect(broken.event).toBeDefined();
+    expect(broken.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 5 }));
+  });
+});
