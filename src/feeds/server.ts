@@ -1,0 +1,404 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import type { DateTime } from 'luxon';
+import type { Catalogue } from '../catalogue/catalogue';
+import type { CommunitySettings } from '../catalogue/settings';
+import { systemClock, type Clock } from '../core/clock';
+import type { Logger } from '../log';
+import { feedRequestsTotal, metricsRegistry } from '../metrics';
+import type { Db } from '../store/db';
+import { FEED_PATHS } from './links';
+import { PAGE_CSP, renderSubscribePage } from './page';
+import { FeedSet, parseAlarmParam, type FeedOptions } from './render';
+import { FeedSequences } from './sequence';
+
+export interface FeedServerOptions {
+  db: Db;
+  log: Logger;
+  host: string;
+  /** 0 picks a free port (tests, benchmarks); `port` tells which. */
+  port: number;
+  publicUrl: string;
+  clock?: Clock;
+}
+
+type Route = 'page' | 'calendar' | 'talks' | 'event' | 'healthz' | 'metrics' | 'unknown';
+
+/** One servable body, prepared at reload so a request only picks bytes and headers. */
+interface Resource {
+  body: Buffer;
+  /** Only kept when it is actually smaller. */
+  gzip?: Buffer;
+  etag: string;
+  lastModified: number;
+  headers: OutgoingHttpHeaders;
+  gzipHeaders: OutgoingHttpHeaders;
+  notModifiedHeaders: OutgoingHttpHeaders;
+}
+
+interface Loaded {
+  catalogue: Catalogue;
+  settings: CommunitySettings;
+  feeds: FeedSet;
+  calendar: Resource;
+  talks: Resource;
+  events: Map<string, Resource>;
+  page: Resource;
+  /** When the page's "upcoming" list goes stale. */
+  pageValidUntil?: DateTime;
+  reloadedAt: DateTime;
+}
+
+const CALENDAR_TYPE = 'text/calendar; charset=utf-8';
+/** Calendar apps poll hourly at best; five minutes of shared caching costs nothing and spares the bot. */
+const CALENDAR_CACHE = 'public, max-age=300';
+const PAGE_CACHE = 'public, max-age=60';
+/** ?alarm= variants kept rendered; subscribers use a handful of values, this only bounds abuse. */
+const MAX_VARIANTS = 64;
+const COMMON_HEADERS = { 'X-Content-Type-Options': 'nosniff' };
+
+/**
+ * Serves the calendar feeds and the subscribe page from memory. update() renders everything once per reload;
+ * requests are answered from prepared bytes with validators (ETag, Last-Modified) and gzip, because calendar
+ * apps poll the same unchanged feed over and over.
+ */
+export class FeedServer {
+  private readonly db: Db;
+  private readonly log: Logger;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly publicUrl: string;
+  private readonly clock: Clock;
+  private readonly sequences: FeedSequences;
+  private loaded?: Loaded;
+  private readonly variants = new Map<string, Resource>();
+  private readonly counters = new Map<string, { inc(): void }>();
+  private server?: Server;
+
+  constructor({ db, log, host, port, publicUrl, clock = systemClock }: FeedServerOptions) {
+    this.db = db;
+    this.log = log;
+    this.host = host;
+    this.requestedPort = port;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
+    this.sequences = new FeedSequences(this.db, clock);
+  }
+
+  get port(): number {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return address?.port ?? this.requestedPort;
+  }
+
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  /** Renders every feed for a new catalogue and swaps them in at once; a request never sees half a reload. */
+  update(catalogue: Catalogue, settings: CommunitySettings): void {
+    const started = performance.now();
+    const previous = this.loaded;
+    const feeds = FeedSet.build({ catalogue, settings, sequences: this.sequences, publicUrl: this.publicUrl });
+    const now = this.clock.now();
+    const keep = (old: Resource | undefined, body: string, kind: ResourceKind) => prepare(body, kind, now, old);
+    const events = new Map<string, Resource>();
+    for (const id of feeds.eventIds()) {
+      events.set(id, keep(previous?.events.get(id), feeds.eventCalendar(id)!, { type: 'event', filename: `${id}.ics` }));
+    }
+    const page = renderSubscribePage({ catalogue, settings, publicUrl: this.publicUrl, now });
+    this.loaded = {
+      catalogue,
+      settings,
+      feeds,
+      calendar: keep(previous?.calendar, feeds.calendar(), { type: 'calendar' }),
+      talks: keep(previous?.talks, feeds.talksCalendar(), { type: 'calendar' }),
+      events,
+      page: keep(previous?.page, page.html, { type: 'page' }),
+      pageValidUntil: page.validUntil,
+      reloadedAt: now,
+    };
+    this.variants.clear();
+    this.log.debug({ events: catalogue.events.length, ms: Math.round(performance.now() - started) }, 'feeds rendered');
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer((req, res) => this.handle(req, res));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.requestedPort, this.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.log.info({ url: this.url, publicUrl: this.publicUrl }, 'feed server listening');
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Calendar apps and load generators hold keep-alive sockets open; close() alone would wait for them.
+      server.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let route: Route = 'unknown';
+    try {
+      const target = req.url ?? '';
+      const queryAt = target.indexOf('?');
+      const path = queryAt === -1 ? target : target.slice(0, queryAt);
+      route = routeOf(path);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return this.reply(res, route, 405, 'Only GET and HEAD are supported.\n', { Allow: 'GET, HEAD' });
+      }
+      if (route === 'healthz') return this.healthz(req, res);
+      if (route === 'metrics') return void this.metrics(req, res);
+      if (route === 'unknown') return this.reply(res, route, 404, 'Not found.\n');
+      const loaded = this.loaded;
+      if (!loaded) return this.reply(res, route, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
+
+      const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
+      const alarm = route === 'page' ? {} : alarmOption(query);
+      if ('error' in alarm) return this.reply(res, route, 400, `${alarm.error}\n`);
+      const resource = this.resourceFor(loaded, route, path, alarm);
+      if (!resource) return this.reply(res, route, 404, 'No such meetup.\n');
+      this.send(req, res, route, resource);
+    } catch (err) {
+      this.log.error({ err, url: req.url }, 'feed request failed');
+      if (!res.headersSent) this.reply(res, route, 500, 'Internal error.\n');
+      else res.destroy();
+    }
+  }
+
+  private resourceFor(loaded: Loaded, route: Route, path: string, options: FeedOptions): Resource | undefined {
+    if (route === 'page') return this.currentPage(loaded);
+    let id: string | undefined;
+    if (route === 'event') {
+      id = eventIdOf(path);
+      if (id === undefined || !loaded.events.has(id)) return undefined;
+    }
+    const base = route === 'calendar' ? loaded.calendar : route === 'talks' ? loaded.talks : loaded.events.get(id!)!;
+    if (options.alarmMinutes === undefined) return base;
+    return this.variant(loaded, route, id, options.alarmMinutes, base);
+  }
+
+  /** Rendered on first request and kept until the next reload; the least recently used goes first when full. */
+  private variant(loaded: Loaded, route: Route, id: string | undefined, minutes: number, base: Resource): Resource {
+    const key = `${route}\n${id ?? ''}\n${minutes}`;
+    const cached = this.variants.get(key);
+    if (cached) {
+      this.variants.delete(key);
+      this.variants.set(key, cached);
+      return cached;
+    }
+    const options = { alarmMinutes: minutes };
+    const body =
+      route === 'calendar' ? loaded.feeds.calendar(options) : route === 'talks' ? loaded.feeds.talksCalendar(options) : loaded.feeds.eventCalendar(id!, options)!;
+    const resource = prepare(body, route === 'event' ? { type: 'event', filename: `${id}.ics` } : { type: 'calendar' }, this.clock.now(), undefined, base.lastModified);
+    if (this.variants.size >= MAX_VARIANTS) this.variants.delete(this.variants.keys().next().value!);
+    this.variants.set(key, resource);
+    return resource;
+  }
+
+  /** The page lists upcoming meetups, so it is rebuilt when the first one listed has ended. */
+  private currentPage(loaded: Loaded): Resource {
+    const now = this.clock.now();
+    if (loaded.pageValidUntil && now >= loaded.pageValidUntil) {
+      const page = renderSubscribePage({ catalogue: loaded.catalogue, settings: loaded.settings, publicUrl: this.publicUrl, now });
+      loaded.page = prepare(page.html, { type: 'page' }, now, loaded.page);
+      loaded.pageValidUntil = page.validUntil;
+    }
+    return loaded.page;
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, route: Route, resource: Resource): void {
+    if (isNotModified(req, resource)) {
+      this.count(route, 304);
+      res.writeHead(304, resource.notModifiedHeaders);
+      res.end();
+      return;
+    }
+    const gzip = resource.gzip && acceptsGzip(req.headers['accept-encoding']);
+    this.count(route, 200);
+    res.writeHead(200, gzip ? resource.gzipHeaders : resource.headers);
+    res.end(req.method === 'HEAD' ? undefined : gzip ? resource.gzip : resource.body);
+  }
+
+  private healthz(req: IncomingMessage, res: ServerResponse): void {
+    const loaded = this.loaded;
+    const body = JSON.stringify({
+      ok: loaded !== undefined,
+      events: loaded?.catalogue.events.length ?? 0,
+      lastReload: loaded?.reloadedAt.toUTC().toISO() ?? null,
+    });
+    this.reply(res, 'healthz', loaded ? 200 : 503, `${body}\n`, { 'Content-Type': 'application/json' }, req.method === 'HEAD');
+  }
+
+  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const text = await metricsRegistry.metrics();
+      this.reply(res, 'metrics', 200, text, { 'Content-Type': metricsRegistry.contentType }, req.method === 'HEAD');
+    } catch (err) {
+      this.log.error({ err }, 'metrics collection failed');
+      this.reply(res, 'metrics', 500, 'Metrics unavailable.\n');
+    }
+  }
+
+  private reply(res: ServerResponse, route: Route, status: number, body: string, headers: OutgoingHttpHeaders = {}, headOnly = false): void {
+    this.count(route, status);
+    const bytes = Buffer.from(body);
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': bytes.length,
+      'Cache-Control': 'no-store',
+      ...COMMON_HEADERS,
+      ...headers,
+    });
+    res.end(headOnly ? undefined : bytes);
+  }
+
+  /** Counter children cached: looking labels up on every request is measurable at thousands per second. */
+  private count(route: Route, status: number): void {
+    const key = `${route} ${status}`;
+    let counter = this.counters.get(key);
+    if (!counter) {
+      counter = feedRequestsTotal.labels(route, String(status));
+      this.counters.set(key, counter);
+    }
+    counter.inc();
+  }
+}
+
+type ResourceKind = { type: 'calendar' } | { type: 'event'; filename: string } | { type: 'page' };
+
+/**
+ * Bytes, gzip and headers for one body. When the bytes equal the previous version's, its Last-Modified is kept,
+ * so a reload that changed nothing keeps every client's conditional request answering 304.
+ */
+function prepare(text: string, kind: ResourceKind, now: DateTime, previous?: Resource, lastModifiedOverride?: number): Resource {
+  const body = Buffer.from(text, 'utf8');
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  const etag = `"${hash}"`;
+  const lastModified = lastModifiedOverride ?? (previous?.etag === etag ? previous.lastModified : Math.floor(now.toMillis() / 1000) * 1000);
+  const compressed = gzipSync(body);
+  const gzip = compressed.length < body.length ? compressed : undefined;
+  const validators = {
+    ETag: etag,
+    'Last-Modified': new Date(lastModified).toUTCString(),
+    'Cache-Control': kind.type === 'page' ? PAGE_CACHE : CALENDAR_CACHE,
+    Vary: 'Accept-Encoding',
+  };
+  const headers: OutgoingHttpHeaders = {
+    ...validators,
+    'Content-Type': kind.type === 'page' ? 'text/html; charset=utf-8' : CALENDAR_TYPE,
+    ...COMMON_HEADERS,
+    ...(kind.type === 'page' ? { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' } : { 'Access-Control-Allow-Origin': '*' }),
+    ...(kind.type === 'event' ? { 'Content-Disposition': `inline; filename="${safeFilename(kind.filename)}"` } : {}),
+  };
+  return {
+    body,
+    gzip,
+    etag,
+    lastModified,
+    headers: { ...headers, 'Content-Length': body.length },
+    // A distinct ETag per encoding: caches must not hand gzip bytes to a client that validated the plain ones.
+    gzipHeaders: gzip ? { ...headers, ETag: gzipEtag(etag), 'Content-Encoding': 'gzip', 'Content-Length': gzip.length } : {},
+    notModifiedHeaders: validators,
+  };
+}
+
+function gzipEtag(etag: string): string {
+  return `${etag.slice(0, -1)}-gz"`;
+}
+
+function safeFilename(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function routeOf(path: string): Route {
+  switch (path) {
+    case FEED_PATHS.page:
+      return 'page';
+    case FEED_PATHS.calendar:
+      return 'calendar';
+    case FEED_PATHS.talks:
+      return 'talks';
+    case '/healthz':
+      return 'healthz';
+    case '/metrics':
+      return 'metrics';
+    default:
+      return path.startsWith(FEED_PATHS.eventPrefix) && path.endsWith(FEED_PATHS.eventSuffix) ? 'event' : 'unknown';
+  }
+}
+
+/**
+ * The id from `/events/<id>.ics`, or undefined for anything that is not exactly one path segment. Nothing here
+ * touches the file system (ids are keys of an in-memory map), but "..", "%2F" and friends are refused anyway so
+ * a traversal attempt gets a plain 404 and never a different feed.
+ */
+function eventIdOf(path: string): string | undefined {
+  const raw = path.slice(FEED_PATHS.eventPrefix.length, -FEED_PATHS.eventSuffix.length);
+  if (raw === '' || raw.includes('/') || raw.includes('\\')) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (id === '.' || id === '..' || /[/\\\0]/.test(id)) return undefined;
+  return id;
+}
+
+/** `alarm` is the only parameter that changes a feed; other parameters (cache busters) are ignored. */
+function alarmOption(query: string): FeedOptions | { error: string } {
+  if (query === '') return {};
+  const values = new URLSearchParams(query).getAll('alarm');
+  if (values.length === 0) return {};
+  if (values.length > 1) return { error: 'alarm given more than once' };
+  const parsed = parseAlarmParam(values[0]!);
+  return 'error' in parsed ? parsed : { alarmMinutes: parsed.minutes };
+}
+
+/** RFC 9110: If-None-Match decides when present; If-Modified-Since only otherwise. Weak comparison for both. */
+function isNotModified(req: IncomingMessage, resource: Resource): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() === '*') return true;
+    const plain = resource.etag;
+    const gz = gzipEtag(plain);
+    return ifNoneMatch.split(',').some((tag) => {
+      const t = tag.trim().replace(/^W\//, '');
+      return t === plain || t === gz;
+    });
+  }
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (ifModifiedSince === undefined) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && resource.lastModified <= since;
+}
+
+/** gzip unless the client said nothing about it or gave it (or "*") q=0. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  let star: boolean | undefined;
+  for (const part of header.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const allowed = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return allowed;
+    if (coding === '*') star = allowed;
+  }
+  return star ?? false;
+}
