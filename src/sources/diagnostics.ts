@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import type { ZodIssue } from 'zod';
+import { editDistance } from '../catalogue/catalogue';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -127,4 +128,18 @@ function describeType(type: string): string {
 
 export function keyPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** The known key an unknown one was probably meant to be ("evenDate" -> "eventDate"), if any is close. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const distance = editDistance(k.toLowerCase(), key.toLowerCase());
+    if (distance < bestDistance && distance <= (k.length > 5 ? 2 : 1)) {
+      best = k;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }

@@ -1,7 +1,6 @@
 import matter from 'gray-matter';
 import { z } from 'zod';
-import { editDistance } from '../catalogue/catalogue';
-import { parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, issueLine, type Diagnostic, type LocatedYaml } from './diagnostics';
+import { closestKey, parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, issueLine, type Diagnostic, type LocatedYaml } from './diagnostics';
 import { parseClock, parseWallDateTime } from './time';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
@@ -92,7 +91,7 @@ function misspelledKeys(raw: Record<string, unknown>, located: LocatedYaml, file
   const result: Diagnostic[] = [];
   for (const key of Object.keys(raw)) {
     if (KNOWN_KEYS.includes(key)) continue;
-    const near = KNOWN_KEYS.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= (k.length > 5 ? 2 : 1));
+    const near = closestKey(key, KNOWN_KEYS);
     if (near) result.push({ file, line: issueLine(located, [key]), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
   }
   return result;

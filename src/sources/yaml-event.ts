@@ -29,11 +29,10 @@
  */
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
-import { editDistance } from '../catalogue/catalogue';
 import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
-import { issueLine, parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
+import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 import { eventUrl, resolveLink } from './links';
 import type { ParsedFile } from './markdown';
 import { similarity } from './talks';
@@ -114,7 +113,7 @@ export function parseYamlEvent(source: string, options: YamlParseOptions): Parse
 }
 
 function unknownKeyMessage(key: string): string {
-  const near = KNOWN_KEYS.find((k) => editDistance(k, key) <= 2);
+  const near = closestKey(key, KNOWN_KEYS);
   return `Unknown key \`${key}\` is ignored${near ? `: did you mean \`${near}\`?` : '.'}`;
 }
 
