@@ -101,13 +101,18 @@ function nodeAt(doc: Document.Parsed, path: readonly (string | number)[]): Node 
 }
 
 /** zod issues as diagnostics at the offending key, with the key path spelled the way it appears in the file. */
-export function zodIssueDiagnostics(issues: readonly ZodIssue[], located: LocatedYaml, file: string, severity: Severity = 'error'): Diagnostic[] {
-  return issues.map((issue) => ({
-    file,
-    line: issueLine(located, issue.path),
-    severity,
-    message: `${issue.path.length > 0 ? `\`${keyPath(issue.path)}\`: ` : ''}${explainIssue(issue)}`,
-  }));
+export function zodIssueDiagnostics(issues: readonly ZodIssue[], located: LocatedYaml, file: string, suggestions: readonly string[] = []): Diagnostic[] {
+  return issues.flatMap((issue): Diagnostic[] => {
+    if (issue.code === 'unrecognized_keys') {
+      // One diagnostic per key, at the key's own line, with the key it was probably meant to be.
+      return issue.keys.map((key) => {
+        const near = closestKey(key, suggestions);
+        const where = issue.path.length > 0 ? ` in \`${keyPath(issue.path)}\`` : '';
+        return { file, line: issueLine(located, [...issue.path, key]), severity: 'error', message: `Unknown key \`${key}\`${where}: ${near ? `did you mean \`${near}\`?` : 'check the spelling or remove it.'}` };
+      });
+    }
+    return [{ file, line: issueLine(located, issue.path), severity: 'error', message: `${issue.path.length > 0 ? `\`${keyPath(issue.path)}\`: ` : ''}${explainIssue(issue)}` }];
+  });
 }
 
 /** zod's defaults ("Required", "Expected string, received number") rephrased as what to change. */
@@ -117,7 +122,6 @@ function explainIssue(issue: ZodIssue): string {
     return `should be ${describeType(issue.expected)}, not ${describeType(issue.received)}. Quote text values, e.g. "19:10".`;
   }
   if (issue.code === 'invalid_enum_value') return `"${String(issue.received)}" is not allowed: use one of ${issue.options.map((o) => `"${String(o)}"`).join(', ')}.`;
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}: check the spelling or remove ${issue.keys.length > 1 ? 'them' : 'it'}.`;
   return issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
 }
 

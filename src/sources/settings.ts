@@ -37,7 +37,8 @@ const SettingsSchema = z
       .string()
       .trim()
       .regex(/^#\S+$/, { message: 'should start with # and have no spaces, e.g. "#sremuc" (quote it: a bare # starts a YAML comment).' })
-      .default(''),
+      .optional()
+      .transform((v) => v ?? ''),
     contact: z.string().trim().default(''),
     timeZone: zone.default(DEFAULT_SETTINGS.timeZone),
     website: z.string().url({ message: 'should be a full URL, e.g. https://muc.sre.xyz.' }).optional(),
@@ -59,6 +60,8 @@ const SettingsSchema = z
   })
   .strict()
   .refine((s) => !s.eventUrlTemplate?.includes('{website}') || s.website, { message: '`eventUrlTemplate` uses {website}: set `website` too.', path: ['eventUrlTemplate'] });
+
+const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max'];
 
 export interface SettingsResult {
   settings: CommunitySettings;
@@ -101,7 +104,7 @@ export function parseSettingsText(text: string, file: string = SETTINGS_FILE): {
   const syntax = yamlErrorDiagnostics(located, file, 'The settings file');
   if (syntax.length > 0) return { diagnostics: syntax };
   const result = SettingsSchema.safeParse(located.doc.toJS() ?? {});
-  if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file) };
+  if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, SETTINGS_KEYS) };
   return { settings: stripUndefined(result.data) as CommunitySettings, diagnostics: [] };
 }
 

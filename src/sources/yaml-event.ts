@@ -83,6 +83,7 @@ const YamlEventSchema = z
 
 type YamlEvent = z.infer<typeof YamlEventSchema>;
 const KNOWN_KEYS = Object.keys(YamlEventSchema.shape);
+const NESTED_KEYS = [...Object.keys(talk.shape), 'name', 'company', 'bio', 'label', 'url'];
 
 export interface YamlParseOptions {
   file: string;
@@ -101,7 +102,7 @@ export function parseYamlEvent(source: string, options: YamlParseOptions): Parse
       return { diagnostics: [{ file, line: 1, severity: 'error', message: 'An event file must be `key: value` lines (title, start, ...); see the format in src/sources/yaml-event.ts.' }] };
     }
     const result = YamlEventSchema.safeParse(raw);
-    if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file) };
+    if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, [...KNOWN_KEYS, ...NESTED_KEYS]) };
     const diagnostics: Diagnostic[] = Object.keys(raw)
       .filter((key) => !KNOWN_KEYS.includes(key))
       .map((key) => ({ file, line: issueLine(located, [key]), severity: 'warning' as const, message: unknownKeyMessage(key) }));
