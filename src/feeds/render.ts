@@ -333,6 +333,7 @@ export function slug(title: string): string {
   const ascii = title
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
