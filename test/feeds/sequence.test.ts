@@ -1,0 +1,52 @@
+import { ManualClock } from '../../src/core/clock';
+import { contentHash, FeedSequences } from '../../src/feeds/sequence';
+import { openDatabase } from '../../src/store/db';
+
+describe('FeedSequences', () => {
+  function setup() {
+    const db = openDatabase(':memory:');
+    const clock = new ManualClock('2024-06-01T10:00:00Z');
+    return { db, clock, sequences: new FeedSequences(db, clock) };
+  }
+
+  it('starts new UIDs at 0 with created = modified = now', () => {
+    const { sequences } = setup();
+    const revision = sequences.record([{ uid: 'a@x', hash: 'h1' }]).get('a@x')!;
+    expect(revision.sequence).toBe(0);
+    expect(revision.created.toISO()).toBe('2024-06-01T10:00:00.000Z');
+    expect(revision.modified.toISO()).toBe('2024-06-01T10:00:00.000Z');
+  });
+
+  it('keeps sequence and times for unchanged content, bumps both for changed content', () => {
+    const { clock, sequences } = setup();
+    sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h1' }]);
+    clock.advance({ hours: 2 });
+    const second = sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h2' }]);
+    expect(second.get('a@x')).toMatchObject({ sequence: 0 });
+    expect(second.get('a@x')!.modified.toISO()).toBe('2024-06-01T10:00:00.000Z');
+    expect(second.get('b@x')).toMatchObject({ sequence: 1 });
+    expect(second.get('b@x')!.created.toISO()).toBe('2024-06-01T10:00:00.000Z');
+    expect(second.get('b@x')!.modified.toISO()).toBe('2024-06-01T12:00:00.000Z');
+
+    clock.advance({ hours: 1 });
+    // Back to an earlier content is still a change for the client, which has the latest version.
+    expect(sequences.record([{ uid: 'b@x', hash: 'h1' }]).get('b@x')!.sequence).toBe(2);
+  });
+
+  it('survives a restart on the same database and stores rows in feed_sequences', () => {
+    const { db, clock, sequences } = setup();
+    sequences.record([{ uid: 'a@x', hash: 'h1' }]);
+    sequences.record([{ uid: 'a@x', hash: 'h2' }]);
+    const reopened = new FeedSequences(db, clock);
+    expect(reopened.record([{ uid: 'a@x', hash: 'h2' }]).get('a@x')!.sequence).toBe(1);
+    expect(db.prepare('SELECT uid, content_hash, sequence FROM feed_sequences').all()).toEqual([{ uid: 'a@x', content_hash: 'h2', sequence: 1 }]);
+  });
+});
+
+describe('contentHash', () => {
+  it('depends on content, not key order', () => {
+    expect(contentHash({ a: 1, b: { c: 2, d: [1, 2] } })).toBe(contentHash({ b: { d: [1, 2], c: 2 }, a: 1 }));
+    expect(contentHash({ a: 1, b: { c: 2, d: [1, 2] } })).not.toBe(contentHash({ a: 1, b: { c: 2, d: [2, 1] } }));
+    expect(contentHash({ summary: 'x' })).not.toBe(contentHash({ summary: 'y' }));
+  });
+});
