@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REAL_DATA, tempDataDir } from './temp-data';
+
+const ROOT = path.join(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
+
+function validate(...args: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync(TSX, [path.join(ROOT, 'src', 'cli', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout };
+}
+
+describe('npm run validate', () => {
+  it('the real data: exit 0, info lines as file:line: severity: message, and a summary', () => {
+    const { status, stdout } = validate(REAL_DATA);
+    expect(status).toBe(0);
+    expect(stdout).toContain('events/sre-munich-winter-event-2023.md:40: info: "Talk 0" has no "Talk 0" in the agenda');
+    expect(stdout).toMatch(/^13 events from 13 files in .*data, 0 upcoming$/m);
+    expect(stdout).toMatch(/^next meetup: none scheduled$/m);
+    expect(stdout).toMatch(/^0 errors, 0 warnings, 7 info$/m);
+  });
+
+  it('a broken post and a future meetup: exit 1, the error with its line, the next meetup named', () => {
+    const tmp = tempDataDir();
+    try {
+      tmp.write('settings.yml', readFileSync(path.join(REAL_DATA, 'settings.yml'), 'utf8'));
+      tmp.write('events/broken.md', '---\ntitle: Broken\neventDate: someday\n---\n');
+      tmp.write('events/sremuc-2099-07.md', CELONIS.replace('date: 2024-07-07T07:30:00+02:00', 'date: 2099-07-07T07:30:00+02:00'));
+      const { status, stdout } = validate(tmp.dir);
+      expect(status).toBe(1);
+      expect(stdout).toContain('events/broken.md:3: error: `eventDate`: not a date: write it as 2024-07-10');
+      expect(stdout).toMatch(/^1 event from 2 files in .*, 1 upcoming$/m);
+      expect(stdout).toMatch(/^next meetup: Fri 10 Jul 2099 18:30 .* SRE Munich at Celonis 2024 \(sremuc-2099-07\)$/m);
+      expect(stdout).toMatch(/^1 error, 0 warnings, 0 info$/m);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('--timezone is checked like BOT_TIMEZONE', () => {
+    const { status, stdout } = validate(REAL_DATA, '--timezone', 'Mars/Olympus');
+    expect(status).toBe(1);
+    expect(stdout).toContain('settings.yml: error: BOT_TIMEZONE "Mars/Olympus" is not a time zone');
+  });
+});
