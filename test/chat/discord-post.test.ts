@@ -131,6 +131,13 @@ describe('DiscordChat posting (discord.js REST → fake Discord)', () => {
     await restarted.stop();
   });
 
+  it('a plain post with a link has no preview card; edited into an embed, the embed shows', async () => {
+    const { messageId } = await chat.post(ANNOUNCE_CHANNEL, message({ intro: ['Slides: https://muc.sre.xyz/slides/'] }), { deliveryKey: 'k-link' });
+    expect(discord.messages(ANNOUNCE_CHANNEL)[0]?.flags).toBe(4);
+    await chat.edit(ANNOUNCE_CHANNEL, messageId, message({ title: 'Slides', links: [{ label: 'All slides', url: 'https://muc.sre.xyz/slides/' }] }));
+    expect(discord.messages(ANNOUNCE_CHANNEL)[0]).toMatchObject({ flags: 0, content: '', embeds: [{ title: 'Slides' }] });
+  });
+
   it('tells the organizers in their channel', async () => {
     await chat.notifyOrganizers(message({ title: 'Post failed', intro: ['Missing Access in #announcements'] }));
     expect(discord.messages(ORGANIZERS_CHANNEL)).toMatchObject([{ embeds: [{ title: 'Post failed', description: 'Missing Access in #announcements' }] }]);

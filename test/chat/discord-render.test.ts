@@ -108,6 +108,12 @@ describe('Discord renderer', () => {
     });
   });
 
+  it('plain content with links suppresses their preview cards', () => {
+    expect(renderMessage(message({ intro: ['Next: ', link('https://muc.sre.xyz/posts/x/', 'SRE Munich')] })).flags).toBe(4);
+    expect(renderMessage(message({ intro: ['See https://muc.sre.xyz'], ephemeral: true })).flags).toBe(64 | 4);
+    expect(renderMessage(message({ title: 'Embed', intro: [link('https://muc.sre.xyz/', 'site')] })).flags).toBeUndefined();
+  });
+
   it('the plain-text fallback fills content when there is nothing to put in an embed', () => {
     expect(renderMessage(message({ fallback: 'Only @everyone text' })).content).toBe(`Only @${ZWJ}everyone text`);
     expect(renderMessage(message({})).content).toBe('…');

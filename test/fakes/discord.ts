@@ -166,6 +166,7 @@ const INTERACTION_DEADLINE_MS = 3_000;
 const API_PREFIX = '/api/v10';
 const EPHEMERAL = 64;
 const LOADING = 128;
+const SUPPRESS_EMBEDS = 4;
 
 /** Permission bits the fake needs (also in discord.js PermissionFlagsBits). */
 export const PERMISSIONS = { Administrator: 1n << 3n, ManageEvents: 1n << 33n, ViewChannel: 1n << 10n, SendMessages: 1n << 11n };
@@ -568,6 +569,8 @@ export class FakeDiscord {
     if ('content' in body) message.content = (body.content as string | null) ?? '';
     if ('embeds' in body) message.embeds = (body.embeds as Json[] | null) ?? [];
     if ('components' in body) message.components = (body.components as Json[] | null) ?? [];
+    // An edit can only switch link previews on or off (SUPPRESS_EMBEDS); other flags stay as they were.
+    if ('flags' in body) message.flags = (message.flags & ~SUPPRESS_EMBEDS) | (((body.flags as number | null) ?? 0) & SUPPRESS_EMBEDS);
     message.pings = pingsOf({ content: message.content, allowed_mentions: body.allowed_mentions });
     message.edited_timestamp = new Date(this.now()).toISOString();
   }

@@ -151,8 +151,9 @@ export class DiscordChat implements ChatAdapter {
     try {
       const marker = this.markers.get(messageId) ?? markerOf((await this.rest.get(Routes.channelMessage(channel, messageId))) as APIMessage);
       const rendered = renderMessage({ ...model, ephemeral: false }, { marker });
-      // A PATCH leaves out what it does not name: clear the content when the new version is an embed.
-      await this.rest.patch(Routes.channelMessage(channel, messageId), { body: { ...rendered, content: rendered.content ?? '' } });
+      // A PATCH leaves out what it does not name: clear the content when the new version is an embed, and
+      // lift a link-preview suppression a plain version had, or the new embed would be hidden.
+      await this.rest.patch(Routes.channelMessage(channel, messageId), { body: { ...rendered, content: rendered.content ?? '', flags: rendered.flags ?? 0 } });
     } catch (error) {
       throw toPostError(`edit of ${messageId} in ${channel}`, error);
     }
@@ -298,9 +299,10 @@ export class DiscordChat implements ChatAdapter {
     const reply = await work;
     const model = this.toModel(reply, interaction.user.id);
     if (Boolean(model.ephemeral) === deferPrivately) {
-      // The deferral already fixed the visibility; an edit cannot change it.
-      const { flags: _visibility, ...edit } = toReplyOptions(renderMessage(model));
-      await interaction.editReply(edit);
+      // The deferral already fixed the visibility; an edit can only set whether links unfurl.
+      const rendered = renderMessage(model);
+      const { flags: _visibility, ...edit } = toReplyOptions(rendered);
+      await interaction.editReply({ ...edit, flags: (rendered.flags ?? 0) & MessageFlags.SuppressEmbeds });
       return;
     }
     await interaction.deleteReply();
@@ -397,7 +399,7 @@ function toReplyOptions(rendered: DiscordMessage): InteractionReplyOptions & { c
     embeds: rendered.embeds,
     components: rendered.components,
     allowedMentions: { parse: [] },
-    ...(rendered.flags ? { flags: rendered.flags as MessageFlags.Ephemeral } : {}),
+    ...(rendered.flags ? { flags: rendered.flags as MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds } : {}),
   };
 }
 

@@ -165,16 +165,18 @@ function isPlain(m: MessageModel): boolean {
 /** The message model as a Discord message: one embed (more when long), buttons as action rows, nothing pings. */
 export function renderMessage(m: MessageModel, options: RenderOptions = {}): DiscordMessage {
   const components = renderButtons(m.buttons);
-  const flags = m.ephemeral ? MessageFlags.Ephemeral : undefined;
-  const base = { components, allowed_mentions: { parse: [] as [] }, ...(flags ? { flags } : {}) };
+  const ephemeral = m.ephemeral ? MessageFlags.Ephemeral : 0;
+  const base = { components, allowed_mentions: { parse: [] as [] } };
   if (isPlain(m)) {
     const text = m.intro?.length ? richToMarkdown(m.intro) : escapeMarkdown(m.fallback ?? '');
     const marker = options.marker ? `\n-# ref ${options.marker}` : '';
     // An empty message is refused by Discord; a lone zero-width space would look like a bug, so say something.
     const content = truncate(text.trim() || '…', LIMITS.content - marker.length) + marker;
-    return { content, embeds: [], ...base };
+    // Links in content would each unfurl into a preview card, burying the one line that matters.
+    const flags = ephemeral | (/https?:\/\//.test(content) ? MessageFlags.SuppressEmbeds : 0);
+    return { content, embeds: [], ...base, ...(flags ? { flags } : {}) };
   }
-  return { embeds: renderEmbeds(m, options.marker), ...base };
+  return { embeds: renderEmbeds(m, options.marker), ...base, ...(ephemeral ? { flags: ephemeral } : {}) };
 }
 
 function renderEmbeds(m: MessageModel, marker: string | undefined): APIEmbed[] {
