@@ -8,16 +8,15 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { DateTime } from 'luxon';
 import { makeServices } from '../test/helpers/services';
 import { Catalogue } from '../src/catalogue/catalogue';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { SlackChat } from '../src/chat/slack/adapter';
-import { bold, link, message, time, type MessageModel } from '../src/chat/message';
-import { defineCommand, type CommandServices } from '../src/commands/definition';
+import type { CommandServices } from '../src/commands/definition';
+import agenda from '../commands/agenda';
 import { createLogger } from '../src/log';
 import { FakeSlack, sendSigned } from '../test/fakes/slack';
-import { makeEvent, makeSettings, berlin } from '../test/helpers/events';
+import { makeEvent, berlin } from '../test/helpers/events';
 import { contractDispatcher } from '../test/chat/slack-harness';
 
 const SECRET = 'bench-signing-secret';
@@ -55,39 +54,10 @@ async function startBareApp(apiUrl: string): Promise<{ url: string; stop: () => 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, stop: () => app.stop() as Promise<void> };
 }
 
-/**
- * commands/agenda.ts and createDispatcher (src/chat/dispatch.ts) were not in the tree when this benchmark was
- * written, so /agenda here is a stand-in answering the same way through the same SlackChat path: the next of
- * the 1,000 events found in the catalogue, its agenda with Berlin times, talks, slides, an abstracts button.
- */
-const agendaStandIn = defineCommand({
-  name: 'agenda',
-  description: 'The next meetup’s agenda',
-  options: [{ name: 'event', description: 'Which meetup', type: 'string' }],
-  run: ({ input, services }) => {
-    const now = services.now();
-    const event = services.catalogue().find(String(input.options.event ?? ''), now).event;
-    if (!event) return { message: message({ intro: ['No meetup scheduled.'], ephemeral: true }) };
-    return { message: agendaMessage(event, services) };
-  },
-});
-
-function agendaMessage(event: MeetupEvent, services: CommandServices): MessageModel {
-  return message({
-    title: event.title,
-    titleUrl: event.url,
-    intro: [time(event.start), ' · ', event.venue ?? 'online'],
-    sections: event.agenda.map((item) => ({ body: [item.start ? time(item.start, 'time') : '', '  ', item.title] })),
-    fields: event.talks.map((t) => ({ name: t.title, value: [bold(t.speakers.map((s) => s.name).join(', ')), ...t.slides.flatMap((l) => [' ', link(l.url, l.label)])] })),
-    buttons: [{ id: `agenda:abstracts:${event.id}`, label: 'Abstracts' }],
-    footer: [services.settings().hashtag],
-  });
-}
-
 async function startRealBot(slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
   const catalogue = new Catalogue(generateEvents(1000));
   const services: CommandServices = makeServices({ catalogue: () => catalogue });
-  const commands = new Map([['agenda', agendaStandIn]]);
+  const commands = new Map([['agenda', agenda]]);
   const chat = new SlackChat({
     config: { botToken: TOKEN, mode: 'http', signingSecret: SECRET, port: 0, apiUrl: slack.apiUrl, announceChannels: [], organizerUserIds: [] },
     commands,

@@ -29,15 +29,15 @@ export default defineCommand({
 
   autocomplete({ services }, option, typed) {
     if (option !== 'event') return [];
-    const now = services.now();
-    const catalogue = services.catalogue();
     const words = typed.toLowerCase().split(/\s+/).filter(Boolean);
-    const upcoming = catalogue.events.filter((e) => e.end > now);
-    const candidates = [...upcoming, ...catalogue.past(now)];
-    return candidates
-      .filter((e) => words.every((w) => completionText(e).includes(w)))
-      .slice(0, COMPLETIONS)
-      .map((e) => ({ name: `${e.start.toISODate()} · ${e.title}${e.status === 'cancelled' ? ' (cancelled)' : ''}`, value: e.id }));
+    const choices: { name: string; value: string }[] = [];
+    for (const event of byRelevance(services.catalogue().events, services.now().toMillis())) {
+      const completion = completionOf(event);
+      if (!words.every((w) => completion.text.includes(w))) continue;
+      choices.push({ name: completion.label, value: event.id });
+      if (choices.length === COMPLETIONS) break;
+    }
+    return choices;
   },
 
   onButton({ services }, action, eventId): CommandReply {
@@ -129,13 +129,32 @@ function didYouMean(query: string, suggestions: MeetupEvent[]): MessageModel {
   });
 }
 
-const completionCache = new WeakMap<MeetupEvent, string>();
+/** Upcoming meetups soonest first, then past ones most recent first: what people most likely mean. */
+function* byRelevance(events: readonly MeetupEvent[], nowMillis: number): Generator<MeetupEvent> {
+  const firstUpcoming = events.findIndex((e) => e.end.toMillis() > nowMillis);
+  const split = firstUpcoming === -1 ? events.length : firstUpcoming;
+  for (let i = split; i < events.length; i++) if (events[i]!.end.toMillis() > nowMillis) yield events[i]!;
+  for (let i = events.length - 1; i >= 0; i--) if (events[i]!.end.toMillis() <= nowMillis) yield events[i]!;
+}
 
-function completionText(e: MeetupEvent): string {
-  let text = completionCache.get(e);
-  if (text === undefined) {
-    text = [e.id, e.title, e.venue, e.start.toISODate(), ...e.talks.flatMap((t) => t.speakers.map((s) => s.name))].filter(Boolean).join(' ').toLowerCase();
-    completionCache.set(e, text);
+interface Completion {
+  /** What typed words are matched against. */
+  text: string;
+  label: string;
+}
+
+/** Events are immutable (a reload builds new ones), so what a completion needs is worked out once per event. */
+const completions = new WeakMap<MeetupEvent, Completion>();
+
+function completionOf(e: MeetupEvent): Completion {
+  let completion = completions.get(e);
+  if (completion === undefined) {
+    const date = e.start.toISODate() ?? '';
+    completion = {
+      text: [e.id, e.title, e.venue, date, ...e.talks.flatMap((t) => t.speakers.map((s) => s.name))].filter(Boolean).join(' ').toLowerCase(),
+      label: `${date} · ${e.title}${e.status === 'cancelled' ? ' (cancelled)' : ''}`,
+    };
+    completions.set(e, completion);
   }
-  return text;
+  return completion;
 }

@@ -6,6 +6,8 @@ import { ArgumentError } from '../src/commands/registry';
 
 const PAST_DEFAULT = 5;
 const PAST_MAX = 20;
+/** Planned meetups are few; a longer list belongs in the calendar, not in a chat message. */
+const UPCOMING_MAX = 10;
 
 export default defineCommand({
   name: 'events',
@@ -21,12 +23,14 @@ export default defineCommand({
     const settings = services.settings();
     // Cancelled meetups still show, marked, so nobody turns up to one.
     const upcoming = catalogue.events.filter((e) => e.end > now);
+    const shown = upcoming.slice(0, UPCOMING_MAX).map((e) => eventLine(e));
+    if (upcoming.length > UPCOMING_MAX) shown.push([`… and ${upcoming.length - UPCOMING_MAX} more: /subscribe puts them all in your calendar`]);
     const recent = catalogue.past(now).slice(0, past);
     return {
       message: message({
         title: `${settings.name} meetups`,
         sections: [
-          ...linesToSections('Coming up', upcoming.length > 0 ? upcoming.map((e) => eventLine(e)) : [['Nothing scheduled yet. Have a talk idea? Try /cfp.']]),
+          ...linesToSections('Coming up', shown.length > 0 ? shown : [['Nothing scheduled yet. Have a talk idea? Try /cfp.']]),
           ...(past > 0 ? linesToSections('Recent', recent.length > 0 ? recent.map((e) => eventLine(e)) : [['No meetups yet.']]) : []),
         ],
         links: [{ label: 'Subscribe to the calendar', url: services.feeds.page }],

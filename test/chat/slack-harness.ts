@@ -1,13 +1,11 @@
 /**
  * Starts the real SlackChat (Bolt) against a FakeSlack for the end-to-end tests in test/chat/slack*.test.ts and
- * bench/slack.bench.ts; `contractDispatcher` drives command definitions the way src/chat/dispatch.ts does.
+ * bench/slack.bench.ts; `contractDispatcher` is the real dispatcher (src/chat/dispatch.ts) with a silent log.
  */
 import type { SlackConfig } from '../../src/config';
-import type { Caller, CommandDefinition, CommandServices } from '../../src/commands/definition';
-import { ArgumentError, parseCommandText } from '../../src/commands/registry';
-import { message, type CommandReply } from '../../src/chat/message';
+import type { CommandDefinition, CommandServices } from '../../src/commands/definition';
+import { createDispatcher } from '../../src/chat/dispatch';
 import { SlackChat, type SlackDispatcher } from '../../src/chat/slack/adapter';
-import type { ModalOutcome } from '../../src/chat/dispatch';
 import { createLogger } from '../../src/log';
 import { FakeSlack } from '../fakes/slack';
 
@@ -61,37 +59,9 @@ export async function startSlackBot(options: {
 }
 
 /**
- * The dispatcher contract (createDispatcher in src/chat/dispatch.ts, not in the tree when these tests were
- * written) reduced to what the Slack protocol cases need: parse the text, refuse organizer-only parts to
- * others, run, turn ArgumentErrors into ephemeral answers (or field errors for modals).
+ * The dispatcher the Slack adapter was built against, now the real one (src/chat/dispatch.ts) with a silent
+ * log: kept under this name for the tests and benchmarks that already use it.
  */
 export function contractDispatcher(commands: Map<string, CommandDefinition>, services: CommandServices): SlackDispatcher {
-  const refusal = (text: string): CommandReply => ({ message: message({ intro: [text], ephemeral: true }) });
-  return {
-    async runText(name: string, text: string, caller: Caller) {
-      const command = commands.get(name)!;
-      try {
-        const input = parseCommandText(command, text);
-        const sub = command.subcommands?.find((s) => s.name === input.subcommand);
-        if ((command.organizerOnly || sub?.organizerOnly) && !caller.isOrganizer) return refusal(`/${name} ${sub?.name ?? ''} is for organizers only.`.replace(' .', '.'));
-        return await command.run({ input, caller, services });
-      } catch (error) {
-        if (error instanceof ArgumentError) return refusal(error.message);
-        throw error;
-      }
-    },
-    async button(actionId: string, caller: Caller) {
-      const [name = '', action = '', arg = ''] = actionId.split(':');
-      return commands.get(name)!.onButton!({ input: { options: {} }, caller, services }, action, arg);
-    },
-    async modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome> {
-      const [name = '', purpose = ''] = modalId.split(':');
-      try {
-        return await commands.get(name)!.onModalSubmit!({ input: { options: {} }, caller, services }, { purpose, values });
-      } catch (error) {
-        if (error instanceof ArgumentError) return { errors: { [error.message.split(':')[0]!]: error.message } };
-        throw error;
-      }
-    },
-  };
+  return createDispatcher(commands, services, createLogger('silent'));
 }

@@ -63,6 +63,19 @@ describe('/events', () => {
     expect(plainOf(await world.dispatcher.runText('events', '', member))).toContain('Coming up\nNothing scheduled yet. Have a talk idea? Try /cfp.');
   });
 
+  it('lists at most ten upcoming meetups and points to the calendar for the rest', async () => {
+    const planned = Array.from({ length: 14 }, (_, i) => {
+      const start = berlin('2024-08-14T18:30').plus({ months: i });
+      return makeEvent({ id: `planned-${i}`, title: `SRE Munich planned #${i}`, start, end: start.plus({ hours: 3 }), url: undefined });
+    });
+    const m = messageOf(await makeWorld({ events: [...pastEvents(), ...planned] }).dispatcher.runText('events', '', member));
+    const coming = richToPlain(m.sections.find((s) => s.heading === 'Coming up')!.body).split('\n');
+    expect(coming).toHaveLength(11);
+    expect(coming[0]).toContain('SRE Munich planned #0');
+    expect(coming[9]).toContain('SRE Munich planned #9');
+    expect(coming[10]).toBe('… and 4 more: /subscribe puts them all in your calendar');
+  });
+
   it('keeps a cancelled upcoming meetup in the list, marked', async () => {
     const cancelled = makeEvent({ id: 'x-2024', title: 'SRE Munich at Nowhere 2024', start: berlin('2024-09-10T18:30'), end: berlin('2024-09-10T21:00'), status: 'cancelled', venue: 'Nowhere', url: undefined });
     const text = plainOf(await makeWorld({ events: [...pastEvents(), celonis(), cancelled] }).dispatcher.runText('events', '', member));
