@@ -60,6 +60,16 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Only these schemes become links: a data file with a javascript: URL must not produce a clickable script. */
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return ['http:', 'https:', 'mailto:', 'webcal:'].includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -97,7 +107,7 @@ ${subscribeBlock('talks', talks)}
 ${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
 </section>
 <footer>
-<p class="hint">Questions, ideas, a talk to give? Write to <a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>${settings.website ? ` or visit <a href="${escapeHtml(settings.website)}">${escapeHtml(settings.website)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
+<p class="hint">Questions, ideas, a talk to give? Write to <a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
 </footer>
 <script>${SCRIPT}</script>
 </body>
@@ -126,8 +136,10 @@ function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: str
   const sameDay = start.hasSame(end, 'day');
   const when = `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat(sameDay ? 'HH:mm' : 'cccc d LLLL yyyy, HH:mm')} ${start.toFormat('ZZZZ')}`;
   const where = [event.venue, event.address].filter(Boolean).join(', ') || (event.online ? 'Online' : '');
-  const pageLink = event.url ? ` · <a href="${escapeHtml(event.url)}">Event page</a>` : '';
-  const online = event.online ? ` · <a href="${escapeHtml(event.online)}">Join online</a>` : '';
+  const eventPage = safeUrl(event.url);
+  const onlineLink = safeUrl(event.online);
+  const pageLink = eventPage ? ` · <a href="${escapeHtml(eventPage)}">Event page</a>` : '';
+  const online = onlineLink ? ` · <a href="${escapeHtml(onlineLink)}">Join online</a>` : '';
   return `<li id="${escapeHtml(event.id)}">
 <h3>${escapeHtml(event.title)}</h3>
 <div class="meta"><time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(when)}</time>${where ? ` · ${escapeHtml(where)}` : ''}</div>

@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { Catalogue } from '../../src/catalogue/catalogue';
+import { ManualClock } from '../../src/core/clock';
+import { renderSubscribePage } from '../../src/feeds/page';
+import { FeedServer } from '../../src/feeds/server';
+import { createLogger } from '../../src/log';
+import { openDatabase } from '../../src/store/db';
+import { berlin, makeEvent, makeSettings } from '../helpers/events';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The page must know its public URL before the server starts, so reserve a port first. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const now = '2024-06-01T10:00:00Z';
+const settings = makeSettings({ name: 'SRE <Munich> & "Friends"' });
+const july = makeEvent();
+const september = makeEvent({
+  id: 'sre-munich-wiesn-event-2024',
+  title: 'SRE Munich Wiesn edition',
+  start: berlin('2024-09-25T18:30'),
+  end: berlin('2024-09-25T21:30'),
+  venue: 'Google Munich',
+  address: 'Erika-Mann-Str. 33',
+  url: 'https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/',
+  talks: [],
+  agenda: [],
+});
+const past = makeEvent({ id: 'sre-munich-winter-event-2024', title: 'Past winter meetup', start: berlin('2024-01-31T18:30'), end: berlin('2024-01-31T21:00') });
+const cancelled = makeEvent({ id: 'cancelled-2024', title: 'Cancelled August meetup', start: berlin('2024-08-14T18:30'), end: berlin('2024-08-14T21:00'), status: 'cancelled' });
+
+describe('subscribe page in headless Chromium', () => {
+  let server: FeedServer;
+  let base: string;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  const cspErrors: string[] = [];
+
+  async function open(options: { javaScriptEnabled: boolean }): Promise<void> {
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'sremuc-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // The reader is elsewhere: the page must still show meetup times in the community's zone.
+      timezoneId: 'America/Los_Angeles',
+      javaScriptEnabled: options.javaScriptEnabled,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (/Content.Security.Policy/i.test(msg.text())) cspErrors.push(msg.text());
+    });
+    await page.goto(`${base}/`);
+  }
+
+  async function close(): Promise<void> {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port, publicUrl: base, clock: new ManualClock(now) });
+    server.update(new Catalogue([july, september, past, cancelled]), settings);
+    await server.start();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  describe('with JavaScript', () => {
+    beforeAll(() => open({ javaScriptEnabled: true }));
+    afterAll(() => close());
+
+    it('shows the community name as text, never as markup', async () => {
+      expect(await page.title()).toBe('SRE <Munich> & "Friends" calendar');
+      expect(await page.locator('h1').textContent()).toBe('SRE <Munich> & "Friends" calendar');
+      expect(await page.locator('munich').count()).toBe(0);
+    });
+
+    it('offers webcal, Google add-by-URL, https and a copyable URL for the calendar and for talks', async () => {
+      const href = (feed: string) => page.locator(`a[data-feed="${feed}"]`).getAttribute('href');
+      const host = base.replace('http://', '');
+      expect(await href('calendar-webcal')).toBe(`webcal://${host}/calendar.ics`);
+      expect(await href('calendar-google')).toBe(`https://calendar.google.com/calendar/r?cid=${encodeURIComponent(`webcal://${host}/calendar.ics`)}`);
+      expect(await href('calendar-https')).toBe(`${base}/calendar.ics`);
+      expect(await href('talks-webcal')).toBe(`webcal://${host}/talks.ics`);
+      expect(await page.locator('#calendar-url').inputValue()).toBe(`${base}/calendar.ics`);
+    });
+
+    it('lists upcoming meetups only, with Berlin times, venue and working links', async () => {
+      const items = page.locator('ul.meetups > li');
+      expect(await items.locator('h3').allTextContents()).toEqual(['SRE Munich at Celonis 2024', 'SRE Munich Wiesn edition']);
+      expect(await items.nth(0).locator('time').textContent()).toBe('Wednesday 10 July 2024, 18:30–21:00 CEST');
+      expect(await items.nth(0).locator('time').getAttribute('datetime')).toBe('2024-07-10T18:30:00.000+02:00');
+      expect(await items.nth(1).locator('.meta').textContent()).toBe('Wednesday 25 September 2024, 18:30–21:30 CEST · Google Munich, Erika-Mann-Str. 33');
+      expect(await items.nth(1).getByText('Event page').getAttribute('href')).toBe('https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/');
+
+      const ics = await items.nth(1).locator('a[data-ics]').getAttribute('href');
+      expect(ics).toBe(`${base}/events/sre-munich-wiesn-event-2024.ics`);
+      const response = await page.request.get(ics!);
+      expect(response.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+      expect(await response.text()).toContain('SUMMARY:SRE Munich Wiesn edition');
+    });
+
+    it('reveals the copy button and copies the calendar URL', async () => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      const button = page.locator('button[data-copy="calendar-url"]');
+      await button.click();
+      await expect(button.textContent()).resolves.toBe('Copied');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/calendar.ics`);
+    });
+
+    it('runs its inline style and script under the CSP without violations', async () => {
+      const background = await page.locator('a[data-feed="calendar-webcal"]').evaluate((a) => getComputedStyle(a).backgroundColor);
+      expect(background).toBe('rgb(11, 87, 208)');
+      expect(cspErrors).toEqual([]);
+    });
+  });
+
+  describe('without JavaScript', () => {
+    beforeAll(() => open({ javaScriptEnabled: false }));
+    afterAll(() => close());
+
+    it('still has every link and the URL to copy by hand; the copy button stays hidden', async () => {
+      expect(await page.locator('a[data-feed="calendar-webcal"]').getAttribute('href')).toMatch(/^webcal:\/\//);
+      expect(await page.locator('#calendar-url').inputValue()).toBe(`${base}/calendar.ics`);
+      expect(await page.locator('button[data-copy="calendar-url"]').isVisible()).toBe(false);
+      expect(await page.locator('ul.meetups > li').count()).toBe(2);
+    });
+  });
+});
+
+describe('renderSubscribePage', () => {
+  it('says so when nothing is announced, and is valid until the first listed meetup ends', () => {
+    const empty = renderSubscribePage({ catalogue: new Catalogue([past]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-06-01T12:00') });
+    expect(empty.html).toContain('No upcoming meetup is announced yet');
+    expect(empty.validUntil).toBeUndefined();
+
+    const listed = renderSubscribePage({ catalogue: new Catalogue([july, september]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-06-01T12:00') });
+    expect(listed.validUntil?.toISO()).toBe(july.end.toISO());
+  });
+
+  it('escapes event fields that reach attributes and text', () => {
+    const hostile = makeEvent({ id: '"><script>alert(1)</script>', title: '<img src=x onerror=alert(1)>', venue: 'A & B', url: 'javascript:"x"' });
+    const { html } = renderSubscribePage({ catalogue: new Catalogue([hostile]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-06-01T12:00') });
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('A &#38; B');
+    expect(html).not.toContain('javascript:');
+  });
+});
