@@ -11,8 +11,9 @@
  *   - implemented: GET /gateway/bot, GET /users/@me, application commands (GET, PUT bulk overwrite, global and
  *     guild), channels (GET), channel messages (POST, PATCH, DELETE, GET one, GET list with limit/before/after),
  *     interaction callbacks (`POST /interactions/:id/:token/callback`, types 4-9 with Discord's rules about which
- *     interaction allows which), webhook follow-ups and @original (POST, GET, PATCH, DELETE), guild, roles,
- *     members, guild scheduled events (GET list/one, POST, PATCH with status transitions, DELETE).
+ *     interaction allows which), webhook follow-ups and @original (POST, GET, PATCH, DELETE), guild, its
+ *     channels and roles (`discord.roles`), members seen in interactions, guild scheduled events (GET list/one,
+ *     POST, PATCH with status transitions, DELETE).
  *   - bodies are validated like Discord does where cheap: content 2000, 10 embeds, title 256, description 4096,
  *     25 fields (name 256, value 1024), footer 2048, 6000 characters over all embeds, 5 rows of 5 buttons, labels
  *     80, custom ids 100, nonce 25, command names/descriptions/options, modal title 45 and 1-5 inputs, scheduled
@@ -196,6 +197,8 @@ export class FakeDiscord {
 
   private readonly channels = new Map<string, { id: string; name: string; guildId?: string; messages: StoredMessage[] }>();
   private readonly deniedChannels = new Map<string, number>();
+  /** Members seen in interactions (GET /guilds/:id/members/:user answers with them). */
+  private readonly members = new Map<string, Json>();
   private readonly commands = new Map<string, Json[]>();
   private readonly events = new Map<string, ScheduledEvent>();
   private readonly interactions = new Map<string, InteractionState>();
@@ -385,6 +388,8 @@ export class FakeDiscord {
       pending: false,
       permissions: String(m.permissions ?? PERMISSIONS.ViewChannel | PERMISSIONS.SendMessages),
     };
+    const { permissions: _computed, ...guildMember } = member;
+    this.members.set(m.id, guildMember);
     return { guild_id: this.guildId, guild_locale: 'en-US', member, channel, channel_id: channelId, context: 0 };
   }
 
@@ -774,7 +779,12 @@ export class FakeDiscord {
       if (b !== this.guildId) throw unknown('Guild', 10004);
       if (s.length === 2 && method === 'GET') return ok(this.guildObject());
       if (c === 'roles' && s.length === 3 && method === 'GET') return ok(this.roleObjects());
-      if (c === 'members' && d && method === 'GET') throw unknown('Member', 10007);
+      if (c === 'members' && d && s.length === 4 && method === 'GET') {
+        const found = this.members.get(d);
+        if (!found) throw unknown('Member', 10007);
+        return ok(found);
+      }
+      if (c === 'channels' && s.length === 3 && method === 'GET') return ok((this.guildCreate().channels as Json[]));
       if (c === 'scheduled-events') {
         if (s.length === 3 && method === 'GET') return ok(this.scheduledEvents(b));
         if (s.length === 3 && method === 'POST') return ok(this.createEvent(b, body));
