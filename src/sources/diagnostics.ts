@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type YAMLError } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { editDistance } from '../catalogue/catalogue';
 
@@ -146,4 +146,33 @@ export function closestKey(key: string, known: readonly string[]): string | unde
     }
   }
   return best;
+}
+
+/** Real event files are a few KB; anything this big is a mistake (a pasted log, a binary) and is refused unread. */
+export const MAX_FILE_CHARS = 512 * 1024;
+
+export function tooLarge(text: string, file: string): Diagnostic | undefined {
+  if (text.length <= MAX_FILE_CHARS) return undefined;
+  return { file, line: 1, severity: 'error', message: `This file is ${Math.round(text.length / 1024)} KB; event files are a few KB (limit ${MAX_FILE_CHARS / 1024} KB). Check that nothing was pasted into it by mistake.` };
+}
+
+/**
+ * The YAML document as plain data. Aliases are where toJS can fail (an alias before its anchor, or an alias
+ * bomb past the library's limit), so those failures become a diagnostic at the first alias.
+ */
+export function yamlToJs(located: LocatedYaml, file: string, what: string): { value?: unknown; diagnostics: Diagnostic[] } {
+  try {
+    return { value: located.doc.toJS({ maxAliasCount: 100 }), diagnostics: [] };
+  } catch (error) {
+    let aliasOffset: number | undefined;
+    visit(located.doc, {
+      Alias(_, node) {
+        aliasOffset ??= node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    return {
+      diagnostics: [{ file, line: aliasOffset === undefined ? undefined : lineAt(located, aliasOffset), severity: 'error', message: `${what} uses a YAML alias (*name) that cannot be read: ${error instanceof Error ? error.message : String(error)}. Write the value out instead of using anchors and aliases.` }],
+    };
+  }
 }

@@ -1,6 +1,6 @@
 import matter from 'gray-matter';
 import { z } from 'zod';
-import { closestKey, parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, issueLine, type Diagnostic, type LocatedYaml } from './diagnostics';
+import { closestKey, parseLocatedYaml, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, issueLine, type Diagnostic, type LocatedYaml } from './diagnostics';
 import { parseClock, parseWallDateTime } from './time';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
@@ -77,7 +77,9 @@ export function readFrontMatter(text: string, file: string): FrontMatterResult {
   }
   const yamlErrors = yamlErrorDiagnostics(located, file, 'The front matter');
   if (yamlErrors.length > 0) return { body, bodyLine, located, diagnostics: yamlErrors };
-  const raw: unknown = located.doc.toJS();
+  const js = yamlToJs(located, file, 'The front matter');
+  if (js.diagnostics.length > 0) return { body, bodyLine, located, diagnostics: js.diagnostics };
+  const raw = js.value;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { body, bodyLine, located, diagnostics: [{ file, line: 2, severity: 'error', message: 'The front matter must be `key: value` lines (title, date, ...).' }] };
   }

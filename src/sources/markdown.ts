@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem, DateSource, Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda, parseAgendaLines, type AgendaLine } from './agenda';
-import type { Diagnostic } from './diagnostics';
+import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { findProseDate, type ProseDate } from './prose-date';
@@ -61,6 +61,8 @@ function lineOfKey(front: ReturnType<typeof readFrontMatter>, key: string): numb
 
 /** Binary junk or broken encodings are named before anything tries to read them as Markdown. */
 function checkText(text: string, file: string): Diagnostic | undefined {
+  const size = tooLarge(text, file);
+  if (size) return size;
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { file, line: lineNumberAt(text, nul), severity: 'error', message: 'This file contains binary data (NUL bytes), not text: save it as UTF-8 Markdown.' };
   const bad = text.indexOf('\uFFFD');

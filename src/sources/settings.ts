@@ -3,7 +3,7 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { CommunitySettings } from '../catalogue/settings';
-import { parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
+import { parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 
 export const SETTINGS_FILE = 'settings.yml';
 
@@ -100,10 +100,14 @@ export function loadSettings(dataDir: string, options: SettingsOptions = {}): Se
 }
 
 export function parseSettingsText(text: string, file: string = SETTINGS_FILE): { settings?: CommunitySettings; diagnostics: Diagnostic[] } {
+  const size = tooLarge(text, file);
+  if (size) return { diagnostics: [size] };
   const located = parseLocatedYaml(text);
   const syntax = yamlErrorDiagnostics(located, file, 'The settings file');
   if (syntax.length > 0) return { diagnostics: syntax };
-  const result = SettingsSchema.safeParse(located.doc.toJS() ?? {});
+  const js = yamlToJs(located, file, 'The settings file');
+  if (js.diagnostics.length > 0) return { diagnostics: js.diagnostics };
+  const result = SettingsSchema.safeParse(js.value ?? {});
   if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, SETTINGS_KEYS) };
   return { settings: stripUndefined(result.data) as CommunitySettings, diagnostics: [] };
 }

@@ -32,7 +32,7 @@ import { z } from 'zod';
 import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
-import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
+import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 import { eventUrl, resolveLink } from './links';
 import type { ParsedFile } from './markdown';
 import { similarity } from './talks';
@@ -93,11 +93,15 @@ export interface YamlParseOptions {
 /** Parses one `.yml` event file. Never throws: YAML and schema problems are diagnostics at their line. */
 export function parseYamlEvent(source: string, options: YamlParseOptions): ParsedFile {
   const { file } = options;
+  const size = tooLarge(source, file);
+  if (size) return { diagnostics: [size] };
   try {
     const located = parseLocatedYaml(source.replace(/\r\n?/g, '\n'));
     const syntax = yamlErrorDiagnostics(located, file, 'This event file');
     if (syntax.length > 0) return { diagnostics: syntax };
-    const raw: unknown = located.doc.toJS();
+    const js = yamlToJs(located, file, 'This event file');
+    if (js.diagnostics.length > 0) return { diagnostics: js.diagnostics };
+    const raw = js.value;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       return { diagnostics: [{ file, line: 1, severity: 'error', message: 'An event file must be `key: value` lines (title, start, ...); see the format in src/sources/yaml-event.ts.' }] };
     }
