@@ -271,8 +271,9 @@ function withTalks(base: MessageModel, event: MeetupEvent, detail: TalkDetail): 
 function talkFacts(talk: Talk): RichText {
   const facts: RichText = [];
   if (talk.start) facts.push(time(talk.start, 'time'), ' · ');
-  facts.push(talk.speakers.length > 0 ? clip(speakersText(talk.speakers), 250) : 'Speaker to be announced');
-  if (talk.kind !== 'talk') facts.push(` · ${KIND_LABELS[talk.kind]}`);
+  const who = talk.speakers.length > 0 ? clip(speakersText(talk.speakers), 250) : talk.kind === 'talk' || talk.kind === 'lightning' ? 'Speaker to be announced' : '';
+  const parts = [who, talk.kind !== 'talk' ? KIND_LABELS[talk.kind] : ''].filter(Boolean);
+  facts.push(parts.join(' · '));
   if (talk.slides.length > 0) facts.push(' · Slides: ', ...linkList(talk.slides.slice(0, 5)));
   return facts;
 }
