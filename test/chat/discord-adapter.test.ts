@@ -66,6 +66,12 @@ const commands = new Map<string, CommandDefinition>(
       },
     }),
     defineCommand({
+      name: 'bigform',
+      description: 'A form Discord cannot show',
+      options: [],
+      run: () => ({ modal: { id: 'form:big', title: 'Too many fields', submitLabel: 'Send', fields: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, label: id, style: 'short' as const, required: false, maxLength: 10 })) } }),
+    }),
+    defineCommand({
       name: 'organizers',
       description: 'Only for organizers',
       organizerOnly: true,
@@ -239,6 +245,12 @@ describe('DiscordChat (real discord.js client against the fake Discord)', () => 
   it('an unexpected failure gets a polite private answer, never silence', async () => {
     const callback = await bot.discord.dispatchInteraction({ kind: 'command', name: 'broken', member }).firstCallback;
     expect(callback.data).toMatchObject({ content: 'Something went wrong; the organizers have been told.', flags: 64 });
+  });
+
+  it('an answer that cannot be sent (a form with six fields) is replaced by a polite private answer', async () => {
+    const callback = await bot.discord.dispatchInteraction({ kind: 'command', name: 'bigform', member }).firstCallback;
+    expect(callback).toMatchObject({ type: 4, data: { content: 'Something went wrong; the organizers have been told.', flags: 64 } });
+    expect(bot.logs.some((l) => l.msg === 'discord interaction could not be answered')).toBe(true);
   });
 
   it('resumes after a gateway disconnect and answers what arrived meanwhile', async () => {

@@ -211,8 +211,23 @@ export class DiscordChat implements ChatAdapter {
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isModalSubmit()) await this.onModalSubmit(interaction);
     } catch (error) {
-      // Answering itself failed (expired token, Discord down): nothing more can reach the user.
       this.options.log.error({ err: error, interaction: interaction.id, type: interaction.type }, 'discord interaction could not be answered');
+      await this.answerFailure(interaction);
+    }
+  }
+
+  /**
+   * The answer could not be built or sent (a form Discord cannot show, a refused message): say so if the
+   * interaction still allows it. When Discord itself is the problem, this fails too, and there is nothing left.
+   */
+  private async answerFailure(interaction: Interaction): Promise<void> {
+    if (!interaction.isRepliable() || interaction.replied) return;
+    const { flags: _ephemeral, ...sorry } = toReplyOptions(renderMessage(SOMETHING_WENT_WRONG));
+    try {
+      if (interaction.deferred) await interaction.editReply(sorry);
+      else await interaction.reply({ ...sorry, flags: MessageFlags.Ephemeral });
+    } catch (error) {
+      this.options.log.warn({ err: error, interaction: interaction.id }, 'discord interaction could not be told about the failure');
     }
   }
 
