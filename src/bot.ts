@@ -1,0 +1,154 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from './config';
+import { systemClock, type Clock } from './core/clock';
+import { createLogger, type Logger } from './log';
+import { openDatabase, type Db } from './store/db';
+import { DataSource } from './sources/watch';
+import { loadCommands } from './commands/registry';
+import type { CommandServices } from './commands/definition';
+import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
+import type { MessageModel } from './chat/message';
+import { createDispatcher } from './chat/dispatch';
+import { ConsoleChat } from './chat/console/console';
+import { SlackChat } from './chat/slack/adapter';
+import { DiscordChat } from './chat/discord/adapter';
+import { ScheduledEventSync } from './chat/discord/scheduled-events';
+import { CfpStore } from './cfp/submissions';
+import { feedLinks } from './feeds/links';
+import { FeedServer } from './feeds/server';
+import { Scheduler } from './schedule/scheduler';
+import { AnnouncementStore } from './schedule/announcements';
+import { loadRules } from './schedule/rules';
+
+/** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
+type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
+
+export interface BotOptions {
+  clock?: Clock;
+  /** Console chat streams (stdin/stdout for `npm start`). */
+  input?: Readable;
+  output?: Writable;
+  log?: Logger;
+}
+
+export interface Bot {
+  readonly config: Config;
+  readonly db: Db;
+  readonly data: DataSource;
+  readonly feeds: FeedServer;
+  readonly scheduler: Scheduler;
+  readonly adapters: readonly ChatAdapter[];
+  start(): Promise<void>;
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Wires one bot process: the database, the data source, the services commands see, the chat adapters the
+ * config turns on, the feed server and the scheduler. Nothing here decides behaviour; each part does.
+ */
+export function createBot(config: Config, options: BotOptions = {}): Bot {
+  const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(config.databasePath);
+  const data = new DataSource(config.dataDir, log, { timeZone: config.timeZone });
+  data.reload();
+  const links = feedLinks(config.http.publicUrl);
+  const settings = () => data.current().settings;
+  const now = () => clock.now().setZone(settings().timeZone);
+
+  const adapters: OrganizerReachingAdapter[] = [];
+  // Every platform hears it; one platform being down must not keep the others from hearing.
+  const notifyOrganizers: OrganizerNotifier = async (message: MessageModel) => {
+    const results = await Promise.allSettled(adapters.map((adapter) => adapter.notifyOrganizers(message)));
+    for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
+  };
+
+  const destinations: Destination[] = [
+    ...(config.slack?.announceChannels ?? []).map((channel) => ({ platform: 'slack' as const, channel })),
+    ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
+    ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
+  ];
+  const rules = loadRules(config.dataDir, log);
+  const services: CommandServices = {
+    catalogue: () => data.current().catalogue,
+    settings,
+    now,
+    feeds: links,
+    cfp: new CfpStore(db, clock),
+    // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
+    announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
+    notifyOrganizers,
+  };
+  const commands = loadCommands();
+  const dispatcher = createDispatcher(commands, services, log);
+
+  if (config.slack) {
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log }));
+  }
+  if (config.discord) {
+    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log }));
+  }
+  if (config.console) {
+    adapters.push(new ConsoleChat({ input: options.input ?? process.stdin, output: options.output ?? process.stdout, dispatcher, commands, log }));
+  }
+
+  const scheduler = new Scheduler({
+    db,
+    clock,
+    posters: adapters,
+    destinations,
+    source: () => data.current(),
+    rules,
+    notifyOrganizers,
+    log,
+    graceMinutes: config.schedule.graceMinutes,
+    onChange: config.schedule.onChange,
+    feeds: links,
+    cron: config.schedule.cron,
+  });
+
+  const feeds = new FeedServer({ db, log, host: config.http.host, port: config.http.port, publicUrl: config.http.publicUrl, clock });
+  feeds.update(data.current().catalogue, settings());
+
+  const discord = adapters.find((a): a is DiscordChat => a instanceof DiscordChat);
+  const eventSync =
+    discord && config.discord?.guildId && config.discord.syncScheduledEvents
+      ? new ScheduledEventSync({ db, rest: discord.rest, guildId: config.discord.guildId, log, feeds: links })
+      : undefined;
+  const syncDiscordEvents = () =>
+    eventSync?.sync(data.current().catalogue, settings(), now()).catch((err: unknown) => log.error({ err }, 'discord scheduled events sync failed'));
+
+  data.onChange((catalogue, newSettings) => {
+    feeds.update(catalogue, newSettings);
+    void syncDiscordEvents();
+    void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
+  });
+
+  return {
+    config,
+    db,
+    data,
+    feeds,
+    scheduler,
+    adapters,
+    async start() {
+      await feeds.start();
+      for (const adapter of adapters) await adapter.start();
+      data.start();
+      await scheduler.start();
+      void syncDiscordEvents();
+      log.info(
+        { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
+        'sremuc-bot ready',
+      );
+    },
+    async stop(reason = 'stop') {
+      log.info({ reason }, 'sremuc-bot stopping');
+      scheduler.stop();
+      data.stop();
+      for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
+      await feeds.stop();
+      db.close();
+    },
+  };
+}
