@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Platform } from '../chat/adapter';
 import type { Db } from '../store/db';
 import { decodePayload, encodePayload, type OutboxPayload } from './payload';
+import { statementCache } from './sql';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled';
 /** rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts. */
@@ -60,11 +61,15 @@ const instant = (s: string | null): DateTime | undefined => (s === null ? undefi
  * outcome is unknown. Every state change is a conditional UPDATE, so two processes can never both move a row.
  */
 export class Outbox {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(private readonly db: Db) {
+    this.sql = statementCache(db);
+  }
 
   /** Adds rows that do not exist yet (by key); returns the keys actually added. */
   insert(rows: NewOutboxRow[], now: DateTime): string[] {
-    const statement = this.db.prepare(
+    const statement = this.sql(
       `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, payload, content_hash, status, last_error, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -79,14 +84,14 @@ export class Outbox {
   }
 
   get(key: string): OutboxRow | undefined {
-    const raw = this.db.prepare('SELECT * FROM outbox WHERE delivery_key = ?').get(key) as RawRow | undefined;
+    const raw = this.sql('SELECT * FROM outbox WHERE delivery_key = ?').get(key) as RawRow | undefined;
     return raw && toRow(raw);
   }
 
   /** Which of these keys already have a row (in any state). */
   existing(keys: string[]): Set<string> {
     const found = new Set<string>();
-    const statement = this.db.prepare('SELECT 1 FROM outbox WHERE delivery_key = ?').pluck();
+    const statement = this.sql('SELECT 1 FROM outbox WHERE delivery_key = ?').pluck();
     for (const key of keys) if (statement.get(key) !== undefined) found.add(key);
     return found;
   }
@@ -122,7 +127,7 @@ export class Outbox {
 
   /** pending → sending; false when someone else moved it first. Counts the attempt. */
   claim(key: string): boolean {
-    return this.db.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE delivery_key = ? AND status = 'pending'`).run(key).changes === 1;
+    return this.sql(`UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE delivery_key = ? AND status = 'pending'`).run(key).changes === 1;
   }
 
   markSent(key: string, messageId: string, now: DateTime): void {
@@ -140,29 +145,29 @@ export class Outbox {
 
   /** Gives up on a delivery: the organizers hear about it once. */
   fail(key: string, error: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE delivery_key = ? AND status IN ('pending', 'sending')`).run(error, key);
+    this.sql(`UPDATE outbox SET status = 'failed', last_error = ? WHERE delivery_key = ? AND status IN ('pending', 'sending')`).run(error, key);
   }
 
   skip(key: string, reason: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'skipped', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
+    this.sql(`UPDATE outbox SET status = 'skipped', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
   }
 
   cancel(key: string, reason: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
+    this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
   }
 
   markReported(keys: string[], now: DateTime): void {
-    const statement = this.db.prepare('UPDATE outbox SET reported_at = ? WHERE delivery_key = ?');
+    const statement = this.sql('UPDATE outbox SET reported_at = ? WHERE delivery_key = ?');
     this.db.transaction(() => keys.forEach((key) => statement.run(stamp(now), key)))();
   }
 
   /** After an edit: the message now shows this content. */
   updateContent(key: string, payload: OutboxPayload, contentHash: string): void {
-    this.db.prepare('UPDATE outbox SET payload = ?, content_hash = ? WHERE delivery_key = ?').run(encodePayload(payload), contentHash, key);
+    this.sql('UPDATE outbox SET payload = ?, content_hash = ? WHERE delivery_key = ?').run(encodePayload(payload), contentHash, key);
   }
 
   setContentHash(keys: string[], contentHash: string): void {
-    const statement = this.db.prepare('UPDATE outbox SET content_hash = ? WHERE delivery_key = ?');
+    const statement = this.sql('UPDATE outbox SET content_hash = ? WHERE delivery_key = ?');
     this.db.transaction(() => keys.forEach((key) => statement.run(contentHash, key)))();
   }
 
@@ -172,11 +177,16 @@ export class Outbox {
   }
 
   private select(where: string, ...params: unknown[]): OutboxRow[] {
-    return (this.db.prepare(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map(toRow);
+    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map(toRow);
   }
 }
 
+/**
+ * Payload and bookkeeping times are decoded only when read: the scheduler's minute-by-minute queries look at
+ * keys, states and hashes, and decoding revives every date in a message.
+ */
 function toRow(r: RawRow): OutboxRow {
+  let payload: OutboxPayload | undefined;
   return {
     deliveryKey: r.delivery_key,
     platform: r.platform as Platform,
@@ -184,15 +194,25 @@ function toRow(r: RawRow): OutboxRow {
     kind: r.kind as OutboxKind,
     eventId: r.event_id ?? undefined,
     dueAt: instant(r.due_at)!,
-    payload: decodePayload(r.payload),
+    get payload() {
+      return (payload ??= decodePayload(r.payload));
+    },
     contentHash: r.content_hash,
     status: r.status as OutboxStatus,
     attempts: r.attempts,
-    nextAttemptAt: instant(r.next_attempt_at),
+    get nextAttemptAt() {
+      return instant(r.next_attempt_at);
+    },
     messageId: r.message_id ?? undefined,
     lastError: r.last_error ?? undefined,
-    reportedAt: instant(r.reported_at),
-    createdAt: instant(r.created_at)!,
-    sentAt: instant(r.sent_at),
+    get reportedAt() {
+      return instant(r.reported_at);
+    },
+    get createdAt() {
+      return instant(r.created_at)!;
+    },
+    get sentAt() {
+      return instant(r.sent_at);
+    },
   };
 }

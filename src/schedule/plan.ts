@@ -84,12 +84,12 @@ export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to:
   const groups: PlannedGroup[] = [];
   const inWindow = (due: DateTime | undefined): due is DateTime => due !== undefined && due > from && due <= to;
   const meetupRules = input.rules.rules.filter((r) => r.of === 'meetup');
-  const reach = furthestAfter(meetupRules);
+  const oldestStart = from.toMillis() - furthestAfterMs(meetupRules);
   for (const event of input.catalogue.events) {
-    if (event.status === 'cancelled' || event.start.plus(reach) <= from) continue;
+    if (event.status === 'cancelled' || event.start.toMillis() <= oldestStart) continue;
     const firstSeen = seen(event.id);
     for (const rule of meetupRules) {
-      const due = ruleDueAt(rule, event.start.setZone(input.settings.timeZone), firstSeen, event.start);
+      const due = meetupDueAt(rule, event, firstSeen, input.settings.timeZone);
       if (inWindow(due)) groups.push(meetupRuleGroup(input, rule, event, due));
     }
   }
@@ -155,10 +155,27 @@ function cfpRuleGroup(input: PlanInput, rule: AnnouncementRule, subject: string,
 }
 
 /** How long after a meetup's start its latest rule fires: older meetups need no planning at all. */
-function furthestAfter(rules: AnnouncementRule[]): { milliseconds: number } {
+function furthestAfterMs(rules: AnnouncementRule[]): number {
   const afters = rules.map((r) => (r.timing.kind === 'offset' ? r.timing.offset.as('milliseconds') : 0));
   // A day of slack covers an "at" time later on the day the offset lands on.
-  return { milliseconds: Math.max(0, ...afters) + 24 * 3600_000 };
+  return Math.max(0, ...afters) + 24 * 3600_000;
+}
+
+/**
+ * ruleDueAt for a meetup, remembered per (event, rule, first seen, zone): the scheduler asks every minute, and
+ * zone arithmetic is the costliest part of a tick. Events and rules are immutable; a reload brings new ones.
+ */
+const dueCache = new WeakMap<MeetupEvent, Map<AnnouncementRule, { key: string; due: DateTime | undefined }>>();
+
+function meetupDueAt(rule: AnnouncementRule, event: MeetupEvent, firstSeen: DateTime, zone: string): DateTime | undefined {
+  let byRule = dueCache.get(event);
+  if (!byRule) dueCache.set(event, (byRule = new Map()));
+  const key = `${firstSeen.toMillis()}|${zone}`;
+  const cached = byRule.get(rule);
+  if (cached?.key === key) return cached.due;
+  const due = ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start);
+  byRule.set(rule, { key, due });
+  return due;
 }
 
 function preview(text: string): string {

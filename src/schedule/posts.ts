@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { ScheduledPostSummary } from '../commands/definition';
 import type { Db } from '../store/db';
 import { stamp } from './outbox';
+import { statementCache } from './sql';
 
 interface RawPost {
   id: number;
@@ -15,17 +16,20 @@ interface RawPost {
 
 /** Organizers' ad-hoc posts (/announce schedule) in table scheduled_posts. */
 export class ScheduledPosts {
-  constructor(private readonly db: Db) {}
+  private readonly sql: ReturnType<typeof statementCache>;
+
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   add(dueAt: DateTime, content: { text?: string; eventId?: string }, createdBy: string, now: DateTime): ScheduledPostSummary {
-    const info = this.db
-      .prepare('INSERT INTO scheduled_posts (due_at, text, event_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
+    const info = this.sql('INSERT INTO scheduled_posts (due_at, text, event_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(stamp(dueAt), content.text ?? null, content.eventId ?? null, createdBy, stamp(now));
     return this.get(Number(info.lastInsertRowid))!;
   }
 
   get(id: number): ScheduledPostSummary | undefined {
-    const raw = this.db.prepare('SELECT * FROM scheduled_posts WHERE id = ?').get(id) as RawPost | undefined;
+    const raw = this.sql('SELECT * FROM scheduled_posts WHERE id = ?').get(id) as RawPost | undefined;
     return raw && toSummary(raw);
   }
 
@@ -40,16 +44,16 @@ export class ScheduledPosts {
 
   /** Handed to the outbox: from here on its deliveries are tracked there. */
   markDone(id: number): void {
-    this.db.prepare(`UPDATE scheduled_posts SET status = 'done' WHERE id = ? AND status = 'scheduled'`).run(id);
+    this.sql(`UPDATE scheduled_posts SET status = 'done' WHERE id = ? AND status = 'scheduled'`).run(id);
   }
 
   /** False when it was no longer scheduled (already posted or cancelled). */
   cancel(id: number): boolean {
-    return this.db.prepare(`UPDATE scheduled_posts SET status = 'cancelled' WHERE id = ? AND status = 'scheduled'`).run(id).changes === 1;
+    return this.sql(`UPDATE scheduled_posts SET status = 'cancelled' WHERE id = ? AND status = 'scheduled'`).run(id).changes === 1;
   }
 
   private select(where: string, ...params: unknown[]): ScheduledPostSummary[] {
-    return (this.db.prepare(`SELECT * FROM scheduled_posts WHERE ${where}`).all(...params) as RawPost[]).map(toSummary);
+    return (this.sql(`SELECT * FROM scheduled_posts WHERE ${where}`).all(...params) as RawPost[]).map(toSummary);
   }
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../store/db';
+import { statementCache } from './sql';
 
 const PAUSED = 'announcements.paused';
 const SEEN_PREFIX = 'schedule.first-seen:';
@@ -12,8 +13,11 @@ export interface PauseInfo {
 /** The scheduler's small persistent state in bot_state: pause switch and when each meetup was first seen. */
 export class ScheduleState {
   private readonly seen = new Map<string, DateTime>();
+  private readonly sql: ReturnType<typeof statementCache>;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.sql = statementCache(db);
+  }
 
   paused(): PauseInfo | undefined {
     const raw = this.read(PAUSED);
@@ -24,11 +28,11 @@ export class ScheduleState {
 
   /** Keeps the first pause's author and time: pausing twice must not hide how long posts have been held. */
   pause(by: string, at: DateTime): void {
-    this.db.prepare('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(PAUSED, JSON.stringify({ by, at: at.toUTC().toISO() }));
+    this.sql('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(PAUSED, JSON.stringify({ by, at: at.toUTC().toISO() }));
   }
 
   resume(): boolean {
-    return this.db.prepare('DELETE FROM bot_state WHERE key = ?').run(PAUSED).changes === 1;
+    return this.sql('DELETE FROM bot_state WHERE key = ?').run(PAUSED).changes === 1;
   }
 
   /**
@@ -39,7 +43,7 @@ export class ScheduleState {
     const cached = this.seen.get(subject);
     if (cached) return cached;
     const key = SEEN_PREFIX + subject;
-    this.db.prepare('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(key, now.toUTC().toISO());
+    this.sql('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(key, now.toUTC().toISO());
     const at = DateTime.fromISO(this.read(key)!, { zone: 'utc' });
     this.seen.set(subject, at);
     return at;
@@ -54,7 +58,7 @@ export class ScheduleState {
   }
 
   private read(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM bot_state WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM bot_state WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 }

@@ -38,7 +38,7 @@ export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent 
     id: 'sre-munich-autumn-event-2026',
     title: 'SRE Munich Autumn 2026',
     start,
-    end: start.set({ hour: 21 }),
+    end: start.set({ hour: 21, minute: 0 }),
     url: 'https://muc.sre.xyz/posts/sre-munich-autumn-event-2026/',
     source: { file: 'events/sre-munich-autumn-event-2026.md', publishedAt: berlin('2026-10-01T09:00') },
     ...overrides,
@@ -124,6 +124,17 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
     },
   };
   return world;
+}
+
+/**
+ * The usual starting point: the meetup was seen (and announced, being inside its 14 days) on Tuesday 20
+ * October; the clock then stands at `then`.
+ */
+export async function announcedThen(world: ScheduleWorld, scheduler: Scheduler, then: string): Promise<void> {
+  world.clock.set(berlin('2026-10-20T12:00'));
+  const report = await scheduler.tick();
+  if (report.sent !== ANNOUNCE_CHANNELS.length) throw new Error(`expected the announcement in every channel, got ${JSON.stringify(report)}`);
+  world.clock.set(berlin(then));
 }
 
 /** Ticks once a minute until `until` (inclusive), like node-cron would. Returns when each post was made. */

@@ -1,0 +1,244 @@
+import { Outbox } from '../../src/schedule/outbox';
+import { berlin } from '../helpers/events';
+import { announcedThen, ANNOUNCE_CHANNELS, autumnMeetup, runMinutes, startWorld, type ScheduleWorld } from './harness';
+
+const EVENT = 'sre-munich-autumn-event-2026';
+const key = (rule: string, channel: string) => `rule:${rule}:${EVENT}:slack:${channel}`;
+/** Berlin winter time as this Node's ICU names it ("CET", or "GMT+1" with reduced locale data). */
+const CET = '(CET|GMT\\+1)';
+
+describe('Scheduler with the real Slack adapter against the fake Slack', () => {
+  let world: ScheduleWorld;
+
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('a week of minute ticks across the DST switch: each default rule posts once per channel, at its Berlin time', async () => {
+    world = await startWorld({ now: '2026-10-12T12:00' });
+    const scheduler = world.scheduler();
+    await scheduler.tick(); // first seen on 12 October, before the 14-day point
+    world.clock.set(berlin('2026-10-13T09:00'));
+    const posted = await runMinutes(world, scheduler, '2026-10-13T11:00');
+    // Then the week from Wednesday 21 to Wednesday 28 October, every minute; summer time ends on Sunday 25.
+    world.clock.set(berlin('2026-10-21T00:00'));
+    posted.push(...(await runMinutes(world, scheduler, '2026-10-28T00:00')));
+
+    const when = (rule: string) => [...new Set(posted.filter((p) => p.key.startsWith(`rule:${rule}:`)).map((p) => berlin(p.at).toUTC().toISO()))];
+    expect(when('announce')).toEqual(['2026-10-13T08:00:00.000Z']); // 10:00 CEST
+    expect(when('reminder')).toEqual(['2026-10-26T09:00:00.000Z']); // 10:00 CET, the day after the switch
+    expect(when('doors-open')).toEqual(['2026-10-27T16:30:00.000Z']); // 17:30 CET
+    for (const channel of ANNOUNCE_CHANNELS) {
+      expect(world.keys(channel)).toEqual([key('announce', channel), key('reminder', channel), key('doors-open', channel)]);
+    }
+    expect(world.messages('C0ANNOUNCE')[1]?.text).toContain('Tomorrow: SRE Munich Autumn 2026, 18:30 at Celonis.');
+    expect(world.reports()).toEqual([]);
+  });
+
+  it('announces a meetup published inside the 14 days on the first tick after it appears, then reminds as usual', async () => {
+    world = await startWorld({ now: '2026-10-20T08:17', events: [] });
+    const scheduler = world.scheduler();
+    await scheduler.tick();
+    expect(world.messages('C0ANNOUNCE')).toHaveLength(0);
+
+    world.clock.advance({ minutes: 1 });
+    world.events = [autumnMeetup()];
+    const report = await scheduler.tick();
+    expect(report).toMatchObject({ ran: true, sent: 3, failed: 0, skipped: 0 });
+    expect(world.keys('C0MEETUPS')).toEqual([key('announce', 'C0MEETUPS')]);
+
+    world.clock.set(berlin('2026-10-26T09:58'));
+    await runMinutes(world, scheduler, '2026-10-26T10:02');
+    world.clock.set(berlin('2026-10-27T17:28'));
+    await runMinutes(world, scheduler, '2026-10-27T17:32');
+    expect(world.keys('C0MEETUPS')).toEqual([key('announce', 'C0MEETUPS'), key('reminder', 'C0MEETUPS'), key('doors-open', 'C0MEETUPS')]);
+  });
+
+  it('a bot started long after the posts fell due skips them and tells the organizers once, in one summary', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler();
+    await scheduler.tick(); // seen, announced
+    // Down from Monday 09:00 until Tuesday 21:00: the reminder and the doors-open post are both stale by then.
+    world.clock.set(berlin('2026-10-27T21:00'));
+    const report = await scheduler.start();
+    await scheduler.stop();
+    expect(report).toMatchObject({ sent: 0, skipped: 6, reported: 6 });
+    expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE')]);
+    const reports = world.reports();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toContain('Scheduled posts: 6 need attention');
+    expect(reports[0]).toMatch(new RegExp(`reminder: SRE Munich Autumn 2026 → slack C0GENERAL, due Mon 26 Oct 2026, 10:00 ${CET}: it fell due while the bot was down or paused, more than 2 h ago`));
+    expect(reports[0]).toContain('doors-open: SRE Munich Autumn 2026 → slack C0MEETUPS');
+
+    world.clock.advance({ minutes: 1 });
+    await scheduler.tick();
+    expect(world.reports()).toHaveLength(1);
+  });
+
+  it('a post that fell due while down but is within the grace window goes out on the catch-up tick', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const first = world.scheduler();
+    await first.tick();
+    await first.stop();
+    world.clock.set(berlin('2026-10-26T11:45'));
+    const restarted = world.scheduler();
+    const report = await restarted.start();
+    await restarted.stop();
+    expect(report).toMatchObject({ sent: 3, skipped: 0 });
+    expect(world.keys('C0GENERAL')).toEqual([key('announce', 'C0GENERAL'), key('reminder', 'C0GENERAL')]);
+  });
+
+  it('while paused nothing is sent; on resume, what fell due recently goes out, stale posts are skipped and reported', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler();
+    const store = world.store();
+    await scheduler.tick();
+    const organizer = { platform: 'slack' as const, id: 'U1', name: 'anna', isOrganizer: true };
+
+    world.clock.set(berlin('2026-10-26T09:00'));
+    store.pause(organizer);
+    await runMinutes(world, scheduler, '2026-10-26T10:30');
+    expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE')]);
+
+    store.resume(organizer);
+    const resumed = await scheduler.tick();
+    expect(resumed).toMatchObject({ sent: 3, skipped: 0 });
+    expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE'), key('reminder', 'C0ANNOUNCE')]);
+
+    // Paused from before the doors-open post until the evening: too late to say the doors open.
+    world.clock.set(berlin('2026-10-27T17:00'));
+    store.pause(organizer);
+    await runMinutes(world, scheduler, '2026-10-27T20:00');
+    store.resume(organizer);
+    const late = await scheduler.tick();
+    expect(late).toMatchObject({ sent: 0, skipped: 3, reported: 3 });
+    expect(world.keys('C0ANNOUNCE')).toHaveLength(2);
+    expect(world.reports()).toHaveLength(1);
+    expect(world.reports()[0]).toContain('doors-open: SRE Munich Autumn 2026 → slack C0ANNOUNCE');
+  });
+
+  it('HTTP 500 beyond the adapter’s own retries is retried with backoff: each channel gets the post exactly once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ concurrency: 1 });
+    await announcedThen(world, scheduler, '2026-10-26T10:00');
+    world.bot.slack.fail('chat.postMessage', { status: 500 }, 3); // Bolt tries 3 times, then the scheduler
+    const report = await scheduler.tick();
+    expect(report).toMatchObject({ sent: 3, failed: 0 });
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', channel), key('reminder', channel)]);
+    const statuses = world.bot.slack.callsTo('chat.postMessage').slice(3).map((c) => c.status);
+    expect(statuses).toEqual([500, 500, 500, 200, 200, 200]);
+    expect(new Outbox(world.db).get(key('reminder', 'C0ANNOUNCE'))).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('429s beyond the adapter’s retries are waited out and retried: nothing lost, nothing doubled', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ concurrency: 1 });
+    await announcedThen(world, scheduler, '2026-10-26T10:00');
+    world.bot.slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, 3);
+    const report = await scheduler.tick();
+    expect(report).toMatchObject({ sent: 3, failed: 0 });
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', channel), key('reminder', channel)]);
+    expect(world.bot.slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(3);
+  });
+
+  it('a retryable failure that never ends is given up after the attempts and reported once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ concurrency: 1, maxAttempts: 3 });
+    await announcedThen(world, scheduler, '2026-10-26T10:00');
+    world.bot.slack.fail('chat.postMessage', { status: 500 }, 9);
+    const report = await scheduler.tick();
+    expect(report).toMatchObject({ sent: 2, failed: 1, reported: 1 });
+    expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE')]);
+    expect(world.reports()).toEqual([expect.stringContaining('reminder: SRE Munich Autumn 2026 → slack C0ANNOUNCE: Slack chat.postMessage failed: HTTP 500 (gave up after 3 attempts)')]);
+  });
+
+  it('channel_not_found is not retried and is reported to the organizers once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ concurrency: 1 });
+    await announcedThen(world, scheduler, '2026-10-26T10:00');
+    world.bot.slack.fail('chat.postMessage', { error: 'channel_not_found' });
+    expect(await scheduler.tick()).toMatchObject({ sent: 2, failed: 1, reported: 1 });
+    world.clock.advance({ minutes: 1 });
+    await runMinutes(world, scheduler, '2026-10-26T10:30');
+
+    expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE')]);
+    expect(world.keys('C0GENERAL')).toEqual([key('announce', 'C0GENERAL'), key('reminder', 'C0GENERAL')]);
+    expect(world.reports()).toEqual([expect.stringContaining('reminder: SRE Munich Autumn 2026 → slack C0ANNOUNCE: Slack chat.postMessage failed: channel_not_found')]);
+    expect(world.bot.slack.callsTo('chat.postMessage').filter((c) => c.params.channel === 'C0ANNOUNCE')).toHaveLength(2);
+  });
+
+  it('an agenda change after the announcement edits the posted messages (no new posts)', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler();
+    await scheduler.tick();
+    const before = world.messages('C0ANNOUNCE')[0]!;
+    expect(before.text).toContain('Upgrading thousands of stateful applications');
+
+    const event = autumnMeetup();
+    world.events = [{ ...event, talks: [{ ...event.talks[0]!, title: 'Operating ClickHouse at scale' }, event.talks[1]!], agenda: event.agenda.map((a) => (a.talkIndex === 0 ? { ...a, title: 'Talk 1: Operating ClickHouse at scale' } : a)) }];
+    world.clock.advance({ minutes: 1 });
+    expect(await scheduler.tick()).toMatchObject({ edited: 3, sent: 0 });
+    world.clock.advance({ minutes: 1 });
+    expect(await scheduler.tick()).toMatchObject({ edited: 0, sent: 0 });
+
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.messages(channel)).toHaveLength(1);
+    const after = world.messages('C0ANNOUNCE')[0]!;
+    expect(after).toMatchObject({ ts: before.ts, edited: true });
+    expect(after.text).toContain('Talk 1: Operating ClickHouse at scale');
+    expect(after.text).not.toContain('Upgrading thousands');
+  });
+
+  it('with onChange "update", an agenda change is one new update post per channel, once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ onChange: 'update' });
+    await announcedThen(world, scheduler, '2026-10-26T10:00');
+    await scheduler.tick(); // the reminder
+    expect(world.keys('C0ANNOUNCE')).toHaveLength(2);
+
+    world.events = [autumnMeetup({ venue: 'Celonis, Theresienstraße 6' })];
+    await runMinutes(world, scheduler, '2026-10-26T10:10');
+    const keys = world.keys('C0ANNOUNCE');
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).toMatch(new RegExp(`^update:${EVENT}:[0-9a-f]{16}:slack:C0ANNOUNCE$`));
+    expect(world.messages('C0ANNOUNCE')[2]?.text).toContain('Update: the agenda of SRE Munich Autumn 2026');
+    expect(world.messages('C0ANNOUNCE').some((m) => m.edited)).toBe(false);
+  });
+
+  it('a cancelled meetup gets a cancellation where it was announced, and its reminders are not posted', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler();
+    await scheduler.tick();
+    world.clock.advance({ minutes: 1 });
+    world.events = [autumnMeetup({ status: 'cancelled' })];
+    expect(await scheduler.tick()).toMatchObject({ sent: 3 });
+    for (const at of ['2026-10-26T10:00', '2026-10-27T17:30', '2026-10-27T18:30']) {
+      world.clock.set(berlin(at));
+      expect(await scheduler.tick()).toMatchObject({ sent: 0, skipped: 0 });
+    }
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', channel), `cancel:${EVENT}:slack:${channel}`]);
+    expect(world.messages('C0GENERAL')[1]?.text).toMatch(new RegExp(`^Cancelled: SRE Munich Autumn 2026\nCancelled: SRE Munich Autumn 2026 on Tue 27 Oct 2026, 18:30 ${CET} will not take place`));
+  });
+
+  it('a meetup never announced gets no cancellation post', async () => {
+    world = await startWorld({ now: '2026-09-01T12:00' });
+    const scheduler = world.scheduler();
+    await scheduler.tick();
+    world.events = [autumnMeetup({ status: 'cancelled' })];
+    await runMinutes(world, scheduler, '2026-09-01T12:10');
+    expect(world.messages('C0ANNOUNCE')).toEqual([]);
+  });
+
+  it('paces posts to one channel (~1/s on Slack): a burst of scheduled posts meets no 429', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ rateLimits: { perChannelMs: { slack: 1_100 }, perSecond: {} } });
+    await announcedThen(world, scheduler, '2026-10-26T09:00');
+    world.bot.slack.limitPostsPerChannel(1);
+    const store = world.store();
+    const organizer = { platform: 'slack' as const, id: 'U1', name: 'anna', isOrganizer: true };
+    for (const text of ['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']) store.schedule('09:30', { text }, organizer);
+    world.clock.set(berlin('2026-10-26T09:30'));
+    expect(await scheduler.tick()).toMatchObject({ sent: 9, failed: 0 });
+    expect(world.bot.slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(0);
+    expect(world.messages('C0MEETUPS').slice(1).map((m) => m.text)).toEqual(['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']);
+  });
+});
