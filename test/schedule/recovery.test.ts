@@ -1,0 +1,168 @@
+import type { Destination } from '../../src/chat/adapter';
+import { Lease } from '../../src/schedule/lease';
+import { Outbox } from '../../src/schedule/outbox';
+import { openDatabase } from '../../src/store/db';
+import { startDiscordBot, type DiscordBot } from '../chat/discord-harness';
+import { berlin } from '../helpers/events';
+import { makeServices } from '../helpers/services';
+import { ANNOUNCE_CHANNELS, announcedThen, crashingPoster, runMinutes, startWorld, type ScheduleWorld } from './harness';
+
+const EVENT = 'sre-munich-autumn-event-2026';
+const key = (rule: string, platform: string, channel: string) => `rule:${rule}:${EVENT}:${platform}:${channel}`;
+const LEASE_TTL = { minutes: 3, seconds: 1 };
+/** What the restarted process still has to send: posts after the crash, and the crashed one if it never left. */
+const remaining = (mode: 'before-send' | 'after-send', step: number) => 3 - (step - 1) - (mode === 'after-send' ? 1 : 0);
+const CRASHES: ['before-send' | 'after-send', number][] = [
+  ['before-send', 1],
+  ['after-send', 1],
+  ['before-send', 2],
+  ['after-send', 2],
+  ['before-send', 3],
+  ['after-send', 3],
+];
+
+describe('crash in the middle of a fan-out, then restart: nothing lost, nothing posted twice', () => {
+  let world: ScheduleWorld;
+
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it.each(CRASHES)('Slack: the process dies %s of post %i of 3', async (mode, step) => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    // The announcement (3 posts) goes through; the process dies during the reminder's fan-out.
+    const { poster, crashed } = crashingPoster(world.bot.chat, 3 + step, mode);
+    const dying = world.scheduler({ concurrency: 1, posters: [poster] });
+    await announcedThen(world, dying, '2026-10-26T10:00');
+    void dying.tick();
+    await crashed;
+    const outbox = new Outbox(world.db);
+    expect(outbox.get(key('reminder', 'slack', ANNOUNCE_CHANNELS[step - 1]!))?.status).toBe('sending');
+
+    const restarted = world.scheduler({ concurrency: 1 });
+    expect(await restarted.tick()).toMatchObject({ ran: false, sent: 0 }); // the dead process still holds the lease
+    world.clock.advance(LEASE_TTL);
+    const report = await restarted.tick();
+    expect(report).toMatchObject({ ran: true, recovered: mode === 'after-send' ? 1 : 0, sent: remaining(mode, step), failed: 0 });
+
+    for (const channel of ANNOUNCE_CHANNELS) {
+      expect(world.keys(channel)).toEqual([key('announce', 'slack', channel), key('reminder', 'slack', channel)]);
+      expect(outbox.get(key('reminder', 'slack', channel))).toMatchObject({ status: 'sent', messageId: world.messages(channel)[1]!.ts });
+    }
+    // The interrupted delivery was looked up in the channel's history before anything was re-sent.
+    expect(world.bot.slack.callsTo('conversations.history').map((c) => c.params.channel)).toEqual([ANNOUNCE_CHANNELS[step - 1]]);
+  });
+
+  it('Slack: dies with the whole fan-out in flight (8 at once); the restart completes it exactly once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const { poster, crashed } = crashingPoster(world.bot.chat, 5, 'after-send');
+    const dying = world.scheduler({ posters: [poster] });
+    await announcedThen(world, dying, '2026-10-26T10:00');
+    void dying.tick();
+    await crashed;
+
+    world.clock.advance(LEASE_TTL);
+    const restarted = world.scheduler();
+    await restarted.tick();
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', 'slack', channel), key('reminder', 'slack', channel)]);
+    await runMinutes(world, restarted, '2026-10-26T10:10');
+    for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toHaveLength(2);
+  });
+
+  describe('Discord (message nonce and footer marker)', () => {
+    const DISCORD_CHANNELS = ['1300000000000000011', '1300000000000000012', '1300000000000000013'];
+    const destinations: Destination[] = DISCORD_CHANNELS.map((channel) => ({ platform: 'discord', channel }));
+    let discordBot: DiscordBot;
+
+    beforeEach(async () => {
+      discordBot = await startDiscordBot({ commands: new Map(), services: makeServices(), fake: { channels: [...DISCORD_CHANNELS, '1300000000000000002'] } });
+    });
+
+    afterEach(async () => {
+      await discordBot.stop();
+    });
+
+    const creates = (channel: string) => discordBot.discord.requestsTo('POST', new RegExp(`^/channels/${channel}/messages$`)).filter((r) => r.status === 200);
+
+    it.each(CRASHES)('the process dies %s of post %i of 3', async (mode, step) => {
+      world = await startWorld({ now: '2026-10-20T12:00' });
+      const { poster, crashed } = crashingPoster(discordBot.chat, 3 + step, mode);
+      const dying = world.scheduler({ concurrency: 1, posters: [poster], destinations });
+      await announcedThen(world, dying, '2026-10-26T10:00');
+      void dying.tick();
+      await crashed;
+
+      world.clock.advance(LEASE_TTL);
+      const restarted = world.scheduler({ concurrency: 1, posters: [discordBot.chat], destinations });
+      const report = await restarted.tick();
+      expect(report).toMatchObject({ ran: true, recovered: mode === 'after-send' ? 1 : 0, sent: remaining(mode, step), failed: 0 });
+
+      const outbox = new Outbox(world.db);
+      for (const channel of DISCORD_CHANNELS) {
+        const messages = discordBot.discord.messages(channel);
+        expect(messages).toHaveLength(2);
+        // One create request per post: recovery found the interrupted one instead of relying on Discord's nonce check.
+        expect(creates(channel)).toHaveLength(2);
+        expect(outbox.get(key('reminder', 'discord', channel))).toMatchObject({ status: 'sent', messageId: messages[1]!.id });
+      }
+    });
+  });
+});
+
+describe('two bot processes on one database file', () => {
+  let world: ScheduleWorld;
+
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('only the lease holder posts; when it stops, the other takes over without repeating anything', async () => {
+    world = await startWorld({ now: '2026-10-20T11:58' });
+    const a = world.scheduler({ holderId: 'process-a' });
+    const b = world.scheduler({ holderId: 'process-b' });
+    const tickBoth = async () => {
+      const [ra, rb] = await Promise.all([a.tick(), b.tick()]);
+      expect([ra.ran, rb.ran].filter(Boolean)).toHaveLength(1);
+      world.clock.advance({ minutes: 1 });
+      return [ra, rb];
+    };
+    for (let i = 0; i < 5; i++) await tickBoth();
+    world.clock.set(berlin('2026-10-26T09:58'));
+    for (let i = 0; i < 5; i++) await tickBoth();
+
+    await a.stop(); // a clean shutdown hands the lease over at once
+    world.clock.set(berlin('2026-10-27T17:29'));
+    expect(await b.tick()).toMatchObject({ ran: true, sent: 0 });
+    world.clock.advance({ minutes: 1 });
+    expect(await b.tick()).toMatchObject({ ran: true, sent: 3 });
+
+    for (const channel of ANNOUNCE_CHANNELS) {
+      expect(world.keys(channel)).toEqual([key('announce', 'slack', channel), key('reminder', 'slack', channel), key('doors-open', 'slack', channel)]);
+    }
+  });
+});
+
+describe('Lease', () => {
+  it('has one holder at a time, renews for its holder, expires, and can be handed over', () => {
+    const file = `/tmp/sremuc-lease-${process.pid}-${Date.now()}.db`;
+    const first = openDatabase(file);
+    const second = openDatabase(file);
+    try {
+      const a = new Lease(first, 'scheduler', 'a', 60_000);
+      const b = new Lease(second, 'scheduler', 'b', 60_000);
+      expect(a.acquire(1_000)).toBe(true);
+      expect(b.acquire(1_001)).toBe(false);
+      expect(a.acquire(50_000)).toBe(true); // renewed until 110 000
+      expect(b.acquire(100_000)).toBe(false);
+      expect(b.currentHolder(100_000)).toBe('a');
+      expect(b.acquire(110_000)).toBe(true); // expired: taken over
+      expect(a.held(110_001)).toBe(false);
+      expect(a.acquire(110_002)).toBe(false);
+      b.release();
+      expect(a.acquire(110_003)).toBe(true);
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+});
