@@ -80,7 +80,9 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
       name,
       what,
       (mark) => {
-        const input = toInput(command);
+        // A command that is wholly the organizers' is refused before its input is read: members learn nothing
+        // about its syntax from the error messages.
+        const input = command.organizerOnly && !caller.isOrganizer ? { options: {} } : toInput(command);
         const refusal = organizerRefusal(command, input.subcommand, caller);
         if (refusal) {
           mark('refused');

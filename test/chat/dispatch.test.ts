@@ -131,6 +131,8 @@ describe('createDispatcher: free text (Slack, console)', () => {
     const { dispatcher } = setup();
     expect(text(await dispatcher.runText('admin', 'purge 30', member))).toBe('/admin purge is for organizers only.');
     expect(text(await dispatcher.runText('secret', '', member))).toBe('/secret is for organizers only.');
+    // Not "got more than it takes": a member learns nothing about an organizers' command's syntax.
+    expect(text(await dispatcher.runText('secret', 'with arguments it does not take', member))).toBe('/secret is for organizers only.');
     expect(ran).toEqual([]);
     expect(text(await dispatcher.runText('admin', 'status', member))).toBe('status by member');
     expect(text(await dispatcher.runText('admin', 'purge 30', organizer))).toBe('purge by orga');
