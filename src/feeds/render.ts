@@ -1,6 +1,6 @@
-import ical, { escape, ICalAlarmType, ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
+import ical, { escape, ICalAlarmType, ICalEvent, ICalEventStatus } from 'ical-generator';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
-import type { DateTime } from 'luxon';
+import { Duration, type DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
@@ -8,8 +8,9 @@ import type { CommunitySettings } from '../catalogue/settings';
 import { feedLinks, talksFeedLinks } from './links';
 import { contentHash, type FeedSequences, type Revision } from './sequence';
 
-/** How often subscribed clients should poll: one hour (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
-export const FEED_TTL_SECONDS = 3600;
+/** How often subscribed clients should poll (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
+export const FEED_TTL = Duration.fromObject({ hours: 1 });
+const PRODID = '-//sremuc-bot//feeds//EN';
 /** Longest reminder a subscriber may ask for with ?alarm=: one week. */
 export const MAX_ALARM_MINUTES = 7 * 24 * 60;
 /** When an agenda gives a talk's start but nothing after it, assume these lengths. */
@@ -49,6 +50,12 @@ export class FeedSet {
   readonly talks: readonly FeedEntry[];
   private readonly byEventId: Map<string, FeedEntry>;
   private readonly revisions: Map<string, Revision>;
+  private readonly organizer: Organizer;
+  private readonly vtimezone: string;
+  /** Folded VEVENT text per UID, without alarm: what most requests and every reload's feeds are made of. */
+  private readonly plainBlocks = new Map<string, string>();
+  /** Only lends its (absent) zone to DTSTAMP formatting; events are rendered, never added to it. */
+  private readonly scratch = ical();
 
   private constructor(
     private readonly settings: CommunitySettings,
@@ -61,8 +68,9 @@ export class FeedSet {
     this.meetups = meetups;
     this.talks = talks;
     this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
-    const organizer = organizerOf(settings);
-    this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, organizer) })));
+    this.organizer = organizerOf(settings);
+    this.vtimezone = vtimezoneBlock(settings.timeZone);
+    this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, this.organizer) })));
   }
 
   static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
@@ -84,7 +92,7 @@ export class FeedSet {
   /** All meetups, past and upcoming. */
   calendar(options: FeedOptions = {}): string {
     const links = feedLinks(this.publicUrl);
-    return this.render(this.meetups, options, {
+    return this.assemble(this.meetups, options, {
       name: this.settings.name,
       description: `${this.settings.name} meetups (${this.settings.hashtag}). Subscribe: ${links.page}`,
       source: links.calendar,
@@ -93,7 +101,7 @@ export class FeedSet {
 
   /** One VEVENT per talk, with speakers and abstract. */
   talksCalendar(options: FeedOptions = {}): string {
-    return this.render(this.talks, options, {
+    return this.assemble(this.talks, options, {
       name: `${this.settings.name} talks`,
       description: `Every talk at ${this.settings.name} meetups, with speakers and abstracts.`,
       source: talksFeedLinks(this.publicUrl).calendar,
@@ -104,57 +112,135 @@ export class FeedSet {
   eventCalendar(id: string, options: FeedOptions = {}): string | undefined {
     const entry = this.byEventId.get(id);
     if (!entry) return undefined;
-    return this.render([entry], options, {
+    return this.assemble([entry], options, {
       name: `${this.settings.name}: ${entry.summary}`,
       description: entry.summary,
       source: feedLinks(this.publicUrl).event(id),
     });
   }
 
-  private render(entries: readonly FeedEntry[], options: FeedOptions, meta: { name: string; description: string; source: string }): string {
-    const zone = this.settings.timeZone;
-    const cal = ical({
-      prodId: { company: 'sremuc-bot', product: 'feeds', language: 'EN' },
-      method: ICalCalendarMethod.PUBLISH,
-      // The library writes NAME/X-WR-CALNAME/X-WR-CALDESC verbatim: escape here so a name cannot add properties.
-      name: escape(meta.name, false),
-      description: escape(meta.description, false),
-      source: meta.source,
-      url: feedLinks(this.publicUrl).page,
-      ttl: FEED_TTL_SECONDS,
-      // No calendar-level zone name on purpose: with one set, ical-generator writes DTSTAMP, CREATED and
-      // LAST-MODIFIED as floating local times, which RFC 5545 forbids. Events carry TZID; the generator still
-      // emits their VTIMEZONE.
-      timezone: { name: null, generator: getVtimezoneComponent },
-    });
-    cal.x('X-WR-TIMEZONE', zone);
-    const organizer = organizerOf(this.settings);
-    for (const entry of entries) this.addEvent(cal, entry, zone, organizer, options);
-    return cal.toString();
+  /**
+   * Calendar properties from ical-generator, then the zone, then the events. Each VEVENT is rendered once per
+   * reload and reused by every feed it appears in (the whole calendar and its own event feed); ical-generator's
+   * own toString() would re-render and re-fold the whole text each time, at about 5 ms per event.
+   */
+  private assemble(entries: readonly FeedEntry[], options: FeedOptions, meta: CalendarMeta): string {
+    const events = entries.map((e) => this.vevent(e, options)).join('');
+    return `${this.header(meta)}${entries.length > 0 ? this.vtimezone : ''}${events}END:VCALENDAR\r\n`;
   }
 
-  private addEvent(cal: ICalCalendar, entry: FeedEntry, zone: string, organizer: Organizer, options: FeedOptions): void {
-    const revision = this.revisions.get(entry.uid)!;
-    const event = cal.createEvent({
-      id: entry.uid,
-      sequence: revision.sequence,
-      stamp: revision.modified,
-      created: revision.created,
-      lastModified: revision.modified,
-      start: entry.start,
-      end: entry.end,
-      timezone: zone,
-      summary: entry.summary,
-      description: entry.description,
-      location: entry.location ?? null,
-      url: entry.url ?? null,
-      organizer,
-      status: entry.status,
-    });
-    if (options.alarmMinutes !== undefined && entry.status !== ICalEventStatus.CANCELLED) {
-      event.createAlarm({ type: ICalAlarmType.display, trigger: options.alarmMinutes * 60, description: entry.summary });
-    }
+  /**
+   * Calendar properties, written here rather than by ical-generator's calendar: its toString() folds with a
+   * TextEncoder per character, which made headers cost more than the events in per-meetup feeds.
+   */
+  private header(meta: CalendarMeta): string {
+    const links = feedLinks(this.publicUrl);
+    const ttl = FEED_TTL.toISO();
+    const lines = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      `PRODID:${PRODID}`,
+      'CALSCALE:GREGORIAN',
+      'METHOD:PUBLISH',
+      `NAME:${escape(meta.name, false)}`,
+      `X-WR-CALNAME:${escape(meta.name, false)}`,
+      `X-WR-CALDESC:${escape(meta.description, false)}`,
+      `X-WR-TIMEZONE:${escape(this.settings.timeZone, false)}`,
+      // Both URLs come from feedLinks(), which parses the base URL: no line breaks can reach them.
+      `URL;VALUE=URI:${links.page}`,
+      `SOURCE;VALUE=URI:${meta.source}`,
+      `REFRESH-INTERVAL;VALUE=DURATION:${ttl}`,
+      `X-PUBLISHED-TTL:${ttl}`,
+    ];
+    return foldLines(`${lines.join('\r\n')}\r\n`);
   }
+
+  private vevent(entry: FeedEntry, options: FeedOptions): string {
+    const withAlarm = options.alarmMinutes !== undefined && entry.status !== ICalEventStatus.CANCELLED;
+    if (withAlarm) return this.renderVevent(entry, options.alarmMinutes);
+    let block = this.plainBlocks.get(entry.uid);
+    if (block === undefined) {
+      block = this.renderVevent(entry, undefined);
+      this.plainBlocks.set(entry.uid, block);
+    }
+    return block;
+  }
+
+  private renderVevent(entry: FeedEntry, alarmMinutes: number | undefined): string {
+    const revision = this.revisions.get(entry.uid)!;
+    const event = new ICalEvent(
+      {
+        id: entry.uid,
+        sequence: revision.sequence,
+        // JS Dates: without a calendar zone ical-generator writes them as UTC with plain arithmetic, where a
+        // luxon value would go through toFormat() (a third of the rendering time).
+        stamp: revision.modified.toJSDate(),
+        created: revision.created.toJSDate(),
+        lastModified: revision.modified.toJSDate(),
+        start: entry.start,
+        end: entry.end,
+        timezone: this.settings.timeZone,
+        summary: entry.summary,
+        description: entry.description,
+        location: entry.location ?? null,
+        url: entry.url ?? null,
+        organizer: this.organizer,
+        status: entry.status,
+      },
+      // A calendar without a zone name: with one, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as
+      // floating local times, which RFC 5545 forbids. DTSTART/DTEND carry TZID from the event's own zone.
+      this.scratch,
+    );
+    if (alarmMinutes !== undefined) {
+      event.createAlarm({ type: ICalAlarmType.display, trigger: alarmMinutes * 60, description: entry.summary });
+    }
+    return foldLines(event.toString());
+  }
+}
+
+interface CalendarMeta {
+  name: string;
+  description: string;
+  source: string;
+}
+
+/** The zone's VTIMEZONE with CRLF line ends; empty when the zone is unknown to the generator. */
+function vtimezoneBlock(zone: string): string {
+  const component = getVtimezoneComponent(zone);
+  if (!component) return '';
+  return foldLines(`${component.replace(/\r?\n/g, '\r\n').trim()}\r\n`);
+}
+
+/**
+ * RFC 5545 3.1 line folding: at most 75 octets per line, continuation lines start with a space, never splitting
+ * a UTF-8 sequence. Lines that already fit (most of them) are passed through untouched.
+ */
+export function foldLines(text: string): string {
+  return text
+    .split('\r\n')
+    .map((line) => (line.length <= 25 || Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
+    .join('\r\n');
+}
+
+function foldLine(line: string): string {
+  let out = '';
+  let start = 0;
+  let octets = 0;
+  let limit = 75;
+  for (let i = 0; i < line.length; ) {
+    const code = line.codePointAt(i)!;
+    const units = code > 0xffff ? 2 : 1;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (octets + size > limit) {
+      out += `${line.slice(start, i)}\r\n `;
+      start = i;
+      octets = 0;
+      limit = 74;
+    }
+    octets += size;
+    i += units;
+  }
+  return out + line.slice(start);
 }
 
 type Organizer = { name: string; email: string };
@@ -163,18 +249,20 @@ function organizerOf(settings: CommunitySettings): Organizer {
   return { name: settings.name, email: settings.contact };
 }
 
+/** Everything a calendar shows of an entry. Instant plus zone pins the wall time too. */
 function entryHash(entry: FeedEntry, organizer: Organizer): string {
-  return contentHash({
-    summary: entry.summary,
-    description: entry.description,
-    location: entry.location ?? null,
-    start: entry.start.toISO(),
-    end: entry.end.toISO(),
-    zone: entry.start.zoneName,
-    url: entry.url ?? null,
-    status: entry.status,
-    organizer,
-  });
+  return contentHash([
+    entry.summary,
+    entry.description,
+    entry.location ?? null,
+    entry.start.toMillis(),
+    entry.end.toMillis(),
+    entry.start.zoneName,
+    entry.url ?? null,
+    entry.status,
+    organizer.name,
+    organizer.email,
+  ]);
 }
 
 const alarmParam = z
@@ -247,8 +335,13 @@ function meetupDescription(event: MeetupEvent, settings: CommunitySettings): str
 }
 
 function agendaText(event: MeetupEvent, zone: string): string {
-  const lines = event.agenda.map((item) => `${item.start ? item.start.setZone(zone).toFormat('HH:mm') : '     '}  ${item.title}`);
+  const lines = event.agenda.map((item) => `${item.start ? clockTime(item.start.setZone(zone)) : '     '}  ${item.title}`);
   return [`Agenda (${zone}):`, ...lines].join('\n');
+}
+
+/** "19:05": luxon's toFormat costs ~20 us a call, and a reload formats every agenda line of every meetup. */
+function clockTime(t: DateTime): string {
+  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
 function talkLines(talk: Talk): string {
@@ -283,13 +376,14 @@ const KIND_LABEL: Record<Talk['kind'], string> = {
 function talkEntries(event: MeetupEvent, settings: CommunitySettings, domain: string): FeedEntry[] {
   const slugs = uniqueSlugs(event.talks.map((t) => slug(t.title)));
   const cancelled = event.status === 'cancelled';
+  const day = event.talks.length > 0 ? event.start.setZone(settings.timeZone).setLocale('en-GB').toFormat('d LLLL yyyy') : '';
   return event.talks.map((talk, index) => {
     const { start, end } = talkWindow(event, index);
     const title = `${talk.title}${talk.speakers.length ? ` (${speakerNames(talk.speakers)})` : ''}`;
     return {
       uid: `${uidPart(event.id)}-talk-${slugs[index]}@${domain}`,
       summary: cancelled ? `CANCELLED: ${title}` : title,
-      description: talkDescription(event, talk, settings),
+      description: talkDescription(event, talk, day),
       location: locationOf(event),
       start: start.setZone(settings.timeZone),
       end: end.setZone(settings.timeZone),
@@ -299,11 +393,10 @@ function talkEntries(event: MeetupEvent, settings: CommunitySettings, domain: st
   });
 }
 
-function talkDescription(event: MeetupEvent, talk: Talk, settings: CommunitySettings): string {
+function talkDescription(event: MeetupEvent, talk: Talk, day: string): string {
   const blocks: string[] = [];
   if (event.status === 'cancelled') blocks.push('This meetup has been cancelled.');
-  const when = event.start.setZone(settings.timeZone).setLocale('en-GB').toFormat('d LLLL yyyy');
-  blocks.push(`${KIND_LABEL[talk.kind]} at ${event.title}, ${when}`);
+  blocks.push(`${KIND_LABEL[talk.kind]} at ${event.title}, ${day}`);
   if (talk.speakers.length > 0) blocks.push(`Speakers: ${speakerNames(talk.speakers)}`);
   if (talk.abstract) blocks.push(talk.abstract);
   for (const s of talk.speakers) if (s.bio) blocks.push(`About ${s.name}: ${s.bio}`);

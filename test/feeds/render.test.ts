@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { ManualClock } from '../../src/core/clock';
-import { FeedSet, parseAlarmParam, slug, talkWindow } from '../../src/feeds/render';
+import { FeedSet, foldLines, parseAlarmParam, slug, talkWindow } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { openDatabase, type Db } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
@@ -109,7 +109,9 @@ describe('meetups calendar', () => {
         'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
         'X-PUBLISHED-TTL:PT1H',
         'METHOD:PUBLISH',
-        'URL:https://feeds.example.org/',
+        'URL;VALUE=URI:https://feeds.example.org/',
+        'CALSCALE:GREGORIAN',
+        'PRODID:-//sremuc-bot//feeds//EN',
         'SOURCE;VALUE=URI:https://feeds.example.org/calendar.ics',
       ]),
     );
@@ -367,5 +369,25 @@ describe('slug', () => {
     expect(slug('Zuverlässigkeit & Ölwechsel: Größe!')).toBe('zuverlassigkeit-olwechsel-grosse');
     expect(slug('信頼性')).toBe('talk');
     expect(slug('x'.repeat(100))).toHaveLength(60);
+  });
+});
+
+describe('foldLines', () => {
+  it('folds at 75 octets without splitting UTF-8 sequences or surrogate pairs, and unfolds to the original', () => {
+    const line = `SUMMARY:${'Grüße aus München 🍺 '.repeat(12)}`;
+    const folded = foldLines(line);
+    const physical = folded.split('\r\n');
+    expect(physical.length).toBeGreaterThan(3);
+    expect(physical.every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
+    expect(physical.slice(1).every((l) => l.startsWith(' '))).toBe(true);
+    expect(physical.every((l) => !/[\uD800-\uDBFF]$/.test(l) && !/^ ?[\uDC00-\uDFFF]/.test(l))).toBe(true);
+    expect(folded.replace(/\r\n /g, '')).toBe(line);
+  });
+
+  it('leaves short lines alone', () => {
+    expect(foldLines('BEGIN:VEVENT\r\nSUMMARY:short\r\n')).toBe('BEGIN:VEVENT\r\nSUMMARY:short\r\n');
+    const exactly75 = `X:${'a'.repeat(73)}`;
+    expect(foldLines(exactly75)).toBe(exactly75);
+    expect(foldLines(`${exactly75}b`)).toBe(`${exactly75}\r\n b`);
   });
 });
