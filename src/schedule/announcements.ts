@@ -75,8 +75,9 @@ export class AnnouncementStore implements AnnouncementService {
     }
     const now = this.options.clock.now();
     const until = now.plus({ days: this.options.previewDays ?? 30 });
-    // Meetups the scheduler has not seen yet would be seen now: preview as if they were.
-    const groups = planRules(input, (subject) => this.state.seenAt(subject) ?? now, now, until);
+    // Meetups the scheduler has not seen yet would be seen now, and posted at once if published late: from
+    // just before now, so those show.
+    const groups = planRules(input, (subject) => this.state.seenAt(subject) ?? now, now.minus({ milliseconds: 1 }), until);
     groups.push(...this.posts.scheduled().filter((p) => p.dueAt <= until).map((p) => planPost(input, p)));
     return groups.flatMap(expand).sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis());
   }
