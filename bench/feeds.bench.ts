@@ -1,0 +1,304 @@
+/**
+ * Feed serving throughput: FeedServer (1,000 meetups loaded) against nginx serving the same calendar bytes from
+ * a file with `etag on`, the usual way to publish a static .ics. Measured per scenario with the same load
+ * generator: 64 keep-alive connections, one request in flight each, for a few seconds:
+ *   - GET /calendar.ics -> 200 (the whole calendar)
+ *   - GET /calendar.ics with If-None-Match -> 304 (what polling calendar apps mostly do)
+ *   - GET /events/<id>.ics -> 200 (one meetup, a small body)
+ * The load generator runs in a worker thread with raw sockets (an autocannon-style loop), so it neither shares
+ * the FeedServer's event loop nor costs much per request. nginx runs one worker process, like Node's one loop.
+ * If nginx is not installed, FeedServer numbers are printed and the baseline is skipped.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Catalogue } from '../src/catalogue/catalogue';
+import type { MeetupEvent } from '../src/catalogue/event';
+import { FeedServer } from '../src/feeds/server';
+import { createLogger } from '../src/log';
+import { openDatabase } from '../src/store/db';
+import { berlin, makeEvent, makeSettings } from '../test/helpers/events';
+
+const EVENTS = 1000;
+const CONNECTIONS = 64;
+const WARMUP_S = 1;
+const MEASURE_S = 4;
+const GOAL = 0.6;
+const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
+
+/** Weekly meetups since 2005 with talks, agenda and varied venues: realistic sizes for every feed. */
+function generateEvents(count: number): MeetupEvent[] {
+  const first = berlin('2005-01-05T18:30');
+  return Array.from({ length: count }, (_, i) => {
+    const start = first.plus({ weeks: i });
+    return makeEvent({
+      id: `sremuc-${start.toISODate()}`,
+      title: `SRE Munich #${i + 1} at Host ${i % 37}`,
+      start,
+      end: start.set({ hour: 21, minute: 0 }),
+      venue: `Host ${i % 37}`,
+      address: `Street ${i % 91}, 80331 München`,
+      url: `https://muc.sre.xyz/posts/sremuc-${start.toISODate()}/`,
+      status: i % 50 === 49 ? 'cancelled' : 'scheduled',
+    });
+  });
+}
+
+interface LoadResult {
+  ok: number;
+  bad: number;
+  seconds: number;
+  bytes: number;
+}
+
+/**
+ * The load generator, as plain JavaScript for a worker thread. Each connection sends one request, reads the
+ * status line and Content-Length, skips the body without copying it, then sends the next.
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const net = require('node:net');
+const { port, path, extraHeaders, seconds, connections, expectStatus } = workerData;
+const request = Buffer.from('GET ' + path + ' HTTP/1.1\\r\\nHost: 127.0.0.1:' + port + '\\r\\n' + extraHeaders + 'Connection: keep-alive\\r\\n\\r\\n', 'latin1');
+const HEADER_END = Buffer.from('\\r\\n\\r\\n');
+let ok = 0, bad = 0, bytes = 0;
+const started = performance.now();
+const deadline = started + seconds * 1000;
+function run() {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    let head = null, remaining = 0, status = 0;
+    const next = () => {
+      if (performance.now() >= deadline) { socket.destroy(); resolve(); return; }
+      socket.write(request);
+    };
+    const finish = () => { if (status === expectStatus) ok++; else bad++; next(); };
+    socket.on('connect', next);
+    socket.on('error', () => { bad++; resolve(); });
+    socket.on('close', () => resolve());
+    socket.on('data', (chunk) => {
+      bytes += chunk.length;
+      if (remaining > 0) { remaining -= chunk.length; if (remaining <= 0) finish(); return; }
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      const end = head.indexOf(HEADER_END);
+      if (end === -1) return;
+      const text = head.toString('latin1', 0, end);
+      status = Number(text.slice(9, 12));
+      const match = /\\r\\ncontent-length: *(\\d+)/i.exec(text);
+      const length = status === 304 || !match ? 0 : Number(match[1]);
+      remaining = length - (head.length - end - 4);
+      head = null;
+      if (remaining <= 0) finish();
+    });
+  });
+}
+Promise.all(Array.from({ length: connections }, run)).then(() => {
+  parentPort.postMessage({ ok, bad, bytes, seconds: (performance.now() - started) / 1000 });
+});
+`;
+
+function load(port: number, urlPath: string, headers: Record<string, string>, expectStatus: number, seconds: number): Promise<LoadResult> {
+  const extraHeaders = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, {
+      eval: true,
+      workerData: { port, path: urlPath, extraHeaders, seconds, connections: CONNECTIONS, expectStatus },
+    });
+    worker.once('message', (result: LoadResult) => resolve(result));
+    worker.once('error', reject);
+  });
+}
+
+async function measure(port: number, urlPath: string, headers: Record<string, string>, expectStatus: number): Promise<LoadResult> {
+  await load(port, urlPath, headers, expectStatus, WARMUP_S);
+  return load(port, urlPath, headers, expectStatus, MEASURE_S);
+}
+
+/** A single blocking GET to learn the ETag and body size each server uses. */
+async function probe(port: number, urlPath: string): Promise<{ status: number; etag: string; length: number }> {
+  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`);
+  const body = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, etag: res.headers.get('etag') ?? '', length: body.length };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probeServer = createServer();
+    probeServer.once('error', reject);
+    probeServer.listen(0, '127.0.0.1', () => {
+      const { port } = probeServer.address() as { port: number };
+      probeServer.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Nginx {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts nginx on a loopback port with a temp prefix, serving `files` (path -> bytes) with etag on. */
+async function startNginx(binary: string, files: Record<string, Buffer>): Promise<Nginx> {
+  const prefix = mkdtempSync(path.join(tmpdir(), 'sremuc-nginx-'));
+  // mkdtemp makes the directory 0700; nginx workers drop to an unprivileged user when started as root.
+  chmodSync(prefix, 0o755);
+  const root = path.join(prefix, 'www');
+  for (const [file, bytes] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), bytes);
+  }
+  const port = await freePort();
+  const conf = path.join(prefix, 'nginx.conf');
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+daemon off;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { text/calendar ics; }
+  default_type application/octet-stream;
+  charset utf-8;
+  charset_types text/calendar;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  open_file_cache max=64;
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    etag on;
+    location / { }
+  }
+}
+`,
+  );
+  const child: ChildProcess = spawn(binary, ['-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await Promise.race([
+      waitForPort(port, 5000),
+      exited.then(() => {
+        throw new Error(`nginx exited: ${stderr.trim()}`);
+      }),
+    ]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    rmSync(prefix, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGQUIT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(prefix, { recursive: true, force: true });
+    },
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const rate = (r: LoadResult) => r.ok / r.seconds;
+
+interface Scenario {
+  label: string;
+  path: string;
+  conditional: boolean;
+}
+
+async function main(): Promise<void> {
+  const server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('error'), host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
+  const events = generateEvents(EVENTS);
+  const renderStarted = performance.now();
+  server.update(new Catalogue(events), makeSettings());
+  const renderMs = performance.now() - renderStarted;
+  await server.start();
+
+  const eventPath = `/events/${events[EVENTS - 1]!.id}.ics`;
+  const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
+  const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
+  console.log(`${EVENTS} events: update() renders and gzips every feed in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
+  console.log(`load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up + ${MEASURE_S} s per scenario, no Accept-Encoding (identity bodies on both)`);
+
+  const binary = NGINX_CANDIDATES.find((p) => existsSync(p));
+  let nginx: Nginx | undefined;
+  if (!binary) {
+    console.log('nginx not found (apt-get install -y nginx): measuring FeedServer only, no baseline ratios.');
+  } else {
+    try {
+      nginx = await startNginx(binary, { 'calendar.ics': calendarBytes, [eventPath.slice(1)]: eventBytes });
+    } catch (err) {
+      console.log(`nginx could not start (${(err as Error).message}): measuring FeedServer only, no baseline ratios.`);
+    }
+  }
+
+  const scenarios: Scenario[] = [
+    { label: 'calendar.ics 200', path: '/calendar.ics', conditional: false },
+    { label: 'calendar.ics 304 (If-None-Match)', path: '/calendar.ics', conditional: true },
+    { label: 'one event .ics 200', path: eventPath, conditional: false },
+  ];
+  let failures = 0;
+  try {
+    for (const scenario of scenarios) {
+      const results: { name: string; result: LoadResult }[] = [];
+      for (const [name, port] of [['FeedServer', server.port], ...(nginx ? [['nginx', nginx.port]] : [])] as [string, number][]) {
+        const first = await probe(port, scenario.path);
+        if (first.status !== 200) throw new Error(`${name} answered ${first.status} for ${scenario.path}`);
+        const headers: Record<string, string> = scenario.conditional ? { 'If-None-Match': first.etag } : {};
+        const result = await measure(port, scenario.path, headers, scenario.conditional ? 304 : 200);
+        if (result.bad > 0) failures++;
+        results.push({ name, result });
+      }
+      const [ours, baseline] = results;
+      const parts = results.map(({ name, result }) => `${name} ${fmt(rate(result))} req/s${result.bad ? ` (${result.bad} unexpected)` : ''}`);
+      const ratio = baseline ? rate(ours!.result) / rate(baseline.result) : undefined;
+      const verdict = ratio === undefined ? '' : `, ratio ${ratio.toFixed(2)}x nginx (goal >= ${GOAL}x${ratio >= GOAL ? ', met' : ', NOT met'})`;
+      console.log(`${scenario.label.padEnd(34)} ${parts.join(', ')}${verdict}`);
+    }
+  } finally {
+    await nginx?.stop();
+    await server.stop();
+  }
+  if (failures > 0) {
+    console.error(`${failures} scenario(s) saw unexpected statuses`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
