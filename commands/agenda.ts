@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../src/catalogue/event';
-import { message, type CommandReply, type MessageModel } from '../src/chat/message';
+import { link, message, type CommandReply, type MessageModel, type RichText } from '../src/chat/message';
 import { eventLine, presentAbstracts, presentAgenda } from '../src/chat/present/event';
 import { defineCommand, type CommandServices } from '../src/commands/definition';
 import { ArgumentError } from '../src/commands/registry';
@@ -101,21 +101,29 @@ function normaliseDate(query: string): string {
   return iso;
 }
 
+/**
+ * Nothing announced yet: say so first, then show the last meetup's agenda, which is what people asking right
+ * after a meetup (or between two) most often want, and invite a talk for the next one.
+ */
 function nothingScheduled(services: CommandServices): MessageModel {
-  const last = services.catalogue().last(services.now());
-  return message({
-    title: 'No meetup scheduled yet',
-    intro: ['The date of the next meetup is not out yet. Subscribe to the calendar to hear first.'],
-    sections: [
-      ...(last ? [{ heading: 'The last meetup', body: eventLine(last) }] : []),
-      { heading: 'Speak at the next one', body: ['Have a talk idea? /cfp shows the call for talks.'] },
-    ],
-    links: [{ label: 'Subscribe', url: services.feeds.page }],
-    buttons: [
-      ...(last ? [{ id: `agenda:show:${last.id}`, label: 'Last meetup’s agenda' }] : []),
-      { id: 'cfp:open', label: 'Submit a talk', style: 'primary' as const },
-    ],
-  });
+  const now = services.now();
+  const last = services.catalogue().last(now);
+  const notYet: RichText = ['No meetup is scheduled yet: the date of the next one is not out. ', link(services.feeds.page, 'Subscribe to the calendar'), ' to hear first.'];
+  const cfpButton = { id: 'cfp:open', label: 'Submit a talk', style: 'primary' as const };
+  if (!last) {
+    return message({
+      title: 'No meetup scheduled yet',
+      intro: notYet,
+      sections: [{ heading: 'Speak at the next one', body: ['Have a talk idea? /cfp shows the call for talks.'] }],
+      buttons: [cfpButton],
+    });
+  }
+  const agenda = presentAgenda(last, services.settings(), services.feeds, { now });
+  return {
+    ...agenda,
+    intro: [...notYet, ' Have a talk idea? /cfp shows the call for talks.\n\nThe last meetup: ', ...(agenda.intro ?? [])],
+    buttons: [...agenda.buttons, cfpButton],
+  };
 }
 
 function didYouMean(query: string, suggestions: MeetupEvent[]): MessageModel {

@@ -129,10 +129,22 @@ function formatPlainTimeNow(at: DateTime, format: TimeFormat): string {
     case 'time':
       return at.toFormat('HH:mm');
     case 'relative':
-      return `${at.toRelative() ?? ''} (${at.toFormat('ccc d LLL yyyy, HH:mm ZZZZ')})`;
+      return `${at.toRelative() ?? ''} (${at.toFormat('ccc d LLL yyyy, HH:mm')} ${zoneAbbreviation(at)})`;
     case 'full':
-      return at.toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+      return `${at.toFormat('ccc d LLL yyyy, HH:mm')} ${zoneAbbreviation(at)}`;
   }
+}
+
+/**
+ * "CEST" rather than "GMT+2": ICU names European zones only in British English and American ones only in US
+ * English, so ask both and fall back to the offset.
+ */
+function zoneAbbreviation(at: DateTime): string {
+  for (const locale of ['en-GB', 'en-US']) {
+    const name = at.setLocale(locale).toFormat('ZZZZ');
+    if (!/^(GMT|UTC)[+-]/.test(name)) return name;
+  }
+  return at.toFormat('ZZZZ');
 }
 
 /** The whole message as plain text, e.g. for a notification fallback or the console. */

@@ -31,7 +31,7 @@ describe('Slack renderer', () => {
         text: {
           type: 'mrkdwn',
           text:
-            `*Doors* <!date^${at.toSeconds()}^{date_short_pretty} at {time}|Wed 10 Jul 2024, 18:30 GMT+2> · ` +
+            `*Doors* <!date^${at.toSeconds()}^{date_short_pretty} at {time}|Wed 10 Jul 2024, 18:30 CEST> · ` +
             `<!date^${at.toSeconds()}^{time}|18:30> \`a'b\` <https://muc.sre.xyz/?a=1&amp;b=2|Post &lt;1&gt;>`,
         },
       },
@@ -42,7 +42,7 @@ describe('Slack renderer', () => {
     const before = berlin('2024-10-26T19:00');
     const after = berlin('2024-10-27T19:00');
     const { text } = renderMessage(message({ intro: [time(before), ' / ', time(after)] }));
-    expect(text).toBe('Sat 26 Oct 2024, 19:00 GMT+2 / Sun 27 Oct 2024, 19:00 GMT+1');
+    expect(text).toBe('Sat 26 Oct 2024, 19:00 CEST / Sun 27 Oct 2024, 19:00 CET');
     expect(after.toSeconds() - before.toSeconds()).toBe(25 * 3600);
   });
 

@@ -8,7 +8,7 @@ describe('/next', () => {
     const m = messageOf(await makeWorld().dispatcher.runText('next', '', member));
     expect(m.sections).toEqual([]);
     expect(plainOf({ message: m })).toBe(
-      `Next: SRE Munich at Celonis 2024 (https://muc.sre.xyz/posts/sre-munich-summer-event-2024/), Wed 10 Jul 2024, 18:30 ${berlin('2024-07-10T18:30').toFormat('ZZZZ')} at Celonis. ` +
+      `Next: SRE Munich at Celonis 2024 (https://muc.sre.xyz/posts/sre-munich-summer-event-2024/), Wed 10 Jul 2024, 18:30 CEST at Celonis. ` +
         'Add it to your calendar (http://127.0.0.1:8080/events/sre-munich-summer-event-2024.ics) or subscribe to all SRE Munich meetups (http://127.0.0.1:8080/).',
     );
   });
