@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
 import { isEndMarker } from './talks';
-import { clockFromMatch, formatClock, type Clock, type ParsedClock } from './time';
+import { clockFromMatch, formatClock, plusMillis, type Clock, type ParsedClock } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
@@ -101,5 +101,5 @@ export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime): D
   const timed = agenda.filter((a) => a.start);
   const last = timed[timed.length - 1]?.start;
   if (!last || last < start) return undefined;
-  return isEndMarker(timed[timed.length - 1]!.title) && last > start ? last : last.plus({ hours: 1 });
+  return isEndMarker(timed[timed.length - 1]!.title) && last > start ? last : plusMillis(last, 3_600_000);
 }

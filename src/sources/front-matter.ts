@@ -1,6 +1,6 @@
 import matter from 'gray-matter';
 import { z } from 'zod';
-import { closestKey, parseLocatedYaml, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, issueLine, type Diagnostic, type LocatedYaml } from './diagnostics';
+import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 import { parseClock, parseWallDateTime } from './time';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
@@ -42,28 +42,31 @@ export interface FrontMatterResult {
   body: string;
   /** File line where the body starts. */
   bodyLine: number;
-  located?: LocatedYaml;
+  /** File line of a top-level front matter key, for diagnostics about its value. */
+  keyLine: (key: string) => number | undefined;
   diagnostics: Diagnostic[];
 }
 
+const noLines = () => undefined;
+
 /**
- * Splits a post into front matter and body with gray-matter, parsing the front matter with the `yaml` library
- * so syntax errors and zod issues point at the line in the file.
+ * Splits a post into front matter and body with gray-matter. Front matter made of plain `key: value` lines (every
+ * real post) is read directly; anything else, and anything invalid, goes through the `yaml` library so syntax
+ * errors and zod issues point at their line in the file.
  */
 export function readFrontMatter(text: string, file: string): FrontMatterResult {
   if (!/^---[ \t]*\n/.test(text)) {
-    return { body: text, bodyLine: 1, diagnostics: [{ file, line: 1, severity: 'error', message: 'No front matter: start the post with a line "---", then `title: ...` and `date: ...`, then "---".' }] };
+    return { body: text, bodyLine: 1, keyLine: noLines, diagnostics: [{ file, line: 1, severity: 'error', message: 'No front matter: start the post with a line "---", then `title: ...` and `date: ...`, then "---".' }] };
   }
   if (!/\n---[ \t]*(?:\n|$)/.test(text.slice(3))) {
-    return { body: '', bodyLine: 1, diagnostics: [{ file, line: 1, severity: 'error', message: 'The front matter opened on line 1 is never closed: add a line "---" after the last `key: value` line.' }] };
+    return { body: '', bodyLine: 1, keyLine: noLines, diagnostics: [{ file, line: 1, severity: 'error', message: 'The front matter opened on line 1 is never closed: add a line "---" after the last `key: value` line.' }] };
   }
-  let located: LocatedYaml | undefined;
+  let yamlText: string | undefined;
   const parsed = matter(text, {
     engines: {
       yaml: {
-        parse: (yamlText: string) => {
-          // The front matter text starts right after the opening "---", so its line 1 is the file's line 1.
-          located = parseLocatedYaml(yamlText, 0);
+        parse: (matterText: string) => {
+          yamlText = matterText;
           return {};
         },
         stringify: () => '',
@@ -72,31 +75,85 @@ export function readFrontMatter(text: string, file: string): FrontMatterResult {
   } as unknown as Parameters<typeof matter>[1]);
   const body = parsed.content;
   const bodyLine = text.endsWith(body) ? countLines(text.slice(0, text.length - body.length)) + 1 : 1;
-  if (!located) {
-    return { body, bodyLine, diagnostics: [{ file, line: 1, severity: 'error', message: 'The front matter is empty: add `title: ...` and `date: ...` between the "---" lines.' }] };
+  if (yamlText === undefined) {
+    return { body, bodyLine, keyLine: noLines, diagnostics: [{ file, line: 1, severity: 'error', message: 'The front matter is empty: add `title: ...` and `date: ...` between the "---" lines.' }] };
   }
+  const simple = parseSimpleYaml(yamlText);
+  if (simple) {
+    const result = FrontMatterSchema.safeParse(simple.data);
+    // The front matter text starts right after the opening "---", so its line 1 is the file's line 1.
+    const keyLine = (key: string) => simple.lines.get(key);
+    if (result.success) return { data: result.data, body, bodyLine, keyLine, diagnostics: misspelledKeys(simple.data, keyLine, file) };
+  }
+  return { body, bodyLine, ...readWithYamlLibrary(yamlText, file) };
+}
+
+function readWithYamlLibrary(yamlText: string, file: string): Pick<FrontMatterResult, 'data' | 'keyLine' | 'diagnostics'> {
+  const located = parseLocatedYaml(yamlText, 0);
+  const keyLine = (key: string) => issueLine(located, [key]);
   const yamlErrors = yamlErrorDiagnostics(located, file, 'The front matter');
-  if (yamlErrors.length > 0) return { body, bodyLine, located, diagnostics: yamlErrors };
+  if (yamlErrors.length > 0) return { keyLine, diagnostics: yamlErrors };
   const js = yamlToJs(located, file, 'The front matter');
-  if (js.diagnostics.length > 0) return { body, bodyLine, located, diagnostics: js.diagnostics };
+  if (js.diagnostics.length > 0) return { keyLine, diagnostics: js.diagnostics };
   const raw = js.value;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { body, bodyLine, located, diagnostics: [{ file, line: 2, severity: 'error', message: 'The front matter must be `key: value` lines (title, date, ...).' }] };
+    return { keyLine, diagnostics: [{ file, line: 2, severity: 'error', message: 'The front matter must be `key: value` lines (title, date, ...).' }] };
   }
   const result = FrontMatterSchema.safeParse(raw);
-  if (!result.success) return { body, bodyLine, located, diagnostics: zodIssueDiagnostics(result.error.issues, located, file) };
-  return { data: result.data, body, bodyLine, located, diagnostics: misspelledKeys(raw as Record<string, unknown>, located, file) };
+  if (!result.success) return { keyLine, diagnostics: zodIssueDiagnostics(result.error.issues, located, file) };
+  return { data: result.data, keyLine, diagnostics: misspelledKeys(raw as Record<string, unknown>, keyLine, file) };
 }
 
 /** `evenDate:` is silently ignored by Hugo and by us; say so instead. */
-function misspelledKeys(raw: Record<string, unknown>, located: LocatedYaml, file: string): Diagnostic[] {
+function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string): Diagnostic[] {
   const result: Diagnostic[] = [];
   for (const key of Object.keys(raw)) {
     if (KNOWN_KEYS.includes(key)) continue;
     const near = closestKey(key, KNOWN_KEYS);
-    if (near) result.push({ file, line: issueLine(located, [key]), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
+    if (near) result.push({ file, line: keyLine(key), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
   }
   return result;
+}
+
+const SIMPLE_LINE = /^([A-Za-z_][\w-]*):(?:[ \t]+(.*?))?[ \t]*$/;
+const NOT_SIMPLE = Symbol('not simple');
+
+/**
+ * Front matter that is only `key: value` lines with plain, "double" or 'single' quoted scalars, read with the
+ * YAML 1.2 core schema rules the `yaml` library applies (true/false, null, ints, floats, else text). Anything
+ * else (nesting, lists, escapes, anchors, duplicate keys) returns undefined and takes the full YAML path.
+ */
+export function parseSimpleYaml(text: string): { data: Record<string, unknown>; lines: Map<string, number> } | undefined {
+  const data: Record<string, unknown> = {};
+  const lines = new Map<string, number>();
+  const rows = text.split('\n');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (/^\s*(?:#.*)?$/.test(row)) continue;
+    const m = SIMPLE_LINE.exec(row);
+    if (!m || lines.has(m[1]!)) return undefined;
+    const value = simpleScalar(m[2] ?? '');
+    if (value === NOT_SIMPLE) return undefined;
+    data[m[1]!] = value;
+    lines.set(m[1]!, i + 1);
+  }
+  return lines.size > 0 ? { data, lines } : undefined;
+}
+
+function simpleScalar(raw: string): unknown {
+  if (raw === '') return null;
+  if (raw.startsWith('"')) return /^"([^"\\]*)"$/.exec(raw)?.[1] ?? NOT_SIMPLE;
+  if (raw.startsWith("'")) return /^'([^']*)'$/.exec(raw)?.[1] ?? NOT_SIMPLE;
+  if (/^[-?:,[\]{}#&*!|>%@`]/.test(raw) || /:(?:\s|$)|\s#/.test(raw)) return NOT_SIMPLE;
+  if (/^(?:true|True|TRUE)$/.test(raw)) return true;
+  if (/^(?:false|False|FALSE)$/.test(raw)) return false;
+  if (/^(?:null|Null|NULL|~)$/.test(raw)) return null;
+  if (/^[+]?[0-9]+$/.test(raw)) return Number(raw);
+  if (/^0o[0-7]+$/.test(raw)) return parseInt(raw.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(raw)) return parseInt(raw.slice(2), 16);
+  if (/^[+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(raw)) return Number(raw);
+  if (/^[+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(raw)) return NOT_SIMPLE;
+  return raw;
 }
 
 function countLines(text: string): number {

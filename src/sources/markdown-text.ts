@@ -83,8 +83,12 @@ const IMAGE = /!\[([^\]]*)\]\([^)]*\)/g;
 const LINK = /\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g;
 const AUTOLINK = /<((?:https?|mailto):[^>\s]+)>/g;
 
+const MARKUP = /[[\]*_`<~\\!]|\s\s|[^\S ]/;
+
 /** Markdown to the text a reader sees: links become their label, emphasis markers and tags go. */
 export function plainText(markdown: string): string {
+  // Most lines are already plain: skip the replace chain for them.
+  if (!MARKUP.test(markdown)) return markdown.trim();
   return markdown
     .replace(IMAGE, '')
     .replace(LINK, (_, label: string, url: string) => (label.trim() === '' ? url : label))

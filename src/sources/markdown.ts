@@ -9,7 +9,7 @@ import { findProseDate, type ProseDate } from './prose-date';
 import { eventUrl, resolveLink } from './links';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
-import { atWallTime, formatClock, isoDate, parseClock, parseWallDateTime, type CalendarDate, type Clock, type WallDateTime } from './time';
+import { addDays, atWallTime, formatClock, plusMillis, isoDate, parseClock, parseWallDateTime, type CalendarDate, type Clock, type WallDateTime } from './time';
 
 /** What reading one file gave: the event (absent when the file has an error or is a draft) and what to tell organizers. */
 export interface ParsedFile {
@@ -45,18 +45,12 @@ function parsePost(raw: string, options: ParseOptions): ParsedFile {
   const diagnostics: Diagnostic[] = [...(textProblem ? [textProblem] : []), ...front.diagnostics];
   if (!front.data || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   if (front.data.draft === true) {
-    diagnostics.push({ file, line: lineOfKey(front, 'draft'), severity: 'info', message: 'Draft (`draft: true`): not shown or announced until it is set to false.' });
+    diagnostics.push({ file, line: front.keyLine('draft'), severity: 'info', message: 'Draft (`draft: true`): not shown or announced until it is set to false.' });
     return { diagnostics, draft: true };
   }
-  const post = new PostReader(front.data, parseSections(front.body, front.bodyLine), options, diagnostics, (key) => lineOfKey(front, key));
+  const post = new PostReader(front.data, parseSections(front.body, front.bodyLine), options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };
-}
-
-function lineOfKey(front: ReturnType<typeof readFrontMatter>, key: string): number | undefined {
-  if (!front.located) return undefined;
-  const pair = (front.located.doc.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null)?.items?.find((p) => p.key?.value === key);
-  return pair?.key?.range ? front.located.lineCounter.linePos(pair.key.range[0]).line : undefined;
 }
 
 /** Binary junk or broken encodings are named before anything tries to read them as Markdown. */
@@ -199,13 +193,13 @@ class PostReader {
       const proseEnd = this.afterStart(date, prose.end, start);
       if (proseEnd > start) return proseEnd;
     }
-    return endFromAgenda(agenda, start) ?? start.plus({ hours: DEFAULT_LENGTH_HOURS });
+    return endFromAgenda(agenda, start) ?? plusMillis(start, DEFAULT_LENGTH_HOURS * 3_600_000);
   }
 
   /** An end clock earlier than the start ("to 1:00") is after midnight. */
   private afterStart(date: CalendarDate, clock: Clock, start: DateTime): DateTime {
     const sameDay = atWallTime(date, clock, this.zone);
-    return sameDay > start || clock.hour >= 6 ? sameDay : sameDay.plus({ days: 1 });
+    return sameDay > start || clock.hour >= 6 ? sameDay : atWallTime(addDays(date, 1), clock, this.zone);
   }
 
   private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
@@ -231,7 +225,7 @@ class PostReader {
     const agenda: AgendaItem[] = [];
     const talks: TalkDraft[] = [];
     for (const line of lines) {
-      const start = line.clock ? atWallTime(date, line.clock, this.zone).plus({ days: line.dayOffset }) : undefined;
+      const start = line.clock ? atWallTime(addDays(date, line.dayOffset), line.clock, this.zone) : undefined;
       const parsed = parseTalkText(line.text, known);
       if (!isTalk(parsed)) {
         agenda.push({ start, title: plainText(line.text) });
@@ -346,11 +340,11 @@ class PostReader {
 
   /** "at nordcloud" in a title, "at Nordcloud" in the prose: the prose is usually the careful spelling. */
   private proseSpelling(name: string): string {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const pattern = new RegExp(`\\b${escaped}\\b`, 'i');
+    const wanted = name.toLowerCase();
     for (const l of this.sections[0]!.lines) {
-      const m = pattern.exec(l.text);
-      if (m && m[0] !== name && /^\p{Lu}/u.test(m[0])) return m[0];
+      const at = l.text.toLowerCase().indexOf(wanted);
+      const found = at >= 0 ? l.text.slice(at, at + name.length) : '';
+      if (found && found !== name && /^\p{Lu}/u.test(found) && !/[\p{L}\p{N}]/u.test(l.text[at + name.length] ?? '')) return found;
     }
     return name;
   }

@@ -13,6 +13,7 @@ export interface KnownSpeaker {
 const NAME_WORD = String.raw`(?:[\p{Lu}](?![\p{Lu}])[\p{L}'’.-]*|(?:von|van|de|der|den|di|da|del|du|la|le|zu)\b)`;
 /** 2-4 words, capitalised (with "von", "Di" etc. allowed between): "Stéphane Di Cesare", "Dr. Jorge Cardoso". */
 const PERSON = new RegExp(String.raw`^${NAME_WORD}(?:\s+${NAME_WORD}){1,3}$`, 'u');
+const SINGLE_NAME_WORD = new RegExp(`^${NAME_WORD}$`, 'u');
 const HONORIFIC = /^(?:dr|prof|mr|mrs|ms)\.?\s+/i;
 const GENERIC = /^(?:everyone|everybody|all|you|us|organi[sz]ers|team|tbd|tba|n\/a|speakers?|community)$/i;
 
@@ -60,9 +61,8 @@ export function leadingName(text: string): string | undefined {
   if (!m) return undefined;
   const candidate = m[1]!.trim();
   const words = candidate.replace(HONORIFIC, '').split(/\s+/);
-  const single = new RegExp(`^${NAME_WORD}$`, 'u');
   // "Bernard's professional career has ..." starts with a name but is not one.
-  if (words.length > 4 || !/^\p{Lu}/u.test(words[0] ?? '') || !words.every((w) => single.test(w)) || /['’]s$/.test(words[0]!)) return undefined;
+  if (words.length > 4 || !/^\p{Lu}/u.test(words[0] ?? '') || !words.every((w) => SINGLE_NAME_WORD.test(w)) || /['’]s$/.test(words[0]!)) return undefined;
   return candidate;
 }
 
@@ -94,7 +94,7 @@ export function withoutHonorific(name: string): string {
 }
 
 export function normalizeName(name: string): string {
-  return name.replace(HONORIFIC, '').toLowerCase().normalize('NFC').replace(/\s+/g, ' ').trim();
+  return name.replace(HONORIFIC, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The agenda's speaker completed from the post's speaker list: full name, company and bio. */

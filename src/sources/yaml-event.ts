@@ -36,7 +36,7 @@ import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorD
 import { eventUrl, resolveLink } from './links';
 import type { ParsedFile } from './markdown';
 import { similarity } from './talks';
-import { atWallTime, parseClock, parseWallDateTime, type CalendarDate, type Clock } from './time';
+import { addDays, atWallTime, parseClock, plusMillis, parseWallDateTime, type CalendarDate, type Clock } from './time';
 
 const clockText = z.string().refine((v) => parseClock(v) !== undefined, { message: 'is not a time of day: write "19:10" or "7:10 pm".' });
 const dateTimeText = z.string().refine((v) => parseWallDateTime(v, 'UTC')?.clock !== undefined, { message: 'needs a date and a time: write "2025-04-14 18:30".' });
@@ -198,7 +198,7 @@ function yamlEnd(data: YamlEvent, date: CalendarDate, start: DateTime, agenda: A
     const clock = parseClock(data.end)!;
     const sameDay = atWallTime(date, clock, zone);
     // "end: 01:00" after an evening start is the next morning.
-    return sameDay <= start && clock.hour < 6 ? sameDay.plus({ days: 1 }) : sameDay;
+    return sameDay <= start && clock.hour < 6 ? atWallTime(addDays(date, 1), clock, zone) : sameDay;
   }
-  return endFromAgenda(agenda, start) ?? start.plus({ hours: DEFAULT_LENGTH_HOURS });
+  return endFromAgenda(agenda, start) ?? plusMillis(start, DEFAULT_LENGTH_HOURS * 3_600_000);
 }

@@ -1,0 +1,85 @@
+/**
+ * Cold start of the event loader: a fresh process that loads 1,000 real-shaped posts (bench/generate-events.ts)
+ * with loadData(), timed from spawn to "ready" (catalogue built), with its peak RSS. The baseline, measured in the
+ * same run and started the same way (tsx), is a process that only readFileSync's the same 1,000 files, so the
+ * ratio is what parsing, validation and the catalogue cost on top of reading the bytes.
+ * Goal: loader ready <= 1.5 s and < 150 MB. Each side runs 5 times after a warm-up; medians are reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateEventFiles } from './generate-events';
+
+const FILES = 1_000;
+const RUNS = 5;
+const GOAL_MS = 1_500;
+const GOAL_MB = 150;
+
+interface ChildReport {
+  events: number;
+  files: number;
+  bytes: number;
+  rssMb: number;
+}
+
+/** In the child: do the work, print one JSON line. */
+function child(mode: string, dataDir: string): void {
+  let report: ChildReport;
+  if (mode === 'load') {
+    // Required here, not at the top: the module load is part of the cold start being measured.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadData } = require('../src/sources/load') as typeof import('../src/sources/load');
+    const result = loadData(dataDir);
+    report = { events: result.catalogue.events.length, files: result.files.size, bytes: 0, rssMb: 0 };
+  } else {
+    const dir = path.join(dataDir, 'events');
+    let bytes = 0;
+    const names = readdirSync(dir);
+    for (const name of names) bytes += readFileSync(path.join(dir, name), 'utf8').length;
+    report = { events: 0, files: names.length, bytes, rssMb: 0 };
+  }
+  report.rssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+function run(mode: string, dataDir: string): { ms: number; report: ChildReport } {
+  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const started = process.hrtime.bigint();
+  const result = spawnSync(tsx, [__filename, '--child', mode, dataDir], { encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${mode} child failed: ${result.stderr}`);
+  return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) as ChildReport };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(mode: string, dataDir: string): { ms: number; rssMb: number; report: ChildReport } {
+  run(mode, dataDir);
+  const runs = Array.from({ length: RUNS }, () => run(mode, dataDir));
+  return { ms: median(runs.map((r) => r.ms)), rssMb: median(runs.map((r) => r.report.rssMb)), report: runs[0]!.report };
+}
+
+function main(): void {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sremuc-coldstart-'));
+  try {
+    generateEventFiles(dataDir, FILES);
+    const baseline = measure('read', dataDir);
+    const loader = measure('load', dataDir);
+    const ok = loader.ms <= GOAL_MS && loader.rssMb < GOAL_MB;
+    console.log(`cold start, ${FILES} posts (median of ${RUNS} fresh processes via tsx, after one warm-up):`);
+    console.log(`  baseline  readFileSync only        ${baseline.ms.toFixed(0).padStart(6)} ms  ${baseline.rssMb.toFixed(0).padStart(4)} MB max RSS`);
+    console.log(`  loader    loadData -> Catalogue   ${loader.ms.toFixed(0).padStart(6)} ms  ${loader.rssMb.toFixed(0).padStart(4)} MB max RSS  (${loader.report.events} events from ${loader.report.files} files)`);
+    console.log(`  ratio     ${(loader.ms / baseline.ms).toFixed(2)}x time, ${(loader.rssMb / baseline.rssMb).toFixed(2)}x memory; parsing adds ${(loader.ms - baseline.ms).toFixed(0)} ms`);
+    console.log(`  goal      <= ${GOAL_MS} ms and < ${GOAL_MB} MB: ${ok ? 'met' : 'NOT met'}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const childAt = process.argv.indexOf('--child');
+if (childAt >= 0) child(process.argv[childAt + 1]!, process.argv[childAt + 2]!);
+else main();
