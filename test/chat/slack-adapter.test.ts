@@ -207,7 +207,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     expect(JSON.parse(view.private_metadata)).toEqual({ channel: 'C0GENERAL' });
 
     const submit = (title: string) =>
-      bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: title } } }));
+      bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, { title: { title: { type: 'plain_text_input', value: title } } }));
 
     const invalid = await submit('x');
     expect(invalid.status).toBe(200);
@@ -224,7 +224,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     await bot.stop();
     bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands, services), ackBudgetMs: 0 });
     const view = { callback_id: 'form:submit', private_metadata: '' };
-    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, { title: { title: { type: 'plain_text_input', value: 'slow' } } }));
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, { title: { title: { type: 'plain_text_input', value: 'slow' } } }));
     expect(JSON.stringify(res.json)).toContain('Submitting… this takes a moment.');
     expect(submissions).toHaveLength(0);
     await waitUntil(() => releaseSlowSubmit !== undefined);
@@ -238,7 +238,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
 
   it('a button press reaches the command and answers as a new message through response_url', async () => {
     const answered = bot.slack.waitForResponse();
-    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, blockAction(bot, 'form:abstracts:sre-2024'));
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.blockActionPayload('form:abstracts:sre-2024', 'Abstracts'));
     expect(res.status).toBe(200);
     expect((await answered).body).toMatchObject({ replace_original: false, text: 'pressed abstracts sre-2024' });
   });
@@ -265,9 +265,9 @@ describe('SlackChat over Socket Mode', () => {
     submissions.length = 0;
     const view = { callback_id: 'form:submit', private_metadata: JSON.stringify({ channel: 'C0GENERAL' }) };
     const input = (value: string) => ({ title: { title: { type: 'plain_text_input', value } } });
-    const invalid = await bot.slack.sendEnvelope('interactive', viewSubmission(view, input('x')));
+    const invalid = await bot.slack.sendEnvelope('interactive', bot.slack.viewSubmissionPayload(view, input('x')));
     expect(invalid.payload).toEqual({ response_action: 'errors', errors: { title: 'title: at least 3 characters, please' } });
-    const valid = await bot.slack.sendEnvelope('interactive', viewSubmission(view, input('Featured Post Mortem')));
+    const valid = await bot.slack.sendEnvelope('interactive', bot.slack.viewSubmissionPayload(view, input('Featured Post Mortem')));
     expect(valid.payload).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
     expect(submissions).toEqual([{ title: 'Featured Post Mortem' }]);
   });
@@ -285,48 +285,7 @@ describe('SlackChat over Socket Mode', () => {
   });
 });
 
-function viewSubmission(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, { type: string; value: string }>>) {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0SREMUC', domain: 'sremuc' },
-    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
-    api_app_id: 'A0SREMUC',
-    token: 'verification-token-unused',
-    trigger_id: `${Date.now()}.trigger`,
-    view: {
-      id: 'V1',
-      team_id: 'T0SREMUC',
-      type: 'modal',
-      callback_id: view.callback_id,
-      private_metadata: view.private_metadata,
-      title: { type: 'plain_text', text: 'Submit a talk' },
-      blocks: [],
-      state: { values },
-      hash: '1.abc',
-      app_id: 'A0SREMUC',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-}
 
-function blockAction(bot: SlackBot, actionId: string) {
-  return {
-    type: 'block_actions',
-    team: { id: 'T0SREMUC', domain: 'sremuc' },
-    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
-    api_app_id: 'A0SREMUC',
-    token: 'verification-token-unused',
-    container: { type: 'message', message_ts: '1720000000.000100', channel_id: 'C0GENERAL', is_ephemeral: false },
-    trigger_id: `${Date.now()}.trigger`,
-    channel: { id: 'C0GENERAL', name: 'general' },
-    message: { type: 'message', ts: '1720000000.000100', text: 'agenda' },
-    response_url: bot.slack.responseUrl(),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Abstracts' }, value: actionId, action_ts: `${Date.now() / 1000}` }],
-    is_enterprise_install: false,
-  };
-}
 
 async function expectNothingAnswered(bot: SlackBot): Promise<void> {
   // A valid request afterwards proves the bot is alive and that the refused one never reached the command.

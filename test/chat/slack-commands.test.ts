@@ -6,6 +6,7 @@ import { makeEvent } from '../helpers/events';
 import type { MessageModel } from '../../src/chat/message';
 import { commands, makeWorld, pastEvents, type World } from '../commands/world';
 import { SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
+import type { ViewStateValues } from '../fakes/slack';
 
 const ZWJ = '\u200d';
 const ORGANIZERS_CHANNEL = 'C0ORGS';
@@ -72,7 +73,7 @@ describe('the real commands on Slack', () => {
   it('the Abstracts button answers the presser privately through response_url', async () => {
     await start();
     const answered = bot.slack.waitForResponse();
-    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, blockAction(bot, 'agenda:abstracts:sre-munich-summer-event-2024'));
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.blockActionPayload('agenda:abstracts:sre-munich-summer-event-2024'));
     expect(res.status).toBe(200);
     const { body } = await answered;
     expect(body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
@@ -108,7 +109,7 @@ describe('the real commands on Slack', () => {
       { type: 'button', action_id: 'cfp:open', text: { type: 'plain_text', text: 'Submit a talk', emoji: true }, value: 'cfp:open', style: 'primary' },
     ]);
 
-    await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, blockAction(bot, 'cfp:open'));
+    await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.blockActionPayload('cfp:open'));
     await waitUntil(() => bot.slack.callsTo('views.open').length === 1);
     const view = bot.slack.callsTo('views.open')[0]!.params.view as { callback_id: string; private_metadata: string; blocks: { block_id: string; optional: boolean; element: { max_length: number; multiline: boolean } }[] };
     expect(view.callback_id).toBe('cfp:submit');
@@ -120,7 +121,7 @@ describe('the real commands on Slack', () => {
       ['contact', false, 200, false],
     ]);
 
-    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, proposalValues({ title: '<!channel> Tales from On-call @everyone' })));
+    const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title: '<!channel> Tales from On-call @everyone' })));
     expect(res.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
     expect(JSON.stringify(res.json)).toContain('Thank you!');
     expect(world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: '<!channel> Tales from On-call @everyone', platform: 'slack', userId: 'U0MEMBER' })]);
@@ -135,13 +136,13 @@ describe('the real commands on Slack', () => {
   it('/cfp submit: field problems show next to the field; the rate limit replaces the form with an explanation', async () => {
     await start();
     const view = { callback_id: 'cfp:submit', private_metadata: JSON.stringify({ channel: 'C0GENERAL' }) };
-    const invalid = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, proposalValues({ length: '3 hours' })));
+    const invalid = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ length: '3 hours' })));
     expect(invalid.json).toEqual({ response_action: 'errors', errors: { length: 'Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.' } });
 
     for (const title of ['First idea here', 'Second idea here', 'Third idea here']) {
-      await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, proposalValues({ title })));
+      await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title })));
     }
-    const limited = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, viewSubmission(view, proposalValues({ title: 'Fourth idea here' })));
+    const limited = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title: 'Fourth idea here' })));
     expect(limited.json).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(limited.json)).toContain('You have sent 3 proposals in the last 24 hours');
     expect(world.services.cfp.list(10)).toHaveLength(3);
@@ -185,51 +186,10 @@ const PROPOSAL = {
 /** The form's values as Slack nests them in view.state (block id → action id → input). */
 function proposalValues(overrides: Partial<typeof PROPOSAL>) {
   const values = { ...PROPOSAL, ...overrides };
-  return Object.fromEntries(Object.entries(values).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }])) as Record<string, Record<string, { type: string; value: string }>>;
+  return Object.fromEntries(Object.entries(values).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }])) as ViewStateValues;
 }
 
-function viewSubmission(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, { type: string; value: string }>>) {
-  return {
-    type: 'view_submission',
-    team: { id: 'T0SREMUC', domain: 'sremuc' },
-    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
-    api_app_id: 'A0SREMUC',
-    token: 'verification-token-unused',
-    trigger_id: `${Date.now()}.trigger`,
-    view: {
-      id: 'V1',
-      team_id: 'T0SREMUC',
-      type: 'modal',
-      callback_id: view.callback_id,
-      private_metadata: view.private_metadata,
-      title: { type: 'plain_text', text: 'Submit a talk' },
-      blocks: [],
-      state: { values },
-      hash: '1.abc',
-      app_id: 'A0SREMUC',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
-  };
-}
 
-function blockAction(bot: SlackBot, actionId: string) {
-  return {
-    type: 'block_actions',
-    team: { id: 'T0SREMUC', domain: 'sremuc' },
-    user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: 'T0SREMUC' },
-    api_app_id: 'A0SREMUC',
-    token: 'verification-token-unused',
-    container: { type: 'message', message_ts: '1720000000.000100', channel_id: 'C0GENERAL', is_ephemeral: false },
-    trigger_id: `${Date.now()}.trigger`,
-    channel: { id: 'C0GENERAL', name: 'general' },
-    message: { type: 'message', ts: '1720000000.000100', text: 'agenda' },
-    response_url: bot.slack.responseUrl(),
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: 'Button' }, value: actionId, action_ts: `${Date.now() / 1000}` }],
-    is_enterprise_install: false,
-  };
-}
 
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));

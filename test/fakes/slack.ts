@@ -40,6 +40,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** A modal's input values as Slack nests them in view.state: block id → action id → input. */
+export type ViewStateValues = Record<string, Record<string, { type: string; value: string }>>;
+
 export interface SlackCall {
   method: string;
   params: Record<string, unknown>;
@@ -201,6 +204,51 @@ export class FakeSlack {
   }
 
   /** A slash command payload with every field Slack sends; response_url points at this fake. */
+  /** A real-shaped view_submission for a modal the bot opened (`values` as Slack nests them: block → action → input). */
+  viewSubmissionPayload(view: { callback_id: string; private_metadata: string }, values: ViewStateValues): Record<string, unknown> {
+    return {
+      type: 'view_submission',
+      team: { id: this.teamId, domain: 'sremuc' },
+      user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: this.teamId },
+      api_app_id: 'A0SREMUC',
+      token: 'verification-token-unused',
+      trigger_id: `${Date.now()}.trigger`,
+      view: {
+        id: 'V1',
+        team_id: this.teamId,
+        type: 'modal',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        title: { type: 'plain_text', text: 'Submit a talk' },
+        blocks: [],
+        state: { values },
+        hash: '1.abc',
+        app_id: 'A0SREMUC',
+        bot_id: 'B0BOT',
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+    };
+  }
+
+  /** A real-shaped block_actions payload: a member pressed the button `actionId` under a bot message. */
+  blockActionPayload(actionId: string, label = 'Button'): Record<string, unknown> {
+    return {
+      type: 'block_actions',
+      team: { id: this.teamId, domain: 'sremuc' },
+      user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: this.teamId },
+      api_app_id: 'A0SREMUC',
+      token: 'verification-token-unused',
+      container: { type: 'message', message_ts: '1720000000.000100', channel_id: 'C0GENERAL', is_ephemeral: false },
+      trigger_id: `${Date.now()}.trigger`,
+      channel: { id: 'C0GENERAL', name: 'general' },
+      message: { type: 'message', ts: '1720000000.000100', text: 'agenda' },
+      response_url: this.responseUrl(),
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: label }, value: actionId, action_ts: `${Date.now() / 1000}` }],
+      is_enterprise_install: false,
+    };
+  }
+
   slashCommandFields(command: string, text: string, overrides: Record<string, string> = {}): Record<string, string> {
     return {
       token: 'verification-token-unused',

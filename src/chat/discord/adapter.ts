@@ -24,19 +24,14 @@ import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition, CommandInput, OptionValues } from '../../commands/definition';
 import type { ChatAdapter, PostOptions } from '../adapter';
-import type { ModalOutcome } from '../dispatch';
+import type { Dispatcher, ModalOutcome } from '../dispatch';
 import { bold, message, type CommandReply, type MessageModel, type ModalModel } from '../message';
 import { toApplicationCommands } from './commands';
 import { toPostError } from './errors';
 import { renderChoices, renderMessage, renderModal, type DiscordMessage } from './render';
 
-/** The part of the platform-neutral dispatcher (src/chat/dispatch.ts) the Discord adapter drives. */
-export interface DiscordDispatcher {
-  run(name: string, input: CommandInput, caller: Caller): Promise<CommandReply>;
-  autocomplete(name: string, option: string, typed: string, caller: Caller): { name: string; value: string }[];
-  button(actionId: string, caller: Caller): Promise<CommandReply>;
-  modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome>;
-}
+/** The part of the platform-neutral dispatcher the Discord adapter drives: typed options, completions, buttons, forms. */
+export type DiscordDispatcher = Pick<Dispatcher, 'run' | 'autocomplete' | 'button' | 'modalSubmit'>;
 
 export interface DiscordChatOptions {
   config: DiscordConfig;

@@ -5,7 +5,7 @@ import type { SlackConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition } from '../../commands/definition';
 import type { ChatAdapter, PostOptions } from '../adapter';
-import type { ModalOutcome } from '../dispatch';
+import type { Dispatcher, ModalOutcome } from '../dispatch';
 import { message, type CommandReply, type MessageModel } from '../message';
 import { toPostError } from './errors';
 import { boltLogger } from './logger';
@@ -15,12 +15,8 @@ import { renderMessage, renderMessageView, renderModal } from './render';
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
 
-/** The part of the platform-neutral dispatcher (src/chat/dispatch.ts) the Slack adapter drives. */
-export interface SlackDispatcher {
-  runText(name: string, text: string, caller: Caller): Promise<CommandReply>;
-  button(actionId: string, caller: Caller): Promise<CommandReply>;
-  modalSubmit(modalId: string, values: Record<string, string>, caller: Caller): Promise<ModalOutcome>;
-}
+/** The part of the platform-neutral dispatcher the Slack adapter drives: free text, buttons, forms. */
+export type SlackDispatcher = Pick<Dispatcher, 'runText' | 'button' | 'modalSubmit'>;
 
 export interface SlackChatOptions {
   config: SlackConfig;
