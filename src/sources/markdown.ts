@@ -48,7 +48,7 @@ function parsePost(raw: string, options: ParseOptions): ParsedFile {
     diagnostics.push({ file, line: front.keyLine('draft'), severity: 'info', message: 'Draft (`draft: true`): not shown or announced until it is set to false.' });
     return { diagnostics, draft: true };
   }
-  const post = new PostReader(front.data, parseSections(front.body, front.bodyLine), options, diagnostics, front.keyLine);
+  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine), options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };
 }
@@ -57,6 +57,7 @@ function parsePost(raw: string, options: ParseOptions): ParsedFile {
 function checkText(text: string, file: string): Diagnostic | undefined {
   const size = tooLarge(text, file);
   if (size) return size;
+  if (!/[\u0000\uFFFD]/.test(text)) return undefined;
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { file, line: lineNumberAt(text, nul), severity: 'error', message: 'This file contains binary data (NUL bytes), not text: save it as UTF-8 Markdown.' };
   const bad = text.indexOf('\uFFFD');
@@ -87,6 +88,7 @@ class PostReader {
 
   constructor(
     private readonly fm: FrontMatter,
+    private readonly body: string,
     private readonly sections: Section[],
     private readonly options: ParseOptions,
     private readonly diagnostics: Diagnostic[],
@@ -351,7 +353,7 @@ class PostReader {
 
   /** A meeting link anywhere in the post (online events rarely say `online:` in the front matter). */
   private onlineLink(): string | undefined {
-    const body = this.sections.flatMap((s) => s.lines).map((l) => l.text).join('\n');
+    const body = this.body;
     const meeting = /https?:\/\/(?:[\w-]+\.)?(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|meet\.jit\.si|whereby\.com|webex\.com|bbb\.[\w.-]+)\/[^\s)>\]]*/i.exec(body);
     return meeting?.[0];
   }

@@ -93,8 +93,17 @@ export function withoutHonorific(name: string): string {
   return name.replace(HONORIFIC, '');
 }
 
+const normalized = new Map<string, string>();
+
+/** Lower case, no title, single spaces; memoized because every agenda line compares names against every speaker. */
 export function normalizeName(name: string): string {
-  return name.replace(HONORIFIC, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  let result = normalized.get(name);
+  if (result === undefined) {
+    result = name.replace(HONORIFIC, '').toLowerCase().replace(/\s+/g, ' ').trim();
+    if (normalized.size > 10_000) normalized.clear();
+    normalized.set(name, result);
+  }
+  return result;
 }
 
 /** The agenda's speaker completed from the post's speaker list: full name, company and bio. */
