@@ -1,6 +1,6 @@
 import type { Link, Speaker, TalkKind } from '../catalogue/event';
 import { findLinks, paragraphs, plainText, stripBullet, type Section, type SourceLine } from './markdown-text';
-import { companyFromBio, findKnown, isGenericName, leadingName, looksLikePerson, normalizeName, type KnownSpeaker } from './speakers';
+import { findKnown, isGenericName, leadingName, looksLikePerson, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
 export interface TalkText {
@@ -218,10 +218,6 @@ function isBioOf(paragraph: string, speakerNames: readonly string[]): boolean {
   return findKnown(name, speakerNames.map((n) => ({ name: n }))) !== undefined;
 }
 
-export function bioCompany(bio: string): string | undefined {
-  return companyFromBio(bio);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Matching abstracts to agenda talks
 
@@ -291,8 +287,4 @@ export function matchEntries(entries: readonly AbstractEntry[], talks: readonly 
 /** "### Talk 0" names a number, not a title: it never pairs by similarity or order. */
 function isNumberedOnly(e: AbstractEntry): boolean {
   return e.heading.number !== undefined;
-}
-
-export function sameSpeaker(a: string, b: string): boolean {
-  return normalizeName(a) === normalizeName(b) || findKnown(a, [{ name: b }]) !== undefined;
 }

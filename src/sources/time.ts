@@ -125,10 +125,6 @@ function wallToMillis(local: number, zone: string): number {
   return local - Math.min(o2, o3) * 60_000;
 }
 
-export function calendarDate(dt: DateTime): CalendarDate {
-  return { year: dt.year, month: dt.month, day: dt.day };
-}
-
 export function isoDate(date: CalendarDate): string {
   return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
 }
