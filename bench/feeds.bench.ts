@@ -5,16 +5,18 @@
  *   - GET /calendar.ics -> 200 (the whole calendar)
  *   - GET /calendar.ics with If-None-Match -> 304 (what polling calendar apps mostly do)
  *   - GET /events/<id>.ics -> 200 (one meetup, a small body)
- * The load generator runs in a worker thread with raw sockets (an autocannon-style loop), so it neither shares
- * the FeedServer's event loop nor costs much per request. nginx runs one worker process, like Node's one loop.
+ * The load generator is a separate Node process with raw sockets (an autocannon-style loop), so it neither
+ * shares the FeedServer's event loop nor costs much per request. nginx runs one worker process, like Node's
+ * one loop.
+ * A bare node:http server with the same bytes is measured too, as the floor of any node:http server.
  * If nginx is not installed, FeedServer numbers are printed and the baseline is skipped.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Catalogue } from '../src/catalogue/catalogue';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { FeedServer } from '../src/feeds/server';
@@ -25,7 +27,9 @@ import { berlin, makeEvent, makeSettings } from '../test/helpers/events';
 const EVENTS = 1000;
 const CONNECTIONS = 64;
 const WARMUP_S = 1;
-const MEASURE_S = 4;
+/** Rounds alternate between the servers and the median counts: other work on a shared machine comes and goes. */
+const ROUNDS = 3;
+const ROUND_S = 2;
 const GOAL = 0.6;
 const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
 
@@ -55,13 +59,13 @@ interface LoadResult {
 }
 
 /**
- * The load generator, as plain JavaScript for a worker thread. Each connection sends one request, reads the
- * status line and Content-Length, skips the body without copying it, then sends the next.
+ * The load generator, plain JavaScript run with `node -e` in its own process: in a worker thread it would share
+ * this process (and its GC helper threads) with FeedServer but not with nginx. Each connection sends one
+ * request, reads the status line and Content-Length, skips the body without copying it, then sends the next.
  */
-const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const LOAD_GENERATOR = `
 const net = require('node:net');
-const { port, path, extraHeaders, seconds, connections, expectStatus } = workerData;
+const { port, path, extraHeaders, seconds, connections, expectStatus } = JSON.parse(process.argv[1]);
 const request = Buffer.from('GET ' + path + ' HTTP/1.1\\r\\nHost: 127.0.0.1:' + port + '\\r\\n' + extraHeaders + 'Connection: keep-alive\\r\\n\\r\\n', 'latin1');
 const HEADER_END = Buffer.from('\\r\\n\\r\\n');
 let ok = 0, bad = 0, bytes = 0;
@@ -97,7 +101,7 @@ function run() {
   });
 }
 Promise.all(Array.from({ length: connections }, run)).then(() => {
-  parentPort.postMessage({ ok, bad, bytes, seconds: (performance.now() - started) / 1000 });
+  process.stdout.write(JSON.stringify({ ok, bad, bytes, seconds: (performance.now() - started) / 1000 }));
 });
 `;
 
@@ -105,19 +109,42 @@ function load(port: number, urlPath: string, headers: Record<string, string>, ex
   const extraHeaders = Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
+  const params = JSON.stringify({ port, path: urlPath, extraHeaders, seconds, connections: CONNECTIONS, expectStatus });
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, {
-      eval: true,
-      workerData: { port, path: urlPath, extraHeaders, seconds, connections: CONNECTIONS, expectStatus },
-    });
-    worker.once('message', (result: LoadResult) => resolve(result));
-    worker.once('error', reject);
+    execFile(process.execPath, ['-e', LOAD_GENERATOR, params], (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as LoadResult)));
   });
 }
 
-async function measure(port: number, urlPath: string, headers: Record<string, string>, expectStatus: number): Promise<LoadResult> {
-  await load(port, urlPath, headers, expectStatus, WARMUP_S);
-  return load(port, urlPath, headers, expectStatus, MEASURE_S);
+interface Target {
+  name: string;
+  port: number;
+  headers: Record<string, string>;
+  /** Body bytes of a 200: both servers must serve the same calendar. */
+  length: number;
+  cpuSeconds(): number;
+  rates: number[];
+  /** Server CPU time per answered request, in microseconds: what a busy shared machine cannot blur. */
+  cpuPerRequest: number[];
+  unexpected: number;
+}
+
+/** Warms every target up, then measures them in turn, ROUNDS times, each for ROUND_S seconds. */
+async function measureAlternating(targets: Target[], urlPath: string, expectStatus: number): Promise<void> {
+  for (const t of targets) await load(t.port, urlPath, t.headers, expectStatus, WARMUP_S);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const cpuBefore = t.cpuSeconds();
+      const result = await load(t.port, urlPath, t.headers, expectStatus, ROUND_S);
+      t.cpuPerRequest.push(((t.cpuSeconds() - cpuBefore) * 1e6) / result.ok);
+      t.rates.push(rate(result));
+      t.unexpected += result.bad;
+    }
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** A single blocking GET to learn the ETag and body size each server uses. */
@@ -154,9 +181,52 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/**
+ * The floor for any node:http server: the same bytes and ETags from a Map, no routing, validation, metrics or
+ * negotiation. Shows how much of the gap to nginx is FeedServer's own work and how much is node:http.
+ */
+async function startBareNode(files: Map<string, { body: Buffer; etag: string }>): Promise<{ port: number; stop(): Promise<void> }> {
+  const bare = createHttpServer((req, res) => {
+    const file = files.get(req.url ?? '');
+    if (!file) {
+      res.writeHead(404).end();
+    } else if (req.headers['if-none-match'] === file.etag) {
+      res.writeHead(304, { ETag: file.etag }).end();
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8', ETag: file.etag, 'Content-Length': file.body.length }).end(file.body);
+    }
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (bare.address() as { port: number }).port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        bare.close(() => resolve());
+        bare.closeAllConnections();
+      }),
+  };
+}
+
 interface Nginx {
   port: number;
+  /** CPU seconds used so far by the master and its worker. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process and its children from /proc (Linux), in seconds; NaN where /proc is missing. */
+function processTreeCpuSeconds(pid: number): number {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children].reduce((sum, p) => {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    }, 0);
+  } catch {
+    return NaN;
+  }
 }
 
 /** Starts nginx on a loopback port with a temp prefix, serving `files` (path -> bytes) with etag on. */
@@ -221,6 +291,7 @@ http {
   }
   return {
     port,
+    cpuSeconds: () => processTreeCpuSeconds(child.pid!),
     stop: async () => {
       child.kill('SIGQUIT');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
@@ -228,6 +299,12 @@ http {
       rmSync(prefix, { recursive: true, force: true });
     },
   };
+}
+
+/** This process is FeedServer plus an idle bench loop: the load generator runs elsewhere. */
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -251,8 +328,16 @@ async function main(): Promise<void> {
   const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
   const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
   console.log(`${EVENTS} events: update() renders and gzips every feed in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
-  console.log(`load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up + ${MEASURE_S} s per scenario, no Accept-Encoding (identity bodies on both)`);
+  console.log(
+    `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,
+  );
 
+  const bare = await startBareNode(
+    new Map([
+      ['/calendar.ics', { body: calendarBytes, etag: '"bare-calendar"' }],
+      [eventPath, { body: eventBytes, etag: '"bare-event"' }],
+    ]),
+  );
   const binary = NGINX_CANDIDATES.find((p) => existsSync(p));
   let nginx: Nginx | undefined;
   if (!binary) {
@@ -273,23 +358,35 @@ async function main(): Promise<void> {
   let failures = 0;
   try {
     for (const scenario of scenarios) {
-      const results: { name: string; result: LoadResult }[] = [];
-      for (const [name, port] of [['FeedServer', server.port], ...(nginx ? [['nginx', nginx.port]] : [])] as [string, number][]) {
+      const targets: Target[] = [];
+      const servers: [string, number, () => number][] = [['FeedServer', server.port, ownCpuSeconds]];
+      if (nginx) servers.push(['nginx', nginx.port, nginx.cpuSeconds]);
+      servers.push(['bare node:http', bare.port, ownCpuSeconds]);
+      for (const [name, port, cpuSeconds] of servers) {
         const first = await probe(port, scenario.path);
         if (first.status !== 200) throw new Error(`${name} answered ${first.status} for ${scenario.path}`);
-        const headers: Record<string, string> = scenario.conditional ? { 'If-None-Match': first.etag } : {};
-        const result = await measure(port, scenario.path, headers, scenario.conditional ? 304 : 200);
-        if (result.bad > 0) failures++;
-        results.push({ name, result });
+        if (targets[0] && first.length !== targets[0].length) throw new Error(`${name} serves ${first.length} bytes, FeedServer ${targets[0].length}`);
+        targets.push({ name, port, headers: scenario.conditional ? { 'If-None-Match': first.etag } : {}, length: first.length, cpuSeconds, rates: [], cpuPerRequest: [], unexpected: 0 });
       }
-      const [ours, baseline] = results;
-      const parts = results.map(({ name, result }) => `${name} ${fmt(rate(result))} req/s${result.bad ? ` (${result.bad} unexpected)` : ''}`);
-      const ratio = baseline ? rate(ours!.result) / rate(baseline.result) : undefined;
-      const verdict = ratio === undefined ? '' : `, ratio ${ratio.toFixed(2)}x nginx (goal >= ${GOAL}x${ratio >= GOAL ? ', met' : ', NOT met'})`;
-      console.log(`${scenario.label.padEnd(34)} ${parts.join(', ')}${verdict}`);
+      await measureAlternating(targets, scenario.path, scenario.conditional ? 304 : 200);
+      failures += targets.filter((t) => t.unexpected > 0).length;
+      console.log(scenario.label);
+      for (const t of targets) {
+        const cpu = median(t.cpuPerRequest);
+        const cpuText = Number.isNaN(cpu) ? '' : `${cpu.toFixed(1).padStart(8)} us CPU/req`;
+        console.log(`  ${t.name.padEnd(16)}${fmt(median(t.rates)).padStart(8)} req/s${cpuText}${t.unexpected ? `  (${t.unexpected} unexpected)` : ''}`);
+      }
+      const ours = median(targets[0]!.rates);
+      const ratios = targets.slice(1).map((t) => {
+        const ratio = ours / median(t.rates);
+        const goal = t.name === 'nginx' ? ` (goal >= ${GOAL}x: ${ratio >= GOAL ? 'met' : 'NOT met'})` : '';
+        return `${ratio.toFixed(2)}x ${t.name}${goal}`;
+      });
+      console.log(`  FeedServer = ${ratios.join(', ')}`);
     }
   } finally {
     await nginx?.stop();
+    await bare.stop();
     await server.stop();
   }
   if (failures > 0) {
