@@ -120,9 +120,9 @@ export class FeedSet {
   }
 
   /**
-   * Calendar properties from ical-generator, then the zone, then the events. Each VEVENT is rendered once per
-   * reload and reused by every feed it appears in (the whole calendar and its own event feed); ical-generator's
-   * own toString() would re-render and re-fold the whole text each time, at about 5 ms per event.
+   * Calendar properties, the zone, then the events. Each VEVENT is rendered by ical-generator once per reload and
+   * reused by every feed it appears in (the whole calendar and its own event feed); the library's calendar
+   * toString() would re-render and re-fold the whole text for each feed, at about 5 ms per event.
    */
   private assemble(entries: readonly FeedEntry[], options: FeedOptions, meta: CalendarMeta): string {
     const events = entries.map((e) => this.vevent(e, options)).join('');
@@ -204,7 +204,10 @@ interface CalendarMeta {
   source: string;
 }
 
-/** The zone's VTIMEZONE with CRLF line ends; empty when the zone is unknown to the generator. */
+/**
+ * The zone's VTIMEZONE from @touch4it/ical-timezones (the generator ical-generator would call), with CRLF line
+ * ends; empty when the zone is unknown to it.
+ */
 function vtimezoneBlock(zone: string): string {
   const component = getVtimezoneComponent(zone);
   if (!component) return '';
