@@ -74,9 +74,16 @@ export class Outbox {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const added: string[] = [];
+    // The rows of one fan-out share one payload object: encode it once.
+    const encoded = new Map<OutboxPayload, string>();
+    const encode = (payload: OutboxPayload) => {
+      let json = encoded.get(payload);
+      if (json === undefined) encoded.set(payload, (json = encodePayload(payload)));
+      return json;
+    };
     this.db.transaction(() => {
       for (const r of rows) {
-        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), encodePayload(r.payload), r.contentHash, r.status, r.lastError ?? null, stamp(now));
+        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), encode(r.payload), r.contentHash, r.status, r.lastError ?? null, stamp(now));
         if (info.changes > 0) added.push(r.deliveryKey);
       }
     })();
@@ -85,7 +92,7 @@ export class Outbox {
 
   get(key: string): OutboxRow | undefined {
     const raw = this.sql('SELECT * FROM outbox WHERE delivery_key = ?').get(key) as RawRow | undefined;
-    return raw && toRow(raw);
+    return raw && toRow(raw, new Map());
   }
 
   /** Which of these keys already have a row (in any state). */
@@ -177,7 +184,9 @@ export class Outbox {
   }
 
   private select(where: string, ...params: unknown[]): OutboxRow[] {
-    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map(toRow);
+    // A fan-out stores the same payload on every row: decode it once per query, not once per channel.
+    const decoded = new Map<string, OutboxPayload>();
+    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map((raw) => toRow(raw, decoded));
   }
 }
 
@@ -185,8 +194,13 @@ export class Outbox {
  * Payload and bookkeeping times are decoded only when read: the scheduler's minute-by-minute queries look at
  * keys, states and hashes, and decoding revives every date in a message.
  */
-function toRow(r: RawRow): OutboxRow {
+function toRow(r: RawRow, decoded: Map<string, OutboxPayload>): OutboxRow {
   let payload: OutboxPayload | undefined;
+  const decode = () => {
+    let shared = decoded.get(r.payload);
+    if (!shared) decoded.set(r.payload, (shared = decodePayload(r.payload)));
+    return shared;
+  };
   return {
     deliveryKey: r.delivery_key,
     platform: r.platform as Platform,
@@ -195,7 +209,7 @@ function toRow(r: RawRow): OutboxRow {
     eventId: r.event_id ?? undefined,
     dueAt: instant(r.due_at)!,
     get payload() {
-      return (payload ??= decodePayload(r.payload));
+      return (payload ??= decode());
     },
     contentHash: r.content_hash,
     status: r.status as OutboxStatus,

@@ -15,7 +15,7 @@ import type { Db } from '../store/db';
 import { Lease } from './lease';
 import { cancellationMessage, eventPostMessage, ruleMessage, updatedMessage } from './messages';
 import { Outbox, type NewOutboxRow, type OutboxRow } from './outbox';
-import { Pacer, realTime, type PacerTime, type RateLimits } from './pacer';
+import { Pacer, realTime, type Done, type PacerTime, type RateLimits } from './pacer';
 import { eventContentHash, type OutboxPayload } from './payload';
 import { deliveryKey, messageContext, planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
 import { ScheduledPosts } from './posts';
@@ -92,7 +92,7 @@ type Job = SendJob | EditJob;
 
 const LEASE_NAME = 'scheduler';
 const DEFAULT_LEASE_TTL_MS = 3 * 60_000;
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_MAX_ATTEMPTS = 6;
 /** Retries sooner than this wait inside the tick; later ones are left to a later tick. */
 const IN_TICK_RETRY_MS = 10_000;
@@ -366,14 +366,18 @@ export class Scheduler {
     let stopped = false;
     await runPool(interleaveByChannel([...sends, ...edits]), this.options.concurrency ?? DEFAULT_CONCURRENCY, async (job) => {
       if (stopped) return;
-      await this.pacer.wait(job.row.platform, job.row.channel);
-      // Re-checked before every send: a lost lease or a pause stops a long fan-out where it is.
-      if (!this.lease.acquire(this.options.clock.now().toMillis()) || this.state.paused()) {
-        stopped = true;
-        return;
+      const done = await this.pacer.wait(job.row.platform, job.row.channel);
+      try {
+        // Re-checked before every send: a lost lease or a pause stops a long fan-out where it is.
+        if (!this.lease.acquire(this.options.clock.now().toMillis()) || this.state.paused()) {
+          stopped = true;
+          return;
+        }
+        if (job.kind === 'send') await this.send(job.row, report, done);
+        else await this.edit(job, report, loose);
+      } finally {
+        done();
       }
-      if (job.kind === 'send') await this.send(job.row, report);
-      else await this.edit(job, report, loose);
     });
     return loose;
   }
@@ -383,7 +387,8 @@ export class Scheduler {
     return rule?.graceMinutes ?? this.options.graceMinutes;
   }
 
-  private async send(row: OutboxRow, report: TickReport): Promise<void> {
+  /** `done` tells the pacer the request was answered; a retry waits for a new slot. */
+  private async send(row: OutboxRow, report: TickReport, done: Done): Promise<void> {
     const poster = this.posters.get(row.platform);
     if (!this.outbox.claim(row.deliveryKey)) return;
     const attempts = row.attempts + 1;
@@ -409,10 +414,15 @@ export class Scheduler {
         report.retrying++;
         return;
       }
+      done();
       await this.sleep(delay);
-      await this.pacer.wait(row.platform, row.channel);
-      const again = this.outbox.get(row.deliveryKey);
-      if (again?.status === 'pending') await this.send(again, report);
+      const next = await this.pacer.wait(row.platform, row.channel);
+      try {
+        const again = this.outbox.get(row.deliveryKey);
+        if (again?.status === 'pending') await this.send(again, report, next);
+      } finally {
+        next();
+      }
     }
   }
 
