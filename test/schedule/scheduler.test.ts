@@ -228,6 +228,29 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     expect(world.messages('C0ANNOUNCE')).toEqual([]);
   });
 
+  it('reminds of the call for talks 7 days and 1 day before its deadline, at 10:00, once each', async () => {
+    world = await startWorld({ now: '2026-12-01T12:00', events: [] });
+    world.settings = { ...world.settings, cfp: { ...world.settings.cfp, deadline: '2026-12-15' } };
+    const scheduler = world.scheduler();
+    await scheduler.tick(); // the deadline is seen
+    const posted = [];
+    for (const [from, to] of [
+      ['2026-12-08T09:58', '2026-12-08T10:05'],
+      ['2026-12-14T09:58', '2026-12-14T10:05'],
+    ]) {
+      world.clock.set(berlin(from!));
+      posted.push(...(await runMinutes(world, scheduler, to!)));
+    }
+    expect(posted.filter((p) => p.channel === 'C0ANNOUNCE').map((p) => [p.key, p.at])).toEqual([
+      ['rule:cfp-week:cfp-2026-12-15:slack:C0ANNOUNCE', '2026-12-08T10:00:00.000+01:00'],
+      ['rule:cfp-tomorrow:cfp-2026-12-15:slack:C0ANNOUNCE', '2026-12-14T10:00:00.000+01:00'],
+    ]);
+    expect(world.messages('C0GENERAL').map((m) => m.text)).toEqual([
+      expect.stringContaining('The call for talks closes in 7 days (Tue 15 Dec 2026).'),
+      expect.stringContaining('The call for talks closes tomorrow (Tue 15 Dec 2026). Last chance to submit with /cfp or muc@sre.xyz'),
+    ]);
+  });
+
   it('paces posts to one channel (~1/s on Slack): a burst of scheduled posts meets no 429', async () => {
     world = await startWorld({ now: '2026-10-20T12:00' });
     const scheduler = world.scheduler({ rateLimits: { perChannelMs: { slack: 1_100 }, perSecond: {} } });
