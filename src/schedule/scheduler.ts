@@ -231,9 +231,11 @@ export class Scheduler {
     groups.push(...duePosts.map((post) => planPost(input, post)));
     for (const group of groups) {
       const rows = this.rowsFor(group, now);
-      const added = this.outbox.insert(rows, now);
-      report.skipped += rows.filter((r) => r.status === 'skipped' && added.includes(r.deliveryKey)).length;
-      for (const row of rows.filter((r) => r.status === 'skipped' && added.includes(r.deliveryKey))) postsTotal.inc({ platform: row.platform, status: 'skipped' });
+      const added = new Set(this.outbox.insert(rows, now));
+      for (const row of rows.filter((r) => r.status === 'skipped' && added.has(r.deliveryKey))) {
+        postsTotal.inc({ platform: row.platform, status: 'skipped' });
+        report.skipped++;
+      }
     }
     for (const post of duePosts) this.posts.markDone(post.id);
   }
