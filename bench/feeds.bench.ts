@@ -1,5 +1,5 @@
 /**
- * Feed serving throughput: FeedServer (1,000 meetups loaded) against nginx serving the same calendar bytes from
+ * Feed serving throughput: FeedServer (1,000 real-shaped posts from bench/generate-events.ts loaded) against nginx serving the same calendar bytes from
  * a file with `etag on`, the usual way to publish a static .ics. Measured per scenario with the same load
  * generator: 64 keep-alive connections, one request in flight each, for a few seconds:
  *   - GET /calendar.ics -> 200 (the whole calendar)
@@ -18,11 +18,11 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
-import type { MeetupEvent } from '../src/catalogue/event';
 import { FeedServer } from '../src/feeds/server';
 import { createLogger } from '../src/log';
 import { openDatabase } from '../src/store/db';
-import { berlin, makeEvent, makeSettings } from '../test/helpers/events';
+import { makeSettings } from '../test/helpers/events';
+import { generateEvents } from './generate-events';
 
 const EVENTS = 1000;
 const CONNECTIONS = 64;
@@ -32,24 +32,6 @@ const ROUNDS = 3;
 const ROUND_S = 2;
 const GOAL = 0.6;
 const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
-
-/** Weekly meetups since 2005 with talks, agenda and varied venues: realistic sizes for every feed. */
-function generateEvents(count: number): MeetupEvent[] {
-  const first = berlin('2005-01-05T18:30');
-  return Array.from({ length: count }, (_, i) => {
-    const start = first.plus({ weeks: i });
-    return makeEvent({
-      id: `sremuc-${start.toISODate()}`,
-      title: `SRE Munich #${i + 1} at Host ${i % 37}`,
-      start,
-      end: start.set({ hour: 21, minute: 0 }),
-      venue: `Host ${i % 37}`,
-      address: `Street ${i % 91}, 80331 München`,
-      url: `https://muc.sre.xyz/posts/sremuc-${start.toISODate()}/`,
-      status: i % 50 === 49 ? 'cancelled' : 'scheduled',
-    });
-  });
-}
 
 interface LoadResult {
   ok: number;
@@ -324,10 +306,10 @@ async function main(): Promise<void> {
   const renderMs = performance.now() - renderStarted;
   await server.start();
 
-  const eventPath = `/events/${events[EVENTS - 1]!.id}.ics`;
+  const eventPath = `/events/${encodeURIComponent(events[events.length - 1]!.id)}.ics`;
   const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
   const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
-  console.log(`${EVENTS} events: update() renders and gzips every feed in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
+  console.log(`${events.length} real-shaped events: update() renders and gzips every feed in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
   console.log(
     `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,
   );
