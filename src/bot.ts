@@ -144,7 +144,7 @@ export function createBot(config: Config, options: BotOptions = {}): Bot {
     },
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
-      scheduler.stop();
+      await scheduler.stop();
       data.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       await feeds.stop();
