@@ -1,7 +1,7 @@
 /**
  * Cold start of the event loader: a fresh process that loads 1,000 real-shaped posts (bench/generate-events.ts)
  * with loadData(), timed from spawn to "ready" (catalogue built), with its peak RSS. The baseline, measured in the
- * same run and started the same way (tsx), is a process that only readFileSync's the same 1,000 files, so the
+ * same run and started the same way (node -r tsx/cjs, as npm start does), is a process that only readFileSync's the same 1,000 files, so the
  * ratio is what parsing, validation and the catalogue cost on top of reading the bytes.
  * Goal: loader ready <= 1.5 s and < 150 MB. Each side runs 5 times after a warm-up; medians are reported.
  */
@@ -48,9 +48,9 @@ function child(mode: string, dataDir: string): void {
 }
 
 function run(mode: string, dataDir: string): { ms: number; report: ChildReport } {
-  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
   const started = process.hrtime.bigint();
-  const result = spawnSync(tsx, [__filename, '--child', mode, dataDir], { encoding: 'utf8' });
+  // Started as npm start starts the bot: node with tsx's CommonJS hook.
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', __filename, '--child', mode, dataDir], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${mode} child failed: ${result.stderr}`);
   return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) as ChildReport };
@@ -74,7 +74,7 @@ function main(): void {
     const baseline = measure('read', dataDir);
     const loader = measure('load', dataDir);
     const ok = loader.ms <= GOAL_MS && loader.rssMb < GOAL_MB;
-    console.log(`cold start, ${FILES} posts (median of ${RUNS} fresh processes via tsx, after one warm-up):`);
+    console.log(`cold start, ${FILES} posts (median of ${RUNS} fresh processes via node -r tsx/cjs, after one warm-up):`);
     const line = (r: typeof loader) => `${r.ms.toFixed(0).padStart(6)} ms wall ${r.cpuMs.toFixed(0).padStart(6)} ms cpu ${r.rssMb.toFixed(0).padStart(4)} MB max RSS`;
     console.log(`  baseline  readFileSync only       ${line(baseline)}`);
     console.log(`  loader    loadData -> Catalogue  ${line(loader)}  (${loader.report.events} events from ${loader.report.files} files)`);

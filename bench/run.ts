@@ -12,8 +12,8 @@ const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts') && f.
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file}`);
-  const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  const result = spawnSync(tsx, [path.join(__dirname, file)], { stdio: 'inherit' });
+  // The way npm start runs the bot: node with tsx's CommonJS hook (the tsx CLI would add a second process).
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, file)], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
 if (failed > 0) {

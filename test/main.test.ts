@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 let workDir: string;
 
 beforeAll(() => {
@@ -22,7 +21,8 @@ function bareEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function run(env: NodeJS.ProcessEnv, stdin: string, until: (stdout: string) => boolean) {
-  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Exactly what the start script in package.json runs.
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

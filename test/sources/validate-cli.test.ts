@@ -4,11 +4,10 @@ import path from 'node:path';
 import { REAL_DATA, tempDataDir } from './temp-data';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
 
 function validate(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(TSX, [path.join(ROOT, 'src', 'cli', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout };
 }
 
