@@ -84,9 +84,21 @@ export class Catalogue {
   }
 
   private similarIds(q: string): string[] {
+    const allowed = Math.max(2, Math.floor(q.length / 3));
+    // Events share most words ("munich", "sre", hosts): each distinct word is measured once per query, and a
+    // word whose length alone puts it out of reach is not measured at all.
+    const distances = new Map<string, number>();
+    const distanceTo = (word: string): number => {
+      let d = distances.get(word);
+      if (d === undefined) {
+        d = Math.abs(word.length - q.length) > allowed ? Infinity : editDistance(q, word);
+        distances.set(word, d);
+      }
+      return d;
+    };
     return this.events
-      .map((e) => ({ id: e.id, d: Math.min(...candidateWords(e).map((w) => editDistance(q, w))) }))
-      .filter((c) => c.d <= Math.max(2, Math.floor(q.length / 3)))
+      .map((e) => ({ id: e.id, d: Math.min(...candidateWords(e).map(distanceTo)) }))
+      .filter((c) => c.d <= allowed)
       .sort((a, b) => a.d - b.d)
       .slice(0, 3)
       .map((c) => c.id);
@@ -107,8 +119,15 @@ function searchText(e: MeetupEvent): string {
   return text;
 }
 
+const wordsCache = new WeakMap<MeetupEvent, string[]>();
+
 function candidateWords(e: MeetupEvent): string[] {
-  return [e.id, ...searchText(e).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2)];
+  let words = wordsCache.get(e);
+  if (words === undefined) {
+    words = [...new Set([e.id, ...searchText(e).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2)])];
+    wordsCache.set(e, words);
+  }
+  return words;
 }
 
 function dateDistance(e: MeetupEvent, q: string): number {
