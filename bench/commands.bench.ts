@@ -4,29 +4,22 @@
  * through the same dispatcher (parsing, organizer check, metrics) in the same run. Also renders each answer to
  * Block Kit, since that is part of every Slack reply.
  */
+import { weeklyMeetups } from './generate-events';
 import { Catalogue } from '../src/catalogue/catalogue';
-import type { MeetupEvent } from '../src/catalogue/event';
 import { createDispatcher } from '../src/chat/dispatch';
 import { message } from '../src/chat/message';
 import { renderMessage } from '../src/chat/slack/render';
 import { defineCommand, type Caller } from '../src/commands/definition';
 import { loadCommands } from '../src/commands/registry';
 import { createLogger } from '../src/log';
-import { berlin, makeEvent } from '../test/helpers/events';
+import { berlin } from '../test/helpers/events';
 import { makeServices } from '../test/helpers/services';
 
 const caller: Caller = { platform: 'slack', id: 'U0BENCH', name: 'bench', isOrganizer: false };
 const MEASURE_MS = 1500;
 
-function generateEvents(count: number): MeetupEvent[] {
-  const first = berlin('2010-01-06T18:30');
-  return Array.from({ length: count }, (_, i) => {
-    const start = first.plus({ weeks: i });
-    return makeEvent({ id: `sremuc-${start.toISODate()}`, title: `SRE Munich #${i + 1} at Host ${i % 37}`, start, end: start.set({ hour: 21 }), venue: `Host ${i % 37}` });
-  });
-}
 
-const catalogue = new Catalogue(generateEvents(1000));
+const catalogue = new Catalogue(weeklyMeetups(1000));
 const now = berlin('2020-06-01T12:00');
 const services = makeServices({ catalogue: () => catalogue, now: () => now });
 const commands = loadCommands();

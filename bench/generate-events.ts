@@ -3,6 +3,7 @@
  * talk and abstract shape they use), each moved to its own date. Dates spread one every 5 days from 2015 on, so
  * 1,000 posts reach well into the future; every 40th is cancelled and every 97th a draft, as in a real archive.
  */
+import { berlin, makeEvent } from '../test/helpers/events';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,4 +72,22 @@ export function generateEvents(n: number): MeetupEvent[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * n weekly meetups from January 2010 with the Celonis agenda and talks, built in memory: for benchmarks of the
+ * commands, where predictable titles ("SRE Munich #12 at Host 12") make the typed queries mean the same each run.
+ */
+export function weeklyMeetups(n: number): MeetupEvent[] {
+  const first = berlin('2010-01-06T18:30');
+  return Array.from({ length: n }, (_, i) => {
+    const start = first.plus({ weeks: i });
+    return makeEvent({
+      id: `sremuc-${start.toISODate()}`,
+      title: `SRE Munich #${i + 1} at Host ${i % 37}`,
+      start,
+      end: start.set({ hour: 21, minute: 0 }),
+      venue: `Host ${i % 37}`,
+    });
+  });
 }

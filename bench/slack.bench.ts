@@ -5,18 +5,17 @@
  * is about) and, for the real bot, of the full answer arriving at response_url.
  * Everything (client, bot, fake Slack) shares this process and its 2 cores, the same for both sides.
  */
+import { weeklyMeetups } from './generate-events';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { makeServices } from '../test/helpers/services';
 import { Catalogue } from '../src/catalogue/catalogue';
-import type { MeetupEvent } from '../src/catalogue/event';
 import { SlackChat } from '../src/chat/slack/adapter';
 import type { CommandServices } from '../src/commands/definition';
 import agenda from '../commands/agenda';
 import { createLogger } from '../src/log';
 import { FakeSlack, sendSigned } from '../test/fakes/slack';
-import { makeEvent, berlin } from '../test/helpers/events';
 import { contractDispatcher } from '../test/chat/slack-harness';
 
 const SECRET = 'bench-signing-secret';
@@ -31,20 +30,6 @@ interface Run {
   failures: number;
 }
 
-/** 1,000 weekly meetups around now, so /agenda has a next one and a long past to search. */
-function generateEvents(count: number): MeetupEvent[] {
-  const first = berlin('2010-01-06T18:30');
-  return Array.from({ length: count }, (_, i) => {
-    const start = first.plus({ weeks: i });
-    return makeEvent({
-      id: `sremuc-${start.toISODate()}`,
-      title: `SRE Munich #${i + 1} at Host ${i % 37}`,
-      start,
-      end: start.set({ hour: 21, minute: 0 }),
-      venue: `Host ${i % 37}`,
-    });
-  });
-}
 
 async function startBareApp(apiUrl: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const receiver = new HTTPReceiver({ signingSecret: SECRET, port: 0, logLevel: LogLevel.ERROR });
@@ -55,7 +40,7 @@ async function startBareApp(apiUrl: string): Promise<{ url: string; stop: () => 
 }
 
 async function startRealBot(slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
-  const catalogue = new Catalogue(generateEvents(1000));
+  const catalogue = new Catalogue(weeklyMeetups(1000));
   const services: CommandServices = makeServices({ catalogue: () => catalogue });
   const commands = new Map([['agenda', agenda]]);
   const chat = new SlackChat({

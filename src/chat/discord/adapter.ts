@@ -29,6 +29,7 @@ import { bold, message, type CommandReply, type MessageModel, type ModalModel } 
 import { toApplicationCommands } from './commands';
 import { toPostError } from './errors';
 import { renderChoices, renderMessage, renderModal, type DiscordMessage } from './render';
+import { withinBudget } from '../../core/budget';
 
 /** The part of the platform-neutral dispatcher the Discord adapter drives: typed options, completions, buttons, forms. */
 export type DiscordDispatcher = Pick<Dispatcher, 'run' | 'autocomplete' | 'button' | 'modalSubmit'>;
@@ -418,14 +419,3 @@ function markerOf(m: Pick<APIMessage, 'content' | 'embeds'>): string | undefined
   return (footer && MARKER_PATTERN.exec(footer)?.[1]) ?? MARKER_PATTERN.exec(m.content ?? '')?.[1];
 }
 
-async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

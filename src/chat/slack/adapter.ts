@@ -11,6 +11,7 @@ import { toPostError } from './errors';
 import { boltLogger } from './logger';
 import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
+import { withinBudget } from '../../core/budget';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
@@ -268,17 +269,6 @@ function parseMetadata(raw: string): { channel?: string } {
   }
 }
 
-async function withinBudget<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function plainMessage(text: string): MessageModel {
   return message({ sections: [{ body: [text] }] });
