@@ -33,7 +33,7 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     }
     expect(world.messages('C0ANNOUNCE')[1]?.text).toContain('Tomorrow: SRE Munich Autumn 2026, 18:30 at Celonis.');
     expect(world.reports()).toEqual([]);
-  });
+  }, 120_000); // 10,080 ticks: about 10 s here, more on a busy CI machine
 
   it('announces a meetup published inside the 14 days on the first tick after it appears, then reminds as usual', async () => {
     world = await startWorld({ now: '2026-10-20T08:17', events: [] });
