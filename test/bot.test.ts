@@ -61,7 +61,7 @@ beforeAll(async () => {
   const out = new PassThrough();
   output = '';
   out.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  bot = createBot(config, { clock, input, output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
+  bot = await createBot(config, { clock, input, output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
   await bot.start();
 });
 

@@ -89,6 +89,12 @@ export class FeedSet {
     return this.revisions.get(uid);
   }
 
+  /** When a meetup's calendar content last changed. */
+  eventModified(id: string): DateTime | undefined {
+    const entry = this.byEventId.get(id);
+    return entry && this.revisions.get(entry.uid)?.modified;
+  }
+
   /** All meetups, past and upcoming. */
   calendar(options: FeedOptions = {}): string {
     const links = feedLinks(this.publicUrl);

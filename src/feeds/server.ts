@@ -29,12 +29,14 @@ type Route = 'page' | 'calendar' | 'talks' | 'event' | 'healthz' | 'metrics' | '
 /** One servable body, prepared at reload so a request only picks bytes and headers. */
 interface Resource {
   body: Buffer;
-  /** Only kept when it is actually smaller. */
-  gzip?: Buffer;
   etag: string;
   lastModified: number;
   headers: OutgoingHttpHeaders;
-  gzipHeaders: OutgoingHttpHeaders;
+  /**
+   * The gzip form, compressed on first demand and kept: compressing all 1,000 meetups' feeds up front cost ~0.4 s
+   * at every start and reload, for files most of which no one asks for. Undefined when gzip is not smaller.
+   */
+  gzipped(): { body: Buffer; headers: OutgoingHttpHeaders } | undefined;
   notModifiedHeaders: OutgoingHttpHeaders;
 }
 
@@ -44,6 +46,10 @@ interface Loaded {
   feeds: FeedSet;
   calendar: Resource;
   talks: Resource;
+  /**
+   * One meetup's feed, rendered on its first request: a reload renders the calendars, not a thousand files
+   * most of which no one asks for before the next reload.
+   */
   events: Map<string, Resource>;
   page: Resource;
   /** When the page's "upcoming" list goes stale. */
@@ -104,10 +110,6 @@ export class FeedServer {
     const feeds = FeedSet.build({ catalogue, settings, sequences: this.sequences, publicUrl: this.publicUrl });
     const now = this.clock.now();
     const keep = (old: Resource | undefined, body: string, kind: ResourceKind) => prepare(body, kind, now, old);
-    const events = new Map<string, Resource>();
-    for (const id of feeds.eventIds()) {
-      events.set(id, keep(previous?.events.get(id), feeds.eventCalendar(id)!, { type: 'event', filename: `${id}.ics` }));
-    }
     const page = renderSubscribePage({ catalogue, settings, publicUrl: this.publicUrl, now });
     this.loaded = {
       catalogue,
@@ -115,7 +117,7 @@ export class FeedServer {
       feeds,
       calendar: keep(previous?.calendar, feeds.calendar(), { type: 'calendar' }),
       talks: keep(previous?.talks, feeds.talksCalendar(), { type: 'calendar' }),
-      events,
+      events: new Map(),
       page: keep(previous?.page, page.html, { type: 'page' }),
       pageValidUntil: page.validUntil,
       reloadedAt: now,
@@ -184,13 +186,30 @@ export class FeedServer {
   private resourceFor(loaded: Loaded, route: Route, path: string, options: FeedOptions): Resource | undefined {
     if (route === 'page') return this.currentPage(loaded);
     let id: string | undefined;
+    let event: Resource | undefined;
     if (route === 'event') {
       id = eventIdOf(path);
-      if (id === undefined || !loaded.events.has(id)) return undefined;
+      event = id === undefined ? undefined : this.eventResource(loaded, id);
+      if (event === undefined) return undefined;
     }
-    const base = route === 'calendar' ? loaded.calendar : route === 'talks' ? loaded.talks : loaded.events.get(id!)!;
+    const base = route === 'calendar' ? loaded.calendar : route === 'talks' ? loaded.talks : event!;
     if (options.alarmMinutes === undefined) return base;
     return this.variant(loaded, route, id, options.alarmMinutes, base);
+  }
+
+  private eventResource(loaded: Loaded, id: string): Resource | undefined {
+    let resource = loaded.events.get(id);
+    if (resource === undefined) {
+      const body = loaded.feeds.eventCalendar(id);
+      if (body === undefined) return undefined;
+      // Last-Modified is when the meetup's content last changed (kept in SQLite with its SEQUENCE), not when
+      // this process first rendered it.
+      const modified = loaded.feeds.eventModified(id);
+      const lastModified = modified && Math.floor(modified.toMillis() / 1000) * 1000;
+      resource = prepare(body, { type: 'event', filename: `${id}.ics` }, loaded.reloadedAt, undefined, lastModified);
+      loaded.events.set(id, resource);
+    }
+    return resource;
   }
 
   /** Rendered on first request and kept until the next reload; the least recently used goes first when full. */
@@ -229,10 +248,10 @@ export class FeedServer {
       res.end();
       return;
     }
-    const gzip = resource.gzip && acceptsGzip(req.headers['accept-encoding']);
+    const gzip = acceptsGzip(req.headers['accept-encoding']) ? resource.gzipped() : undefined;
     this.count(route, 200);
-    res.writeHead(200, gzip ? resource.gzipHeaders : resource.headers);
-    res.end(req.method === 'HEAD' ? undefined : gzip ? resource.gzip : resource.body);
+    res.writeHead(200, gzip ? gzip.headers : resource.headers);
+    res.end(req.method === 'HEAD' ? undefined : gzip ? gzip.body : resource.body);
   }
 
   private healthz(req: IncomingMessage, res: ServerResponse): void {
@@ -290,11 +309,9 @@ function prepare(text: string, kind: ResourceKind, now: DateTime, previous?: Res
   const body = Buffer.from(text, 'utf8');
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
   const etag = `"${hash}"`;
-  // Unchanged bytes: reuse everything, gzip included (compressing the 1,000-meetup calendars costs ~100 ms).
+  // Unchanged bytes: reuse everything, gzip included.
   if (previous?.etag === etag && lastModifiedOverride === undefined) return previous;
   const lastModified = lastModifiedOverride ?? Math.floor(now.toMillis() / 1000) * 1000;
-  const compressed = gzipSync(body);
-  const gzip = compressed.length < body.length ? compressed : undefined;
   const validators = {
     ETag: etag,
     'Last-Modified': new Date(lastModified).toUTCString(),
@@ -308,14 +325,20 @@ function prepare(text: string, kind: ResourceKind, now: DateTime, previous?: Res
     ...(kind.type === 'page' ? { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'no-referrer' } : { 'Access-Control-Allow-Origin': '*' }),
     ...(kind.type === 'event' ? { 'Content-Disposition': `inline; filename="${safeFilename(kind.filename)}"` } : {}),
   };
+  let gzipped: { body: Buffer; headers: OutgoingHttpHeaders } | null | undefined;
   return {
     body,
-    gzip,
     etag,
     lastModified,
     headers: { ...headers, 'Content-Length': body.length },
-    // A distinct ETag per encoding: caches must not hand gzip bytes to a client that validated the plain ones.
-    gzipHeaders: gzip ? { ...headers, ETag: gzipEtag(etag), 'Content-Encoding': 'gzip', 'Content-Length': gzip.length } : {},
+    gzipped() {
+      if (gzipped === undefined) {
+        const compressed = gzipSync(body);
+        // A distinct ETag per encoding: caches must not hand gzip bytes to a client that validated the plain ones.
+        gzipped = compressed.length < body.length ? { body: compressed, headers: { ...headers, ETag: gzipEtag(etag), 'Content-Encoding': 'gzip', 'Content-Length': compressed.length } } : null;
+      }
+      return gzipped ?? undefined;
+    },
     notModifiedHeaders: validators,
   };
 }
