@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   const eventPath = `/events/${encodeURIComponent(events[events.length - 1]!.id)}.ics`;
   const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
   const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
-  console.log(`${events.length} real-shaped events: update() renders and gzips every feed in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
+  console.log(`${events.length} real-shaped events: update() renders the calendars in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
   console.log(
     `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,
   );
