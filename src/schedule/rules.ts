@@ -215,6 +215,12 @@ export function loadRules(dataDir: string, log: Logger): () => AnnouncementRules
     const version = fileVersion(file);
     if (version === seenVersion) return;
     seenVersion = version;
+    if (version === 'missing') {
+      // A community without the file has chosen no automatic posts; that is a setting, not an error.
+      current = FALLBACK_RULES;
+      log.warn({ file: RULES_FILE }, `no ${RULES_FILE} in the data folder: no automatic announcements or reminders`);
+      return;
+    }
     const { rules, diagnostics } = loadAnnouncementRules(file, RULES_FILE);
     for (const d of diagnostics) log[d.severity === 'error' ? 'error' : 'warn']({ file: d.file, line: d.line }, `${d.file}:${d.line ?? '-'}: ${d.message}`);
     if (rules) {

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { createLogger } from '../../src/log';
 import { loadAnnouncementRules, loadRules, parseAnnouncementRules, parseDuration, FALLBACK_RULES } from '../../src/schedule/rules';
 
@@ -128,6 +130,25 @@ describe('parseDuration', () => {
 });
 
 describe('loadRules (the reloading getter the bot uses)', () => {
+  it('without announcements.yml: no automatic posts, said once as a warning, not an error', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-rules-'));
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+        done();
+      },
+    });
+    try {
+      const rules = loadRules(dir, pino({ level: 'info' }, sink));
+      expect(rules()).toBe(FALLBACK_RULES);
+      expect(rules().rules).toEqual([]);
+      expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'no announcements.yml in the data folder: no automatic announcements or reminders' })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('re-reads an edited file and keeps the last good rules when an edit breaks it', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-rules-'));
     const file = path.join(dir, 'announcements.yml');
