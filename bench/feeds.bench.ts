@@ -301,15 +301,17 @@ interface Scenario {
 async function main(): Promise<void> {
   const server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('error'), host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
   const events = generateEvents(EVENTS);
+  await server.start();
   const renderStarted = performance.now();
   server.update(new Catalogue(events), makeSettings());
+  const updateMs = performance.now() - renderStarted;
+  // The first request renders the calendar.
+  const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
   const renderMs = performance.now() - renderStarted;
-  await server.start();
 
   const eventPath = `/events/${encodeURIComponent(events[events.length - 1]!.id)}.ics`;
-  const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
   const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
-  console.log(`${events.length} real-shaped events: update() renders the calendars in ${renderMs.toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
+  console.log(`${events.length} real-shaped events: update() ${updateMs.toFixed(0)} ms, then the first calendar request ${(renderMs - updateMs).toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
   console.log(
     `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,
   );
