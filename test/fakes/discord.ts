@@ -53,9 +53,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback, loopbackUrl } from './loopback';
 
 type Json = Record<string, unknown>;
 
@@ -232,15 +232,12 @@ export class FakeDiscord {
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     const fake = new FakeDiscord(server, options);
-    server.on('request', (req, res) => void fake.handle(req, res));
-    server.on('upgrade', (req, socket, head) => fake.upgrade(req, socket, head));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server, (req, res) => fake.handle(req, res), (req, socket, head) => fake.upgrade(req, socket, head));
     return fake;
   }
 
   get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   /** What to pass as discord.js `rest.api` (discord.js appends `/v10`). */

@@ -37,8 +37,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { listenOnLoopback, loopbackUrl } from './loopback';
 
 /** A modal's input values as Slack nests them in view.state: block id → action id → input. */
 export type ViewStateValues = Record<string, Record<string, { type: string; value: string }>>;
@@ -151,15 +151,12 @@ export class FakeSlack {
     const tokens = new Set([options.botToken ?? 'xoxb-test-token', options.appToken ?? 'xapp-test-token']);
     const server = createServer();
     const fake = new FakeSlack(server, tokens);
-    server.on('request', (req, res) => void fake.handle(req, res));
-    server.on('upgrade', (req, socket, head) => fake.upgrade(req, socket, head));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(server, (req, res) => fake.handle(req, res), (req, socket, head) => fake.upgrade(req, socket, head));
     return fake;
   }
 
   get url(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return loopbackUrl(this.server);
   }
 
   /** What to pass as clientOptions.slackApiUrl. */

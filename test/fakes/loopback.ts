@@ -1,0 +1,18 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** Serves a fake platform on a free port of 127.0.0.1: its HTTP requests and its WebSocket upgrades. */
+export async function listenOnLoopback(
+  server: Server,
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): Promise<void> {
+  server.on('request', (req, res) => void handle(req, res));
+  server.on('upgrade', upgrade);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+}
+
+export function loopbackUrl(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
