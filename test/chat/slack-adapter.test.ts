@@ -4,13 +4,11 @@
  * definitions written for these cases (a slow one, an organizer-only subcommand, a form); the real commands
  * are exercised in test/chat/slack-commands.test.ts.
  */
-import { DateTime } from 'luxon';
 import { makeServices } from '../helpers/services';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { message } from '../../src/chat/message';
 import { defineCommand, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
 import { ArgumentError } from '../../src/commands/registry';
-import { makeSettings } from '../helpers/events';
 import { signSlackRequest } from '../fakes/slack';
 import { contractDispatcher, SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
 

@@ -5,14 +5,20 @@
 import path from 'node:path';
 import { richToPlain, toPlainText, type MessageModel } from '../../src/chat/message';
 import { renderMessage as renderDiscord } from '../../src/chat/discord/render';
-import { presentAbstracts, presentAgenda, presentAnnouncement, presentCancellation, presentDoorsOpen, presentReminder } from '../../src/chat/present/event';
+import { presentAbstracts, presentAgenda } from '../../src/chat/present/event';
+import { cancellationMessage, ruleMessage, updatedMessage } from '../../src/schedule/messages';
+import { loadAnnouncementRules } from '../../src/schedule/rules';
 import { LIMITS, renderMessage as renderSlack } from '../../src/chat/slack/render';
 import { loadData } from '../../src/sources/load';
 import { TEST_FEEDS } from '../helpers/services';
 import { makeWorld, member, messageOf, plainOf } from './world';
 
-const loaded = loadData(path.resolve(__dirname, '..', '..', 'data'));
+const DATA = path.resolve(__dirname, '..', '..', 'data');
+const loaded = loadData(DATA);
 const events = loaded.catalogue.events;
+/** The scheduler's posts, from the shipped rules and templates. */
+const announcements = loadAnnouncementRules(path.join(DATA, 'announcements.yml')).rules!;
+const post = { settings: loaded.settings, feeds: TEST_FEEDS };
 
 describe('the real posts in data/', () => {
   it('are all loaded', () => {
@@ -23,10 +29,11 @@ describe('the real posts in data/', () => {
     ['agenda', (e) => presentAgenda(e, loaded.settings, TEST_FEEDS)],
     ['agenda with abstracts', (e) => presentAgenda(e, loaded.settings, TEST_FEEDS, { abstracts: true })],
     ['abstracts', (e) => presentAbstracts(e, loaded.settings, TEST_FEEDS)],
-    ['announcement', (e) => presentAnnouncement(e, loaded.settings, TEST_FEEDS)],
-    ['reminder', (e) => presentReminder(e, loaded.settings, TEST_FEEDS)],
-    ['doors open', (e) => presentDoorsOpen(e, loaded.settings, TEST_FEEDS)],
-    ['cancellation', (e) => presentCancellation(e, loaded.settings, TEST_FEEDS)],
+    ...announcements.rules
+      .filter((rule) => rule.of === 'meetup')
+      .map((rule): [string, (e: (typeof events)[number]) => MessageModel] => [`rule ${rule.id}`, (e) => ruleMessage(rule, e, post)]),
+    ['agenda updated', (e) => updatedMessage(announcements.messages, e, post)],
+    ['cancellation', (e) => cancellationMessage(announcements.messages, e, post)],
   ];
 
   it.each(events.map((e) => [e.id, e] as const))('%s: every message fits Slack and Discord without losing the footer', (_id, event) => {

@@ -8,7 +8,6 @@ import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MA
 /** Button that shows a meetup's abstracts; commands/agenda.ts answers it. */
 export const abstractsButtonId = (eventId: string): string => `agenda:abstracts:${eventId}`;
 
-const SUMMARY_MAX = 600;
 /** Below this an abstract says too little to be worth showing; the talk then waits for the full page. */
 const ABSTRACT_MIN = 150;
 /** More talk sections than this would not fit a Discord embed (25 fields) next to the agenda and facts. */
@@ -77,69 +76,6 @@ export function eventLine(event: MeetupEvent, options: { withId?: boolean } = {}
   return line;
 }
 
-/** The announcement of an upcoming meetup: what, when, where, the talks, how to subscribe, the hashtag. */
-export function presentAnnouncement(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
-  const talks = event.talks.slice(0, TALK_SECTIONS_MAX * 2).map((talk) => talkLine(talk));
-  return message({
-    title: titleOf(event),
-    titleUrl: event.url,
-    intro: [clip(event.summary ?? `${settings.name} meets again, and you are invited.`, SUMMARY_MAX)],
-    fields: factFields(event),
-    sections: [
-      ...linesToSections('Talks', talks.length > 0 ? talks : [['Talks will be announced soon; want to give one? Try /cfp.']]),
-      { heading: 'Never miss a meetup', body: subscribeLine(event, settings, feeds) },
-    ],
-    links: eventLinks(event, feeds, { calendar: false }),
-    buttons: abstractsButtons(event),
-    footer: spreadTheWord(settings),
-  });
-}
-
-/** The reminder the day before: the full agenda under "Tomorrow". */
-export function presentReminder(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
-  const agenda = presentAgenda(event, settings, feeds);
-  return {
-    ...agenda,
-    title: clip(`Tomorrow: ${event.title}`, HEADING_MAX),
-    intro: ['See you tomorrow, ', time(event.start, 'full'), ...placeShort(event), '. Here is the agenda.'],
-    footer: spreadTheWord(settings),
-  };
-}
-
-/** Posted when the doors open: where to go (or the link to join) and when the talks start. */
-export function presentDoorsOpen(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
-  const firstTalk = event.talks.map((t) => t.start).find((s): s is DateTime => s !== undefined);
-  const intro: RichText = event.online !== undefined && !event.venue ? ['The online meeting is open', ...joinLink(event), '.'] : ['Doors are open', ...placeShort(event), '!'];
-  if (firstTalk) intro.push(' Talks start at ', time(firstTalk, 'time'), '.');
-  return message({
-    title: clip(`Doors open: ${event.title}`, HEADING_MAX),
-    titleUrl: event.url,
-    intro,
-    fields: factFields(event).filter((f) => f.name !== 'When'),
-    links: eventLinks(event, feeds, { calendar: false }),
-    footer: spreadTheWord(settings),
-  });
-}
-
-/** Posted (or edited into earlier posts) when a meetup is called off. */
-export function presentCancellation(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks): MessageModel {
-  return message({
-    title: clip(`Cancelled: ${event.title}`, HEADING_MAX),
-    titleUrl: event.url,
-    intro: [
-      'We are sorry: the meetup on ',
-      time(event.start, 'full'),
-      ...placeShort(event),
-      ' is cancelled. Questions go to ',
-      settings.contact,
-      '.',
-    ],
-    sections: [{ heading: 'The next ones', body: subscribeLine(event, settings, feeds, false) }],
-    links: eventLinks(event, feeds, { calendar: false }),
-    footer: [settings.hashtag],
-  });
-}
-
 function titleOf(event: MeetupEvent): string {
   return clip(event.status === 'cancelled' ? `Cancelled: ${event.title}` : event.title, HEADING_MAX);
 }
@@ -181,9 +117,6 @@ function placeShort(event: MeetupEvent): RichText {
   return [];
 }
 
-function joinLink(event: MeetupEvent): RichText {
-  return event.online && isUrl(event.online) ? [': ', link(event.online, 'join here')] : [];
-}
 
 /**
  * The agenda gets at most AGENDA_MAX characters, so the talks below it keep room: long lines are shortened
@@ -280,12 +213,6 @@ function talkFacts(talk: Talk): RichText {
 
 const KIND_LABELS: Record<Talk['kind'], string> = { talk: 'Talk', lightning: 'Lightning talk', panel: 'Panel', discussion: 'Discussion' };
 
-function talkLine(talk: Talk): RichText {
-  const line: RichText = [bold(clip(talk.title, 250))];
-  if (talk.speakers.length > 0) line.push(' — ', clip(speakersText(talk.speakers), 200));
-  if (talk.kind !== 'talk') line.push(` (${KIND_LABELS[talk.kind].toLowerCase()})`);
-  return line;
-}
 
 export function speakersText(speakers: Speaker[]): string {
   return speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ');
@@ -313,25 +240,11 @@ function eventLinks(event: MeetupEvent, feeds: FeedLinks, options: { calendar: b
   return links;
 }
 
-function subscribeLine(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks, withEvent = true): RichText {
-  return [
-    ...(withEvent ? [link(feeds.event(event.id), 'Add this meetup to your calendar'), ' or '] : []),
-    link(feeds.page, `subscribe to all ${settings.name} meetups`),
-    ' (',
-    link(feeds.google, 'Google Calendar'),
-    ', ',
-    link(feeds.webcal, 'Apple Calendar / Outlook'),
-    ').',
-  ];
-}
 
 function footer(settings: CommunitySettings): RichText {
   return [settings.hashtag, ' · ', settings.contact];
 }
 
-function spreadTheWord(settings: CommunitySettings): RichText {
-  return ['Please spread the word: ', settings.hashtag, ' · Questions and talk ideas: ', settings.contact];
-}
 
 function messageLength(m: MessageModel): number {
   return (

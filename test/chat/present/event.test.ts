@@ -4,11 +4,7 @@ import {
   eventLine,
   presentAbstracts,
   presentAgenda,
-  presentAnnouncement,
-  presentCancellation,
-  presentDoorsOpen,
   presentNextLine,
-  presentReminder,
 } from '../../../src/chat/present/event';
 import { fairShares, linesToSections } from '../../../src/chat/present/fit';
 import { LIMITS, renderMessage } from '../../../src/chat/slack/render';
@@ -147,8 +143,6 @@ describe('a long agenda still fits every platform', () => {
     ['agenda with abstracts', presentAgenda(event, settings, TEST_FEEDS, { abstracts: true })],
     ['agenda', presentAgenda(event, settings, TEST_FEEDS)],
     ['abstracts', presentAbstracts(event, settings, TEST_FEEDS)],
-    ['announcement', presentAnnouncement(event, settings, TEST_FEEDS)],
-    ['reminder', presentReminder(event, settings, TEST_FEEDS)],
   ])('%s: every section fits a Discord field, the whole fits an embed and Slack’s block limits', (_name, m) => {
     for (const s of [...m.sections, ...m.fields.map((f) => ({ heading: f.name, body: f.value }))]) {
       expect(richToPlain(s.body).length).toBeLessThanOrEqual(DISCORD.fieldValue);
@@ -194,72 +188,6 @@ describe('one-liners and lists', () => {
   it('an event line marks cancelled meetups and can carry the id to type', () => {
     const line = eventLine(makeEvent({ status: 'cancelled', url: undefined }), { withId: true });
     expect(richToPlain(line)).toBe('Wed 10 Jul 2024 · SRE Munich at Celonis 2024 · Celonis (cancelled) · sre-munich-summer-event-2024');
-  });
-});
-
-describe('scheduler messages', () => {
-  const event = makeEvent();
-
-  it('announcement: summary, facts, talks, how to subscribe, hashtag in the footer', () => {
-    const m = presentAnnouncement(event, settings, TEST_FEEDS);
-    expect(m.title).toBe('SRE Munich at Celonis 2024');
-    expect(richToPlain(m.intro)).toBe(event.summary);
-    expect(m.fields.map((f) => f.name)).toEqual(['When', 'Doors open', 'Where']);
-    const talks = m.sections.find((s) => s.heading === 'Talks')!;
-    expect(richToPlain(talks.body)).toBe(
-      'Upgrading thousands of stateful applications across a global Kubernetes infrastructure — Michael Lex (ClickHouse)\nLessons learned from 15 years DevOps — Paul Stack (System Initiative)',
-    );
-    const subscribe = m.sections.find((s) => s.heading === 'Never miss a meetup')!;
-    expect(spans(subscribe.body).map((s) => (s.kind === 'link' ? s.url : ''))).toEqual([
-      TEST_FEEDS.event(event.id),
-      TEST_FEEDS.page,
-      TEST_FEEDS.google,
-      TEST_FEEDS.webcal,
-    ]);
-    expect(richToPlain(m.footer)).toBe('Please spread the word: #sremuc · Questions and talk ideas: muc@sre.xyz');
-    expect(m.buttons.map((b) => b.id)).toEqual(['agenda:abstracts:sre-munich-summer-event-2024']);
-  });
-
-  it('announcement without talks invites speakers', () => {
-    const m = presentAnnouncement(makeEvent({ talks: [], summary: undefined }), settings, TEST_FEEDS);
-    expect(plain(m)).toContain('Talks will be announced soon; want to give one? Try /cfp.');
-    expect(richToPlain(m.intro)).toBe('SRE Munich meets again, and you are invited.');
-  });
-
-  it('reminder: the agenda under "Tomorrow", with the hashtag', () => {
-    const m = presentReminder(event, settings, TEST_FEEDS);
-    expect(m.title).toBe('Tomorrow: SRE Munich at Celonis 2024');
-    expect(richToPlain(m.intro)).toBe('See you tomorrow, Wed 10 Jul 2024, 18:30 CEST at Celonis. Here is the agenda.');
-    expect(m.sections[0]!.heading).toBe('Agenda');
-    expect(richToPlain(m.footer)).toContain('#sremuc');
-  });
-
-  it('doors open: where, and when the talks start; online meetups get the join link', () => {
-    const m = presentDoorsOpen(event, settings, TEST_FEEDS);
-    expect(m.title).toBe('Doors open: SRE Munich at Celonis 2024');
-    expect(richToPlain(m.intro)).toBe('Doors are open at Celonis! Talks start at 19:10.');
-    expect(richToPlain(m.footer)).toContain('#sremuc');
-    const online = presentDoorsOpen(makeEvent({ venue: undefined, online: 'https://meet.example.org/x', talks: [] }), settings, TEST_FEEDS);
-    expect(richToPlain(online.intro)).toBe('The online meeting is open: join here (https://meet.example.org/x).');
-  });
-
-  it('cancellation: the date, an apology, the contact, the hashtag', () => {
-    const m = presentCancellation(event, settings, TEST_FEEDS);
-    expect(m.title).toBe('Cancelled: SRE Munich at Celonis 2024');
-    expect(richToPlain(m.intro)).toMatch(/^We are sorry: the meetup on Wed 10 Jul 2024, 18:30 .* at Celonis is cancelled\. Questions go to muc@sre\.xyz\.$/);
-    expect(m.links.map((l) => l.label)).toEqual(['Event page']);
-    expect(richToPlain(m.footer)).toBe('#sremuc');
-  });
-
-  it('keeps raw text raw: mentions in event data stay plain strings for the renderers to neutralise', () => {
-    const hostile = makeEvent({ title: '<!channel> party @everyone', venue: '<@U123> <@&987> office' });
-    for (const m of [presentAnnouncement(hostile, settings, TEST_FEEDS), presentAgenda(hostile, settings, TEST_FEEDS)]) {
-      expect(m.title).toBe('<!channel> party @everyone');
-      const { blocks, text } = renderMessage(m);
-      const slack = JSON.stringify(blocks) + text;
-      expect(slack).not.toMatch(/<!channel>|<@U123>|<@&987>|@everyone/);
-      expect(slack).toContain('&lt;!channel&gt; party @\u200deveryone');
-    }
   });
 });
 
