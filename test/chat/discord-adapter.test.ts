@@ -11,6 +11,7 @@ import { makeServices } from '../helpers/services';
 import { berlin } from '../helpers/events';
 import { PERMISSIONS } from '../fakes/discord';
 import { capturingLogger, discordConfig, ORGANIZER_ROLE, startDiscordBot, waitUntil, type DiscordBot } from './discord-harness';
+import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 
 const ZWJ = '\u200d';
 const timeline: string[] = [];
@@ -44,26 +45,10 @@ const commands = new Map<string, CommandDefinition>(
         return { message: message({ title: 'Finally', intro: ['done'], ephemeral: input.options.private === true }) };
       },
     }),
-    defineCommand({
-      name: 'broken',
-      description: 'Fails unexpectedly',
-      options: [],
-      run: () => {
-        throw new Error('database is locked');
-      },
-    }),
-    defineCommand({
-      name: 'admin',
-      description: 'Organizer tools',
-      options: [],
-      subcommands: [
-        { name: 'status', description: 'Anyone may look', options: [] },
-        { name: 'purge', description: 'Organizers only', options: [{ name: 'days', description: 'older than', type: 'integer', required: true }], organizerOnly: true },
-      ],
-      run: ({ input, caller }) => {
-        ran.push({ command: 'admin', input, organizer: caller.isOrganizer, name: caller.name });
-        return { message: message({ intro: [`${input.subcommand ?? 'none'} by ${caller.name}`], ephemeral: true }) };
-      },
+    brokenCommand,
+    adminCommand({
+      purgeOptions: [{ name: 'days', description: 'older than', type: 'integer', required: true }],
+      onRun: ({ input, caller }) => ran.push({ command: 'admin', input, organizer: caller.isOrganizer, name: caller.name }),
     }),
     defineCommand({
       name: 'bigform',

@@ -7,6 +7,7 @@ import { defineCommand, type Caller, type CommandDefinition, type CommandInput }
 import { ArgumentError } from '../../src/commands/registry';
 import { commandsTotal } from '../../src/metrics';
 import { makeServices } from '../helpers/services';
+import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 
 const member: Caller = { platform: 'discord', id: '111', name: 'member', isOrganizer: false };
 const organizer: Caller = { ...member, id: '222', name: 'orga', isOrganizer: true };
@@ -30,18 +31,9 @@ const testCommands = new Map<string, CommandDefinition>(
       autocomplete: (_ctx, option, typed) =>
         option === 'text' ? Array.from({ length: 40 }, (_, i) => ({ name: `${typed} ${'long '.repeat(30)}${i}`, value: `v${i}` })) : [],
     }),
-    defineCommand({
-      name: 'admin',
-      description: 'Organizer tools',
-      options: [],
-      subcommands: [
-        { name: 'status', description: 'Anyone may look', options: [] },
-        { name: 'purge', description: 'Organizers only', options: [{ name: 'days', description: 'how old', type: 'integer', required: true }], organizerOnly: true },
-      ],
-      run: ({ input, caller }) => {
-        ran.push({ name: 'admin', input, caller: caller.name });
-        return { message: message({ intro: [`${input.subcommand} by ${caller.name}`], ephemeral: true }) };
-      },
+    adminCommand({
+      purgeOptions: [{ name: 'days', description: 'how old', type: 'integer', required: true }],
+      onRun: ({ input, caller }) => ran.push({ name: 'admin', input, caller: caller.name }),
     }),
     defineCommand({
       name: 'secret',
@@ -53,17 +45,7 @@ const testCommands = new Map<string, CommandDefinition>(
       onModalSubmit: () => message({ intro: ['secret form'] }),
       autocomplete: () => [{ name: 'hidden', value: 'hidden' }],
     }),
-    defineCommand({
-      name: 'broken',
-      description: 'Fails unexpectedly',
-      options: [],
-      run: () => {
-        throw new Error('database is locked');
-      },
-      autocomplete: () => {
-        throw new Error('index gone');
-      },
-    }),
+    brokenCommand,
     defineCommand({
       name: 'form',
       description: 'A form',

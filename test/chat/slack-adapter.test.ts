@@ -11,6 +11,7 @@ import { defineCommand, type CommandDefinition, type CommandServices } from '../
 import { ArgumentError } from '../../src/commands/registry';
 import { signSlackRequest } from '../fakes/slack';
 import { contractDispatcher, SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
+import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 
 const ZWJ = '\u200d';
 
@@ -44,24 +45,8 @@ const testCommands = new Map<string, CommandDefinition>(
         return { message: message({ intro: ['Finally done'], ephemeral: true }) };
       },
     }),
-    defineCommand({
-      name: 'broken',
-      description: 'Fails unexpectedly',
-      options: [],
-      run: () => {
-        throw new Error('database is locked');
-      },
-    }),
-    defineCommand({
-      name: 'admin',
-      description: 'Organizer tools',
-      options: [],
-      subcommands: [
-        { name: 'status', description: 'Anyone may look', options: [] },
-        { name: 'purge', description: 'Organizers only', options: [], organizerOnly: true },
-      ],
-      run: ({ input, caller }) => ({ message: message({ intro: [`${input.subcommand ?? 'none'} by ${caller.name}`], ephemeral: true }) }),
-    }),
+    brokenCommand,
+    adminCommand(),
     defineCommand({
       name: 'form',
       description: 'Opens a form',
