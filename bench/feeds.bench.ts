@@ -14,7 +14,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
@@ -23,6 +23,7 @@ import { createLogger } from '../src/log';
 import { openDatabase } from '../src/store/db';
 import { makeSettings } from '../test/helpers/events';
 import { generateEvents } from './generate-events';
+import { freeLoopbackPort } from '../test/fakes/loopback';
 
 const EVENTS = 1000;
 const CONNECTIONS = 64;
@@ -136,16 +137,6 @@ async function probe(port: number, urlPath: string): Promise<{ status: number; e
   return { status: res.status, etag: res.headers.get('etag') ?? '', length: body.length };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probeServer = createServer();
-    probeServer.once('error', reject);
-    probeServer.listen(0, '127.0.0.1', () => {
-      const { port } = probeServer.address() as { port: number };
-      probeServer.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -221,7 +212,7 @@ async function startNginx(binary: string, files: Record<string, Buffer>): Promis
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), bytes);
   }
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const conf = path.join(prefix, 'nginx.conf');
   writeFileSync(
     conf,

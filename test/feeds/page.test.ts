@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -10,6 +9,7 @@ import { FeedServer } from '../../src/feeds/server';
 import { createLogger } from '../../src/log';
 import { openDatabase } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
+import { freeLoopbackPort } from '../fakes/loopback';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -22,17 +22,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** The page must know its public URL before the server starts, so reserve a port first. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const now = '2024-06-01T10:00:00Z';
 const settings = makeSettings({ name: 'SRE <Munich> & "Friends"' });
@@ -82,7 +71,7 @@ describe('subscribe page in headless Chromium', () => {
   }
 
   beforeAll(async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     base = `http://127.0.0.1:${port}`;
     server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port, publicUrl: base, clock: new ManualClock(now) });
     server.update(new Catalogue([july, september, past, cancelled]), settings);
