@@ -7,8 +7,9 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import { systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../log';
-import { feedRequestsTotal, metricsRegistry } from '../metrics';
+import { countFeedRequest, metricsRegistry } from '../metrics';
 import type { Db } from '../store/db';
+import { FastLane, type PlainRequest, type PreparedAnswer } from './fast-lane';
 import { FEED_PATHS } from './links';
 import { PAGE_CSP, renderSubscribePage } from './page';
 import { FeedSet, parseAlarmParam, type FeedOptions } from './render';
@@ -105,8 +106,8 @@ export class FeedServer {
   private readonly sequences: FeedSequences;
   private loaded?: Loaded;
   private readonly variants = new Map<string, Resource>();
-  private readonly counters = new Map<string, { inc(): void }>();
   private server?: Server;
+  private lane?: FastLane;
 
   constructor({ db, log, host, port, publicUrl, clock = systemClock }: FeedServerOptions) {
     this.db = db;
@@ -157,6 +158,7 @@ export class FeedServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => this.handle(req, res));
+    const lane = new FastLane(server, (request) => this.answer(request));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
@@ -168,6 +170,7 @@ export class FeedServer {
       });
     });
     this.server = server;
+    this.lane = lane;
     this.log.info({ url: this.url, publicUrl: this.publicUrl }, 'feed server listening');
   }
 
@@ -179,35 +182,53 @@ export class FeedServer {
       server.close(() => resolve());
       // Calendar apps and load generators hold keep-alive sockets open; close() alone would wait for them.
       server.closeAllConnections();
+      this.lane?.closeAllConnections();
     });
   }
 
+  /** node:http's path: the requests the fast lane passed on, and /metrics. */
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    const answer = this.answer({ method: req.method ?? '', target: req.url ?? '', header: (name) => headerText(req.headers[name]) });
+    if (!answer) return void this.metrics(req, res);
+    this.write(req, res, answer);
+  }
+
+  private write(req: IncomingMessage, res: ServerResponse, answer: PreparedAnswer): void {
+    try {
+      res.writeHead(answer.status, answer.headers);
+      res.end(req.method === 'HEAD' ? undefined : answer.body);
+    } catch (err) {
+      this.log.error({ err, url: req.url }, 'feed response failed');
+      res.destroy();
+    }
+  }
+
+  /** Every route but /metrics (asynchronous), answered from prepared bytes; shared by node:http and the fast lane. */
+  private answer(request: PlainRequest): PreparedAnswer | undefined {
     let route: Route = 'unknown';
     try {
-      const target = req.url ?? '';
+      const { target } = request;
       const queryAt = target.indexOf('?');
       const path = queryAt === -1 ? target : target.slice(0, queryAt);
       route = routeOf(path);
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return this.reply(res, route, 405, 'Only GET and HEAD are supported.\n', { Allow: 'GET, HEAD' });
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        return this.reply(route, 405, 'Only GET and HEAD are supported.\n', { Allow: 'GET, HEAD' });
       }
-      if (route === 'healthz') return this.healthz(req, res);
-      if (route === 'metrics') return void this.metrics(req, res);
-      if (route === 'unknown') return this.reply(res, route, 404, 'Not found.\n');
+      if (route === 'healthz') return this.healthz();
+      if (route === 'metrics') return undefined;
+      if (route === 'unknown') return this.reply(route, 404, 'Not found.\n');
       const loaded = this.loaded;
-      if (!loaded) return this.reply(res, route, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
+      if (!loaded) return this.reply(route, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
 
       const query = queryAt === -1 ? '' : target.slice(queryAt + 1);
       const alarm = route === 'page' ? {} : alarmOption(query);
-      if ('error' in alarm) return this.reply(res, route, 400, `${alarm.error}\n`);
+      if ('error' in alarm) return this.reply(route, 400, `${alarm.error}\n`);
       const resource = this.resourceFor(loaded, route, path, alarm);
-      if (!resource) return this.reply(res, route, 404, 'No such meetup.\n');
-      this.send(req, res, route, resource);
+      if (!resource) return this.reply(route, 404, 'No such meetup.\n');
+      return this.serveResource(request, route, resource);
     } catch (err) {
-      this.log.error({ err, url: req.url }, 'feed request failed');
-      if (!res.headersSent) this.reply(res, route, 500, 'Internal error.\n');
-      else res.destroy();
+      this.log.error({ err, url: request.target }, 'feed request failed');
+      return this.reply(route, 500, 'Internal error.\n');
     }
   }
 
@@ -269,61 +290,46 @@ export class FeedServer {
     return loaded.page;
   }
 
-  private send(req: IncomingMessage, res: ServerResponse, route: Route, resource: Resource): void {
-    if (isNotModified(req, resource)) {
-      this.count(route, 304);
-      res.writeHead(304, resource.notModifiedHeaders);
-      res.end();
-      return;
+  private serveResource(request: PlainRequest, route: Route, resource: Resource): PreparedAnswer {
+    if (isNotModified(request, resource)) {
+      countFeedRequest(route, 304);
+      return { status: 304, headers: resource.notModifiedHeaders };
     }
-    const gzip = acceptsGzip(req.headers['accept-encoding']) ? resource.gzipped() : undefined;
-    this.count(route, 200);
-    res.writeHead(200, gzip ? gzip.headers : resource.headers);
-    res.end(req.method === 'HEAD' ? undefined : gzip ? gzip.body : resource.body);
+    const gzip = acceptsGzip(request.header('accept-encoding')) ? resource.gzipped() : undefined;
+    countFeedRequest(route, 200);
+    return gzip ? { status: 200, ...gzip } : { status: 200, headers: resource.headers, body: resource.body };
   }
 
-  private healthz(req: IncomingMessage, res: ServerResponse): void {
+  private healthz(): PreparedAnswer {
     const loaded = this.loaded;
     const body = JSON.stringify({
       ok: loaded !== undefined,
       events: loaded?.catalogue.events.length ?? 0,
       lastReload: loaded?.reloadedAt.toUTC().toISO() ?? null,
     });
-    this.reply(res, 'healthz', loaded ? 200 : 503, `${body}\n`, { 'Content-Type': 'application/json' }, req.method === 'HEAD');
+    return this.reply('healthz', loaded ? 200 : 503, `${body}\n`, { 'Content-Type': 'application/json' });
   }
 
   private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let answer: PreparedAnswer;
     try {
       const text = await metricsRegistry.metrics();
-      this.reply(res, 'metrics', 200, text, { 'Content-Type': metricsRegistry.contentType }, req.method === 'HEAD');
+      answer = this.reply('metrics', 200, text, { 'Content-Type': metricsRegistry.contentType });
     } catch (err) {
       this.log.error({ err }, 'metrics collection failed');
-      this.reply(res, 'metrics', 500, 'Metrics unavailable.\n');
+      answer = this.reply('metrics', 500, 'Metrics unavailable.\n');
     }
+    this.write(req, res, answer);
   }
 
-  private reply(res: ServerResponse, route: Route, status: number, body: string, headers: OutgoingHttpHeaders = {}, headOnly = false): void {
-    this.count(route, status);
+  private reply(route: Route, status: number, body: string, headers: OutgoingHttpHeaders = {}): PreparedAnswer {
+    countFeedRequest(route, status);
     const bytes = Buffer.from(body);
-    res.writeHead(status, {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': bytes.length,
-      'Cache-Control': 'no-store',
-      ...COMMON_HEADERS,
-      ...headers,
-    });
-    res.end(headOnly ? undefined : bytes);
-  }
-
-  /** Counter children cached: looking labels up on every request is measurable at thousands per second. */
-  private count(route: Route, status: number): void {
-    const key = `${route} ${status}`;
-    let counter = this.counters.get(key);
-    if (!counter) {
-      counter = feedRequestsTotal.labels(route, String(status));
-      this.counters.set(key, counter);
-    }
-    counter.inc();
+    return {
+      status,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': bytes.length, 'Cache-Control': 'no-store', ...COMMON_HEADERS, ...headers },
+      body: bytes,
+    };
   }
 }
 
@@ -425,8 +431,8 @@ function alarmOption(query: string): FeedOptions | { error: string } {
 }
 
 /** RFC 9110: If-None-Match decides when present; If-Modified-Since only otherwise. Weak comparison for both. */
-function isNotModified(req: IncomingMessage, resource: Resource): boolean {
-  const ifNoneMatch = req.headers['if-none-match'];
+function isNotModified(request: PlainRequest, resource: Resource): boolean {
+  const ifNoneMatch = request.header('if-none-match');
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch.trim() === '*') return true;
     const plain = resource.etag;
@@ -436,10 +442,14 @@ function isNotModified(req: IncomingMessage, resource: Resource): boolean {
       return t === plain || t === gz;
     });
   }
-  const ifModifiedSince = req.headers['if-modified-since'];
+  const ifModifiedSince = request.header('if-modified-since');
   if (ifModifiedSince === undefined) return false;
   const since = Date.parse(ifModifiedSince);
   return !Number.isNaN(since) && resource.lastModified <= since;
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** gzip unless the client said nothing about it or gave it (or "*") q=0. */

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log';
 import { openDatabase } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth } from './ics';
+import { RawConnection, type RawResponse } from '../fakes/raw-http';
 
 interface Reply {
   status: number;
@@ -264,6 +265,26 @@ describe('FeedServer over HTTP', () => {
       expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       expect(reply.text).toContain('# TYPE sremuc_feed_requests_total counter');
       expect(reply.text).toContain('# HELP sremuc_feed_requests_total');
+    });
+
+    it('answers the same on a pipelined keep-alive connection, by the fast lane and by node:http after it', async () => {
+      const connection = await RawConnection.open(server.port);
+      try {
+        const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: cal.sre.xyz\r\n${extra}\r\n`;
+        // The lane answers the first; /metrics is node:http's, and so is everything after it on this connection.
+        connection.send(get('/calendar.ics') + get('/metrics') + get('/calendar.ics') + get('/events/missing.ics'));
+        const [byLane, metrics, byNode, missing] = await connection.responses(4);
+        expect(metrics!.body).toContain('sremuc_feed_requests_total');
+        expect(missing!.status).toBe(404);
+        expect(byNode!.body).toBe(byLane!.body);
+        const withoutDate = (r: RawResponse) => Object.fromEntries(Object.entries(r.headers).filter(([name]) => name !== 'date'));
+        expect(withoutDate(byNode!)).toEqual(withoutDate(byLane!));
+
+        connection.send(get('/calendar.ics', `If-None-Match: ${byLane!.headers.etag}\r\n`));
+        expect((await connection.responses(1))[0]!.status).toBe(304);
+      } finally {
+        connection.close();
+      }
     });
   });
 
