@@ -42,8 +42,8 @@ export interface FeedSetInput {
 }
 
 /**
- * Every feed for one catalogue: built once per reload (which is also when SEQUENCE numbers are recorded), then
- * rendered to ICS text as often as needed, e.g. once plain and once per ?alarm= variant.
+ * Every feed for one catalogue: built once per reload, on the first feed request (which is also when SEQUENCE
+ * numbers are recorded), then rendered to ICS text as often as needed, e.g. once plain and once per ?alarm=.
  */
 export class FeedSet {
   readonly meetups: readonly FeedEntry[];
