@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
@@ -24,7 +24,8 @@ export class DataSource {
   private result: LoadResult;
   private readonly cache: ParseCache = new Map();
   private readonly listeners: ChangeListener[] = [];
-  private watchers: FSWatcher[] = [];
+  /** One watcher per folder, by path. */
+  private readonly watchers = new Map<string, FSWatcher>();
   private timer?: NodeJS.Timeout;
   private stopped = true;
 
@@ -69,61 +70,65 @@ export class DataSource {
     return after;
   }
 
-  /** Watches the data dir (recursively) and reloads ~200 ms after the last change. */
+  /**
+   * Watches data/, events/ and every folder under it, and reloads ~200 ms after the last change. A folder's watcher
+   * hears about every file in it. (Node 20's recursive watch on Linux opens one watcher per file, stats each, and
+   * reports every existing file as new: with 1,000 posts that cost start-up ~50 ms and a needless full reload.)
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.watchers = this.openWatchers();
+    this.watchFolders();
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const w of this.watchers) w.close();
-    this.watchers = [];
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
   }
 
-  private openWatchers(): FSWatcher[] {
-    const onEvent = () => this.scheduleReload();
-    try {
-      return [this.watchOne(this.dataDir, true, onEvent)];
-    } catch (error) {
-      // Recursive watching is missing on some platforms and file systems: watch the two folders that matter.
-      this.log.warn({ err: error }, 'recursive watch unavailable; watching data/ and data/events/ only');
-      return [this.dataDir, path.join(this.dataDir, EVENTS_DIR)].flatMap((dir) => {
-        try {
-          return [this.watchOne(dir, false, onEvent)];
-        } catch (inner) {
-          this.log.error({ err: inner, dir }, 'cannot watch for data changes; restart the bot to pick up edits');
-          return [];
-        }
-      });
+  /** Watches the folders there are now and lets go of those that are gone; runs at start and after each reload. */
+  private watchFolders(): void {
+    if (this.stopped) return;
+    const folders = new Set([this.dataDir, ...eventFolders(this.dataDir)]);
+    for (const [folder, watcher] of this.watchers) {
+      if (folders.has(folder)) continue;
+      watcher.close();
+      this.watchers.delete(folder);
+    }
+    for (const folder of folders) {
+      if (this.watchers.has(folder)) continue;
+      try {
+        this.watchers.set(folder, this.watchFolder(folder));
+      } catch (error) {
+        // Gone between listing and watching: the reload its removal triggers settles the set.
+        this.log.warn({ err: error, folder }, 'cannot watch this folder for data changes');
+      }
     }
   }
 
-  private watchOne(dir: string, recursive: boolean, onEvent: () => void): FSWatcher {
-    const watcher = watch(dir, { recursive, persistent: false }, onEvent);
+  private watchFolder(folder: string): FSWatcher {
+    const watcher = watch(folder, { persistent: false }, () => this.scheduleReload());
     watcher.on('error', (error) => {
-      // The folder went away (e.g. replaced by a deploy): reload now and watch again once things settle.
-      this.log.warn({ err: error, dir }, 'data watch failed; re-watching');
+      // The folder went away (e.g. replaced by a deploy): reload, which watches whatever is there then.
+      this.log.warn({ err: error, folder }, 'data watch failed; re-watching after a reload');
       watcher.close();
-      this.watchers = this.watchers.filter((w) => w !== watcher);
-      this.scheduleReload(() => {
-        if (!this.stopped) this.watchers.push(...this.openWatchers());
-      });
+      this.watchers.delete(folder);
+      this.scheduleReload();
     });
     return watcher;
   }
 
-  private scheduleReload(after?: () => void): void {
+  private scheduleReload(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.stopped) return;
       this.reload();
-      after?.();
+      this.watchFolders();
     }, this.options.debounceMs ?? 200);
   }
 
@@ -147,4 +152,15 @@ function changed(before: LoadResult, after: LoadResult): boolean {
   for (const [file, event] of after.files) if (before.files.get(file) !== event || !before.files.has(file)) return true;
   const text = (ds: readonly Diagnostic[]) => ds.map(formatDiagnostic).join('\n');
   return text(before.diagnostics) !== text(after.diagnostics);
+}
+
+/** Every folder under data/events/ (none when it is missing: the data/ watcher sees it appear). */
+function eventFolders(dataDir: string): string[] {
+  const root = path.join(dataDir, EVENTS_DIR);
+  try {
+    const entries = readdirSync(root, { recursive: true, withFileTypes: true });
+    return [root, ...entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(entry.parentPath, entry.name))];
+  } catch {
+    return [];
+  }
 }

@@ -102,6 +102,41 @@ describe('DataSource', () => {
     }
   });
 
+  it('start(): folders that appear, go and come back are watched as they are at each reload', async () => {
+    const tmp = tempDataDir();
+    tmp.write('settings.yml', SETTINGS);
+    rmSync(path.join(tmp.dir, 'events'), { recursive: true });
+    const source = new DataSource(tmp.dir, createLogger('silent'), { debounceMs: 50 });
+    const spring = (title: string) => `title: ${title}\nstart: "2025-04-14 18:30"\n`;
+    try {
+      source.start();
+      // events/ does not exist at start: data/'s watcher sees it appear.
+      let change = nextChange(source);
+      tmp.write(FILE, CELONIS);
+      expect((await change).byId('sremuc-2024-07')).toBeDefined();
+
+      change = nextChange(source);
+      tmp.write('events/2025/sremuc-2025-04.yml', spring('Spring'));
+      expect((await change).byId('sremuc-2025-04')?.title).toBe('Spring');
+
+      change = nextChange(source);
+      rmSync(path.join(tmp.dir, 'events', '2025'), { recursive: true });
+      expect((await change).byId('sremuc-2025-04')).toBeUndefined();
+
+      change = nextChange(source);
+      tmp.write('events/2025/sremuc-2025-04.yml', spring('Spring again'));
+      expect((await change).byId('sremuc-2025-04')?.title).toBe('Spring again');
+
+      // An edit inside the folder made again: only its own, new watcher can see this one.
+      change = nextChange(source);
+      tmp.write('events/2025/sremuc-2025-04.yml', spring('Spring, edited'));
+      expect((await change).byId('sremuc-2025-04')?.title).toBe('Spring, edited');
+    } finally {
+      source.stop();
+      tmp.cleanup();
+    }
+  });
+
   it('stop(): no reloads after stopping', async () => {
     const { tmp, source, changes } = setup();
     try {
