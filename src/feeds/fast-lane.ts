@@ -76,7 +76,10 @@ export class FastLane {
       }
     };
     const onEnd = () => socket.end();
-    const onIdle = () => socket.destroy();
+    // A slow reader still taking in a big calendar is not idle: the timer fires again once the answer is out.
+    const onIdle = () => {
+      if (socket.writableLength === 0) socket.destroy();
+    };
     const onError = () => socket.destroy();
     const onClose = () => this.connections.delete(socket);
     socket.on('data', onData).on('end', onEnd).on('timeout', onIdle).on('error', onError).on('close', onClose);
@@ -118,6 +121,12 @@ export class FastLane {
     }
   }
 
+  /** What node:http sends on a kept-alive connection: the idle timeout only when there is one. */
+  private keepAliveHeaders(): string {
+    const seconds = Math.floor(this.server.keepAliveTimeout / 1000);
+    return this.server.keepAliveTimeout > 0 ? `Connection: keep-alive\r\nKeep-Alive: timeout=${seconds}` : 'Connection: keep-alive';
+  }
+
   /**
    * The bytes to send, or undefined to leave the request to node:http: when the answerer has no answer, or throws
    * (node:http's path then answers the same request with its own error handling).
@@ -126,7 +135,7 @@ export class FastLane {
     try {
       const answer = this.answer(request);
       if (!answer) return undefined;
-      const connection = request.close ? 'Connection: close' : `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.server.keepAliveTimeout / 1000)}`;
+      const connection = request.close ? 'Connection: close' : this.keepAliveHeaders();
       const head = `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n${headerBlock(answer.headers)}Date: ${httpDate()}\r\n${connection}\r\n\r\n`;
       const hasBody = answer.body !== undefined && request.method === 'GET' && answer.status !== 304;
       return { head, body: hasBody ? answer.body : undefined };

@@ -5,6 +5,8 @@ import { RawConnection } from '../fakes/raw-http';
 
 /** 1 MiB: several answers of it outgrow the kernel's socket buffers when the client does not read. */
 const BIG = Buffer.alloc(1 << 20, 'b');
+/** 16 MiB: more than loopback's socket buffers hold, so part of it waits in the socket until the client reads. */
+const HUGE = Buffer.alloc(1 << 24, 'h');
 
 /**
  * The lane answers /fast and /big itself; node:http answers everything handed to it with "node:<method> <url>",
@@ -15,6 +17,7 @@ function laneAnswer(request: PlainRequest): PreparedAnswer | undefined {
     return { status: 200, headers: { 'Content-Type': 'text/plain', 'Content-Length': 4, 'X-Accept': request.header('accept') ?? '-' }, body: Buffer.from('fast') };
   }
   if (request.target === '/big') return { status: 200, headers: { 'Content-Length': BIG.length }, body: BIG };
+  if (request.target === '/huge') return { status: 200, headers: { 'Content-Length': HUGE.length }, body: HUGE };
   if (request.target === '/bad-header') return { status: 200, headers: { 'X-Injected': 'a\r\nSet-Cookie: b' }, body: Buffer.from('') };
   if (request.target === '/throws') throw new Error('answerer failed');
   return undefined;
@@ -160,6 +163,30 @@ describe('FastLane in front of node:http', () => {
     const [answer] = await c.responses(1);
     expect(answer!.headers['keep-alive']).toBe('timeout=1');
     await c.whenClosed();
+  });
+
+  it('does not count a slow reader of a big answer as idle, and closes once the answer is out and it is', async () => {
+    server.keepAliveTimeout = 200;
+    const c = await connection();
+    c.socket.pause();
+    c.send(get('/huge'));
+    // Several idle timeouts pass while the answer waits for the client to read it.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    c.socket.resume();
+    const [answer] = await c.responses(1);
+    expect(answer!.body.length).toBe(HUGE.length);
+    await c.whenClosed();
+  });
+
+  it('sends no Keep-Alive timeout and closes nothing when the server has no keep-alive timeout', async () => {
+    server.keepAliveTimeout = 0;
+    const c = await connection();
+    c.send(get('/fast'));
+    const [answer] = await c.responses(1);
+    expect(answer!.headers.connection).toBe('keep-alive');
+    expect(answer!.headers['keep-alive']).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(c.closed).toBe(false);
   });
 
   it('closes its connections on request, for a prompt shutdown', async () => {
