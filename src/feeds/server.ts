@@ -164,7 +164,7 @@ export class FeedServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer((req, res) => this.handle(req, res));
-    const lane = new FastLane(server, (request) => this.answer(request));
+    const lane = this.fastLane(server);
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
@@ -190,6 +190,16 @@ export class FeedServer {
       server.closeAllConnections();
       this.lane?.closeAllConnections();
     });
+  }
+
+  /** The fast lane, or none (node:http answers everything, only slower) if this Node's server is not as expected. */
+  private fastLane(server: Server): FastLane | undefined {
+    try {
+      return new FastLane(server, (request) => this.answer(request));
+    } catch (err) {
+      this.log.warn({ err }, 'feeds served through node:http alone');
+      return undefined;
+    }
   }
 
   /** node:http's path: the requests the fast lane passed on, and /metrics. */

@@ -1,4 +1,6 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import http, { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { gunzipSync } from 'node:zlib';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
@@ -360,6 +362,32 @@ describe('FeedServer lifecycle', () => {
     await res.text();
     await server.stop();
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('serves through node:http alone, and says so, if it cannot put its fast lane in front', async () => {
+    const createServer = http.createServer;
+    // Someone else already listening for connections is what the fast lane refuses to take over.
+    const spy = jest.spyOn(http, 'createServer').mockImplementation(((...args: Parameters<typeof http.createServer>) =>
+      createServer(...args).on('connection', () => undefined)) as typeof http.createServer);
+    const logged: string[] = [];
+    const log = pino({ level: 'warn' }, new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          logged.push(chunk.toString());
+          done();
+        },
+      }));
+    const server = new FeedServer({ db: openDatabase(':memory:'), log, host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
+    try {
+      server.update(new Catalogue([makeEvent()]), makeSettings());
+      await server.start();
+      const reply = await send(server, '/calendar.ics');
+      expect(reply.status).toBe(200);
+      expect(parseBoth(reply.text).events).toHaveLength(1);
+      expect(logged.join('')).toContain('feeds served through node:http alone');
+    } finally {
+      spy.mockRestore();
+      await server.stop();
+    }
   });
 
   it('rejects start() when the port is taken', async () => {
