@@ -69,6 +69,20 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
     }
   }
 
+  /** The command behind a button or form, or why it will not run (counted either way). */
+  function handlerOf(name: string, caller: Caller, handles: (command: CommandDefinition) => boolean, gone: string): CommandDefinition | { refusal: string } {
+    const command = commands.get(name);
+    if (!command || !handles(command)) {
+      countCommand(caller, 'unknown', 'unknown');
+      return { refusal: gone };
+    }
+    if (command.organizerOnly && !caller.isOrganizer) {
+      countCommand(caller, name, 'refused');
+      return { refusal: `/${name} is for organizers only.` };
+    }
+    return command;
+  }
+
   async function execute(name: string, caller: Caller, what: string, toInput: (command: CommandDefinition) => CommandInput): Promise<CommandReply> {
     const command = commands.get(name);
     if (!command) {
@@ -118,15 +132,8 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
 
     async button(actionId, caller) {
       const [name, action, arg] = splitId(actionId, 3);
-      const command = commands.get(name);
-      if (!command?.onButton) {
-        countCommand(caller, 'unknown', 'unknown');
-        return reply('That button no longer does anything. Try /help for what the bot can do.');
-      }
-      if (command.organizerOnly && !caller.isOrganizer) {
-        countCommand(caller, name, 'refused');
-        return reply(`/${name} is for organizers only.`);
-      }
+      const command = handlerOf(name, caller, (c) => c.onButton !== undefined, 'That button no longer does anything. Try /help for what the bot can do.');
+      if ('refusal' in command) return reply(command.refusal);
       return guard(
         caller,
         name,
@@ -139,15 +146,8 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
 
     async modalSubmit(modalId, values, caller) {
       const [name, purpose] = splitId(modalId, 2);
-      const command = commands.get(name);
-      if (!command?.onModalSubmit) {
-        countCommand(caller, 'unknown', 'unknown');
-        return ephemeral('This form is no longer in use. Try /help for what the bot can do.');
-      }
-      if (command.organizerOnly && !caller.isOrganizer) {
-        countCommand(caller, name, 'refused');
-        return ephemeral(`/${name} is for organizers only.`);
-      }
+      const command = handlerOf(name, caller, (c) => c.onModalSubmit !== undefined, 'This form is no longer in use. Try /help for what the bot can do.');
+      if ('refusal' in command) return ephemeral(command.refusal);
       return guard<ModalOutcome>(
         caller,
         name,

@@ -200,16 +200,10 @@ export class FakeSlack {
     return new Promise((resolve) => this.responseWaiters.push(resolve));
   }
 
-  /** A slash command payload with every field Slack sends; response_url points at this fake. */
   /** A real-shaped view_submission for a modal the bot opened (`values` as Slack nests them: block → action → input). */
   viewSubmissionPayload(view: { callback_id: string; private_metadata: string }, values: ViewStateValues): Record<string, unknown> {
     return {
-      type: 'view_submission',
-      team: { id: this.teamId, domain: 'sremuc' },
-      user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: this.teamId },
-      api_app_id: 'A0SREMUC',
-      token: 'verification-token-unused',
-      trigger_id: `${Date.now()}.trigger`,
+      ...this.interaction('view_submission'),
       view: {
         id: 'V1',
         team_id: this.teamId,
@@ -224,28 +218,35 @@ export class FakeSlack {
         bot_id: 'B0BOT',
       },
       response_urls: [],
-      is_enterprise_install: false,
     };
   }
 
   /** A real-shaped block_actions payload: a member pressed the button `actionId` under a bot message. */
   blockActionPayload(actionId: string, label = 'Button'): Record<string, unknown> {
     return {
-      type: 'block_actions',
-      team: { id: this.teamId, domain: 'sremuc' },
-      user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: this.teamId },
-      api_app_id: 'A0SREMUC',
-      token: 'verification-token-unused',
+      ...this.interaction('block_actions'),
       container: { type: 'message', message_ts: '1720000000.000100', channel_id: 'C0GENERAL', is_ephemeral: false },
-      trigger_id: `${Date.now()}.trigger`,
       channel: { id: 'C0GENERAL', name: 'general' },
       message: { type: 'message', ts: '1720000000.000100', text: 'agenda' },
       response_url: this.responseUrl(),
       actions: [{ type: 'button', action_id: actionId, block_id: 'b1', text: { type: 'plain_text', text: label }, value: actionId, action_ts: `${Date.now() / 1000}` }],
+    };
+  }
+
+  /** The fields every interactive payload carries: who, in which workspace, for which app. */
+  private interaction(type: string): Record<string, unknown> {
+    return {
+      type,
+      team: { id: this.teamId, domain: 'sremuc' },
+      user: { id: 'U0MEMBER', username: 'member', name: 'member', team_id: this.teamId },
+      api_app_id: 'A0SREMUC',
+      token: 'verification-token-unused',
+      trigger_id: `${Date.now()}.trigger`,
       is_enterprise_install: false,
     };
   }
 
+  /** A slash command payload with every field Slack sends; response_url points at this fake. */
   slashCommandFields(command: string, text: string, overrides: Record<string, string> = {}): Record<string, string> {
     return {
       token: 'verification-token-unused',
