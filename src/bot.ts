@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
-import { systemClock, type Clock } from './core/clock';
+import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
 import { DataSource } from './sources/watch';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../clock';
 import type { Db } from '../store/db';
 import type { Caller, CfpProposal, CfpService, CfpSubmission } from '../commands/definition';
 import { ArgumentError } from '../commands/registry';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
-import { systemClock, type Clock } from '../core/clock';
+import { systemClock, type Clock } from '../clock';
 
 /** What a calendar client needs to tell a new version of an entry from the one it has. */
 export interface Revision {

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
-import { systemClock, type Clock } from '../core/clock';
+import { systemClock, type Clock } from '../clock';
 import type { Logger } from '../log';
 import { feedRequestsTotal, metricsText } from '../metrics';
 import type { Db } from '../store/db';

@@ -5,7 +5,7 @@ import type { Destination } from '../chat/adapter';
 import { formatPlainTime } from '../chat/message';
 import type { AnnouncementService, Caller, FeedLinks, PlannedPost, ScheduledPostSummary } from '../commands/definition';
 import { ArgumentError } from '../commands/registry';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../clock';
 import type { Db } from '../store/db';
 import { planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
 import { ScheduledPosts } from './posts';

@@ -8,7 +8,7 @@ import type { CommunitySettings } from '../catalogue/settings';
 import { PostError, type ChatPoster, type Destination, type OrganizerNotifier, type Platform } from '../chat/adapter';
 import type { MessageModel } from '../chat/message';
 import type { FeedLinks } from '../commands/definition';
-import type { Clock } from '../core/clock';
+import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { postsTotal } from '../metrics';
 import type { Db } from '../store/db';

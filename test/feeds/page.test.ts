@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { renderSubscribePage } from '../../src/feeds/page';
 import { FeedServer } from '../../src/feeds/server';
 import { createLogger } from '../../src/log';

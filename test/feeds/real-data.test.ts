@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { FeedSet } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { loadData } from '../../src/sources/load';

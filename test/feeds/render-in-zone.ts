@@ -3,7 +3,7 @@
  * (TZ is read once per process, so each zone needs its own process).
  */
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { FeedSet } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { openDatabase } from '../../src/store/db';

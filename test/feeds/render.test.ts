@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { FeedSet, foldLines, parseAlarmParam, slug, talkWindow } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { openDatabase, type Db } from '../../src/store/db';

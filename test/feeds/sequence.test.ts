@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { contentHash, FeedSequences } from '../../src/feeds/sequence';
 import { openDatabase } from '../../src/store/db';
 

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { gunzipSync } from 'node:zlib';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { FeedServer } from '../../src/feeds/server';
 import { createLogger } from '../../src/log';
 import { openDatabase } from '../../src/store/db';

@@ -3,7 +3,7 @@ import { toPlainText } from '../../src/chat/message';
 import { renderMessage } from '../../src/chat/slack/render';
 import type { Caller } from '../../src/commands/definition';
 import { ArgumentError } from '../../src/commands/registry';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { openDatabase } from '../../src/store/db';
 import { berlin, makeSettings } from '../helpers/events';

@@ -10,7 +10,7 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
-import { ManualClock } from '../../src/core/clock';
+import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
 import { AnnouncementStore } from '../../src/schedule/announcements';

@@ -29,7 +29,7 @@ import { bold, message, type CommandReply, type MessageModel, type ModalModel } 
 import { toApplicationCommands } from './commands';
 import { toPostError } from './errors';
 import { renderChoices, renderMessage, renderModal, type DiscordMessage } from './render';
-import { withinBudget } from '../../core/budget';
+import { withinBudget } from '../answer-deadline';
 
 /** The part of the platform-neutral dispatcher the Discord adapter drives: typed options, completions, buttons, forms. */
 export type DiscordDispatcher = Pick<Dispatcher, 'run' | 'autocomplete' | 'button' | 'modalSubmit'>;

@@ -11,7 +11,7 @@ import { toPostError } from './errors';
 import { boltLogger } from './logger';
 import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
-import { withinBudget } from '../../core/budget';
+import { withinBudget } from '../answer-deadline';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
