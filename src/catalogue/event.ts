@@ -64,6 +64,12 @@ export interface MeetupEvent {
   /** Page on the community website, when settings give a base URL. */
   url?: string;
   status: EventStatus;
+  /**
+   * True when the source gives no meetup date and `start`/`end` only hold a placeholder (e.g. the post's
+   * publication date): chat and the page say "date to be confirmed", and nothing is announced, reminded or
+   * synced to Discord Scheduled Events until an organizer writes the date.
+   */
+  dateToBeConfirmed?: boolean;
   /** Where it came from: path relative to the data dir, and the post's publication date if any. */
   source: { file: string; publishedAt?: DateTime };
 }
