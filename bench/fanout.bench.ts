@@ -52,7 +52,7 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
       destinations,
       source: () => ({ catalogue: new Catalogue([autumnMeetup()]), settings: makeSettings() }),
       rules: RULES,
-      notifyOrganizers: bot.chat.notifyOrganizers,
+      organizers: [{ platform: 'discord', channel: ORGANIZERS }],
       log: createLogger('silent'),
       graceMinutes: 120,
       onChange: 'edit',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
@@ -16,6 +17,7 @@ import { CfpStore } from './cfp/submissions';
 import { feedLinks } from './feeds/links';
 import { FeedServer } from './feeds/server';
 import { Scheduler } from './schedule/scheduler';
+import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
 import { loadRules } from './schedule/rules';
 
@@ -55,10 +57,19 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const now = () => clock.now().setZone(settings().timeZone);
 
   const adapters: OrganizerReachingAdapter[] = [];
-  // Every platform hears it; one platform being down must not keep the others from hearing.
+  const organizers: Destination[] = [
+    ...(config.slack?.organizersChannel ? [{ platform: 'slack' as const, channel: config.slack.organizersChannel }] : []),
+    ...(config.discord?.organizersChannel ? [{ platform: 'discord' as const, channel: config.discord.organizersChannel }] : []),
+    ...(config.console ? [{ platform: 'console' as const, channel: 'organizers' }] : []),
+  ];
+  // Through the outbox, like every post: one platform being down keeps neither the others from hearing nor the
+  // message from arriving once it is back (the scheduler retries it for a week, then logs it).
+  let scheduler: Scheduler | undefined;
   const notifyOrganizers: OrganizerNotifier = async (message: MessageModel) => {
-    const results = await Promise.allSettled(adapters.map((adapter) => adapter.notifyOrganizers(message)));
-    for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
+    const at = clock.now();
+    const key = `notice:${at.toMillis()}:${randomUUID().slice(0, 8)}`;
+    new Outbox(db).enqueue(organizers.map((to) => ({ key, to, message, label: message.title ? `notice: ${message.title}` : 'notice to the organizers', worthUntil: at.plus({ days: 7 }) })), at);
+    void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after a notice failed'));
   };
 
   const destinations: Destination[] = [
@@ -83,14 +94,16 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
-  const scheduler = new Scheduler({
+  scheduler = new Scheduler({
     db,
     clock,
+    // A test clock (options.clock) drives the monotonic time too, so that setting it is not taken for a step.
+    mono: options.clock ? () => clock.now().toMillis() : undefined,
     posters: adapters,
     destinations,
+    organizers,
     source: () => data.current(),
     rules,
-    notifyOrganizers,
     log,
     graceMinutes: config.schedule.graceMinutes,
     onChange: config.schedule.onChange,

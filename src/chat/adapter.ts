@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { MessageModel } from './message';
 
 export type Platform = 'slack' | 'discord' | 'console';
@@ -21,8 +22,11 @@ export interface ChatPoster {
   readonly platform: Platform;
   post(channel: string, message: MessageModel, options: PostOptions): Promise<{ messageId: string }>;
   edit(channel: string, messageId: string, message: MessageModel): Promise<void>;
-  /** Looks for a message already sent with this delivery key (recent channel history). */
-  findPosted(channel: string, deliveryKey: string): Promise<string | undefined>;
+  /**
+   * Looks for a message already sent with this delivery key, reading the channel's history back to `since`
+   * (every page of it) or, without `since`, its recent history.
+   */
+  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined>;
 }
 
 export interface ChatAdapter extends ChatPoster {
@@ -32,13 +36,16 @@ export interface ChatAdapter extends ChatPoster {
 
 /**
  * A failed post. `retryable` says whether trying again can help (429, 5xx, network) or not
- * (channel_not_found, not_in_channel, missing permissions).
+ * (channel_not_found, not_in_channel, missing permissions). `ambiguous` says the platform may have posted it
+ * all the same (a timeout, a reset connection, a 5xx): its outcome is unknown, and it must be looked up before
+ * any resend. A 429 or a refusal is not ambiguous: nothing was posted.
  */
 export class PostError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    readonly ambiguous = false,
   ) {
     super(message);
     this.name = 'PostError';

@@ -1,89 +1,17 @@
-import { DateTime } from 'luxon';
-import type { Destination, Platform } from '../chat/adapter';
-import type { MessageModel } from '../chat/message';
+import type { DateTime } from 'luxon';
 import type { Db } from '../store/db';
-import { decodePayload, encodePayload, type OutboxPayload } from './payload';
+import { deliveryRowKey, stamp, toRow, type Delivery, type Fence, type NewOutboxRow, type OutboxRow, type RawRow } from './outbox-row';
+import { encodePayload, type OutboxPayload } from './payload';
 import { statementCache } from './sql';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled';
-/**
- * rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts; message:
- * anything enqueued through `Outbox.enqueue` (DMs, organizer notices, ...).
- */
-export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel' | 'message';
+export * from './outbox-row';
 
-export interface OutboxRow {
-  deliveryKey: string;
-  platform: Platform;
-  channel: string;
-  kind: OutboxKind;
-  eventId?: string;
-  dueAt: DateTime;
-  /** After this the post is no longer worth making: it is reported instead of tried again. */
-  worthUntil?: DateTime;
-  payload: OutboxPayload;
-  contentHash: string;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt?: DateTime;
-  messageId?: string;
-  lastError?: string;
-  reportedAt?: DateTime;
-  createdAt: DateTime;
-  sentAt?: DateTime;
-}
-
-export type NewOutboxRow = Pick<OutboxRow, 'deliveryKey' | 'platform' | 'channel' | 'kind' | 'eventId' | 'dueAt' | 'worthUntil' | 'payload' | 'contentHash'> & {
-  status: 'pending' | 'skipped';
-  lastError?: string;
-};
-
-/** "Deliver this message to this destination exactly once by this key, worth making until T." */
-export interface Delivery {
-  /** Names the message, e.g. `rsvp-confirm:<event>:<user>`; the same key and destination are delivered once, ever. */
-  key: string;
-  to: Destination;
-  message: MessageModel;
-  /** What the organizers read if it cannot be delivered: "RSVP confirmation for Ana". */
-  label: string;
-  /** Tried (through outages, with capped backoff) until then; after that it is reported, not posted late. */
-  worthUntil: DateTime;
-  /** Not sent before this (default: at once). */
-  notBefore?: DateTime;
-  eventId?: string;
-}
-
-/** The stored key of a Delivery: one row per destination. */
-export const deliveryRowKey = (key: string, to: Destination): string => `${key}:${to.platform}:${to.channel}`;
-
-interface RawRow {
-  delivery_key: string;
-  platform: string;
-  channel: string;
-  kind: string;
-  event_id: string | null;
-  due_at: string;
-  worth_until: string | null;
-  payload: string;
-  content_hash: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  message_id: string | null;
-  last_error: string | null;
-  reported_at: string | null;
-  created_at: string;
-  sent_at: string | null;
-}
-
-/** Instants are stored as UTC ISO strings of one fixed shape, so SQL compares and sorts them as text. */
-export const stamp = (t: DateTime): string => t.toUTC().toISO()!;
-const instant = (s: string | null): DateTime | undefined => (s === null ? undefined : DateTime.fromISO(s, { zone: 'utc' }));
+const FENCED = 'EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND generation = ?)';
 
 /**
- * One row per delivery (a message to one channel), keyed by its delivery key. The row exists before the message
- * is sent and says 'sending' while it is in flight: after a crash, 'sending' rows are exactly the deliveries whose
- * outcome is unknown. Every state change is a conditional UPDATE, so two processes can never both move a row.
+ * One row per delivery (a message to one channel), keyed by its delivery key, written before the message is
+ * sent. Every state change is a conditional UPDATE, and the ones a sender makes are fenced by the lease
+ * generation in the same statement, so a process that lost the lease can never move a row.
  */
 export class Outbox {
   private readonly sql: ReturnType<typeof statementCache>;
@@ -94,8 +22,8 @@ export class Outbox {
 
   /**
    * Enqueues messages for the scheduler to deliver exactly once (by key and destination), like its own posts:
-   * written now, sent on its next tick, retried until `worthUntil`, then reported to the organizers. Returns the
-   * row keys added (a key already enqueued is left as it is).
+   * written now, sent on its next tick, looked up before any resend, retried until `worthUntil`, then reported
+   * to the organizers. Returns the row keys added (a key already enqueued is left as it is).
    */
   enqueue(deliveries: Delivery[], now: DateTime): string[] {
     return this.insert(
@@ -116,22 +44,20 @@ export class Outbox {
   }
 
   /** Adds rows that do not exist yet (by key); returns the keys actually added. */
-  insert(rows: NewOutboxRow[], now: DateTime): string[] {
+  insert(rows: NewOutboxRow[], now: DateTime, checkedGen?: number): string[] {
     const statement = this.sql(
-      `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, worth_until, payload, content_hash, status, last_error, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, worth_until, payload, content_hash, status, last_error, checked_gen, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const added: string[] = [];
     // The rows of one fan-out share one payload object: encode it once.
     const encoded = new Map<OutboxPayload, string>();
-    const encode = (payload: OutboxPayload) => {
-      let json = encoded.get(payload);
-      if (json === undefined) encoded.set(payload, (json = encodePayload(payload)));
-      return json;
-    };
     this.db.transaction(() => {
       for (const r of rows) {
-        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), r.worthUntil ? stamp(r.worthUntil) : null, encode(r.payload), r.contentHash, r.status, r.lastError ?? null, stamp(now));
+        let json = encoded.get(r.payload);
+        if (json === undefined) encoded.set(r.payload, (json = encodePayload(r.payload)));
+        const worth = r.worthUntil ? stamp(r.worthUntil) : null;
+        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), worth, json, r.contentHash, r.status, r.lastError ?? null, checkedGen ?? null, stamp(now));
         if (info.changes > 0) added.push(r.deliveryKey);
       }
     })();
@@ -140,35 +66,37 @@ export class Outbox {
 
   get(key: string): OutboxRow | undefined {
     const raw = this.sql('SELECT * FROM outbox WHERE delivery_key = ?').get(key) as RawRow | undefined;
-    return raw && toRow(raw, new Map());
+    return raw && toRow(raw);
   }
 
   /** Which of these keys already have a row (in any state). */
   existing(keys: string[]): Set<string> {
-    const found = new Set<string>();
     const statement = this.sql('SELECT 1 FROM outbox WHERE delivery_key = ?').pluck();
-    for (const key of keys) if (statement.get(key) !== undefined) found.add(key);
-    return found;
+    return new Set(keys.filter((key) => statement.get(key) !== undefined));
   }
 
-  /** Deliveries waiting to be sent now, oldest due first. */
-  ready(now: DateTime): OutboxRow[] {
-    return this.select(`status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY due_at, delivery_key`, stamp(now));
+  /** Rows the deliverer has to act on now: due and not retrying later, or with an unknown outcome. Oldest first. */
+  actionable(now: DateTime): OutboxRow[] {
+    return this.select(
+      `(status = 'pending' AND due_at <= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending' ORDER BY due_at, delivery_key`,
+      stamp(now),
+      stamp(now),
+    );
   }
 
-  /** Deliveries whose outcome is unknown: the process stopped between marking them and hearing back. */
-  inFlight(): OutboxRow[] {
-    return this.select(`status = 'sending' ORDER BY due_at, delivery_key`);
+  /** Not yet confirmed on the platform: what a new lease holder checks against the platforms before sending. */
+  unconfirmed(): OutboxRow[] {
+    return this.select(`status IN ('pending', 'sending') ORDER BY due_at, delivery_key`);
   }
 
   /** Sent posts about a meetup: the ones to edit or follow up when it changes or is cancelled. */
   sentAbout(eventId: string): OutboxRow[] {
-    return this.select(`status = 'sent' AND event_id = ? ORDER BY due_at, delivery_key`, eventId);
+    return this.select(`status = 'sent' AND event_id = ? AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`, eventId);
   }
 
   /** Not yet sent posts about a meetup. */
   unsentAbout(eventId: string): OutboxRow[] {
-    return this.select(`status IN ('pending', 'sending') AND event_id = ?`, eventId);
+    return this.select(`status IN ('pending', 'sending') AND event_id = ? AND kind IN ('rule', 'post', 'update', 'cancel')`, eventId);
   }
 
   /** Pending posts about meetups: to drop the ones whose meetup is gone from the data. */
@@ -176,26 +104,56 @@ export class Outbox {
     return this.select(`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')`);
   }
 
+  /** Failed or skipped rows the organizers have not been told about (reports about reports would never end). */
   unreported(): OutboxRow[] {
-    return this.select(`status IN ('failed', 'skipped') AND reported_at IS NULL ORDER BY due_at, delivery_key`);
+    return this.select(`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report' ORDER BY due_at, delivery_key`);
   }
 
-  /** pending → sending; false when someone else moved it first. Counts the attempt. */
-  claim(key: string): boolean {
-    return this.sql(`UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE delivery_key = ? AND status = 'pending'`).run(key).changes === 1;
+  /** pending → sending for the fence's holder, before the request leaves; false when the row or the lease moved. */
+  claim(key: string, fence: Fence, now: DateTime): boolean {
+    return (
+      this.sql(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ?, claimed_gen = ?
+         WHERE delivery_key = ? AND status = 'pending' AND checked_gen = ? AND ${FENCED}`,
+      ).run(stamp(now), fence.generation, key, fence.generation, fence.lease, fence.holder, fence.generation).changes === 1
+    );
   }
 
-  markSent(key: string, messageId: string, now: DateTime): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, next_attempt_at = NULL WHERE delivery_key = ? AND status = 'sending'`)
-      .run(messageId, stamp(now), key);
+  /** On the platform (answered, or found by a lookup): final. Fenced in the same statement. */
+  markSent(key: string, messageId: string, fence: Fence, now: DateTime): boolean {
+    return (
+      this.sql(
+        `UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, next_attempt_at = NULL
+         WHERE delivery_key = ? AND status IN ('pending', 'sending') AND ${FENCED}`,
+      ).run(messageId, stamp(now), key, fence.lease, fence.holder, fence.generation).changes === 1
+    );
   }
 
-  /** sending → pending, to try again at `at` (or at once when absent). */
-  retryLater(key: string, error: string | undefined, at: DateTime | undefined): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE delivery_key = ? AND status = 'sending'`)
-      .run(error ?? null, at ? stamp(at) : null, key);
+  /** Checked absent from the platform under this generation (a lookup found nothing, long enough): may be sent. */
+  markChecked(key: string, fence: Fence, nextAttemptAt?: DateTime): boolean {
+    return (
+      this.sql(
+        `UPDATE outbox SET status = 'pending', checked_gen = ?, next_attempt_at = ?
+         WHERE delivery_key = ? AND status IN ('pending', 'sending') AND ${FENCED}`,
+      ).run(fence.generation, nextAttemptAt ? stamp(nextAttemptAt) : null, key, fence.lease, fence.holder, fence.generation).changes === 1
+    );
+  }
+
+  /** sending → pending after a clear refusal (nothing was posted): tried again at `at`. */
+  retryLater(key: string, error: string, at: DateTime, fence: Fence): void {
+    this.sql(`UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE delivery_key = ? AND status = 'sending' AND ${FENCED}`).run(
+      error,
+      stamp(at),
+      key,
+      fence.lease,
+      fence.holder,
+      fence.generation,
+    );
+  }
+
+  /** An ambiguous answer: stays 'sending' (unknown) with the reason, to be looked up before anything else. */
+  noteUnknown(key: string, error: string): void {
+    this.sql(`UPDATE outbox SET last_error = ? WHERE delivery_key = ? AND status = 'sending'`).run(error, key);
   }
 
   /** Gives up on a delivery: the organizers hear about it once. */
@@ -232,50 +190,7 @@ export class Outbox {
   }
 
   private select(where: string, ...params: unknown[]): OutboxRow[] {
-    // A fan-out stores the same payload on every row: decode it once per query, not once per channel.
-    const decoded = new Map<string, OutboxPayload>();
-    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map((raw) => toRow(raw, decoded));
+    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map(toRow);
   }
 }
 
-/**
- * Payload and bookkeeping times are decoded only when read: the scheduler's minute-by-minute queries look at
- * keys, states and hashes, and decoding revives every date in a message.
- */
-function toRow(r: RawRow, decoded: Map<string, OutboxPayload>): OutboxRow {
-  let payload: OutboxPayload | undefined;
-  const decode = () => {
-    let shared = decoded.get(r.payload);
-    if (!shared) decoded.set(r.payload, (shared = decodePayload(r.payload)));
-    return shared;
-  };
-  return {
-    deliveryKey: r.delivery_key,
-    platform: r.platform as Platform,
-    channel: r.channel,
-    kind: r.kind as OutboxKind,
-    eventId: r.event_id ?? undefined,
-    dueAt: instant(r.due_at)!,
-    worthUntil: instant(r.worth_until),
-    get payload() {
-      return (payload ??= decode());
-    },
-    contentHash: r.content_hash,
-    status: r.status as OutboxStatus,
-    attempts: r.attempts,
-    get nextAttemptAt() {
-      return instant(r.next_attempt_at);
-    },
-    messageId: r.message_id ?? undefined,
-    lastError: r.last_error ?? undefined,
-    get reportedAt() {
-      return instant(r.reported_at);
-    },
-    get createdAt() {
-      return instant(r.created_at)!;
-    },
-    get sentAt() {
-      return instant(r.sent_at);
-    },
-  };
-}

@@ -27,6 +27,8 @@ export interface PlannedGroup {
   dueAt: DateTime;
   /** This post's own catch-up window, when its rule sets one. */
   graceMinutes?: number;
+  /** Until when it is worth retrying through an outage (default: its catch-up window after it fell due). */
+  worthUntil?: DateTime;
   destinations: Destination[];
   contentHash: string;
   /** Why it cannot be posted (e.g. its meetup was removed): recorded as skipped and reported. */
@@ -87,7 +89,8 @@ export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to:
   const oldestStart = from.toMillis() - furthestAfterMs(meetupRules);
   for (const event of input.catalogue.events) {
     // An imported calendar's events are announced only when its source opts in (`announce: true` in sources.yml).
-    if (event.status === 'cancelled' || event.announce === false || event.start.toMillis() <= oldestStart) continue;
+    // A meetup whose date is still to be confirmed has no date to announce or remind of.
+    if (event.status === 'cancelled' || event.announce === false || event.dateToBeConfirmed || event.start.toMillis() <= oldestStart) continue;
     const firstSeen = seen(event.id);
     for (const rule of meetupRules) {
       const due = meetupDueAt(rule, event, firstSeen, input.settings.timeZone);
@@ -117,7 +120,13 @@ export function planPost(input: PlanInput, post: ScheduledPostSummary): PlannedG
   }
   const event = input.catalogue.byId(post.eventId);
   const label = `${by} about ${event?.title ?? post.eventId}`;
-  const problem = !event ? `the meetup "${post.eventId}" is no longer in the data` : event.status === 'cancelled' ? 'the meetup is cancelled' : undefined;
+  const problem = !event
+    ? `the meetup "${post.eventId}" is no longer in the data`
+    : event.status === 'cancelled'
+      ? 'the meetup is cancelled'
+      : event.dateToBeConfirmed
+        ? 'the meetup date is still to be confirmed'
+        : undefined;
   return {
     key,
     kind: 'post',
@@ -125,6 +134,7 @@ export function planPost(input: PlanInput, post: ScheduledPostSummary): PlannedG
     dueAt,
     destinations,
     contentHash: event ? eventContentHash(event) : hash(post.eventId),
+    worthUntil: event && event.start > dueAt ? event.start : undefined,
     problem,
     payload: () => ({ label, postId: post.id, message: event ? eventPostMessage(input.rules.messages, event, messageContext(input)) : textPostMessage(label) }),
   };
@@ -137,6 +147,8 @@ function meetupRuleGroup(input: PlanInput, rule: AnnouncementRule, event: Meetup
     eventId: event.id,
     dueAt,
     graceMinutes: rule.graceMinutes,
+    // An announcement or a reminder is worth making until the meetup starts (for days, or for hours).
+    worthUntil: dueAt < event.start ? event.start : undefined,
     destinations: destinationsFor(rule, input.destinations),
     contentHash: eventContentHash(event),
     payload: () => ({ label: `${rule.id}: ${event.title}`, ruleId: rule.id, message: ruleMessage(rule, event, messageContext(input)) }),
@@ -149,6 +161,8 @@ function cfpRuleGroup(input: PlanInput, rule: AnnouncementRule, subject: string,
     kind: 'rule',
     dueAt,
     graceMinutes: rule.graceMinutes,
+    // The call for talks is open until the end of its deadline day.
+    worthUntil: dueAt < deadline.plus({ days: 1 }) ? deadline.plus({ days: 1 }) : undefined,
     destinations: destinationsFor(rule, input.destinations),
     contentHash: hash([rule.template, subject]),
     payload: () => ({ label: `${rule.id}: call for talks closing ${deadline.toISODate()}`, ruleId: rule.id, message: cfpMessage(rule, deadline, messageContext(input)) }),

@@ -31,6 +31,10 @@
  *     `{ status: 500 }`, `{ status: 403, code: 50001 }`...; `failMessageCreates(n, fault)` is the common case.
  *     A 429 carries Retry-After, X-RateLimit-Limit/-Remaining/-Reset/-Reset-After/-Bucket/-Scope and the JSON
  *     body `{ message, retry_after, global }`.
+ *   - faults that store first (Discord did its work, the answer got lost): `{ storeThen: 500 }`,
+ *     `{ storeThen: 'reset' }` (connection reset), `{ storeThen: 'hang' }` (never answers); `{ hang: true }` never
+ *     answers and does nothing, or does the request when `storeWhen` settles. `discord.historyLag(ms)`: message
+ *     lists show a message only `ms` after it was created (by the fake's `now`).
  *   - `discord.setGlobalRateLimit(50)`: more than 50 requests in a 1 s window (starting at the first request
  *     after the previous window ended) answer 429 with `X-RateLimit-Global: true` and scope global; interaction
  *     and webhook routes are exempt, as on Discord. Off by default.
@@ -74,7 +78,9 @@ export interface RecordedRequest {
 export type Fault =
   | { status: 429; retryAfter: number; scope?: 'user' | 'shared'; bucket?: string }
   | { status: 500 | 502 | 503 }
-  | { status: 400 | 403 | 404; code: number; message?: string };
+  | { status: 400 | 403 | 404; code: number; message?: string }
+  | { storeThen: 500 | 'reset' | 'hang' }
+  | { hang: true; storeWhen?: Promise<unknown> };
 
 export interface StoredMessage {
   id: string;
@@ -211,6 +217,7 @@ export class FakeDiscord {
   private globalLimit?: { perSecond: number; windowStart: number; count: number };
   private channelLimit?: { limit: number; windowMs: number; buckets: Map<string, { start: number; count: number }> };
   private snowflakeCounter = 0n;
+  private lagMs = 0;
 
   private constructor(
     private readonly server: Server,
@@ -309,6 +316,16 @@ export class FakeDiscord {
 
   failMessageCreates(times: number, fault: Fault): void {
     this.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/ }, fault, times);
+  }
+
+  /** Message lists show a message only this long after it was created (0: at once). */
+  historyLag(ms: number): void {
+    this.lagMs = ms;
+  }
+
+  /** Drops every queued fault (the end of an outage). */
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   setGlobalRateLimit(perSecond: number | undefined): void {
@@ -561,7 +578,8 @@ export class FakeDiscord {
   private listMessages(channelId: string, query: Record<string, string>): Json[] {
     const limit = query.limit === undefined ? 50 : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalidForm({ limit: { _errors: [{ code: 'NUMBER_TYPE_MAX', message: 'int value should be less than or equal to 100.' }] } });
-    let newestFirst = [...this.channel(channelId).messages].reverse();
+    const visibleBy = this.now() - this.lagMs;
+    let newestFirst = [...this.channel(channelId).messages].reverse().filter((m) => m.createdAt <= visibleBy);
     if (query.before) newestFirst = newestFirst.filter((m) => BigInt(m.id) < BigInt(query.before!));
     if (query.after) newestFirst = newestFirst.filter((m) => BigInt(m.id) > BigInt(query.after!)).slice(-limit);
     return newestFirst.slice(0, limit).map((m) => this.publicMessage(m));
@@ -721,6 +739,20 @@ export class FakeDiscord {
       if (limited) return this.rateLimited(reply, route, limited);
     }
     const fault = this.takeFault(method, route);
+    if (fault && ('hang' in fault || 'storeThen' in fault)) {
+      const run = () => {
+        try {
+          this.route(method, segments, query, (body ?? {}) as Json);
+        } catch {
+          // The answer is lost anyway.
+        }
+      };
+      if ('hang' in fault) return void fault.storeWhen?.then(run);
+      run();
+      if (fault.storeThen === 500) return reply(500, { message: '500: Internal Server Error', code: 0 });
+      if (fault.storeThen === 'reset') req.socket.destroy();
+      return;
+    }
     if (fault) return this.replyFault(reply, route, fault);
     if (!tokenRoute && !authorized) return reply(401, { message: '401: Unauthorized', code: 0 });
     const limitHeaders = this.channelLimitHeaders(method, segments);
@@ -804,7 +836,7 @@ export class FakeDiscord {
     return this.faults.splice(at, 1)[0]!.fault;
   }
 
-  private replyFault(reply: (status: number, json?: unknown, headers?: Record<string, string>) => void, route: string, fault: Fault): void {
+  private replyFault(reply: (status: number, json?: unknown, headers?: Record<string, string>) => void, route: string, fault: Extract<Fault, { status: number }>): void {
     if (fault.status === 429) {
       return this.rateLimited(reply, route, {
         retryAfter: fault.retryAfter,

@@ -8,6 +8,9 @@ export async function listenOnLoopback(
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
 ): Promise<void> {
+  // Platforms keep idle connections open far longer than node's 5 s default; a client reusing one the fake had
+  // just closed would see a reset that the real service does not cause.
+  server.keepAliveTimeout = 60_000;
   server.on('request', (req, res) => void handle(req, res));
   server.on('upgrade', upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -15,6 +15,11 @@
  *     `slack.seedMessage('C1', {...})` puts one there as if sent earlier (e.g. before a crash).
  *   - faults: `slack.fail('chat.postMessage', { status: 429, retryAfter: 1 })`, `{ status: 500 }` or
  *     `{ error: 'channel_not_found' }`; `times` (default 1) says for how many calls it applies, faults queue.
+ *   - faults that store the post first (Slack did its work, the answer got lost): `{ storeThen: 500 }` answers
+ *     500, `{ storeThen: 'reset' }` resets the connection, `{ storeThen: 'hang' }` never answers;
+ *     `{ hang: true }` never answers and stores nothing, or stores it when `storeWhen` settles (a post Slack
+ *     stores only after the bot died). `slack.historyLag(ms)`: conversations.history shows a message only `ms`
+ *     after it was stored (by the fake's clock, `now` in start()); history honours `oldest` and `latest`.
  *   - `slack.limitPostsPerChannel(1)`: chat.postMessage answers 429 (Retry-After: 1) when a channel got a post
  *     less than 1/n s ago, like Slack's ~1 message/s per channel; off by default.
  *
@@ -67,7 +72,12 @@ export interface RecordedResponse {
   receivedAt: number;
 }
 
-export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
+export type Fault =
+  | { status: 429; retryAfter: number }
+  | { status: 500 }
+  | { error: string }
+  | { storeThen: 500 | 'reset' | 'hang' }
+  | { hang: true; storeWhen?: Promise<unknown> };
 
 export interface SocketAck {
   envelope_id: string;
@@ -137,6 +147,8 @@ export class FakeSlack {
   private postInterval = 0;
   private readonly lastPostAt = new Map<string, number>();
   private tsCounter = 0;
+  private lagMs = 0;
+  private readonly storedAt = new WeakMap<StoredMessage, number>();
   private ticket = 0;
   private responseCounter = 0;
   private viewCounter = 0;
@@ -144,13 +156,15 @@ export class FakeSlack {
   private constructor(
     private readonly server: Server,
     private readonly tokens: Set<string>,
+    /** Wall-clock milliseconds for message timestamps and history lag (tests with a ManualClock pass theirs). */
+    private readonly now: () => number,
   ) {}
 
   /** Starts the fake on a free port. Only the given tokens are accepted (bot token and app token). */
-  static async start(options: { botToken?: string; appToken?: string } = {}): Promise<FakeSlack> {
+  static async start(options: { botToken?: string; appToken?: string; now?: () => number } = {}): Promise<FakeSlack> {
     const tokens = new Set([options.botToken ?? 'xoxb-test-token', options.appToken ?? 'xapp-test-token']);
     const server = createServer();
-    const fake = new FakeSlack(server, tokens);
+    const fake = new FakeSlack(server, tokens, options.now ?? Date.now);
     await listenOnLoopback(server, (req, res) => fake.handle(req, res), (req, socket, head) => fake.upgrade(req, socket, head));
     return fake;
   }
@@ -186,6 +200,16 @@ export class FakeSlack {
     const queue = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i++) queue.push(fault);
     this.faults.set(method, queue);
+  }
+
+  /** conversations.history shows a message only this long after it was stored (0: at once). */
+  historyLag(ms: number): void {
+    this.lagMs = ms;
+  }
+
+  /** Drops every queued fault (the end of an outage). */
+  clearFaults(): void {
+    this.faults.clear();
   }
 
   limitPostsPerChannel(perSecond: number): void {
@@ -318,6 +342,19 @@ export class FakeSlack {
     }
     if (fault && 'status' in fault) return reply(fault.status, { ok: false, error: 'internal_error' });
     if (fault && 'error' in fault) return reply(200, { ok: false, error: fault.error });
+    if (fault && 'hang' in fault) {
+      // Recorded as answered 0: no answer ever leaves.
+      this.calls.push({ method, params, token, status: 0 });
+      void fault.storeWhen?.then(() => this.api(method, params));
+      return;
+    }
+    if (fault && 'storeThen' in fault) {
+      this.api(method, params);
+      if (fault.storeThen === 500) return reply(500, { ok: false, error: 'internal_error' });
+      this.calls.push({ method, params, token, status: 0 });
+      if (fault.storeThen === 'reset') req.socket.destroy();
+      return;
+    }
     if (method === 'chat.postMessage' && this.overChannelLimit(String(params.channel))) {
       return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
     }
@@ -374,10 +411,16 @@ export class FakeSlack {
   }
 
   private history(p: Record<string, unknown>): Record<string, unknown> {
-    const channel = this.channels.get(String(p.channel));
-    if (!channel) return { ok: false, error: 'channel_not_found' };
+    // A channel nobody posted to yet has an empty history (the fake does not know which channels exist).
+    if (!p.channel) return { ok: false, error: 'channel_not_found' };
+    const channel = this.channels.get(String(p.channel)) ?? [];
     const withMetadata = p.include_all_metadata === true || p.include_all_metadata === 'true';
-    const newestFirst = [...channel].reverse();
+    const visibleBy = this.now() - this.lagMs;
+    const oldest = p.oldest === undefined ? -Infinity : Number(p.oldest);
+    const latest = p.latest === undefined ? Infinity : Number(p.latest);
+    const newestFirst = [...channel]
+      .reverse()
+      .filter((m) => (this.storedAt.get(m) ?? 0) <= visibleBy && Number(m.ts) >= oldest && Number(m.ts) <= latest);
     const start = Number(p.cursor ?? 0);
     const limit = Math.min(Number(p.limit ?? 100), 999);
     const page = newestFirst.slice(start, start + limit).map(({ metadata, ...m }) => ({ type: 'message', user: this.botUserId, ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
@@ -394,6 +437,7 @@ export class FakeSlack {
 
   private store(channel: string, message: Omit<StoredMessage, 'ts' | 'channel'>): StoredMessage {
     const stored: StoredMessage = { ts: this.nextTs(), channel, ...message };
+    this.storedAt.set(stored, this.now());
     const list = this.channels.get(channel) ?? [];
     list.push(stored);
     this.channels.set(channel, list);
@@ -401,7 +445,7 @@ export class FakeSlack {
   }
 
   private nextTs(): string {
-    return `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
+    return `${Math.floor(this.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
   }
 
   private upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {

@@ -93,14 +93,15 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
         destinations: SLACK_DESTINATIONS,
         source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
         rules: RULES,
-        notifyOrganizers: bot.chat.notifyOrganizers,
+        organizers: [{ platform: 'slack', channel: ORGANIZERS_CHANNEL }],
+        // The manual clock drives the monotonic time too: advancing it is time passing, not a clock step.
+        mono: () => clock.now().toMillis(),
         log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
         graceMinutes: 120,
         onChange: 'edit',
         feeds: TEST_FEEDS,
         // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
         rateLimits: { perChannelMs: {}, perSecond: {} },
-        sleep: async (ms) => void clock.advance({ milliseconds: ms }),
         ...overrides,
       });
     },

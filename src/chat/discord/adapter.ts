@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { DateTime } from 'luxon';
 import {
   ApplicationCommandOptionType,
   Client,
@@ -155,12 +156,15 @@ export class DiscordChat implements ChatAdapter {
     }
   }
 
-  /** Scans recent history for a message of ours carrying the delivery key's reference. */
-  async findPosted(channel: string, deliveryKey: string): Promise<string | undefined> {
+  /**
+   * Scans history for a message of ours carrying the delivery key's reference: every page back to `since`, or a
+   * few pages of recent history without it.
+   */
+  async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
     const marker = deliveryMarker(deliveryKey);
     const ownId = this.client.user?.id ?? this.options.config.applicationId;
     let before: string | undefined;
-    for (let page = 0; page < (this.options.historyPages ?? DEFAULT_HISTORY_PAGES); page++) {
+    for (let page = 0; since !== undefined || page < (this.options.historyPages ?? DEFAULT_HISTORY_PAGES); page++) {
       const query = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE), ...(before ? { before } : {}) });
       let messages: APIMessage[];
       try {
@@ -173,8 +177,9 @@ export class DiscordChat implements ChatAdapter {
         this.remember(found.id, marker);
         return found.id;
       }
-      if (messages.length < HISTORY_PAGE_SIZE) return undefined;
-      before = messages[messages.length - 1]!.id;
+      const oldest = messages[messages.length - 1];
+      if (messages.length < HISTORY_PAGE_SIZE || (since && Date.parse(oldest!.timestamp) < since.toMillis())) return undefined;
+      before = oldest!.id;
     }
     return undefined;
   }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
+import type { DateTime } from 'luxon';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver, type RespondFn } from '@slack/bolt';
 import type { SlackConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition } from '../../commands/definition';
@@ -25,8 +26,10 @@ export interface SlackChatOptions {
   commands: Map<string, CommandDefinition>;
   dispatcher: SlackDispatcher;
   log: Logger;
-  /** web-api retry policy (p-retry options); tests make it short. */
+  /** web-api retry policy (p-retry options) for every call but posting; tests make it short. */
   retryConfig?: webApi.RetryOptions;
+  /** How long a post or an edit may take before its outcome counts as unknown (default 10 s). */
+  postTimeoutMs?: number;
   /**
    * How long a command or modal submission may work before it must be acked without its answer (Slack allows
    * 3 s; the rest is margin for the network). Answers ready in time travel in the ack itself.
@@ -34,9 +37,12 @@ export interface SlackChatOptions {
   ackBudgetMs?: number;
 }
 
-/** Production retries: a few quick ones; the scheduler's outbox retries whatever is still failing later. */
+/** Production retries for reading calls: a few quick ones. Posting calls are never retried by the client. */
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
+/** Without a `since`, findPosted reads this many pages of recent history. */
 const HISTORY_PAGES = 5;
+/** Slack recommends at most 200 messages per conversations.history page. */
+const HISTORY_PAGE_SIZE = 200;
 const DEFAULT_ACK_BUDGET_MS = 1_000;
 const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
@@ -50,6 +56,12 @@ export class SlackChat implements ChatAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
   private readonly client: webApi.WebClient;
+  /**
+   * Posts and edits go through a client that never retries by itself (no retries, 429s handed back): Slack has
+   * no idempotency key, so a post retried after a timeout, a reset or a 5xx may appear twice. The outbox looks
+   * the delivery key up in the channel instead, before any resend.
+   */
+  private readonly poster: webApi.WebClient;
   private readonly organizers: OrganizerCheck;
   private readonly receiver: Receiver;
   private server?: Server;
@@ -67,6 +79,13 @@ export class SlackChat implements ChatAdapter {
     // not an unhandled rejection from the constructor.
     this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
     this.client = this.app.client;
+    this.poster = new webApi.WebClient(config.botToken, {
+      slackApiUrl: config.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.postTimeoutMs ?? 10_000,
+      logger,
+    });
     this.organizers = new OrganizerCheck(this.client, config.organizerUserIds, config.organizerUsergroup, log);
     this.registerCommands();
     this.registerInteractions();
@@ -96,7 +115,7 @@ export class SlackChat implements ChatAdapter {
   async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
     const { text, blocks } = renderMessage(model);
     try {
-      const res = await this.client.chat.postMessage({
+      const res = await this.poster.chat.postMessage({
         channel,
         text,
         blocks,
@@ -119,7 +138,7 @@ export class SlackChat implements ChatAdapter {
     if (!channel) return;
     const { text, blocks } = renderMessage(model);
     try {
-      await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false });
+      await this.poster.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false });
     } catch (error) {
       throw toPostError('chat.postMessage', error);
     }
@@ -128,17 +147,21 @@ export class SlackChat implements ChatAdapter {
   async edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
     const { text, blocks } = renderMessage(model);
     try {
-      await this.client.chat.update({ channel, ts: messageId, text, blocks });
+      await this.poster.chat.update({ channel, ts: messageId, text, blocks });
     } catch (error) {
       throw toPostError('chat.update', error);
     }
   }
 
-  /** Scans recent history for a message of ours whose metadata carries the delivery key. */
-  async findPosted(channel: string, deliveryKey: string): Promise<string | undefined> {
+  /**
+   * Scans history for a message of ours whose metadata carries the delivery key: every page back to `since`
+   * (Slack's `oldest`), or a few pages of recent history without it.
+   */
+  async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
     let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_PAGES; page++) {
-      const res = await this.history(channel, cursor);
+    const oldest = since && (since.toMillis() / 1000).toFixed(6);
+    for (let page = 0; oldest !== undefined || page < HISTORY_PAGES; page++) {
+      const res = await this.history(channel, cursor, oldest);
       const found = res.messages?.find((m) => m.metadata?.event_type === POST_EVENT_TYPE && deliveryKeyOf(m.metadata.event_payload) === deliveryKey);
       if (found?.ts) return found.ts;
       cursor = res.response_metadata?.next_cursor;
@@ -147,9 +170,9 @@ export class SlackChat implements ChatAdapter {
     return undefined;
   }
 
-  private async history(channel: string, cursor: string | undefined) {
+  private async history(channel: string, cursor: string | undefined, oldest: string | undefined) {
     try {
-      return await this.client.conversations.history({ channel, cursor, limit: 200, include_all_metadata: true });
+      return await this.client.conversations.history({ channel, cursor, oldest, limit: HISTORY_PAGE_SIZE, include_all_metadata: true });
     } catch (error) {
       throw toPostError('conversations.history', error);
     }

@@ -1,0 +1,165 @@
+import type { DateTime } from 'luxon';
+import { PostError, type ChatPoster, type Platform } from '../chat/adapter';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+import type { Lease, Monotonic } from './lease';
+import type { Outbox, OutboxRow } from './outbox';
+import type { OutboxPayload } from './payload';
+
+/**
+ * How long an unknown outcome is looked up before the post is sent again: a lookup that comes back empty is
+ * believed only when it was made at least this long after the first empty one (or after the ambiguous answer).
+ * A platform can store a message after its answer was lost (Slack stored posts answered 12 s late) and show it in
+ * history late (8 s after a crash); a minute covers both with room, and costs a minute only when an answer was
+ * actually lost.
+ */
+export const DEFAULT_SETTLE_MS = 60_000;
+/** History is read back to this long before a post fell due (or was attempted): covers clock skew to the platform. */
+const LOOKBACK = { hours: 1 };
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 10 * 60_000;
+
+export type Outcome = 'sent' | 'recovered' | 'retrying' | 'unknown' | 'waiting' | 'failed' | 'fenced';
+
+export interface DelivererOptions {
+  outbox: Outbox;
+  lease: Lease;
+  posters: Map<Platform, ChatPoster>;
+  /** The scheduler's trusted wall clock (due times, worth-until, stamps). */
+  clock: Clock;
+  mono: Monotonic;
+  log: Logger;
+  settleMs?: number;
+  /** Called before every attempt and lookup: tests stop the holder here (as SIGSTOP would) and let it continue. */
+  pause?: () => Promise<void>;
+}
+
+/**
+ * Sends one outbox row at a time under one retry policy:
+ * - the lease is checked before every attempt, and the claim and the "sent" mark are fenced by its generation;
+ * - a row that may already be on the platform (an unknown outcome, or a row this holder has not checked since it
+ *   took the lease: a crash, a lost `-wal`, a restored backup) is looked up by its delivery key first; an
+ *   unknown outcome is looked up until DEFAULT_SETTLE_MS has passed without a sighting;
+ * - an ambiguous answer (timeout, reset, 5xx) makes the outcome unknown, never "failed"; a clear refusal that can
+ *   pass (429, a transient error) is retried with capped exponential backoff; anything else fails for good;
+ * - a row is tried until it is no longer worth making (`worthUntil`), then it fails and is reported.
+ */
+export class Deliverer {
+  /** Per row: monotonic time of the first empty lookup or of the ambiguous answer. */
+  private readonly looks = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly options: DelivererOptions) {}
+
+  async deliver(row: OutboxRow): Promise<Outcome> {
+    const { outbox, lease } = this.options;
+    if (this.inFlight.has(row.deliveryKey)) return 'waiting';
+    await this.options.pause?.();
+    const fence = lease.valid() ? lease.fence : undefined;
+    if (!fence) return 'fenced';
+    const now = this.options.clock.now();
+    if (now > (row.worthUntil ?? row.dueAt.plus({ days: 1 }))) return this.giveUp(row, now);
+    const poster = this.options.posters.get(row.platform);
+    if (!poster) {
+      outbox.fail(row.deliveryKey, `no ${row.platform} adapter is configured`);
+      return 'failed';
+    }
+    if (row.status === 'sending' || row.checkedGen !== fence.generation) {
+      const checked = await this.lookUp(row, poster, now);
+      if (checked !== 'checked') return checked;
+    }
+    return this.send(outbox.get(row.deliveryKey)!, poster);
+  }
+
+  /** Applies an agenda edit to a sent message. Throws a non-retryable PostError when it cannot ever work. */
+  async edit(row: OutboxRow, payload: OutboxPayload, contentHash: string): Promise<boolean> {
+    const poster = this.options.posters.get(row.platform);
+    if (!this.options.lease.valid()) return false;
+    if (!poster) throw new PostError(`no ${row.platform} adapter is configured`, false);
+    await poster.edit(row.channel, row.messageId!, payload.message);
+    this.options.outbox.updateContent(row.deliveryKey, payload, contentHash);
+    return true;
+  }
+
+  private async lookUp(row: OutboxRow, poster: ChatPoster, now: DateTime): Promise<Outcome | 'checked'> {
+    const { outbox, lease, log } = this.options;
+    const startedAt = this.options.mono();
+    let found: string | undefined;
+    try {
+      found = await poster.findPosted(row.channel, row.deliveryKey, lookbackFrom(row));
+    } catch (error) {
+      if (error instanceof PostError && !error.retryable && row.status === 'pending') {
+        // The channel is gone or closed to the bot: nothing can be posted there either.
+        outbox.fail(row.deliveryKey, error.message);
+        return 'failed';
+      }
+      log.warn({ err: error, key: row.deliveryKey }, 'could not look a delivery up; trying again later');
+      return 'waiting';
+    }
+    const fence = lease.fence;
+    if (!fence) return 'fenced';
+    if (found !== undefined) {
+      this.looks.delete(row.deliveryKey);
+      if (!outbox.markSent(row.deliveryKey, found, fence, this.options.clock.now())) return 'fenced';
+      log.info({ key: row.deliveryKey, messageId: found }, 'delivery found on the platform; marked sent');
+      return 'recovered';
+    }
+    if (row.status === 'sending') {
+      const first = this.looks.get(row.deliveryKey);
+      if (first === undefined) this.looks.set(row.deliveryKey, startedAt);
+      if (first === undefined || startedAt - first < (this.options.settleMs ?? DEFAULT_SETTLE_MS)) return 'waiting';
+    }
+    this.looks.delete(row.deliveryKey);
+    const retryAt = row.attempts > 0 ? now.plus({ milliseconds: Math.max(0, backoff(row.attempts) - (this.options.settleMs ?? DEFAULT_SETTLE_MS)) }) : undefined;
+    if (!outbox.markChecked(row.deliveryKey, fence, retryAt)) return 'fenced';
+    return retryAt && retryAt > now ? 'retrying' : 'checked';
+  }
+
+  private async send(row: OutboxRow, poster: ChatPoster): Promise<Outcome> {
+    const { outbox, lease, log } = this.options;
+    const fence = lease.fence;
+    if (!fence || row.status !== 'pending' || !outbox.claim(row.deliveryKey, fence, this.options.clock.now())) return 'fenced';
+    this.inFlight.add(row.deliveryKey);
+    try {
+      const { messageId } = await poster.post(row.channel, row.payload.message, { deliveryKey: row.deliveryKey });
+      // Fenced: a holder that lost the lease meanwhile leaves the row to the new one, which finds the message.
+      return outbox.markSent(row.deliveryKey, messageId, fence, this.options.clock.now()) ? 'sent' : 'fenced';
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof PostError) || error.ambiguous) {
+        outbox.noteUnknown(row.deliveryKey, `outcome unknown: ${reason}`);
+        this.looks.set(row.deliveryKey, this.options.mono());
+        log.warn({ key: row.deliveryKey, err: reason }, 'delivery outcome unknown; looking it up before any resend');
+        return 'unknown';
+      }
+      if (!error.retryable) {
+        outbox.fail(row.deliveryKey, reason);
+        log.error({ key: row.deliveryKey, err: reason }, 'delivery failed for good');
+        return 'failed';
+      }
+      const delay = Math.max(error.retryAfterMs ?? 0, backoff(row.attempts + 1));
+      outbox.retryLater(row.deliveryKey, reason, this.options.clock.now().plus({ milliseconds: delay }), fence);
+      log.warn({ key: row.deliveryKey, delayMs: delay, err: reason }, 'delivery refused; retrying');
+      return 'retrying';
+    } finally {
+      this.inFlight.delete(row.deliveryKey);
+    }
+  }
+
+  private giveUp(row: OutboxRow, now: DateTime): Outcome {
+    this.looks.delete(row.deliveryKey);
+    const why = row.status === 'sending' ? `could not confirm it arrived (${row.lastError ?? 'no answer'})` : (row.lastError ?? 'not sent');
+    this.options.outbox.fail(row.deliveryKey, `${why}; no longer worth posting after ${(row.worthUntil ?? now).toUTC().toISO()}`);
+    this.options.log.error({ key: row.deliveryKey, err: why }, 'delivery given up: no longer worth making');
+    return 'failed';
+  }
+}
+
+function lookbackFrom(row: OutboxRow): DateTime {
+  const first = row.attemptedAt && row.attemptedAt < row.dueAt ? row.attemptedAt : row.dueAt;
+  return first.minus(LOOKBACK);
+}
+
+function backoff(attempts: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
+}
