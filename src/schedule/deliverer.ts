@@ -39,7 +39,8 @@ export interface DelivererOptions {
  * - the lease is checked before every attempt, and the claim and the "sent" mark are fenced by its generation;
  * - a row that may already be on the platform (an unknown outcome, or a row this holder has not checked since it
  *   took the lease: a crash, a lost `-wal`, a restored backup) is looked up by its delivery key first; an
- *   unknown outcome is looked up until DEFAULT_SETTLE_MS has passed without a sighting;
+ *   unknown outcome, and any row after a take-over from a dead holder, is looked up until DEFAULT_SETTLE_MS has
+ *   passed without a sighting;
  * - an ambiguous answer (timeout, reset, 5xx) makes the outcome unknown, never "failed"; a clear refusal that can
  *   pass (429, a transient error) is retried with capped exponential backoff; anything else fails for good;
  * - a row is tried until it is no longer worth making (`worthUntil`), then it fails and is reported.
@@ -104,7 +105,9 @@ export class Deliverer {
       log.info({ key: row.deliveryKey, messageId: found }, 'delivery found on the platform; marked sent');
       return 'recovered';
     }
-    if (row.status === 'sending') {
+    // After a take-over from a dead holder, any row may be one it posted just before dying (its state lost with a
+    // -wal, or the platform storing it late): those lookups settle too. A clean hand-over needs one lookup.
+    if (row.status === 'sending' || lease.takenFromDead) {
       const first = this.looks.get(row.deliveryKey);
       if (first === undefined) this.looks.set(row.deliveryKey, startedAt);
       if (first === undefined || startedAt - first < (this.options.settleMs ?? DEFAULT_SETTLE_MS)) return 'waiting';

@@ -34,7 +34,7 @@ interface LeaseRow {
  */
 export class Lease {
   private readonly sql: ReturnType<typeof statementCache>;
-  private held?: { generation: number; beatStartedAt: number };
+  private held?: { generation: number; beatStartedAt: number; fromDead: boolean };
   private observed?: { row: string; at: number };
 
   constructor(
@@ -56,6 +56,11 @@ export class Lease {
     return this.held?.generation;
   }
 
+  /** Held since taking it from a holder that stopped beating (it may have died mid-post): not a clean hand-over. */
+  get takenFromDead(): boolean {
+    return this.held?.fromDead ?? false;
+  }
+
   /**
    * Beats if we hold the lease, takes it if it is free or its heartbeat stood still for the TTL, otherwise notes
    * the heartbeat seen. Returns the generation held afterwards, if any.
@@ -65,11 +70,11 @@ export class Lease {
     const row = this.sql('SELECT holder, generation, beat FROM leases WHERE name = ?').get(this.name) as LeaseRow | undefined;
     if (!row) {
       const info = this.sql(`INSERT OR IGNORE INTO leases (name, holder, expires_at, generation, beat) VALUES (?, ?, 0, 1, 0)`).run(this.name, this.holder);
-      return info.changes === 1 ? this.hold(1, startedAt) : this.lose();
+      return info.changes === 1 ? this.hold(1, startedAt, false) : this.lose();
     }
     if (this.held && row.holder === this.holder && row.generation === this.held.generation) {
       const info = this.sql('UPDATE leases SET beat = beat + 1 WHERE name = ? AND holder = ? AND generation = ?').run(this.name, this.holder, row.generation);
-      return info.changes === 1 ? this.hold(row.generation, startedAt) : this.lose();
+      return info.changes === 1 ? this.hold(row.generation, startedAt, this.held.fromDead) : this.lose();
     }
     this.held = undefined;
     const seen = `${row.holder}|${row.generation}|${row.beat}`;
@@ -86,7 +91,7 @@ export class Lease {
       row.generation,
       row.beat,
     );
-    return info.changes === 1 ? this.hold(row.generation + 1, startedAt) : this.lose();
+    return info.changes === 1 ? this.hold(row.generation + 1, startedAt, row.holder !== '') : this.lose();
   }
 
   /**
@@ -113,9 +118,9 @@ export class Lease {
     this.held = undefined;
   }
 
-  private hold(generation: number, beatStartedAt: number): number | undefined {
+  private hold(generation: number, beatStartedAt: number, fromDead: boolean): number | undefined {
     // A beat that took longer than the TTL may already have been overtaken: the next valid() check says so.
-    this.held = { generation, beatStartedAt };
+    this.held = { generation, beatStartedAt, fromDead };
     return generation;
   }
 

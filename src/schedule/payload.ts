@@ -52,18 +52,6 @@ function decodeValue(value: unknown): unknown {
  * the posts, and slides arriving after the meetup must not touch old announcements.
  */
 export function eventContentHash(event: MeetupEvent): string {
-  let cached = contentHashes.get(event);
-  if (cached === undefined) {
-    cached = computeContentHash(event);
-    contentHashes.set(event, cached);
-  }
-  return cached;
-}
-
-/** Events are immutable (a reload builds new ones), so each is hashed once, not on every tick. */
-const contentHashes = new WeakMap<MeetupEvent, string>();
-
-function computeContentHash(event: MeetupEvent): string {
   const iso = (d: DateTime | undefined) => d?.toUTC().toISO() ?? null;
   return hash({
     title: event.title,

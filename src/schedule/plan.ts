@@ -176,21 +176,9 @@ function furthestAfterMs(rules: AnnouncementRule[]): number {
   return Math.max(0, ...afters) + 24 * 3600_000;
 }
 
-/**
- * ruleDueAt for a meetup, remembered per (event, rule, first seen, zone): the scheduler asks every minute, and
- * zone arithmetic is the costliest part of a tick. Events and rules are immutable; a reload brings new ones.
- */
-const dueCache = new WeakMap<MeetupEvent, Map<AnnouncementRule, { key: string; due: DateTime | undefined }>>();
-
+/** When a rule posts about a meetup, its time read in the community's zone. */
 function meetupDueAt(rule: AnnouncementRule, event: MeetupEvent, firstSeen: DateTime, zone: string): DateTime | undefined {
-  let byRule = dueCache.get(event);
-  if (!byRule) dueCache.set(event, (byRule = new Map()));
-  const key = `${firstSeen.toMillis()}|${zone}`;
-  const cached = byRule.get(rule);
-  if (cached?.key === key) return cached.due;
-  const due = ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start);
-  byRule.set(rule, { key, due });
-  return due;
+  return ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start);
 }
 
 function preview(text: string): string {

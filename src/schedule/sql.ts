@@ -2,8 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/db';
 
 /**
- * Prepares each SQL text once per connection: the scheduler runs the same few statements every minute, and
- * preparing costs more than running them.
+ * One prepared statement per SQL text and connection, reused for every call (better-sqlite3 statements are
+ * reusable), so the stores can write their SQL where they use it.
  */
 export function statementCache(db: Db): (sql: string) => Statement {
   const cache = new Map<string, Statement>();

@@ -80,7 +80,9 @@ export type Fault =
   | { status: 500 | 502 | 503 }
   | { status: 400 | 403 | 404; code: number; message?: string }
   | { storeThen: 500 | 'reset' | 'hang' }
-  | { hang: true; storeWhen?: Promise<unknown> };
+  | { hang: true; storeWhen?: Promise<unknown> }
+  /** Answers normally: holds a place in the queue so that later faults land on later requests. */
+  | { pass: true };
 
 export interface StoredMessage {
   id: string;
@@ -738,7 +740,8 @@ export class FakeDiscord {
       const limited = this.globalLimited();
       if (limited) return this.rateLimited(reply, route, limited);
     }
-    const fault = this.takeFault(method, route);
+    const taken = this.takeFault(method, route);
+    const fault = taken && 'pass' in taken ? undefined : taken;
     if (fault && ('hang' in fault || 'storeThen' in fault)) {
       const run = () => {
         try {

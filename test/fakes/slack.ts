@@ -77,7 +77,9 @@ export type Fault =
   | { status: 500 }
   | { error: string }
   | { storeThen: 500 | 'reset' | 'hang' }
-  | { hang: true; storeWhen?: Promise<unknown> };
+  | { hang: true; storeWhen?: Promise<unknown> }
+  /** Answers normally: holds a place in the queue so that later faults land on later calls. */
+  | { pass: true };
 
 export interface SocketAck {
   envelope_id: string;
@@ -331,7 +333,8 @@ export class FakeSlack {
     const method = path.slice('/api/'.length);
     const params = parseParams(raw, req.headers['content-type']);
     const token = bearer(req.headers.authorization) ?? (typeof params.token === 'string' ? params.token : undefined);
-    const fault = this.faults.get(method)?.shift();
+    const queued = this.faults.get(method)?.shift();
+    const fault = queued && 'pass' in queued ? undefined : queued;
     const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
       this.calls.push({ method, params, token, status });
       send(res, status, body, headers);

@@ -5,18 +5,7 @@ import { parseSettingsText } from '../../src/sources/settings';
 import { parseYamlEvent } from '../../src/sources/yaml-event';
 import { makeSettings } from '../helpers/events';
 import { REAL_DATA } from './temp-data';
-
-/** mulberry32: small, fast, and the same sequence for the same seed, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers/prng';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240710);
 const settings = makeSettings();
