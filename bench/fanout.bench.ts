@@ -45,12 +45,13 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
   try {
     bot.discord.setGlobalRateLimit(GLOBAL_LIMIT);
     const clock = new ManualClock(berlin('2026-10-20T12:00'));
+    let published = false;
     const scheduler = new Scheduler({
       db: openDatabase(path.join(dir, 'bot.db')),
       clock,
       posters: [bot.chat],
       destinations,
-      source: () => ({ catalogue: new Catalogue([autumnMeetup()]), settings: makeSettings() }),
+      source: () => ({ catalogue: new Catalogue(published ? [autumnMeetup()] : []), settings: makeSettings() }),
       rules: RULES,
       organizers: [{ platform: 'discord', channel: ORGANIZERS }],
       log: createLogger('silent'),
@@ -59,6 +60,10 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
       feeds: TEST_FEEDS,
       rateLimits,
     });
+    // A running bot: the lease is held and the first planning pass is done (its rows are looked up first) when
+    // the meetup is published and its announcement fans out.
+    await scheduler.tick();
+    published = true;
     bot.discord.requests.length = 0;
     const started = performance.now();
     const report = await scheduler.tick();
