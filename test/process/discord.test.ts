@@ -6,7 +6,6 @@ import { loadCommands } from '../../src/commands/registry';
 import { toApplicationCommands } from '../../src/chat/discord/commands';
 import { FakeDiscord } from '../fakes/discord';
 import { FakeSlack } from '../fakes/slack';
-import { freeLoopbackPort } from '../fakes/loopback';
 import { healthz, MEETUP_TITLE, startBot, until, type BotProcess } from './harness';
 
 const DISCORD_CHANNEL = '1300000000000000001';
@@ -68,18 +67,16 @@ describe('npm start with Slack, Discord and the console at once', () => {
   afterEach(async () => slack.close());
 
   it('answers on each platform, announces on each, answers /healthz and stops cleanly on SIGTERM', async () => {
-    const slackPort = await freeLoopbackPort();
     bot = await startBot({
       ...discordEnv(),
       SLACK_BOT_TOKEN: 'xoxb-process',
       SLACK_SIGNING_SECRET: SECRET,
-      SLACK_PORT: String(slackPort),
       SLACK_API_URL: slack.apiUrl,
       SLACK_ANNOUNCE_CHANNELS: SLACK_CHANNEL,
       CONSOLE_CHAT: 'true',
     });
 
-    const res = await slack.sendSlashCommand(`http://127.0.0.1:${slackPort}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
+    const res = await slack.sendSlashCommand(`${bot.httpUrl}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
     expect(String(res.json?.text)).toContain(MEETUP_TITLE);
     expect(await agendaOnDiscord()).toContain(MEETUP_TITLE);
     bot.write('/agenda');

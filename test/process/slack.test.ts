@@ -1,10 +1,9 @@
 /**
  * `npm start` with a Slack configuration, as an organizer runs it: the real process against the fake Slack, in
- * HTTP mode (Slack calls /slack/events with signed requests) and in Socket Mode (Slack sends envelopes over a
+ * HTTP mode (Slack calls /slack/events on HTTP_PORT, next to the feeds, with signed requests) and in Socket Mode (Slack sends envelopes over a
  * WebSocket the bot opened).
  */
 import { FakeSlack } from '../fakes/slack';
-import { freeLoopbackPort } from '../fakes/loopback';
 import { healthz, MEETUP_TITLE, startBot, until, type BotProcess } from './harness';
 
 const SECRET = 'process-signing-secret';
@@ -26,13 +25,12 @@ const announced = () => slack.messages(CHANNEL).some((m) => m.text?.includes(`Th
 
 describe('npm start with Slack in HTTP mode', () => {
   it('answers a signed /agenda, announces the meetup, answers /healthz and stops cleanly on SIGTERM', async () => {
-    const slackPort = await freeLoopbackPort();
-    bot = await startBot({ ...slackEnv(), SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: String(slackPort) });
+    bot = await startBot({ ...slackEnv(), SLACK_SIGNING_SECRET: SECRET });
 
-    const res = await slack.sendSlashCommand(`http://127.0.0.1:${slackPort}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
+    const res = await slack.sendSlashCommand(`${bot.httpUrl}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
     expect(res.status).toBe(200);
     expect(String(res.json?.text)).toContain(MEETUP_TITLE);
-    const forged = await slack.sendSlashCommand(`http://127.0.0.1:${slackPort}/slack/events`, 'not-the-secret', slack.slashCommandFields('agenda', ''));
+    const forged = await slack.sendSlashCommand(`${bot.httpUrl}/slack/events`, 'not-the-secret', slack.slashCommandFields('agenda', ''));
     expect(forged.status).toBe(401);
 
     await until(announced);

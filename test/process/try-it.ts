@@ -24,14 +24,13 @@ async function main(): Promise<void> {
     body: JSON.stringify(toApplicationCommands(loadCommands().values())),
   });
   const httpPort = await freeLoopbackPort();
-  const slackPort = await freeLoopbackPort();
   const env = {
     HTTP_PORT: String(httpPort),
     DATABASE_PATH: `/tmp/sremuc-try-it-${httpPort}.db`,
     SLACK_BOT_TOKEN: 'xoxb-try-it',
     SLACK_API_URL: slack.apiUrl,
     SLACK_ANNOUNCE_CHANNELS: 'C0ANNOUNCE',
-    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: String(slackPort) } : { SLACK_MODE: 'socket', SLACK_APP_TOKEN: 'xapp-try-it' }),
+    ...(mode === 'http' ? { SLACK_SIGNING_SECRET: SECRET } : { SLACK_MODE: 'socket', SLACK_APP_TOKEN: 'xapp-try-it' }),
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_GUILD_ID: discord.guildId,
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   console.log('the bot answers /healthz');
 
   if (mode === 'http') {
-    const res = await slack.sendSlashCommand(`http://127.0.0.1:${slackPort}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
+    const res = await slack.sendSlashCommand(`http://127.0.0.1:${httpPort}/slack/events`, SECRET, slack.slashCommandFields('agenda', ''));
     console.log(`Slack (HTTP mode) /agenda: HTTP ${res.status}\n${String(res.json?.text)}\n`);
   } else {
     const ack = await slack.sendEnvelope('slash_commands', slack.slashCommandFields('agenda', ''));
