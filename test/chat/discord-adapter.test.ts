@@ -4,8 +4,7 @@
  * Commands here are small definitions written for these cases (a slow one, organizer-only parts, a form).
  */
 import { message, time } from '../../src/chat/message';
-import { defineCommand, type CommandDefinition } from '../../src/commands/definition';
-import { ArgumentError } from '../../src/commands/registry';
+import { ArgumentError, defineCommand, type CommandDefinition } from '../../src/commands/definition';
 import { DiscordChat } from '../../src/chat/discord/adapter';
 import { makeServices } from '../helpers/services';
 import { berlin } from '../helpers/events';
