@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import { PostError, type ChatPoster, type Destination } from '../chat/adapter';
-import type { FeedLinks } from '../commands/definition';
+import type { FeedLinks } from '../feeds/links';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { postsTotal } from '../metrics';
