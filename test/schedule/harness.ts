@@ -17,6 +17,7 @@ import { AnnouncementStore } from '../../src/schedule/announcements';
 import { loadAnnouncementRules, type AnnouncementRules } from '../../src/schedule/rules';
 import { openDatabase, type Db } from '../../src/store/db';
 import { contractDispatcher, startSlackBot, type SlackBot } from '../chat/slack-harness';
+import { ROOT } from '../helpers/built';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { TEST_FEEDS, makeServices } from '../helpers/services';
 import type { StoredMessage } from '../fakes/slack';
@@ -26,7 +27,7 @@ export const ORGANIZERS_CHANNEL = 'C0ORGS';
 export const SLACK_DESTINATIONS: Destination[] = ANNOUNCE_CHANNELS.map((channel) => ({ platform: 'slack', channel }));
 
 export const RULES: AnnouncementRules = (() => {
-  const loaded = loadAnnouncementRules(path.resolve(__dirname, '..', '..', 'data', 'announcements.yml'));
+  const loaded = loadAnnouncementRules(path.join(ROOT, 'data', 'announcements.yml'));
   if (!loaded.rules) throw new Error(`data/announcements.yml: ${JSON.stringify(loaded.diagnostics)}`);
   return loaded.rules;
 })();
