@@ -45,7 +45,7 @@ describe('the real commands on Slack', () => {
     expect(answer.response_type).toBe('in_channel');
     const [header, page] = answer.blocks;
     expect(header).toEqual({ type: 'header', text: { type: 'plain_text', text: 'SRE Munich at Celonis 2024', emoji: true } });
-    expect(page).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://muc.sre.xyz/posts/sre-munich-summer-event-2024/|muc.sre.xyz/posts/sre-munich-summer-event-2024/>' }] });
+    expect(page).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://muc.sre.xyz/posts/sre-munich-summer-event-2024/|muc.sre.xyz/posts/sre-munich-summer-event-2024/>', verbatim: true }] });
     const start18h30 = Math.floor(Date.parse('2024-07-10T16:30:00Z') / 1000);
     const facts = answer.blocks.find((b) => b.fields)!;
     expect(facts.fields![0]!.text).toBe(`*When*\n<!date^${start18h30}^{date_short_pretty}|${dateFallback('ccc d LLL yyyy')}>, <!date^${start18h30}^{time}|18:30>–<!date^${start18h30 + 9000}^{time}|21:00>`);
@@ -66,7 +66,7 @@ describe('the real commands on Slack', () => {
     );
     const actions = answer.blocks.find((b) => b.type === 'actions')!;
     expect(actions.elements).toEqual([{ type: 'button', action_id: 'agenda:abstracts:sre-munich-summer-event-2024', text: { type: 'plain_text', text: 'Abstracts', emoji: true }, value: 'agenda:abstracts:sre-munich-summer-event-2024' }]);
-    expect(answer.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '#sremuc · muc@sre.xyz' }] });
+    expect(answer.blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '#sremuc · muc@sre.xyz', verbatim: true }] });
     expect(answer.text.startsWith('SRE Munich at Celonis 2024\n')).toBe(true);
   });
 
