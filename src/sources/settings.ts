@@ -3,6 +3,7 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { CommunitySettings } from '../catalogue/settings';
+import { ProfileSchema, PROFILE_KEYS } from './profile';
 import { parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 
 export const SETTINGS_FILE = 'settings.yml';
@@ -57,11 +58,12 @@ const SettingsSchema = z
       })
       .strict()
       .default(DEFAULT_SETTINGS.cfp),
+    source: ProfileSchema.optional(),
   })
   .strict()
   .refine((s) => !s.eventUrlTemplate?.includes('{website}') || s.website, { message: '`eventUrlTemplate` uses {website}: set `website` too.', path: ['eventUrlTemplate'] });
 
-const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max'];
+const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', ...PROFILE_KEYS];
 
 export interface SettingsResult {
   settings: CommunitySettings;
@@ -102,7 +104,7 @@ export function loadSettings(dataDir: string, options: SettingsOptions = {}): Se
 export function parseSettingsText(text: string, file: string = SETTINGS_FILE): { settings?: CommunitySettings; diagnostics: Diagnostic[] } {
   const size = tooLarge(text, file);
   if (size) return { diagnostics: [size] };
-  const located = parseLocatedYaml(text);
+  const located = parseLocatedYaml(text.replace(/^\uFEFF/, ''));
   const syntax = yamlErrorDiagnostics(located, file, 'The settings file');
   if (syntax.length > 0) return { diagnostics: syntax };
   const js = yamlToJs(located, file, 'The settings file');
