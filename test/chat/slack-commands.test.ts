@@ -123,7 +123,12 @@ describe('the real commands on Slack', () => {
 
     const res = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title: '<!channel> Tales from On-call @everyone' })));
     expect(res.json).toMatchObject({ response_action: 'update', view: { type: 'modal' } });
-    expect(JSON.stringify(res.json)).toContain('Thank you!');
+    // The answer travels in the ack when it is ready within the budget, else in a views.update (a busy machine).
+    if (!JSON.stringify(res.json).includes('Thank you!')) {
+      expect(JSON.stringify(res.json)).toContain('Submitting');
+      await waitUntil(() => bot.slack.callsTo('views.update').length === 1);
+      expect(JSON.stringify(bot.slack.callsTo('views.update')[0]!.params.view)).toContain('Thank you!');
+    }
     expect(world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: '<!channel> Tales from On-call @everyone', platform: 'slack', userId: 'U0MEMBER' })]);
 
     await waitUntil(() => bot.slack.messages(ORGANIZERS_CHANNEL).length === 1);
