@@ -10,7 +10,7 @@ import { loadData } from '../../src/sources/load';
 const OTHER = process.env.EVENTS_OTHER ?? '/work/shared/events-other';
 const PROFILES = path.join(__dirname, '..', 'fixtures', 'profiles');
 
-function community(name: string): { events: MeetupEvent[]; byFile: (file: string) => MeetupEvent; errors: string[] } {
+function community(name: string): { events: readonly MeetupEvent[]; byFile: (file: string) => MeetupEvent; errors: string[] } {
   const result = loadData(OTHER, { settingsFile: path.join(PROFILES, `${name}.yml`), eventsDir: path.join(OTHER, name) });
   const events = result.catalogue.events;
   const byFile = (file: string) => {
