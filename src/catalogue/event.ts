@@ -60,7 +60,7 @@ export interface Session {
 }
 
 /** Where a value in an event came from, so diagnostics and tests can say which source won. */
-export type DateSource = 'front-matter' | 'prose' | 'yaml';
+export type DateSource = 'front-matter' | 'prose' | 'yaml' | 'import';
 
 /**
  * One meetup, whatever file it came from. Times are luxon DateTimes in the community's zone
