@@ -1,13 +1,15 @@
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
 import { DataSource } from './sources/watch';
+import { Imports } from './sources/importers/imports';
 import { loadCommands } from './commands/registry';
 import type { CommandDefinition, CommandServices } from './commands/definition';
 import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
-import type { MessageModel } from './chat/message';
+import { message, type MessageModel } from './chat/message';
 import { createDispatcher, type Dispatcher } from './chat/dispatch';
 import { ConsoleChat } from './chat/console/console';
 import type { DiscordChat } from './chat/discord/adapter';
@@ -42,6 +44,8 @@ export interface Bot {
   /** The one HTTP server: feeds, page, /healthz, /metrics, Slack's /slack/events (HTTP mode). */
   readonly http: HttpServer;
   readonly feeds: FeedCatalogue;
+  /** Calendars and conference schedules from data/sources.yml. */
+  readonly imports: Imports;
   readonly scheduler: Scheduler;
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
@@ -67,6 +71,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     const results = await Promise.allSettled(adapters.map((adapter) => adapter.notifyOrganizers(message)));
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
   };
+
+  // Imported calendars join the files' events in one catalogue; last good copies are kept beside the database.
+  const imports = new Imports({
+    dataDir: config.dataDir,
+    cacheDir: config.databasePath === ':memory:' ? undefined : path.join(path.dirname(config.databasePath), 'imports'),
+    log,
+    settings,
+    now,
+    notify: (text) => notifyOrganizers(message({ title: 'Calendar import', intro: [text] })),
+  });
+  data.setImported(imports.events());
+  imports.onChange((events) => data.setImported(events));
 
   const destinations: Destination[] = [
     ...(config.slack?.announceChannels ?? []).map((channel) => ({ platform: 'slack' as const, channel })),
@@ -137,12 +153,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     data,
     http,
     feeds,
+    imports,
     scheduler,
     adapters,
     async start() {
       await http.start();
       for (const adapter of adapters) await adapter.start();
       data.start();
+      imports.start();
       await scheduler.start();
       void syncDiscordEvents();
       log.info(
@@ -154,6 +172,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       log.info({ reason }, 'sremuc-bot stopping');
       await scheduler.stop();
       data.stop();
+      imports.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       await http.stop();
       db.close();

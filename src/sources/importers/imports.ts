@@ -10,21 +10,23 @@ import type { MeetupEvent } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { Logger } from '../../log';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics';
-import { importIcsCalendar } from './calendar';
 import { loadSourcesConfig, SOURCES_FILE, type ImportKind, type SourceConfig } from './config';
 import { ImportError, type Importer } from './event';
 import { CopyStore, fetchConditional } from './fetch';
-import { importFrabXml, importPretalxJson } from './pretalx';
-import { importSchedIcs } from './sched';
-import { importSessionize } from './sessionize';
 
-export const IMPORTERS: Record<ImportKind, Importer> = {
-  ics: importIcsCalendar,
-  sched: importSchedIcs,
-  pretalx: importPretalxJson,
-  frab: importFrabXml,
-  sessionize: importSessionize,
+/**
+ * Loaded on first use: ical.js and fast-xml-parser cost start-up time a community without imports should not pay.
+ * (`require`, not `import()`: `node -r tsx/cjs` hooks only require.)
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+export const IMPORTERS: Record<ImportKind, () => Importer> = {
+  ics: () => (require('./calendar') as typeof import('./calendar')).importIcsCalendar,
+  sched: () => (require('./sched') as typeof import('./sched')).importSchedIcs,
+  pretalx: () => (require('./pretalx') as typeof import('./pretalx')).importPretalxJson,
+  frab: () => (require('./pretalx') as typeof import('./pretalx')).importFrabXml,
+  sessionize: () => (require('./sessionize') as typeof import('./sessionize')).importSessionize,
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface ImportsOptions {
   dataDir: string;
@@ -161,7 +163,7 @@ export class Imports {
   /** The events in a body, or undefined (and the organizers told) when the importer cannot read it. */
   private read(state: SourceState, body: string): MeetupEvent[] | undefined {
     try {
-      return IMPORTERS[state.config.kind](body, { source: state.config, settings: this.options.settings(), now: this.options.now() });
+      return IMPORTERS[state.config.kind]()(body, { source: state.config, settings: this.options.settings(), now: this.options.now() });
     } catch (error) {
       const reason = error instanceof ImportError ? error.message : `the ${state.config.kind} importer failed (${(error as Error).message})`;
       void this.failed(state, `Reading ${state.config.url} as ${state.config.kind} failed: ${reason}`);
