@@ -139,8 +139,9 @@ function formatPlainTimeNow(at: DateTime, format: TimeFormat): string {
  * "CEST" rather than "GMT+2": ICU names European zones only in British English and American ones only in US
  * English, so ask both and fall back to the offset.
  */
-function zoneAbbreviation(at: DateTime): string {
-  for (const locale of ['en-GB', 'en-US']) {
+export function zoneAbbreviation(at: DateTime): string {
+  // en-IE: Irish Standard Time is "IST" only in Irish English (en-GB says "GMT+1").
+  for (const locale of ['en-GB', 'en-IE', 'en-US']) {
     const name = at.setLocale(locale).toFormat('ZZZZ');
     if (!/^(GMT|UTC)[+-]/.test(name)) return name;
   }
