@@ -4,8 +4,7 @@ import { link, message, type CommandReply, type MessageModel, type RichText } fr
 import { eventLine, presentAbstracts, presentAgenda } from '../src/chat/present/event';
 import { presentProgramme } from '../src/chat/present/sessions';
 import { hasProgramme, programmeView, splitProgrammeQuery, type ProgrammeView } from '../src/catalogue/programme';
-import { defineCommand, type CommandServices } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError, defineCommand, type CommandServices } from '../src/commands/definition';
 
 const QUERY_MAX = 100;
 const COMPLETIONS = 25;

@@ -8,7 +8,7 @@ import type { DateTime } from 'luxon';
 import type { MeetupEvent, Session } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import { byRoom, findSessions, nowAndNext, programmeDays, type ProgrammeView } from '../../catalogue/programme';
-import type { FeedLinks } from '../../commands/definition';
+import type { FeedLinks } from '../../feeds/links';
 import { bold, link, message, time, zoneAbbreviation, type Button, type MessageModel, type RichText, type Section } from '../message';
 import { clip, HEADING_MAX, linesToSections, sectionLength } from './fit';
 
