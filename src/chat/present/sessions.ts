@@ -9,6 +9,7 @@ import type { MeetupEvent, Session } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import { byRoom, findSessions, nowAndNext, programmeDays, type ProgrammeView } from '../../catalogue/programme';
 import type { FeedLinks } from '../../feeds/links';
+import { safeUrl } from '../../catalogue/safe-url';
 import { bold, link, message, time, zoneAbbreviation, type Button, type MessageModel, type RichText, type Section } from '../message';
 import { clip, HEADING_MAX, linesToSections, sectionLength } from './fit';
 
@@ -30,7 +31,7 @@ export function presentProgramme(event: MeetupEvent, settings: CommunitySettings
   const { view, now } = options;
   const base = {
     titleUrl: event.url,
-    links: [{ label: 'Add every session to your calendar', url: feeds.event(event.id) }],
+    links: [{ label: 'Add every session to your calendar', url: feeds.event(event.id) }].flatMap((l) => (safeUrl(l.url) ? [{ label: l.label, url: safeUrl(l.url)! }] : [])),
     footer: [`Times are in your own zone; the event runs on ${zoneLabel(event)} time. `, `/agenda ${event.id} <day | now | speaker or words>`] as RichText,
   };
   if (view.kind === 'overview') return message({ ...base, title: title(event), intro: overviewIntro(event), sections: daySummary(event), buttons: dayButtons(event) });

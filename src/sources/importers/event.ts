@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Link, MeetupEvent, Session, Speaker } from '../../catalogue/event';
+import { safeUrl } from '../../catalogue/safe-url';
 import type { CommunitySettings } from '../../catalogue/settings';
 import { SOURCES_FILE, type SourceConfig } from './config';
 
@@ -34,8 +35,9 @@ export function uidPart(uid: string): string {
 export function safeLink(url: unknown, label: string): Link | undefined {
   if (typeof url !== 'string') return undefined;
   const trimmed = url.trim();
-  if (!/^https?:\/\/[^\s<>|]+$/i.test(trimmed)) return undefined;
-  return { label, url: trimmed };
+  if (!/^https?:\/\//i.test(trimmed)) return undefined;
+  const checked = safeUrl(trimmed);
+  return checked ? { label, url: checked } : undefined;
 }
 
 /** Plain text from a schedule's Markdown or HTML abstract: tags dropped, entities read, blank runs squeezed. */
@@ -104,7 +106,7 @@ export function conferenceEvent(context: ImportContext, sessions: Session[], met
     start,
     end,
     venue: source.venue ?? meta.venue,
-    url: link && safeLink(link, 'Website') ? link : undefined,
+    url: safeLink(link, 'Website')?.url,
     status: meta.cancelled ? 'cancelled' : 'scheduled',
     timeZone: zone,
     sessions: sorted,
