@@ -3,7 +3,6 @@
  * events (Jekyll `_data/events.yml`), a TOML file with `[[upcoming]]`/`[[past]]` tables (Zola). Which keys hold
  * what comes from the profile's `dataFiles` block (README "Source profile"); nothing here knows a community.
  */
-import { safeUrl } from '../catalogue/safe-url';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
@@ -11,6 +10,7 @@ import { parseAgendaLines } from './agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
+import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
 import { plainText } from './markdown-text';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
@@ -142,7 +142,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     talks: talksOf(r, f, profile),
     slides: [],
     recordings: [],
-    url: safeUrl(text(r, f.url)) ?? eventUrl(options.settings, id),
+    url: safeUrl(text(r, f.url), options.settings.website) ?? eventUrl(options.settings, id),
     status: title && cancelledTitle.test(title) ? 'cancelled' : 'scheduled',
     source: { file: options.file },
   };
@@ -182,8 +182,8 @@ function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profil
     const abstract = text(t, f.talkAbstract);
     const slides = f.talkLinks.flatMap((key) => {
       const url = text(t, [key]);
-      const checked = url && /^https?:\/\//.test(url) ? safeUrl(url) : undefined;
-      return checked ? [{ label: key, url: checked }] : [];
+      const checked = safeUrl(url);
+      return checked && /^https?:/.test(checked) ? [{ label: key, url: checked }] : [];
     });
     return [{ title: plainText(title.replace(/\s*\n\s*/g, ' ')), speakers, kind: speakers.length === 0 && /discuss|roundtable/i.test(title) ? 'discussion' : 'talk', ...(abstract ? { abstract } : {}), slides }];
   });
