@@ -18,6 +18,9 @@ import { FeedServer } from './feeds/server';
 import { Scheduler } from './schedule/scheduler';
 import { AnnouncementStore } from './schedule/announcements';
 import { loadRules } from './schedule/rules';
+import { RsvpService } from './rsvp/service';
+import { RsvpRuntime } from './rsvp/runtime';
+import { withDirectMessages } from './rsvp/notices';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -36,6 +39,7 @@ export interface Bot {
   readonly data: DataSource;
   readonly feeds: FeedServer;
   readonly scheduler: Scheduler;
+  readonly rsvp: RsvpRuntime;
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
@@ -67,6 +71,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
   ];
   const rules = loadRules(config.dataDir, log);
+  // Filled in once the adapters and the scheduler exist; RSVPs only reach them after start.
+  const late: { runtime?: RsvpRuntime; scheduler?: Scheduler; interested?: (eventId: string) => Promise<string[] | undefined> } = {};
+  const rsvp = new RsvpService({
+    db,
+    now,
+    notifyOrganizers,
+    log,
+    retentionDays: config.rsvp.retentionDays,
+    onChange: (eventId) => late.runtime?.changed(eventId),
+    onQueued: () => void late.scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick for RSVP messages failed')),
+    interested: async (eventId) => late.interested?.(eventId),
+  });
   const services: CommandServices = {
     catalogue: () => data.current().catalogue,
     settings,
@@ -76,6 +92,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
     announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
     notifyOrganizers,
+    rsvp,
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
@@ -86,7 +103,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const scheduler = new Scheduler({
     db,
     clock,
-    posters: adapters,
+    // Direct messages to members (RSVP promotions, reminders) go through the same outbox as announcements.
+    posters: adapters.map((adapter) => withDirectMessages(adapter)),
     destinations,
     source: () => data.current(),
     rules,
@@ -97,6 +115,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     feeds: links,
     cron: config.schedule.cron,
   });
+
+  late.scheduler = scheduler;
+  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log });
+  if (discord && config.discord?.guildId) {
+    const { interestedReader } = await import('./chat/discord/interested');
+    late.interested = interestedReader(db, discord.rest, config.discord.guildId);
+  }
 
   const feeds = new FeedServer({ db, log, host: config.http.host, port: config.http.port, publicUrl: config.http.publicUrl, clock });
   feeds.update(data.current().catalogue, settings());
@@ -121,12 +146,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     data,
     feeds,
     scheduler,
+    rsvp: late.runtime,
     adapters,
     async start() {
       await feeds.start();
       for (const adapter of adapters) await adapter.start();
       data.start();
       await scheduler.start();
+      late.runtime!.start();
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
@@ -135,6 +162,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     },
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
+      await late.runtime!.stop();
       await scheduler.stop();
       data.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));

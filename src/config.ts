@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   SCHEDULE_CRON: z.string().default('* * * * *'),
   CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
+
+  RSVP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Every variable the bot reads; .env.example must document each (a test keeps them in step). */
@@ -94,6 +96,8 @@ export interface Config {
   slack?: SlackConfig;
   discord?: DiscordConfig;
   schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
+  /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
+  rsvp: { retentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -166,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack,
     discord,
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
+    rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
   };
 }
 

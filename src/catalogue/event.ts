@@ -34,6 +34,18 @@ export interface AgendaItem {
 
 export type EventStatus = 'scheduled' | 'cancelled';
 
+/** What the host needs from members who RSVP in chat (`rsvp:` in the event's front matter or YAML). */
+export interface EventRsvp {
+  /** Seats; members beyond it join the waitlist. Absent: no limit. */
+  capacity?: number;
+  /** The host must register guests by their real name (asked once in a form, remembered per member). */
+  realName: boolean;
+  /** No new RSVPs after this (changes and cancellations stay possible until the meetup starts). */
+  deadline?: DateTime;
+  /** Asked in the RSVP form, e.g. dietary needs; answers are for organizers only. */
+  question?: string;
+}
+
 /** Where a value in an event came from, so diagnostics and tests can say which source won. */
 export type DateSource = 'front-matter' | 'prose' | 'yaml';
 
@@ -70,6 +82,8 @@ export interface MeetupEvent {
    * synced to Discord Scheduled Events until an organizer writes the date.
    */
   dateToBeConfirmed?: boolean;
+  /** Present when members can RSVP in chat. */
+  rsvp?: EventRsvp;
   /** Where it came from: path relative to the data dir, and the post's publication date if any. */
   source: { file: string; publishedAt?: DateTime };
 }

@@ -5,8 +5,8 @@ import { decodePayload, encodePayload, type OutboxPayload } from './payload';
 import { statementCache } from './sql';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled';
-/** rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts. */
-export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel';
+/** rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts; dm: a direct message to one member (RSVP promotion, reminder). */
+export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel' | 'dm';
 
 export interface OutboxRow {
   deliveryKey: string;

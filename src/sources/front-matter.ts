@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
+import { RsvpFieldsSchema } from './rsvp-fields';
 import { parseClock, parseWallDateTime } from './time';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
@@ -28,6 +29,7 @@ export const FrontMatterSchema = z
     online: z.string().url({ message: 'should be the link to the online meeting, starting with https://.' }).optional(),
     cancelled: z.boolean().optional(),
     status: z.enum(['scheduled', 'cancelled']).optional(),
+    rsvp: RsvpFieldsSchema.optional(),
   })
   .passthrough();
 

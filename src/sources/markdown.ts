@@ -7,6 +7,7 @@ import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { findProseDate, type ProseDate } from './prose-date';
 import { eventUrl, resolveLink } from './links';
+import { toEventRsvp } from './rsvp-fields';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { addDays, atWallTime, formatClock, plusMillis, isoDate, parseClock, parseWallDateTime, type CalendarDate, type Clock, type WallDateTime } from './time';
@@ -133,6 +134,7 @@ class PostReader {
       recordings: this.linkSection(KEY.recordings),
       url: eventUrl(this.options.settings, id),
       status: cancelled ? 'cancelled' : 'scheduled',
+      rsvp: toEventRsvp(this.fm.rsvp, this.zone),
       source: { file: this.options.file, publishedAt: published?.clock ? atWallTime(published.date, published.clock, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
     };
   }
