@@ -162,7 +162,7 @@ async function guestList({ services }: CommandContext, event: MeetupEvent): Prom
 function exportCsv({ services }: CommandContext, event: MeetupEvent): CommandReply {
   const guests = services.rsvp.store.guests(event.id);
   const file = guestListCsv(event, guests);
-  return { message: message({ intro: [`Guest list of ${event.title}: ${guests.length} answers, in ${file.name}.`], files: [file], ephemeral: true }) };
+  return { message: message({ intro: [`Guest list of ${event.title}: ${guests.length} ${guests.length === 1 ? 'answer' : 'answers'}, in ${file.name}.`], files: [file], ephemeral: true }) };
 }
 
 function reply(text: string): { message: MessageModel } {

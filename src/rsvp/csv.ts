@@ -8,7 +8,7 @@ import type { Rsvp } from './store';
  * The host's guest list as CSV (csv-stringify: RFC 4180 quoting, so names with commas, quotes or line breaks
  * stay one cell). A cell starting with = + - @ is prefixed with ' so a spreadsheet shows it instead of running it.
  */
-export function guestListCsv(event: MeetupEvent, guests: Rsvp[]): Attachment {
+export function guestListCsv(event: Pick<MeetupEvent, 'id' | 'rsvp'>, guests: Rsvp[]): Attachment {
   let position = 0;
   const rows = guests.map((r) => [
     STATUS_NAMES[r.status],

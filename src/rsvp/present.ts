@@ -74,7 +74,7 @@ export function rsvpForm(event: MeetupEvent, ask: { realName: boolean; question:
     fields.push({ id: 'realName', label: 'Your name as on your ID', style: 'short', required: true, minLength: 2, maxLength: REAL_NAME_MAX, placeholder: 'The host registers guests by real name', value: known.realName });
   }
   if (ask.question && event.rsvp?.question) {
-    fields.push({ id: 'answer', label: clip(event.rsvp.question, 45), style: 'paragraph', required: false, maxLength: ANSWER_MAX, placeholder: clip(event.rsvp.question, 150), value: known.answer });
+    fields.push({ id: 'answer', label: clip(event.rsvp.question, 45), style: 'short', required: false, maxLength: ANSWER_MAX, placeholder: clip(event.rsvp.question, 150), value: known.answer });
   }
   return { id: `rsvp:going:${event.id}`, title: 'RSVP', fields, submitLabel: 'Going' };
 }

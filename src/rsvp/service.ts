@@ -82,7 +82,7 @@ export class RsvpService {
     if (choice === 'going' && this.missing(event, caller).realName) throw new ArgumentError('This meetup needs your real name for the guest list: press Going again to fill it in.');
     let queued = 0;
     const result = this.store.answer(seatsOf(event), { platform: caller.platform, userId: caller.id, name: caller.name }, choice, answer, now, (r) => {
-      if (this.notices.promoted(event, r, now)) queued++;
+      if (!r.quiet && this.notices.promoted(event, r, now)) queued++;
     });
     this.after(event, result, queued);
     return result;
@@ -94,7 +94,7 @@ export class RsvpService {
     const now = this.options.now();
     let queued = 0;
     const result = this.store.fill(seatsOf(event), now, (r) => {
-      if (this.notices.promoted(event, r, now)) queued++;
+      if (!r.quiet && this.notices.promoted(event, r, now)) queued++;
     });
     if (result.promoted.length > 0 || result.becameFull) this.after(event, { ...result, status: 'going', counts: this.store.counts(event.id) }, queued);
   }

@@ -30,7 +30,10 @@ export interface Rsvp {
   queueNo: number;
   answer?: string;
   realName?: string;
+  /** Opted in to the day-before reminder. */
   reminders: boolean;
+  /** Turned direct messages off (`/rsvp reminders off`): not even told about a promotion. */
+  quiet: boolean;
   updatedAt: string;
 }
 
@@ -138,7 +141,7 @@ export class RsvpStore {
   }
 
   member(platform: Platform, userId: string): { realName?: string; reminders: boolean } | undefined {
-    const raw = this.sql(`SELECT real_name, reminders FROM rsvp_members WHERE platform = ? AND user_id = ?`).get(platform, userId) as { real_name: string | null; reminders: number } | undefined;
+    const raw = this.sql(`SELECT real_name, reminders FROM rsvp_members WHERE platform = ? AND user_id = ?`).get(platform, userId) as { real_name: string | null; reminders: number | null } | undefined;
     return raw && { realName: raw.real_name ?? undefined, reminders: raw.reminders === 1 };
   }
 
@@ -242,6 +245,7 @@ function toRsvp(r: RawRsvp): Rsvp {
     answer: r.answer ?? undefined,
     realName: r.real_name ?? undefined,
     reminders: r.reminders === 1,
+    quiet: r.reminders === 0,
     updatedAt: r.updated_at,
   };
 }

@@ -102,7 +102,7 @@ const MIGRATIONS: string[] = [
      platform TEXT NOT NULL,
      user_id TEXT NOT NULL,
      real_name TEXT,
-     reminders INTEGER NOT NULL DEFAULT 0,
+     reminders INTEGER CHECK (reminders IN (0, 1)),
      updated_at TEXT NOT NULL,
      PRIMARY KEY (platform, user_id)
    );

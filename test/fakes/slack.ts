@@ -324,7 +324,7 @@ export class FakeSlack {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', this.url).pathname;
     if (path.startsWith('/response/')) return this.recordResponse(path, raw, res);
-    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), raw, res);
+    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), raw, req.headers['content-type'], res);
     if (!path.startsWith('/api/') || req.method !== 'POST') return send(res, 404, { ok: false, error: 'not_found' });
 
     const method = path.slice('/api/'.length);
@@ -431,10 +431,17 @@ export class FakeSlack {
     return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
   }
 
-  private receiveUpload(id: string, raw: string, res: ServerResponse): void {
+  /** The upload URL takes the bytes raw or as a multipart form (what @slack/web-api sends); either is kept as text. */
+  private async receiveUpload(id: string, raw: string, contentType: string | undefined, res: ServerResponse): Promise<void> {
     const file = this.files.find((f) => f.id === id);
     if (!file) return send(res, 404, { ok: false, error: 'file_not_found' });
-    file.content = raw;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const part = [...(form as unknown as { values(): IterableIterator<string | Blob> }).values()].find((v) => typeof v !== 'string');
+      file.content = part ? await (part as Blob).text() : '';
+    } else {
+      file.content = raw;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
   }
 

@@ -48,6 +48,15 @@ describe('RSVP store and service', () => {
     expect(w.service.respond(w.event, member(1), 'going').position).toBe(2);
   });
 
+  it('moves up a member who turned direct messages off without messaging them', () => {
+    const w = world(1);
+    w.service.respond(w.event, member(1), 'going');
+    w.service.respond(w.event, member(2), 'going');
+    w.service.setReminders(member(2), false);
+    expect(w.service.respond(w.event, member(1), 'declined').promoted.map((r) => r.userId)).toEqual(['U2']);
+    expect(w.dms()).toEqual([]);
+  });
+
   it('tells the organizers once when the last seat is taken, and again only after a seat freed and filled', async () => {
     const w = world(1);
     w.service.respond(w.event, member(1), 'going');
