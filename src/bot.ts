@@ -14,7 +14,12 @@ import type { DiscordChat } from './chat/discord/adapter';
 import type { ScheduledEventSync } from './chat/discord/scheduled-events';
 import { CfpStore } from './cfp/submissions';
 import { feedLinks } from './feeds/links';
-import { FeedServer } from './feeds/server';
+import { FeedCatalogue } from './feeds/catalogue';
+import { addFeedRoutes } from './feeds/routes';
+import { FeedSequences } from './feeds/sequence';
+import { HttpServer } from './http/server';
+import { healthRoute } from './http/health';
+import { metricsRoute } from './http/metrics';
 import { Scheduler } from './schedule/scheduler';
 import { AnnouncementStore } from './schedule/announcements';
 import { loadRules } from './schedule/rules';
@@ -37,7 +42,9 @@ export interface Bot {
   readonly config: Config;
   readonly db: Db;
   readonly data: DataSource;
-  readonly feeds: FeedServer;
+  /** The one HTTP server: feeds, page, /healthz, /metrics, Slack's /slack/events (HTTP mode). */
+  readonly http: HttpServer;
+  readonly feeds: FeedCatalogue;
   readonly scheduler: Scheduler;
   readonly rsvp: RsvpRuntime;
   readonly adapters: readonly ChatAdapter[];
@@ -96,8 +103,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
+  const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 
-  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, input: options.input, output: options.output })));
+  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
   const scheduler = new Scheduler({
@@ -123,8 +131,16 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     late.interested = interestedReader(db, discord.rest, config.discord.guildId);
   }
 
-  const feeds = new FeedServer({ db, log, host: config.http.host, port: config.http.port, publicUrl: config.http.publicUrl, clock });
-  feeds.update(data.current().catalogue, settings());
+  const feeds = new FeedCatalogue({ sequences: new FeedSequences(db, clock), publicUrl: config.http.publicUrl });
+  const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
+    const started = performance.now();
+    feeds.update(catalogue, current, clock.now());
+    log.debug({ events: catalogue.events.length, ms: Math.round(performance.now() - started) }, 'feeds updated');
+  };
+  reloadFeeds();
+  addFeedRoutes(http, feeds, clock);
+  http.add(healthRoute(() => feeds.health()));
+  http.add(metricsRoute(config.http.metricsToken));
 
   let eventSync: ScheduledEventSync | undefined;
   if (discord && config.discord?.guildId && config.discord.syncScheduledEvents) {
@@ -135,7 +151,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     eventSync?.sync(data.current().catalogue, settings(), now()).catch((err: unknown) => log.error({ err }, 'discord scheduled events sync failed'));
 
   data.onChange((catalogue, newSettings) => {
-    feeds.update(catalogue, newSettings);
+    reloadFeeds(catalogue, newSettings);
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -144,12 +160,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     config,
     db,
     data,
+    http,
     feeds,
     scheduler,
     rsvp: late.runtime,
     adapters,
     async start() {
-      await feeds.start();
+      await http.start();
       for (const adapter of adapters) await adapter.start();
       data.start();
       await scheduler.start();
@@ -166,7 +183,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await scheduler.stop();
       data.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
-      await feeds.stop();
+      await http.stop();
       db.close();
     },
   };
@@ -175,13 +192,15 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 /** The chat adapters the config turns on. Bolt and discord.js are loaded only when configured (~0.8 s). */
 async function chatAdapters(
   config: Config,
-  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; input?: Readable; output?: Writable },
+  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; http: HttpServer; input?: Readable; output?: Writable },
 ): Promise<OrganizerReachingAdapter[]> {
   const { commands, dispatcher, log } = parts;
   const adapters: OrganizerReachingAdapter[] = [];
   if (config.slack) {
     const { SlackChat } = await import('./chat/slack/adapter');
-    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log }));
+    // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
+    const http = config.slack.port === undefined ? parts.http : undefined;
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http }));
   }
   if (config.discord) {
     const { DiscordChat } = await import('./chat/discord/adapter');

@@ -2,8 +2,7 @@ import type { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
 import type { ChatPoster, Platform, PostOptions } from '../chat/adapter';
 import { bold, link, message, time, type MessageModel } from '../chat/message';
-import { Outbox, stamp, type NewOutboxRow } from '../schedule/outbox';
-import { hash } from '../schedule/payload';
+import { Outbox, stamp, type Delivery } from '../schedule/outbox';
 import type { Db } from '../store/db';
 import type { Rsvp } from './store';
 
@@ -12,7 +11,7 @@ export const DM_PREFIX = 'dm:';
 export const dmChannel = (userId: string): string => `${DM_PREFIX}${userId}`;
 
 /**
- * Direct messages to members, written to the announcement outbox: the scheduler sends them with the same
+ * Direct messages to members, written to the announcement outbox (Outbox.enqueue): the scheduler sends them with the same
  * guarantees as announcements (a delivery key written before sending and looked up after a crash, pacing,
  * retries with backoff, organizers told about failures). The delivery key makes each message exactly once:
  * one per promotion (the waitlist entry's queue number is in it) and one reminder per member and meetup.
@@ -38,27 +37,18 @@ export class DirectNotices {
 
   /** Drops a member's queued and sent direct messages (they asked the bot to forget them). */
   forget(platform: Platform, userId: string): number {
-    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'dm' AND platform = ? AND channel = ?`).run(platform, dmChannel(userId)).changes;
+    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'message' AND platform = ? AND channel = ?`).run(platform, dmChannel(userId)).changes;
   }
 
   /** Retention: direct messages about meetups that ended before `before`. */
   purge(before: DateTime): number {
-    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'dm' AND created_at < ? AND event_id NOT IN (SELECT event_id FROM rsvps)`).run(stamp(before)).changes;
+    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'message' AND channel LIKE 'dm:%' AND created_at < ? AND event_id NOT IN (SELECT event_id FROM rsvps)`).run(stamp(before)).changes;
   }
 
+  /** Worth sending until the meetup starts: a "you have a seat" after the doors opened helps nobody. */
   private queue(key: string, platform: Platform, userId: string, event: MeetupEvent, label: string, model: MessageModel, now: DateTime): boolean {
-    const row: NewOutboxRow = {
-      deliveryKey: key,
-      platform,
-      channel: dmChannel(userId),
-      kind: 'dm',
-      eventId: event.id,
-      dueAt: now,
-      payload: { label, message: model },
-      contentHash: hash(key),
-      status: 'pending',
-    };
-    return this.outbox.insert([row], now).length === 1;
+    const delivery: Delivery = { key, to: { platform, channel: dmChannel(userId) }, message: model, label, worthUntil: event.start, eventId: event.id };
+    return this.outbox.enqueue([delivery], now).length === 1;
   }
 }
 

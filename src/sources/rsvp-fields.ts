@@ -37,6 +37,6 @@ export type RsvpFields = z.infer<typeof RsvpFieldsSchema>;
 export function toEventRsvp(fields: RsvpFields | undefined, zone: string): EventRsvp | undefined {
   if (fields === undefined) return undefined;
   const wall = fields.deadline !== undefined ? parseWallDateTime(fields.deadline, zone) : undefined;
-  const deadline = wall ? atWallTime(wall.date, wall.clock ?? { hour: 23, minute: 59 }, zone) : undefined;
+  const deadline = wall ? atWallTime(wall.date, wall.time ?? { hour: 23, minute: 59 }, zone) : undefined;
   return { capacity: fields.capacity, realName: fields.realName, deadline, question: fields.question };
 }

@@ -28,7 +28,7 @@ describe('waitlist promotion: exactly once across a crash', () => {
   });
 
   const benDms = () => bot.slack.messages(bot.slack.dmChannel(BEN.id)).map((m) => m.text?.split('\n')[0]);
-  const promotionRows = () => new Outbox(world.db).ready(world.clock.now().plus({ days: 1 })).concat(new Outbox(world.db).inFlight()).filter((r) => r.kind === 'dm');
+  const promotionRows = () => new Outbox(world.db).ready(world.clock.now().plus({ days: 1 })).concat(new Outbox(world.db).inFlight()).filter((r) => r.kind === 'message');
 
   it('a crash inside the cancellation leaves nobody moved up and nothing queued (one transaction)', () => {
     const event = world.events[0]!;

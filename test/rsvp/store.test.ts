@@ -22,7 +22,7 @@ function world(capacity?: number) {
   const clock = new ManualClock(berlin('2026-12-01T12:00'));
   const told: MessageModel[] = [];
   const service = new RsvpService({ db, now: () => clock.now(), notifyOrganizers: async (m) => void told.push(m), log: createLogger('silent') });
-  return { db, clock, told, service, event: meetup(capacity), dms: () => new Outbox(db).ready(clock.now().plus({ minutes: 1 })).filter((r) => r.kind === 'dm') };
+  return { db, clock, told, service, event: meetup(capacity), dms: () => new Outbox(db).ready(clock.now().plus({ minutes: 1 })).filter((r) => r.kind === 'message') };
 }
 
 describe('RSVP store and service', () => {
@@ -111,7 +111,7 @@ describe('RSVP store and service', () => {
     expect(w.service.purge()).toEqual({ answers: 2, members: 1, messages: 1 });
     expect(w.service.mine(member(1)).realName).toBeUndefined();
     expect(w.db.prepare('SELECT COUNT(*) FROM rsvps').pluck().get()).toBe(0);
-    expect(w.db.prepare(`SELECT COUNT(*) FROM outbox WHERE kind = 'dm'`).pluck().get()).toBe(0);
+    expect(w.db.prepare(`SELECT COUNT(*) FROM outbox WHERE kind = 'message'`).pluck().get()).toBe(0);
   });
 
   describe('100 members pressing Going at once for 50 seats, from four processes on one database', () => {
