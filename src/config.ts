@@ -104,6 +104,17 @@ export interface Config {
   rsvp: { retentionDays: number };
 }
 
+/** The config for a command-line entry point: a bad environment is explained on stderr and exits with 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(2);
+  }
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,19 +1,10 @@
 import 'dotenv/config';
 import { createBot } from './bot';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 
 /** Entry point (`npm start`): wiring lives in bot.ts; this only reads the environment and handles signals. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const bot = await createBot(config, { input: process.stdin, output: process.stdout });
   let stopping = false;
   const stop = async (signal: string) => {

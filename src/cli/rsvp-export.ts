@@ -2,7 +2,7 @@ import 'dotenv/config';
 import { writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { guestListCsv } from '../rsvp/csv';
 import { RsvpStore } from '../rsvp/store';
 import { loadData } from '../sources/load';
@@ -23,16 +23,7 @@ function main(argv: string[]): number {
     process.stderr.write(USAGE);
     return query === '--help' || query === '-h' ? 0 : 2;
   }
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const { catalogue, settings } = loadData(config.dataDir, { timeZone: config.timeZone });
   const now = DateTime.now().setZone(settings.timeZone);
   const db = openDatabase(config.databasePath);

@@ -21,9 +21,9 @@ import { RsvpRuntime } from '../../src/rsvp/runtime';
 import { RsvpService } from '../../src/rsvp/service';
 import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
 import { openDatabase, type Db } from '../../src/store/db';
-import { RULES } from '../schedule/harness';
+import { testSchedulerDefaults } from '../schedule/harness';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
-import { TEST_FEEDS, makeServices } from '../helpers/services';
+import { makeServices } from '../helpers/services';
 
 export const EVENT_ID = 'sre-munich-december-2026';
 export const commands = loadCommands();
@@ -92,14 +92,8 @@ export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
         posters: posters.map((p) => withDirectMessages(p)),
         destinations,
         source: () => ({ catalogue: catalogue(), settings }),
-        rules: RULES,
         notifyOrganizers: async () => undefined,
-        log,
-        graceMinutes: 120,
-        onChange: 'edit',
-        feeds: TEST_FEEDS,
-        rateLimits: { perChannelMs: {}, perSecond: {} },
-        sleep: async (ms) => void clock.advance({ milliseconds: ms }),
+        ...testSchedulerDefaults(clock),
         ...overrides,
       });
     },
