@@ -26,6 +26,7 @@ import { loadRules } from './schedule/rules';
 import { RsvpService } from './rsvp/service';
 import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
+import { countsText } from './rsvp/present';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -125,13 +126,17 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
 
   late.scheduler = scheduler;
-  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log });
+  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log, onCountsChanged: () => feeds.refreshPage(clock.now()) });
   if (discord && config.discord?.guildId) {
     const { interestedReader } = await import('./chat/discord/interested');
     late.interested = interestedReader(db, discord.rest, config.discord.guildId);
   }
 
-  const feeds = new FeedCatalogue({ sequences: new FeedSequences(db, clock), publicUrl: config.http.publicUrl });
+  const feeds = new FeedCatalogue({
+    sequences: new FeedSequences(db, clock),
+    publicUrl: config.http.publicUrl,
+    rsvpCounts: (event) => (event.rsvp ? countsText(rsvp.counts(event.id), event.rsvp.capacity) : undefined),
+  });
   const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
     const started = performance.now();
     feeds.update(catalogue, current, clock.now());

@@ -10,6 +10,8 @@ export interface SubscribePageInput {
   settings: CommunitySettings;
   publicUrl: string;
   now: DateTime;
+  /** "23 going, 4 on the waitlist" for a meetup that takes RSVPs in chat (src/rsvp), shown under its date. */
+  rsvpCounts?: (event: MeetupEvent) => string | undefined;
 }
 
 export interface SubscribePage {
@@ -75,7 +77,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** The subscribe page at `/`: how to get the calendar into any app, and what is coming up. */
-export function renderSubscribePage({ catalogue, settings, publicUrl, now }: SubscribePageInput): SubscribePage {
+export function renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts }: SubscribePageInput): SubscribePage {
   const links = feedLinks(publicUrl);
   const talks = talksFeedLinks(publicUrl);
   const upcoming = catalogue.upcoming(now).slice(0, MAX_LISTED);
@@ -104,7 +106,7 @@ ${subscribeBlock('talks', talks)}
 </section>
 <section aria-labelledby="upcoming">
 <h2 id="upcoming">Upcoming meetups</h2>
-${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
+${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id), rsvpCounts?.(e))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
 </section>
 <footer>
 <p class="hint">Questions, ideas, a talk to give? Write to <a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
@@ -130,7 +132,7 @@ function subscribeBlock(key: string, links: { calendar: string; webcal: string; 
 </div>`;
 }
 
-function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string): string {
+function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string, counts?: string): string {
   const start = event.start.setZone(settings.timeZone).setLocale('en-GB');
   const end = event.end.setZone(settings.timeZone).setLocale('en-GB');
   const sameDay = start.hasSame(end, 'day');
@@ -143,6 +145,6 @@ function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: str
   return `<li id="${escapeHtml(event.id)}">
 <h3>${escapeHtml(event.title)}</h3>
 <div class="meta"><time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(when)}</time>${where ? ` · ${escapeHtml(where)}` : ''}</div>
-<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
+${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
 </li>`;
 }

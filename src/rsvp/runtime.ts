@@ -19,6 +19,8 @@ export interface RsvpRuntimeOptions {
   debounceMs?: number;
   /** How often reminders, counts, free seats and retention are looked at (default a minute). */
   sweepMs?: number;
+  /** A meetup's counts changed (e.g. to re-render the subscribe page). */
+  onCountsChanged?: (eventId: string) => void;
 }
 
 const DEFAULT_DEBOUNCE_MS = 10_000;
@@ -39,6 +41,7 @@ export class RsvpRuntime {
   private readonly uneditable = new Set<string>();
   private interval?: NodeJS.Timeout;
   private lastPurge = 0;
+  private readonly lastCounts = new Map<string, string>();
 
   constructor(private readonly options: RsvpRuntimeOptions) {
     this.outbox = new Outbox(options.db);
@@ -101,6 +104,10 @@ export class RsvpRuntime {
     if (!event?.rsvp) return;
     const counts = this.options.service.counts(eventId);
     const text = countsText(counts, event.rsvp.capacity);
+    if (this.lastCounts.get(eventId) !== text) {
+      this.lastCounts.set(eventId, text);
+      this.options.onCountsChanged?.(eventId);
+    }
     for (const row of this.outbox.sentAbout(eventId)) {
       if (!row.messageId || this.uneditable.has(row.deliveryKey) || !carriesRsvp(row.payload.message.buttons, event)) continue;
       const shown = countsOf(row.payload.message);
