@@ -6,8 +6,8 @@ import { DateTime } from 'luxon';
 import { RsvpStore } from '../../src/rsvp/store';
 import { openDatabase } from '../../src/store/db';
 import { REAL_DATA, tempDataDir } from '../sources/temp-data';
+import { built, ROOT } from '../helpers/built';
 
-const ROOT = path.join(__dirname, '..', '..');
 
 describe('npm run rsvp-export -- <event>', () => {
   it('prints the guest list of a meetup in the data as CSV, real names and waitlist order included', () => {
@@ -24,7 +24,7 @@ describe('npm run rsvp-export -- <event>', () => {
       store.answer(event, { platform: 'discord', userId: '1400000000000000012', name: 'Ben' }, 'going', undefined, DateTime.now(), () => undefined);
       db.close();
 
-      const run = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'rsvp-export.ts'), 'sremuc-2099-05'], {
+      const run = spawnSync(process.execPath, [built('src/cli/rsvp-export.ts'), 'sremuc-2099-05'], {
         cwd: ROOT,
         encoding: 'utf8',
         env: { ...process.env, DATA_DIR: tmp.dir, DATABASE_PATH: dbFile, SLACK_BOT_TOKEN: '', DISCORD_TOKEN: '' },
@@ -37,7 +37,7 @@ describe('npm run rsvp-export -- <event>', () => {
         ['Waitlist', '1', '', 'Ben', ''],
       ]);
 
-      const missing = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'rsvp-export.ts'), 'nothing-like-this'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATA_DIR: tmp.dir, DATABASE_PATH: dbFile } });
+      const missing = spawnSync(process.execPath, [built('src/cli/rsvp-export.ts'), 'nothing-like-this'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATA_DIR: tmp.dir, DATABASE_PATH: dbFile } });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain('No meetup matches "nothing-like-this"');
     } finally {

@@ -1,7 +1,7 @@
 /**
  * One "bot process" pressing Going for a batch of members at once, on its own connection to a shared database
  * file: run by test/rsvp/store.test.ts as several processes, so the presses really race for the write lock.
- * Usage: node -r tsx/cjs test/rsvp/press-worker.ts <db file> <capacity> <first member> <count>; it waits for a
+ * Usage: node dist/test/rsvp/press-worker.js <db file> <capacity> <first member> <count>; it waits for a
  * line on stdin before pressing, so every process starts together, and prints "done" when finished.
  */
 import { DateTime } from 'luxon';

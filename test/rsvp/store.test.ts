@@ -12,6 +12,7 @@ import { RsvpService } from '../../src/rsvp/service';
 import { RsvpStore } from '../../src/rsvp/store';
 import { openDatabase, type Db } from '../../src/store/db';
 import { berlin, makeEvent } from '../helpers/events';
+import { built } from '../helpers/built';
 
 const member = (n: number, platform: Caller['platform'] = 'slack'): Caller => ({ platform, id: `U${n}`, name: `member ${n}`, isOrganizer: false });
 const meetup = (capacity?: number, rsvp: Record<string, unknown> = {}) =>
@@ -121,7 +122,7 @@ describe('RSVP store and service', () => {
       dir = mkdtempSync(path.join(tmpdir(), 'sremuc-rsvp-'));
       const file = path.join(dir, 'bot.db');
       openDatabase(file).close();
-      const workers = [0, 25, 50, 75].map((first) => spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'press-worker.ts'), file, '50', String(first), '25'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+      const workers = [0, 25, 50, 75].map((first) => spawn(process.execPath, [built('test/rsvp/press-worker.ts'), file, '50', String(first), '25'], { stdio: ['pipe', 'pipe', 'inherit'] }));
       const lines = workers.map((w) => createInterface({ input: w.stdout! })[Symbol.asyncIterator]());
       for (const l of lines) expect((await l.next()).value).toBe('ready');
       for (const w of workers) w.stdin!.write('go\n');
