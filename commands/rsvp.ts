@@ -1,7 +1,7 @@
 import type { MeetupEvent } from '../src/catalogue/event';
 import { message, type CommandReply, type MessageModel } from '../src/chat/message';
 import { defineCommand, type CommandContext, type CommandOption } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError } from '../src/commands/definition';
 import { guestListCsv } from '../src/rsvp/csv';
 import { nameForm, presentAnswer, presentGuestList, presentMine, rsvpForm } from '../src/rsvp/present';
 import type { Choice } from '../src/rsvp/service';

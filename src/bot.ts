@@ -27,6 +27,7 @@ import { RsvpService } from './rsvp/service';
 import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
 import { countsText } from './rsvp/present';
+import { listenError } from './startup-errors';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -51,6 +52,8 @@ export interface Bot {
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
+  /** Resolves when the console chat's input has ended (Ctrl-D); undefined without the console chat. */
+  inputEnded(): Promise<void> | undefined;
 }
 
 /**
@@ -161,6 +164,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
 
+  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false, rsvp: false };
   return {
     config,
     db,
@@ -170,26 +174,42 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     scheduler,
     rsvp: late.runtime,
     adapters,
+    inputEnded() {
+      return adapters.find((a): a is ConsoleChat & OrganizerReachingAdapter => a instanceof ConsoleChat)?.finished();
+    },
     async start() {
-      await http.start();
-      for (const adapter of adapters) await adapter.start();
+      await http.start().catch((err: unknown) => {
+        throw listenError(err, { port: 'HTTP_PORT', host: 'HTTP_HOST' }, config.http);
+      });
+      running.http = true;
+      for (const adapter of adapters) {
+        await adapter.start().catch((err: unknown) => {
+          throw adapter.platform === 'slack' && config.slack?.port !== undefined ? listenError(err, { port: 'SLACK_PORT' }, { host: '0.0.0.0', port: config.slack.port }) : err;
+        });
+        running.adapters.push(adapter);
+      }
       data.start();
+      running.data = true;
       await scheduler.start();
+      running.scheduler = true;
       late.runtime!.start();
+      running.rsvp = true;
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
         'sremuc-bot ready',
       );
     },
+    // Stops what start() got to, in reverse: after a refused start-up only those parts are running.
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
-      await late.runtime!.stop();
-      await scheduler.stop();
-      data.stop();
-      for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
-      await http.stop();
+      if (running.rsvp) await late.runtime!.stop();
+      if (running.scheduler) await scheduler.stop();
+      if (running.data) data.stop();
+      for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
+      if (running.http) await http.stop();
       db.close();
+      Object.assign(running, { http: false, adapters: [], data: false, scheduler: false });
     },
   };
 }

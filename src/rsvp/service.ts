@@ -3,7 +3,7 @@ import type { MeetupEvent } from '../catalogue/event';
 import type { OrganizerNotifier, Platform } from '../chat/adapter';
 import { message } from '../chat/message';
 import type { Caller } from '../commands/definition';
-import { ArgumentError } from '../commands/registry';
+import { ArgumentError } from '../commands/definition';
 import type { Logger } from '../log';
 import type { Db } from '../store/db';
 import { DirectNotices } from './notices';

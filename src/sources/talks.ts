@@ -99,6 +99,8 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
   }
   const named = trailingName(text, known);
   if (named) return { title: named.title, speakers: [{ name: named.name }], everyone: false };
+  const by = byline(text, known);
+  if (by) return by;
   return { title: text, speakers: [], everyone: false };
 }
 
@@ -131,6 +133,18 @@ function isCompanyLike(text: string): boolean {
 
 function splitAnd(text: string): string[] {
   return text.split(/\s+(?:and|&|und)\s+|\s*\/\s*/).map((p) => p.trim()).filter(Boolean);
+}
+
+/**
+ * `"Title" by Speaker (30 min + 5 min Q&A)` and `Title par A et B`: a talk line naming its speakers after "by"
+ * (in the languages the defaults cover), with a trailing duration dropped.
+ */
+function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | undefined {
+  const m = /^(.+?)\s+(?:by|von|par|door|por|af)\s+(.+?)(?:\s*\([^()]*\bmin[^()]*\))?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const names = m[2]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
+  return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
 }
 
 /** "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Speaker". */
