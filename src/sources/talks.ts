@@ -1,5 +1,5 @@
 import type { Link, Speaker, TalkKind } from '../catalogue/event';
-import { findLinks, paragraphs, plainText, stripBullet, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainText, stripBullet, type MarkdownLink, type Section, type SourceLine } from './markdown-text';
 import { findKnown, isGenericName, leadingName, looksLikePerson, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
@@ -165,7 +165,8 @@ export interface AbstractEntry {
   line: number;
   abstractParagraphs: string[];
   bios: { name?: string; text: string }[];
-  slides: Link[];
+  /** As written: checked and resolved (or dropped) when merged onto a talk. */
+  slides: MarkdownLink[];
 }
 
 const SKIPPED_SUBSECTIONS = /^(?:photos?|pictures|images|gallery|legal|location|recordings?|videos?|participation)\b/;

@@ -34,7 +34,7 @@ import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
 import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
-import { eventUrl, resolveLink } from './links';
+import { eventUrl, resolveLink, type RawLink } from './links';
 import type { ParsedFile } from './markdown';
 import { RsvpFieldsSchema, toEventRsvp } from './rsvp-fields';
 import { similarity } from './talks';
@@ -137,14 +137,14 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
   const date = wall.date;
   const start = atWallTime(date, wall.time!, zone);
   const at = (clock: TimeOfDay) => atWallTime(date, clock, zone);
-  const link = (l: Link) => resolveLink(l, settings, 'Slides');
+  const link = (l: RawLink) => resolveLink(l, settings, 'Slides') ?? [];
 
   const talks: Talk[] = data.talks.map((t) => ({
     title: t.title,
     speakers: t.speakers,
     kind: t.kind,
     abstract: t.abstract,
-    slides: t.slides.map(link),
+    slides: t.slides.flatMap(link),
     start: t.time ? at(parseTimeOfDay(t.time)!) : undefined,
   }));
   const agenda = buildAgenda(data, talks, at);
@@ -167,8 +167,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     agenda,
     talks,
     cfp: data.cfp,
-    slides: data.slides.map(link),
-    recordings: data.recordings.map((l) => resolveLink(l, settings, 'Recording')),
+    slides: data.slides.flatMap(link),
+    recordings: data.recordings.flatMap((l) => resolveLink(l, settings, 'Recording') ?? []),
     url: eventUrl(settings, id),
     status: data.cancelled === true ? 'cancelled' : data.status,
     rsvp: toEventRsvp(data.rsvp, zone),

@@ -23,6 +23,7 @@ import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
 import { openDatabase, type Db } from '../../src/store/db';
 import { testSchedulerDefaults } from '../schedule/harness';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
+import { url } from '../helpers/url';
 import { makeServices } from '../helpers/services';
 
 export const EVENT_ID = 'sre-munich-december-2026';
@@ -36,7 +37,7 @@ export function rsvpMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent {
     start,
     end: start.set({ hour: 21, minute: 30 }),
     venue: 'Example GmbH',
-    url: 'https://muc.sre.xyz/posts/sre-munich-december-2026/',
+    url: url('https://muc.sre.xyz/posts/sre-munich-december-2026/'),
     rsvp: { capacity: 1, realName: true, question: 'Any dietary needs?' },
     source: { file: 'events/sre-munich-december-2026.md', publishedAt: berlin('2026-11-30T09:00') },
     ...overrides,
