@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostics';
 import { parseMarkdownEvent, type ParsedFile } from './markdown';
 import { loadSettings } from './settings';
 import { parseYamlEvent } from './yaml-event';
+import { parseDataFile } from './data-file';
 
 export const EVENTS_DIR = 'events';
 
@@ -30,9 +31,13 @@ export interface LoadOptions {
    */
   previous?: LoadResult;
   cache?: ParseCache;
+  /** Settings file other than `<dataDir>/settings.yml`, e.g. a community profile (validate --settings). */
+  settingsFile?: string;
+  /** Folder of event files other than `<dataDir>/events` (validate --events); paths are reported relative to it. */
+  eventsDir?: string;
 }
 
-const EVENT_FILE = /\.(?:md|markdown|ya?ml)$/i;
+const EVENT_FILE = /\.(?:md|markdown|ya?ml|json|toml)$/i;
 
 /**
  * Reads data/settings.yml and every event file under data/events/ (recursively) into a Catalogue.
@@ -40,18 +45,24 @@ const EVENT_FILE = /\.(?:md|markdown|ya?ml)$/i;
  */
 export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult {
   const { previous } = options;
-  const settingsResult = loadSettings(dataDir, { timeZone: options.timeZone, previous: previous?.settings });
+  const settingsResult = loadSettings(dataDir, { timeZone: options.timeZone, previous: previous?.settings, path: options.settingsFile });
   const settings = settingsResult.settings;
   const diagnostics: Diagnostic[] = [...settingsResult.diagnostics];
   const files = new Map<string, MeetupEvent | undefined>();
   const settingsKey = JSON.stringify(settings);
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
-  const found = listEventFiles(dataDir, diagnostics);
+  const root = options.eventsDir ?? path.join(dataDir, EVENTS_DIR);
+  const found = listEventFiles(dataDir, diagnostics, options.eventsDir);
   const byId = new Map<string, string>();
   for (const file of found) {
-    const parsed = parseFile(dataDir, file, settings, settingsKey, options.cache);
+    const parsed = parseFile(root, file, settings, settingsKey, options.cache);
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.events && parsed.events.length !== 1) {
+      // A data file listing many events: each is in service under "<file>#<id>".
+      for (const e of parsed.events) files.set(`${file}#${e.id}`, byId.has(e.id) ? undefined : (byId.set(e.id, file), e));
+      continue;
+    }
     let event = parsed.event;
     const last = keepPrevious ? previous.files.get(file) : undefined;
     if (!event && !parsed.draft && last && parsed.diagnostics.some((d) => d.severity === 'error')) {
@@ -75,26 +86,32 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   return { catalogue: new Catalogue(events), settings, diagnostics, files };
 }
 
-function parseFile(dataDir: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile {
+function parseFile(root: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
   let text: string;
   try {
-    text = readFileSync(path.join(dataDir, file), 'utf8');
+    text = readFileSync(path.join(root, file.slice(EVENTS_DIR.length + 1)), 'utf8');
   } catch (error) {
     return { diagnostics: [{ file, severity: 'error', message: `Cannot read this file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check that it exists and is readable.` }] };
   }
   const cached = cache?.get(file);
   if (cached && cached.text === text && cached.settingsKey === settingsKey) return cached.parsed;
-  const parsed = /\.ya?ml$/i.test(file) ? parseYamlEvent(text, { file, settings }) : parseMarkdownEvent(text, { file, settings });
+  const parsed = readerFor(file, settings)(text, { file, settings });
   cache?.set(file, { text, settingsKey, parsed });
   return parsed;
+}
+
+/** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
+function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings }) => ParsedFile & { events?: MeetupEvent[] } {
+  if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
+  return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
 }
 
 /**
  * Event files under data/events/, sorted so duplicates are reported the same way on every run. README.md
  * documents the folder, and Hugo's `_index.md` and dot files are not events.
  */
-export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = []): string[] {
-  const root = path.join(dataDir, EVENTS_DIR);
+export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = [], eventsDir?: string): string[] {
+  const root = eventsDir ?? path.join(dataDir, EVENTS_DIR);
   try {
     if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
@@ -111,7 +128,7 @@ export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = []):
   }
   return entries
     .map((e) => e.split(path.sep).join('/'))
-    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)readme\.md$/i.test(e))
+    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)(?:readme\.md|settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e))
     .sort()
     .map((e) => `${EVENTS_DIR}/${e}`);
 }
