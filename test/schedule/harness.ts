@@ -47,6 +47,21 @@ export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent 
   });
 }
 
+/** What every test scheduler shares: the real rules, a silent log, the manual clock as monotonic time, no pacing. */
+export function testSchedulerDefaults(clock: ManualClock): Pick<SchedulerOptions, 'rules' | 'log' | 'graceMinutes' | 'onChange' | 'feeds' | 'rateLimits' | 'mono'> {
+  return {
+    rules: RULES,
+    // The manual clock drives the monotonic time too: advancing it is time passing, not a clock step.
+    mono: () => clock.now().toMillis(),
+    log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
+    graceMinutes: 120,
+    onChange: 'edit',
+    feeds: TEST_FEEDS,
+    // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
+    rateLimits: { perChannelMs: {}, perSecond: {} },
+  };
+}
+
 export interface ScheduleWorld {
   bot: SlackBot;
   clock: ManualClock;
@@ -94,16 +109,8 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
         posters: [bot.chat],
         destinations: SLACK_DESTINATIONS,
         source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
-        rules: RULES,
         organizers: [{ platform: 'slack', channel: ORGANIZERS_CHANNEL }],
-        // The manual clock drives the monotonic time too: advancing it is time passing, not a clock step.
-        mono: () => clock.now().toMillis(),
-        log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
-        graceMinutes: 120,
-        onChange: 'edit',
-        feeds: TEST_FEEDS,
-        // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
-        rateLimits: { perChannelMs: {}, perSecond: {} },
+        ...testSchedulerDefaults(clock),
         ...overrides,
       });
     },
