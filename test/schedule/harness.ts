@@ -12,7 +12,7 @@ import type { CommunitySettings } from '../../src/catalogue/settings';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
-import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
+import { Scheduler, type SchedulerOptions, type TickReport } from '../../src/schedule/scheduler';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { loadAnnouncementRules, type AnnouncementRules } from '../../src/schedule/rules';
 import { openDatabase, type Db } from '../../src/store/db';
@@ -80,6 +80,18 @@ export interface ScheduleWorld {
   /** Reports the organizers got. */
   reports(): string[];
   close(): Promise<void>;
+}
+
+/** Ticks every 30 s until nothing is left to look up (an unknown outcome settles after a minute); sums the reports. */
+export async function settle(clock: ManualClock, scheduler: Scheduler): Promise<TickReport> {
+  let total: TickReport | undefined;
+  for (let i = 0; i < 6; i++) {
+    const r = await scheduler.tick();
+    if (!total) total = r;
+    else for (const k of ['recovered', 'sent', 'failed', 'unknown'] as const) total[k] += r[k];
+    clock.advance({ seconds: 30 });
+  }
+  return total!;
 }
 
 export async function startWorld(options: { now: string; events?: MeetupEvent[]; settings?: Partial<CommunitySettings> }): Promise<ScheduleWorld> {

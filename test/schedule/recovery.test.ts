@@ -1,28 +1,16 @@
 import type { Destination } from '../../src/chat/adapter';
 import { Lease } from '../../src/schedule/lease';
 import { Outbox } from '../../src/schedule/outbox';
-import type { Scheduler, TickReport } from '../../src/schedule/scheduler';
 import { openDatabase } from '../../src/store/db';
 import { startDiscordBot, type DiscordBot } from '../chat/discord-harness';
 import { berlin } from '../helpers/events';
 import { makeServices } from '../helpers/services';
-import { ANNOUNCE_CHANNELS, announcedThen, crashingPoster, runMinutes, startWorld, type ScheduleWorld } from './harness';
+import { ANNOUNCE_CHANNELS, announcedThen, crashingPoster, runMinutes, settle, startWorld, type ScheduleWorld } from './harness';
 
 const EVENT = 'sre-munich-autumn-event-2026';
 const key = (rule: string, platform: string, channel: string) => `rule:${rule}:${EVENT}:${platform}:${channel}`;
 const LEASE_TTL = { seconds: 16 };
 
-/** Ticks every 30 s until nothing is left to look up (an unknown outcome settles after a minute); sums the reports. */
-async function settle(world: ScheduleWorld, scheduler: Scheduler): Promise<TickReport> {
-  let total: TickReport | undefined;
-  for (let i = 0; i < 6; i++) {
-    const r = await scheduler.tick();
-    if (!total) total = r;
-    else for (const k of ['recovered', 'sent', 'failed', 'unknown'] as const) total[k] += r[k];
-    world.clock.advance({ seconds: 30 });
-  }
-  return total!;
-}
 /** What the restarted process still has to send: posts after the crash, and the crashed one if it never left. */
 const remaining = (mode: 'before-send' | 'after-send', step: number) => 3 - (step - 1) - (mode === 'after-send' ? 1 : 0);
 const CRASHES: ['before-send' | 'after-send', number][] = [
@@ -55,7 +43,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
     const restarted = world.scheduler({ concurrency: 1 });
     expect(await restarted.tick()).toMatchObject({ ran: false, sent: 0 }); // the dead holder's heartbeat was just seen
     world.clock.advance(LEASE_TTL);
-    const report = await settle(world, restarted);
+    const report = await settle(world.clock, restarted);
     expect(report).toMatchObject({ recovered: mode === 'after-send' ? 1 : 0, sent: remaining(mode, step), failed: 0 });
 
     for (const channel of ANNOUNCE_CHANNELS) {
@@ -78,7 +66,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
     const restarted = world.scheduler();
     await restarted.tick();
     world.clock.advance(LEASE_TTL);
-    await settle(world, restarted);
+    await settle(world.clock, restarted);
     for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', 'slack', channel), key('reminder', 'slack', channel)]);
     await runMinutes(world, restarted, '2026-10-26T10:10');
     for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toHaveLength(2);
@@ -110,7 +98,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
       const restarted = world.scheduler({ concurrency: 1, posters: [discordBot.chat], destinations });
       await restarted.tick();
       world.clock.advance(LEASE_TTL);
-      const report = await settle(world, restarted);
+      const report = await settle(world.clock, restarted);
       expect(report).toMatchObject({ recovered: mode === 'after-send' ? 1 : 0, sent: remaining(mode, step), failed: 0 });
 
       const outbox = new Outbox(world.db);
