@@ -89,6 +89,12 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
    ALTER TABLE leases ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE leases ADD COLUMN beat INTEGER NOT NULL DEFAULT 0;`,
+  // 9: signatures of accepted signed Slack requests within the 5-minute window, so a replay is refused
+  `CREATE TABLE slack_request_signatures (
+     signature TEXT PRIMARY KEY,
+     timestamp INTEGER NOT NULL
+   );
+   CREATE INDEX slack_request_signatures_age ON slack_request_signatures(timestamp);`,
 ];
 
 /**

@@ -128,6 +128,31 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     await expectNothingAnswered(bot);
   });
 
+  it('refuses a correctly signed request dated more than 5 minutes in the future with 401, like a stale one', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'from the future');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+    expect(echoed).not.toContain('from the future');
+  });
+
+  it('accepts a request dated a little ahead (clock skew within the window)', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'slightly ahead');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(res.status).toBe(200);
+    expect(echoed).toContain('slightly ahead');
+  });
+
+  it('refuses a replayed signed request (same signature and timestamp) with 401: the command runs once', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'only once');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp });
+    const replay = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp });
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(401);
+    expect(echoed.filter((t) => t === 'only once')).toHaveLength(1);
+  });
+
   it('refuses a signed form body sent with the wrong content type', async () => {
     const fields = bot.slack.slashCommandFields('echo', 'hi');
     const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { contentType: 'text/plain' });

@@ -14,6 +14,9 @@ import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
 import { withinBudget } from '../answer-deadline';
 import { rejectedToken } from '../../startup-errors';
+import { openDatabase } from '../../store/db';
+import { SeenRequests } from '../../store/seen-requests';
+import { guardRequests } from './request-guard';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
@@ -39,11 +42,17 @@ export interface SlackChatOptions {
    * instead of listening on a port of its own. Without it (or with SLACK_PORT set), Bolt listens on config.port.
    */
   http?: HttpRoutes;
+  /**
+   * Signatures of accepted signed requests, so a replay is refused (HTTP mode). The bot passes one on its
+   * database; without it the adapter keeps its own in an in-memory database.
+   */
+  seenRequests?: SeenRequests;
 }
 
 /** Production retries: a few quick ones; the scheduler's outbox retries whatever is still failing later. */
 const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000 };
 const HISTORY_PAGES = 5;
+const SLACK_EVENTS_PATH = '/slack/events';
 const DEFAULT_ACK_BUDGET_MS = 1_000;
 const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
@@ -72,6 +81,10 @@ export class SlackChat implements ChatAdapter {
       timeout: 10_000,
     };
     this.receiver = createReceiver(config, logger, clientOptions);
+    if (this.receiver instanceof HTTPReceiver) {
+      const seen = options.seenRequests ?? new SeenRequests(openDatabase(':memory:'));
+      guardRequests(this.receiver, { signingSecret: config.signingSecret ?? '', endpoint: SLACK_EVENTS_PATH, seen, log });
+    }
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
     // not an unhandled rejection from the constructor.
     this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
@@ -263,7 +276,7 @@ function createReceiver(config: SlackConfig, logger: ReturnType<typeof boltLogge
   if (config.mode === 'socket') {
     return new SocketModeReceiver({ appToken: config.appToken ?? '', logger, installerOptions: { clientOptions } });
   }
-  return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: '/slack/events', port: config.port, logger });
+  return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, port: config.port, logger });
 }
 
 /**
