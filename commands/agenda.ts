@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { link, message, type CommandReply, type MessageModel, type RichText } from '../src/chat/message';
 import { eventLine, presentAbstracts, presentAgenda } from '../src/chat/present/event';
+import { presentProgramme } from '../src/chat/present/sessions';
+import { hasProgramme, programmeView, splitProgrammeQuery, type ProgrammeView } from '../src/catalogue/programme';
 import { ArgumentError, defineCommand, type CommandServices } from '../src/commands/definition';
 
 const QUERY_MAX = 100;
@@ -15,6 +17,7 @@ export default defineCommand({
     '/agenda last: the most recent one',
     '/agenda 2023-06, /agenda june 2023, /agenda celonis, /agenda <event id>: a particular one',
     'Add "abstracts" for the talks’ abstracts: /agenda last abstracts',
+    'A conference or other multi-day event: /agenda srecon (its days), /agenda srecon tuesday (or day 2, 2016-07-12: that day by room), /agenda srecon now, /agenda srecon goldshtein (sessions by speaker or words)',
   ].join('\n'),
   options: [
     { name: 'event', description: 'next (default), last, a month like 2023-06, a host, a speaker or an event id', type: 'string', maxLength: QUERY_MAX, autocomplete: true, rest: true },
@@ -39,12 +42,14 @@ export default defineCommand({
     return choices;
   },
 
-  onButton({ services }, action, eventId): CommandReply {
+  onButton({ services }, action, arg): CommandReply {
+    const eventId = arg.split('|')[0]!;
     const event = services.catalogue().byId(eventId);
     if (!event) throw new ArgumentError('That meetup is no longer in the calendar. Try /events for the current list.');
     const settings = services.settings();
     if (action === 'abstracts') return { message: { ...presentAbstracts(event, settings, services.feeds), ephemeral: true } };
     if (action === 'show') return { message: { ...presentAgenda(event, settings, services.feeds, { now: services.now() }), ephemeral: true } };
+    if (action === 'day' || action === 'find' || action === 'now') return { message: { ...programmeButton(action, arg, services), ephemeral: true } };
     throw new ArgumentError('That button no longer does anything. Try /agenda.');
   },
 });
@@ -52,11 +57,24 @@ export default defineCommand({
 function agendaFor(query: string, abstracts: boolean, services: CommandServices): MessageModel {
   const now = services.now();
   const catalogue = services.catalogue();
+  // "/agenda srecon tuesday": an event with sessions, then a day, now/next, or a speaker or words.
+  const programme = splitProgrammeQuery(catalogue, query, now);
+  if (programme) return presentProgramme(programme.event, services.settings(), services.feeds, { view: programmeView(programme.event, programme.rest, now), now });
   const found = catalogue.find(query, now);
+  if (hasProgramme(found.event)) return presentProgramme(found.event, services.settings(), services.feeds, { view: { kind: 'overview' }, now });
   if (found.event) return presentAgenda(found.event, services.settings(), services.feeds, { abstracts, now });
   if (query === '' || query === 'next') return nothingScheduled(services);
   if (['last', 'previous', 'latest'].includes(query)) return message({ intro: ['There has not been a meetup yet. /agenda shows the next one.'], ephemeral: true });
   return didYouMean(query, found.suggestions.map((id) => catalogue.byId(id)).filter((e): e is MeetupEvent => e !== undefined));
+}
+
+/** A day's page ("<event>|<date>|<page>"), a search's page ("<event>|<words>|<page>") or now/next. */
+function programmeButton(action: string, arg: string, services: CommandServices): MessageModel {
+  const parts = arg.split('|');
+  const event = services.catalogue().byId(parts[0]!)!;
+  const page = Number(parts.at(-1)) || 0;
+  const view: ProgrammeView = action === 'now' ? { kind: 'now' } : action === 'day' ? { kind: 'day', date: parts[1] ?? '' } : { kind: 'find', words: parts.slice(1, -1).join('|') };
+  return presentProgramme(event, services.settings(), services.feeds, { view, page, now: services.now() });
 }
 
 /**

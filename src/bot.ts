@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
@@ -5,10 +6,11 @@ import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
 import { SeenRequests } from './store/seen-requests';
 import { DataSource } from './sources/watch';
+import { Imports } from './sources/importers/imports';
 import { loadCommands } from './commands/registry';
 import type { CommandDefinition, CommandServices } from './commands/definition';
 import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
-import type { MessageModel } from './chat/message';
+import { message, type MessageModel } from './chat/message';
 import { createDispatcher, type Dispatcher } from './chat/dispatch';
 import { ConsoleChat } from './chat/console/console';
 import type { DiscordChat } from './chat/discord/adapter';
@@ -24,6 +26,10 @@ import { metricsRoute } from './http/metrics';
 import { Scheduler } from './schedule/scheduler';
 import { AnnouncementStore } from './schedule/announcements';
 import { loadRules } from './schedule/rules';
+import { RsvpService } from './rsvp/service';
+import { RsvpRuntime } from './rsvp/runtime';
+import { withDirectMessages } from './rsvp/notices';
+import { countsText } from './rsvp/present';
 import { listenError } from './startup-errors';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
@@ -44,7 +50,10 @@ export interface Bot {
   /** The one HTTP server: feeds, page, /healthz, /metrics, Slack's /slack/events (HTTP mode). */
   readonly http: HttpServer;
   readonly feeds: FeedCatalogue;
+  /** Calendars and conference schedules from data/sources.yml. */
+  readonly imports: Imports;
   readonly scheduler: Scheduler;
+  readonly rsvp: RsvpRuntime;
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
@@ -72,12 +81,36 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
   };
 
+  // Imported calendars join the files' events in one catalogue; last good copies are kept beside the database.
+  const imports = new Imports({
+    dataDir: config.dataDir,
+    cacheDir: config.databasePath === ':memory:' ? undefined : path.join(path.dirname(config.databasePath), 'imports'),
+    log,
+    settings,
+    now,
+    notify: (text) => notifyOrganizers(message({ title: 'Calendar import', intro: [text] })),
+  });
+  data.setImported(imports.events());
+  imports.onChange((events) => data.setImported(events));
+
   const destinations: Destination[] = [
     ...(config.slack?.announceChannels ?? []).map((channel) => ({ platform: 'slack' as const, channel })),
     ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
     ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
   ];
   const rules = loadRules(config.dataDir, log);
+  // Filled in once the adapters and the scheduler exist; RSVPs only reach them after start.
+  const late: { runtime?: RsvpRuntime; scheduler?: Scheduler; interested?: (eventId: string) => Promise<string[] | undefined> } = {};
+  const rsvp = new RsvpService({
+    db,
+    now,
+    notifyOrganizers,
+    log,
+    retentionDays: config.rsvp.retentionDays,
+    onChange: (eventId) => late.runtime?.changed(eventId),
+    onQueued: () => void late.scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick for RSVP messages failed')),
+    interested: async (eventId) => late.interested?.(eventId),
+  });
   const services: CommandServices = {
     catalogue: () => data.current().catalogue,
     settings,
@@ -87,6 +120,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
     announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
     notifyOrganizers,
+    rsvp,
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
@@ -98,7 +132,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const scheduler = new Scheduler({
     db,
     clock,
-    posters: adapters,
+    // Direct messages to members (RSVP promotions, reminders) go through the same outbox as announcements.
+    posters: adapters.map((adapter) => withDirectMessages(adapter)),
     destinations,
     source: () => data.current(),
     rules,
@@ -110,7 +145,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cron: config.schedule.cron,
   });
 
-  const feeds = new FeedCatalogue({ sequences: new FeedSequences(db, clock), publicUrl: config.http.publicUrl });
+  late.scheduler = scheduler;
+  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log, onCountsChanged: () => feeds.refreshPage(clock.now()) });
+  if (discord && config.discord?.guildId) {
+    const { interestedReader } = await import('./chat/discord/interested');
+    late.interested = interestedReader(db, discord.rest, config.discord.guildId);
+  }
+
+  const feeds = new FeedCatalogue({
+    sequences: new FeedSequences(db, clock),
+    publicUrl: config.http.publicUrl,
+    rsvpCounts: (event) => (event.rsvp ? countsText(rsvp.counts(event.id), event.rsvp.capacity) : undefined),
+  });
   const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
     const started = performance.now();
     feeds.update(catalogue, current, clock.now());
@@ -135,14 +181,16 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
 
-  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false };
+  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false, rsvp: false };
   return {
     config,
     db,
     data,
     http,
     feeds,
+    imports,
     scheduler,
+    rsvp: late.runtime,
     adapters,
     inputEnded() {
       return adapters.find((a): a is ConsoleChat & OrganizerReachingAdapter => a instanceof ConsoleChat)?.finished();
@@ -160,8 +208,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       }
       data.start();
       running.data = true;
+      imports.start();
       await scheduler.start();
       running.scheduler = true;
+      late.runtime!.start();
+      running.rsvp = true;
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
@@ -171,8 +222,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     // Stops what start() got to, in reverse: after a refused start-up only those parts are running.
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
+      if (running.rsvp) await late.runtime!.stop();
       if (running.scheduler) await scheduler.stop();
       if (running.data) data.stop();
+      imports.stop();
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();
       db.close();

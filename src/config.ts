@@ -71,6 +71,8 @@ const EnvSchema = z.object({
     .refine((expr) => validCron(expr), 'not a cron expression node-cron accepts, e.g. "* * * * *" (every minute)'),
   CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
+
+  RSVP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Every variable the bot reads; .env.example must document each (a test keeps them in step). */
@@ -114,6 +116,19 @@ export interface Config {
   slack?: SlackConfig;
   discord?: DiscordConfig;
   schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
+  /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
+  rsvp: { retentionDays: number };
+}
+
+/** The config for a command-line entry point: a bad environment is explained on stderr and exits with 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(2);
+  }
 }
 
 export { ConfigError };
@@ -184,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack,
     discord,
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
+    rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
   };
 }
 

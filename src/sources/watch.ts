@@ -5,6 +5,8 @@ import type { CommunitySettings } from '../catalogue/settings';
 import type { Logger } from '../log';
 import { formatDiagnostic, type Diagnostic } from './diagnostics';
 import { EVENTS_DIR, loadData, type LoadResult, type ParseCache } from './load';
+import type { MeetupEvent } from '../catalogue/event';
+import { withImported } from './importers/merge';
 
 export type ChangeListener = (catalogue: Catalogue, settings: CommunitySettings, diagnostics: Diagnostic[]) => void;
 
@@ -24,6 +26,8 @@ export class DataSource {
   private result: LoadResult;
   private readonly cache: ParseCache = new Map();
   private readonly listeners: ChangeListener[] = [];
+  private imported: readonly MeetupEvent[] = [];
+  private merged?: Catalogue;
   /** One watcher per folder, by path. */
   private readonly watchers = new Map<string, FSWatcher>();
   private timer?: NodeJS.Timeout;
@@ -40,7 +44,37 @@ export class DataSource {
   }
 
   current(): { catalogue: Catalogue; settings: CommunitySettings } {
-    return { catalogue: this.result.catalogue, settings: this.result.settings };
+    return { catalogue: this.catalogue(), settings: this.result.settings };
+  }
+
+  /**
+   * Events from imported calendars and schedules (src/sources/importers), served beside the files' events until
+   * the next call; listeners hear about it like a reload.
+   */
+  setImported(events: readonly MeetupEvent[]): void {
+    this.imported = events;
+    this.merged = undefined;
+    this.notify(this.result);
+  }
+
+  /** The files' catalogue with the imported events, built once per change. */
+  private catalogue(): Catalogue {
+    if (!this.merged) {
+      const { catalogue, clashes } = withImported(this.result.catalogue, this.imported);
+      for (const e of clashes) this.log.warn({ id: e.id, source: e.source.file }, `imported event id "${e.id}" is already used by another event: the import is left out (rename the source in sources.yml)`);
+      this.merged = catalogue;
+    }
+    return this.merged;
+  }
+
+  private notify(result: LoadResult): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(this.catalogue(), result.settings, result.diagnostics);
+      } catch (error) {
+        this.log.error({ err: error }, 'a data change listener failed');
+      }
+    }
   }
 
   diagnostics(): Diagnostic[] {
@@ -56,16 +90,11 @@ export class DataSource {
     const before = this.result;
     const after = loadData(this.dataDir, { timeZone: this.options.timeZone, previous: before, cache: this.cache });
     this.result = after;
+    this.merged = undefined;
     this.logDiagnostics(after.diagnostics, before.diagnostics);
     if (changed(before, after)) {
       this.log.info({ events: after.catalogue.events.length }, 'event data reloaded');
-      for (const listener of this.listeners) {
-        try {
-          listener(after.catalogue, after.settings, after.diagnostics);
-        } catch (error) {
-          this.log.error({ err: error }, 'a data change listener failed');
-        }
-      }
+      this.notify(after);
     }
     return after;
   }
