@@ -227,6 +227,16 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     expect(JSON.stringify(valid.json)).toContain('We got \\"Tales from On-call &lt;!here&gt;\\"');
   });
 
+  it('when views.open fails, the member gets a private error message instead of nothing', async () => {
+    bot.slack.fail('views.open', { error: 'expired_trigger_id' });
+    const before = bot.slack.responses.length;
+    const { sent } = slash('form', '');
+    expect((await sent).status).toBe(200);
+    const answer = await bot.slack.waitForResponse();
+    expect(bot.slack.responses).toHaveLength(before + 1);
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('The form could not be opened') });
+  });
+
   it('a slow submission meets the deadline with a "Submitting…" view and shows the outcome with views.update', async () => {
     await bot.stop();
     bot = await startSlackBot({ commands: testCommands, dispatcher: contractDispatcher(testCommands, services), ackBudgetMs: 0 });

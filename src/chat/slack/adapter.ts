@@ -54,6 +54,7 @@ const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 
 const HISTORY_PAGES = 5;
 const SLACK_EVENTS_PATH = '/slack/events';
 const DEFAULT_ACK_BUDGET_MS = 1_000;
+const FORM_DID_NOT_OPEN = message({ intro: ['The form could not be opened (Slack refused it). Please run the command again.'], ephemeral: true });
 const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
 /**
@@ -294,7 +295,13 @@ export class SlackChat implements ChatAdapter {
   private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean; userId?: string }): Promise<void> {
     if ('modal' in reply) {
       if (!to.triggerId) throw new Error(`cannot open modal ${reply.modal.id} without a trigger id`);
-      await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
+      try {
+        await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
+      } catch (error) {
+        // Without this the member clicked and nothing happened (an expired trigger id, Slack down): say so, privately.
+        this.options.log.warn({ err: error, modal: reply.modal.id }, 'slack views.open failed');
+        await to.respond({ ...responseFor(FORM_DID_NOT_OPEN), replace_original: false });
+      }
       return;
     }
     let model = reply.message;
