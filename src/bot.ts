@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
+import { SeenRequests } from './store/seen-requests';
 import { DataSource } from './sources/watch';
 import { Imports } from './sources/importers/imports';
 import { loadCommands } from './commands/registry';
@@ -136,7 +137,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const dispatcher = createDispatcher(commands, services, log);
   const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 
-  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, input: options.input, output: options.output })));
+  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, seenRequests: new SeenRequests(db), input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
   scheduler = new Scheduler({
@@ -249,7 +250,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 /** The chat adapters the config turns on. Bolt and discord.js are loaded only when configured (~0.8 s). */
 async function chatAdapters(
   config: Config,
-  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; http: HttpServer; input?: Readable; output?: Writable },
+  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; http: HttpServer; seenRequests: SeenRequests; input?: Readable; output?: Writable },
 ): Promise<OrganizerReachingAdapter[]> {
   const { commands, dispatcher, log } = parts;
   const adapters: OrganizerReachingAdapter[] = [];
@@ -257,7 +258,7 @@ async function chatAdapters(
     const { SlackChat } = await import('./chat/slack/adapter');
     // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
     const http = config.slack.port === undefined ? parts.http : undefined;
-    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http }));
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http, seenRequests: parts.seenRequests }));
   }
   if (config.discord) {
     const { DiscordChat } = await import('./chat/discord/adapter');

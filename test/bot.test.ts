@@ -50,6 +50,7 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     SLACK_ANNOUNCE_CHANNELS: SLACK_CHANNEL,
     SLACK_ORGANIZERS_CHANNEL: SLACK_ORGANIZERS,
+    SLACK_ORGANIZER_USER_IDS: 'U0ORGANIZER',
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_GUILD_ID: discord.guildId,
@@ -106,6 +107,19 @@ describe('the bot, wired as npm start wires it', () => {
     const res = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields);
     expect(res.status).toBe(200);
     expect(String(res.json?.text)).toContain('SRE+Grafana Munich at nordcloud 2024');
+  });
+
+  it('a replayed signed /announce schedule (same signature and timestamp) is refused and schedules one post', async () => {
+    const count = () => (bot.db.prepare('SELECT count(*) AS n FROM scheduled_posts').get() as { n: number }).n;
+    const before = count();
+    const fields = slack.slashCommandFields('announce', 'schedule in 2h Replayed hello', { user_id: 'U0ORGANIZER', user_name: 'organizer' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields, { timestamp });
+    const replay = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields, { timestamp });
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(401);
+    await waitFor(() => count() > before, 'the scheduled post');
+    expect(count()).toBe(before + 1);
   });
 
   it('refuses a forged Slack request', async () => {

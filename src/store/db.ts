@@ -119,6 +119,12 @@ export const MIGRATIONS: readonly string[] = [
      full_noted_at TEXT,
      event_end TEXT NOT NULL
    );`,
+  // 10: signatures of accepted signed Slack requests within the 5-minute window, so a replay is refused
+  `CREATE TABLE slack_request_signatures (
+     signature TEXT PRIMARY KEY,
+     timestamp INTEGER NOT NULL
+   );
+   CREATE INDEX slack_request_signatures_age ON slack_request_signatures(timestamp);`,
 ];
 
 /**

@@ -128,6 +128,31 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     await expectNothingAnswered(bot);
   });
 
+  it('refuses a correctly signed request dated more than 5 minutes in the future with 401, like a stale one', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'from the future');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+    expect(echoed).not.toContain('from the future');
+  });
+
+  it('accepts a request dated a little ahead (clock skew within the window)', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'slightly ahead');
+    const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(res.status).toBe(200);
+    expect(echoed).toContain('slightly ahead');
+  });
+
+  it('refuses a replayed signed request (same signature and timestamp) with 401: the command runs once', async () => {
+    const fields = bot.slack.slashCommandFields('echo', 'only once');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp });
+    const replay = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { timestamp });
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(401);
+    expect(echoed.filter((t) => t === 'only once')).toHaveLength(1);
+  });
+
   it('refuses a signed form body sent with the wrong content type', async () => {
     const fields = bot.slack.slashCommandFields('echo', 'hi');
     const res = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, fields, { contentType: 'text/plain' });
@@ -200,6 +225,16 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     expect(submissions).toEqual([{ title: 'Tales from On-call <!here>' }]);
     expect(valid.json).toMatchObject({ response_action: 'update', view: { type: 'modal', title: { text: 'Submit a talk' } } });
     expect(JSON.stringify(valid.json)).toContain('We got \\"Tales from On-call &lt;!here&gt;\\"');
+  });
+
+  it('when views.open fails, the member gets a private error message instead of nothing', async () => {
+    bot.slack.fail('views.open', { error: 'expired_trigger_id' });
+    const before = bot.slack.responses.length;
+    const { sent } = slash('form', '');
+    expect((await sent).status).toBe(200);
+    const answer = await bot.slack.waitForResponse();
+    expect(bot.slack.responses).toHaveLength(before + 1);
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('The form could not be opened') });
   });
 
   it('a slow submission meets the deadline with a "Submitting…" view and shows the outcome with views.update', async () => {

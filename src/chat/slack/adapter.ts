@@ -15,6 +15,9 @@ import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
 import { withinBudget } from '../answer-deadline';
 import { rejectedToken } from '../../startup-errors';
+import { openDatabase } from '../../store/db';
+import { SeenRequests } from '../../store/seen-requests';
+import { guardRequests } from './request-guard';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
@@ -42,6 +45,11 @@ export interface SlackChatOptions {
    * instead of listening on a port of its own. Without it (or with SLACK_PORT set), Bolt listens on config.port.
    */
   http?: HttpRoutes;
+  /**
+   * Signatures of accepted signed requests, so a replay is refused (HTTP mode). The bot passes one on its
+   * database; without it the adapter keeps its own in an in-memory database.
+   */
+  seenRequests?: SeenRequests;
 }
 
 /** Production retries for reading calls: a few quick ones. Posting calls are never retried by the client. */
@@ -50,7 +58,9 @@ const DEFAULT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 
 const HISTORY_PAGES = 5;
 /** Slack recommends at most 200 messages per conversations.history page. */
 const HISTORY_PAGE_SIZE = 200;
+const SLACK_EVENTS_PATH = '/slack/events';
 const DEFAULT_ACK_BUDGET_MS = 1_000;
+const FORM_DID_NOT_OPEN = message({ intro: ['The form could not be opened (Slack refused it). Please run the command again.'], ephemeral: true });
 const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
 /**
@@ -86,6 +96,10 @@ export class SlackChat implements ChatAdapter {
       timeout: 10_000,
     };
     this.receiver = createReceiver(config, logger, clientOptions);
+    if (this.receiver instanceof HTTPReceiver) {
+      const seen = options.seenRequests ?? new SeenRequests(openDatabase(':memory:'));
+      guardRequests(this.receiver, { signingSecret: config.signingSecret ?? '', endpoint: SLACK_EVENTS_PATH, seen, log });
+    }
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
     // not an unhandled rejection from the constructor.
     this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
@@ -304,7 +318,13 @@ export class SlackChat implements ChatAdapter {
   private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean; userId?: string }): Promise<void> {
     if ('modal' in reply) {
       if (!to.triggerId) throw new Error(`cannot open modal ${reply.modal.id} without a trigger id`);
-      await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
+      try {
+        await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
+      } catch (error) {
+        // Without this the member clicked and nothing happened (an expired trigger id, Slack down): say so, privately.
+        this.options.log.warn({ err: error, modal: reply.modal.id }, 'slack views.open failed');
+        await to.respond({ ...responseFor(FORM_DID_NOT_OPEN), replace_original: false });
+      }
       return;
     }
     let model = reply.message;
@@ -326,7 +346,7 @@ function createReceiver(config: SlackConfig, logger: ReturnType<typeof boltLogge
   if (config.mode === 'socket') {
     return new SocketModeReceiver({ appToken: config.appToken ?? '', logger, installerOptions: { clientOptions } });
   }
-  return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: '/slack/events', port: config.port, logger });
+  return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, port: config.port, logger });
 }
 
 /**
