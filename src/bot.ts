@@ -3,7 +3,9 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
-import { DataSource } from './sources/watch';
+import type { DataSource } from './sources/watch';
+import type { GitFollower } from './sources/follow';
+import { openEventsSource } from './sources/source';
 import { loadCommands } from './commands/registry';
 import type { CommandDefinition, CommandServices } from './commands/definition';
 import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
@@ -17,7 +19,6 @@ import { feedLinks } from './feeds/links';
 import { FeedServer } from './feeds/server';
 import { Scheduler } from './schedule/scheduler';
 import { AnnouncementStore } from './schedule/announcements';
-import { loadRules } from './schedule/rules';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -34,6 +35,8 @@ export interface Bot {
   readonly config: Config;
   readonly db: Db;
   readonly data: DataSource;
+  /** Set when EVENTS_SOURCE is a git repository. */
+  readonly follower?: GitFollower;
   readonly feeds: FeedServer;
   readonly scheduler: Scheduler;
   readonly adapters: readonly ChatAdapter[];
@@ -49,24 +52,23 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.databasePath);
-  const data = new DataSource(config.dataDir, log, { timeZone: config.timeZone });
   const links = feedLinks(config.http.publicUrl);
-  const settings = () => data.current().settings;
-  const now = () => clock.now().setZone(settings().timeZone);
-
   const adapters: OrganizerReachingAdapter[] = [];
   // Every platform hears it; one platform being down must not keep the others from hearing.
   const notifyOrganizers: OrganizerNotifier = async (message: MessageModel) => {
     const results = await Promise.allSettled(adapters.map((adapter) => adapter.notifyOrganizers(message)));
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
   };
+  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: notifyOrganizers });
+  const { data, follower, rules } = source;
+  const settings = () => data.current().settings;
+  const now = () => clock.now().setZone(settings().timeZone);
 
   const destinations: Destination[] = [
     ...(config.slack?.announceChannels ?? []).map((channel) => ({ platform: 'slack' as const, channel })),
     ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
     ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
   ];
-  const rules = loadRules(config.dataDir, log);
   const services: CommandServices = {
     catalogue: () => data.current().catalogue,
     settings,
@@ -119,6 +121,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     config,
     db,
     data,
+    follower,
     feeds,
     scheduler,
     adapters,
@@ -126,6 +129,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await feeds.start();
       for (const adapter of adapters) await adapter.start();
       data.start();
+      follower?.start();
+      if (source.fetchAtStart) void follower?.fetchNow('start');
       await scheduler.start();
       void syncDiscordEvents();
       log.info(
@@ -136,6 +141,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
       await scheduler.stop();
+      await follower?.stop();
       data.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       await feeds.stop();
