@@ -34,6 +34,31 @@ export interface AgendaItem {
 
 export type EventStatus = 'scheduled' | 'cancelled';
 
+/**
+ * One slot of a multi-day, multi-room programme (a conference day, a workshop, a break). Imported schedules
+ * (pretalx, frab, Sessionize, Sched, ICS) and YAML `sessions:` fill these; an evening meetup has none and keeps
+ * its `agenda`/`talks`. Times are in the event's own zone (`MeetupEvent.timeZone`, else the community's).
+ */
+export interface Session {
+  /** Stable within its event across reloads (the source's UID/guid/id, or derived from time and title): feed UIDs use it. */
+  id: string;
+  title: string;
+  start: DateTime;
+  end: DateTime;
+  /** Room or stage as the schedule names it ("Lansdowne+Pembroke"). */
+  room?: string;
+  /** Track or category ("Plenary", "Workshops"). */
+  track?: string;
+  /** talk, workshop, break, ... as the source says; absent when it does not. */
+  kind?: string;
+  speakers: Speaker[];
+  abstract?: string;
+  /** Session page, slides, recording: http(s) only (checked by the source). */
+  links: Link[];
+  /** A session the schedule marks cancelled stays listed as cancelled. */
+  cancelled?: boolean;
+}
+
 /** Where a value in an event came from, so diagnostics and tests can say which source won. */
 export type DateSource = 'front-matter' | 'prose' | 'yaml';
 
@@ -70,6 +95,21 @@ export interface MeetupEvent {
    * synced to Discord Scheduled Events until an organizer writes the date.
    */
   dateToBeConfirmed?: boolean;
-  /** Where it came from: path relative to the data dir, and the post's publication date if any. */
-  source: { file: string; publishedAt?: DateTime };
+  /**
+   * The event's own IANA zone when it is not the community's (SREcon EMEA: Europe/Dublin, where "IST" is Irish
+   * Standard Time). `start`, `end` and sessions are DateTimes in this zone; chat still shows every reader's own zone.
+   */
+  timeZone?: string;
+  /** The programme of a multi-day or multi-room event, sorted by start then room. Absent for an evening meetup. */
+  sessions?: Session[];
+  /**
+   * False: the announcement rules never post about this event (an imported calendar whose source did not opt in
+   * with `announce: true`). Absent means true, as for the community's own posts.
+   */
+  announce?: boolean;
+  /**
+   * Where it came from: path relative to the data dir (or `sources.yml#<source name>` for an import), the post's
+   * publication date if any, and for imports the source's own UID, so edits and cancellations follow the same event.
+   */
+  source: { file: string; publishedAt?: DateTime; uid?: string; url?: string };
 }

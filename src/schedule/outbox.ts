@@ -1,12 +1,16 @@
 import { DateTime } from 'luxon';
-import type { Platform } from '../chat/adapter';
+import type { Destination, Platform } from '../chat/adapter';
+import type { MessageModel } from '../chat/message';
 import type { Db } from '../store/db';
 import { decodePayload, encodePayload, type OutboxPayload } from './payload';
 import { statementCache } from './sql';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'cancelled';
-/** rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts. */
-export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel';
+/**
+ * rule: automatic post; post: organizer's /announce; update / cancel: follow-ups to earlier posts; message:
+ * anything enqueued through `Outbox.enqueue` (DMs, organizer notices, ...).
+ */
+export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel' | 'message';
 
 export interface OutboxRow {
   deliveryKey: string;
@@ -15,6 +19,8 @@ export interface OutboxRow {
   kind: OutboxKind;
   eventId?: string;
   dueAt: DateTime;
+  /** After this the post is no longer worth making: it is reported instead of tried again. */
+  worthUntil?: DateTime;
   payload: OutboxPayload;
   contentHash: string;
   status: OutboxStatus;
@@ -27,10 +33,28 @@ export interface OutboxRow {
   sentAt?: DateTime;
 }
 
-export type NewOutboxRow = Pick<OutboxRow, 'deliveryKey' | 'platform' | 'channel' | 'kind' | 'eventId' | 'dueAt' | 'payload' | 'contentHash'> & {
+export type NewOutboxRow = Pick<OutboxRow, 'deliveryKey' | 'platform' | 'channel' | 'kind' | 'eventId' | 'dueAt' | 'worthUntil' | 'payload' | 'contentHash'> & {
   status: 'pending' | 'skipped';
   lastError?: string;
 };
+
+/** "Deliver this message to this destination exactly once by this key, worth making until T." */
+export interface Delivery {
+  /** Names the message, e.g. `rsvp-confirm:<event>:<user>`; the same key and destination are delivered once, ever. */
+  key: string;
+  to: Destination;
+  message: MessageModel;
+  /** What the organizers read if it cannot be delivered: "RSVP confirmation for Ana". */
+  label: string;
+  /** Tried (through outages, with capped backoff) until then; after that it is reported, not posted late. */
+  worthUntil: DateTime;
+  /** Not sent before this (default: at once). */
+  notBefore?: DateTime;
+  eventId?: string;
+}
+
+/** The stored key of a Delivery: one row per destination. */
+export const deliveryRowKey = (key: string, to: Destination): string => `${key}:${to.platform}:${to.channel}`;
 
 interface RawRow {
   delivery_key: string;
@@ -39,6 +63,7 @@ interface RawRow {
   kind: string;
   event_id: string | null;
   due_at: string;
+  worth_until: string | null;
   payload: string;
   content_hash: string;
   status: string;
@@ -67,11 +92,34 @@ export class Outbox {
     this.sql = statementCache(db);
   }
 
+  /**
+   * Enqueues messages for the scheduler to deliver exactly once (by key and destination), like its own posts:
+   * written now, sent on its next tick, retried until `worthUntil`, then reported to the organizers. Returns the
+   * row keys added (a key already enqueued is left as it is).
+   */
+  enqueue(deliveries: Delivery[], now: DateTime): string[] {
+    return this.insert(
+      deliveries.map((d) => ({
+        deliveryKey: deliveryRowKey(d.key, d.to),
+        platform: d.to.platform,
+        channel: d.to.channel,
+        kind: 'message',
+        eventId: d.eventId,
+        dueAt: d.notBefore ?? now,
+        worthUntil: d.worthUntil,
+        payload: { label: d.label, message: d.message },
+        contentHash: '',
+        status: 'pending',
+      })),
+      now,
+    );
+  }
+
   /** Adds rows that do not exist yet (by key); returns the keys actually added. */
   insert(rows: NewOutboxRow[], now: DateTime): string[] {
     const statement = this.sql(
-      `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, payload, content_hash, status, last_error, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, worth_until, payload, content_hash, status, last_error, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const added: string[] = [];
     // The rows of one fan-out share one payload object: encode it once.
@@ -83,7 +131,7 @@ export class Outbox {
     };
     this.db.transaction(() => {
       for (const r of rows) {
-        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), encode(r.payload), r.contentHash, r.status, r.lastError ?? null, stamp(now));
+        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), r.worthUntil ? stamp(r.worthUntil) : null, encode(r.payload), r.contentHash, r.status, r.lastError ?? null, stamp(now));
         if (info.changes > 0) added.push(r.deliveryKey);
       }
     })();
@@ -208,6 +256,7 @@ function toRow(r: RawRow, decoded: Map<string, OutboxPayload>): OutboxRow {
     kind: r.kind as OutboxKind,
     eventId: r.event_id ?? undefined,
     dueAt: instant(r.due_at)!,
+    worthUntil: instant(r.worth_until),
     get payload() {
       return (payload ??= decode());
     },

@@ -86,7 +86,8 @@ export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to:
   const meetupRules = input.rules.rules.filter((r) => r.of === 'meetup');
   const oldestStart = from.toMillis() - furthestAfterMs(meetupRules);
   for (const event of input.catalogue.events) {
-    if (event.status === 'cancelled' || event.start.toMillis() <= oldestStart) continue;
+    // An imported calendar's events are announced only when its source opts in (`announce: true` in sources.yml).
+    if (event.status === 'cancelled' || event.announce === false || event.start.toMillis() <= oldestStart) continue;
     const firstSeen = seen(event.id);
     for (const rule of meetupRules) {
       const due = meetupDueAt(rule, event, firstSeen, input.settings.timeZone);

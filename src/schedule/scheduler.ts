@@ -356,8 +356,8 @@ export class Scheduler {
     const sends: SendJob[] = [];
     for (const row of this.outbox.ready(now)) {
       const grace = this.graceFor(input, row);
-      if (now.diff(row.dueAt, 'minutes').minutes > grace) {
-        this.outbox.skip(row.deliveryKey, tooLate(grace));
+      if (row.worthUntil ? now > row.worthUntil : now.diff(row.dueAt, 'minutes').minutes > grace) {
+        this.outbox.skip(row.deliveryKey, row.worthUntil ? 'no longer worth posting' : tooLate(grace));
         postsTotal.inc({ platform: row.platform, status: 'skipped' });
         report.skipped++;
       } else {

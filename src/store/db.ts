@@ -81,6 +81,15 @@ const MIGRATIONS: string[] = [
      content_hash TEXT NOT NULL,
      PRIMARY KEY (guild_id, event_id)
    );`,
+  // 8: exactly-once delivery: how long a post is worth making, which lease generation checked a row against the
+  // platform and which one attempted it, when it was last attempted; leases carry a fencing generation and a
+  // heartbeat counter (expiry is judged on each process's monotonic clock, not on the stored wall time)
+  `ALTER TABLE outbox ADD COLUMN worth_until TEXT;
+   ALTER TABLE outbox ADD COLUMN checked_gen INTEGER;
+   ALTER TABLE outbox ADD COLUMN claimed_gen INTEGER;
+   ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
+   ALTER TABLE leases ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE leases ADD COLUMN beat INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Opens (creating if needed) the database and brings the schema up to date. ":memory:" works for tests. */

@@ -77,6 +77,13 @@ describe('planRules', () => {
     expect(window.map((g) => g.key)).toEqual(['rule:doors-open:sre-munich-autumn-event-2026']);
   });
 
+  it('plans no rule for an event whose source did not opt in to announcements (announce: false)', () => {
+    const imported = autumnMeetup({ id: 'meetup-com-autumn', announce: false });
+    const optedIn = autumnMeetup({ id: 'opted-in', announce: true });
+    const groups = planRules(input({ catalogue: new Catalogue([imported, optedIn]) }), seen, berlin('2026-10-01T00:00'), berlin('2026-10-28T00:00'));
+    expect(groups.map((g) => g.eventId)).toEqual(['opted-in', 'opted-in', 'opted-in']);
+  });
+
   it('reminds of the call for talks 7 days and 1 day before the deadline, at 10:00', () => {
     const settings = makeSettings({ cfp: { ...makeSettings().cfp, deadline: '2026-12-15' } });
     const groups = planRules(input({ catalogue: new Catalogue([]), settings }), seen, berlin('2026-12-01T00:00'), berlin('2026-12-16T00:00'));
