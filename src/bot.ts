@@ -18,6 +18,7 @@ import { CfpStore } from './cfp/submissions';
 import { feedLinks } from './feeds/links';
 import { FeedServer } from './feeds/server';
 import { Scheduler } from './schedule/scheduler';
+import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
@@ -59,7 +60,19 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     const results = await Promise.allSettled(adapters.map((adapter) => adapter.notifyOrganizers(message)));
     for (const r of results) if (r.status === 'rejected') log.error({ err: r.reason }, 'could not notify organizers');
   };
-  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: notifyOrganizers });
+  // Reports on the website repository go through the outbox: each key reaches each organizers' channel once.
+  let scheduler: Scheduler | undefined;
+  const organizerChannels: Destination[] = [
+    ...(config.slack?.organizersChannel ? [{ platform: 'slack' as const, channel: config.slack.organizersChannel }] : []),
+    ...(config.discord?.organizersChannel ? [{ platform: 'discord' as const, channel: config.discord.organizersChannel }] : []),
+    ...(config.console ? [{ platform: 'console' as const, channel: 'organizers' }] : []),
+  ];
+  const reportToOrganizers = async (key: string, message: MessageModel) => {
+    const at = clock.now();
+    new Outbox(db).enqueue(organizerChannels.map((to) => ({ key, to, message, label: message.title ?? key, worthUntil: at.plus({ days: 2 }) })), at);
+    await scheduler?.tick();
+  };
+  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: reportToOrganizers });
   const { data, follower, rules } = source;
   const settings = () => data.current().settings;
   const now = () => clock.now().setZone(settings().timeZone);
@@ -85,7 +98,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
-  const scheduler = new Scheduler({
+  scheduler = new Scheduler({
     db,
     clock,
     posters: adapters,

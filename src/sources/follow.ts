@@ -16,6 +16,9 @@ export interface FollowerStatus {
   nextRetryAt?: string;
 }
 
+/** Tells the organizers once per key, e.g. `git:revision:<sha>`. */
+export type OrganizerReport = (key: string, message: MessageModel) => Promise<void>;
+
 export interface GitFollowerOptions {
   checkout: GitCheckout;
   data: DataSource;
@@ -25,8 +28,8 @@ export interface GitFollowerOptions {
   pollMinutes: number;
   clock: Clock;
   log: Logger;
-  /** Reaches the organizers' channels; each report is sent once. */
-  notify: (message: MessageModel) => Promise<void>;
+  /** Reaches the organizers' channels; the same key is delivered once (the outbox's guarantee). */
+  notify: OrganizerReport;
   /** Problems outside the events the report must name too (announcements.yml). */
   extraDiagnostics?: () => Diagnostic[];
 }
@@ -125,7 +128,7 @@ export class GitFollower {
     this.lastError = undefined;
     if (this.failing) {
       this.failing = false;
-      await this.tell(message({ title: 'Website repository: fetching works again', intro: [`Serving ${describe(result.revision)}.`] }));
+      await this.tell(`git:fetch-ok:${result.revision.sha}:${this.lastFetchAt.toMillis()}`, message({ title: 'Website repository: fetching works again', intro: [`Serving ${describe(result.revision)}.`] }));
     }
     const { revision, previous } = result;
     if (previous && previous.sha === revision.sha) {
@@ -148,7 +151,7 @@ export class GitFollower {
       diagnosticsBefore,
       zone: after.settings.timeZone,
     });
-    if (report) await this.tell(report);
+    if (report) await this.tell(`git:revision:${revision.sha}`, report);
   }
 
   private async failed(error: Error): Promise<void> {
@@ -160,6 +163,7 @@ export class GitFollower {
     if (this.failing) return;
     this.failing = true;
     await this.tell(
+      `git:fetch-failed:${this.options.clock.now().toMillis()}`,
       message({
         title: 'Website repository: fetch failed',
         intro: [`${redactUrl(this.options.url)} (${this.options.branch}): ${error.message}`],
@@ -171,9 +175,9 @@ export class GitFollower {
     );
   }
 
-  private async tell(report: MessageModel): Promise<void> {
+  private async tell(key: string, report: MessageModel): Promise<void> {
     try {
-      await this.options.notify(report);
+      await this.options.notify(key, report);
     } catch (err) {
       this.options.log.error({ err }, 'could not tell the organizers about the website repository');
     }

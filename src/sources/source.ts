@@ -3,10 +3,9 @@ import path from 'node:path';
 import { ConfigError, type EventsSourceConfig } from '../config';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import type { MessageModel } from '../chat/message';
 import { loadAnnouncementRules, loadRules, RULES_FILE, type AnnouncementRules } from '../schedule/rules';
 import type { Diagnostic } from './diagnostics';
-import { GitFollower } from './follow';
+import { GitFollower, type OrganizerReport } from './follow';
 import { GitCheckout, gitVersion, redactUrl } from './git';
 import { SETTINGS_FILE } from './settings';
 import { DataSource } from './watch';
@@ -27,7 +26,7 @@ export interface OpenSourceOptions {
   timeZone?: string;
   log: Logger;
   clock: Clock;
-  notify: (message: MessageModel) => Promise<void>;
+  notify: OrganizerReport;
 }
 
 /**
