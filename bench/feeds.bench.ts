@@ -19,9 +19,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
-import { FeedServer } from '../src/feeds/server';
 import { createLogger } from '../src/log';
-import { openDatabase } from '../src/store/db';
+import { startFeedServer } from '../test/feeds/feed-server';
 import { makeSettings } from '../test/helpers/events';
 import { generateEvents } from './generate-events';
 import { freeLoopbackPort } from '../test/fakes/loopback';
@@ -291,18 +290,17 @@ interface Scenario {
 }
 
 async function main(): Promise<void> {
-  const server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('error'), host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
+  const server = await startFeedServer({ publicUrl: 'http://127.0.0.1', log: createLogger('error') });
   const events = generateEvents(EVENTS);
-  await server.start();
   const renderStarted = performance.now();
   server.update(new Catalogue(events), makeSettings());
   const updateMs = performance.now() - renderStarted;
   // The first request renders the calendar.
-  const calendarBytes = Buffer.from(await (await fetch(`${server.url}/calendar.ics`)).arrayBuffer());
+  const calendarBytes = Buffer.from(await (await fetch(`${server.http.url}/calendar.ics`)).arrayBuffer());
   const renderMs = performance.now() - renderStarted;
 
   const eventPath = `/events/${encodeURIComponent(events[events.length - 1]!.id)}.ics`;
-  const eventBytes = Buffer.from(await (await fetch(`${server.url}${eventPath}`)).arrayBuffer());
+  const eventBytes = Buffer.from(await (await fetch(`${server.http.url}${eventPath}`)).arrayBuffer());
   console.log(`${events.length} real-shaped events: update() ${updateMs.toFixed(0)} ms, then the first calendar request ${(renderMs - updateMs).toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
   console.log(
     `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,

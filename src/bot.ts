@@ -16,7 +16,13 @@ import type { DiscordChat } from './chat/discord/adapter';
 import type { ScheduledEventSync } from './chat/discord/scheduled-events';
 import { CfpStore } from './cfp/submissions';
 import { feedLinks } from './feeds/links';
-import { FeedServer } from './feeds/server';
+import { FeedCatalogue } from './feeds/catalogue';
+import { addFeedRoutes } from './feeds/routes';
+import { FeedSequences } from './feeds/sequence';
+import { HttpServer } from './http/server';
+import { healthRoute } from './http/health';
+import { metricsRoute } from './http/metrics';
+import { gitWebhookRoute } from './http/webhooks/route';
 import { Scheduler } from './schedule/scheduler';
 import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
@@ -38,7 +44,9 @@ export interface Bot {
   readonly data: DataSource;
   /** Set when EVENTS_SOURCE is a git repository. */
   readonly follower?: GitFollower;
-  readonly feeds: FeedServer;
+  /** The one HTTP server: feeds, page, /healthz, /metrics, Slack's /slack/events (HTTP mode). */
+  readonly http: HttpServer;
+  readonly feeds: FeedCatalogue;
   readonly scheduler: Scheduler;
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
@@ -94,8 +102,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
+  const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 
-  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, input: options.input, output: options.output })));
+  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
   scheduler = new Scheduler({
@@ -113,8 +122,20 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cron: config.schedule.cron,
   });
 
-  const feeds = new FeedServer({ db, log, host: config.http.host, port: config.http.port, publicUrl: config.http.publicUrl, clock });
-  feeds.update(data.current().catalogue, settings());
+  const feeds = new FeedCatalogue({ sequences: new FeedSequences(db, clock), publicUrl: config.http.publicUrl });
+  const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
+    const started = performance.now();
+    feeds.update(catalogue, current, clock.now());
+    log.debug({ events: catalogue.events.length, ms: Math.round(performance.now() - started) }, 'feeds updated');
+  };
+  reloadFeeds();
+  addFeedRoutes(http, feeds, clock);
+  // /healthz names the revision in service (and a failing fetch), so a deploy check sees what the bot serves.
+  http.add(healthRoute(() => ({ ...feeds.health(), source: follower?.status() ?? { kind: 'folder', dir: config.events.kind === 'folder' ? config.events.dir : '' } })));
+  if (follower && config.events.kind === 'git') {
+    http.add(gitWebhookRoute({ secret: config.events.webhookSecret, branch: config.events.branch, fetchNow: (reason) => follower.fetchNow(reason), log }));
+  }
+  http.add(metricsRoute(config.http.metricsToken));
 
   let eventSync: ScheduledEventSync | undefined;
   if (discord && config.discord?.guildId && config.discord.syncScheduledEvents) {
@@ -125,7 +146,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     eventSync?.sync(data.current().catalogue, settings(), now()).catch((err: unknown) => log.error({ err }, 'discord scheduled events sync failed'));
 
   data.onChange((catalogue, newSettings) => {
-    feeds.update(catalogue, newSettings);
+    reloadFeeds(catalogue, newSettings);
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -135,11 +156,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     db,
     data,
     follower,
+    http,
     feeds,
     scheduler,
     adapters,
     async start() {
-      await feeds.start();
+      await http.start();
       for (const adapter of adapters) await adapter.start();
       data.start();
       follower?.start();
@@ -157,7 +179,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await follower?.stop();
       data.stop();
       for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
-      await feeds.stop();
+      await http.stop();
       db.close();
     },
   };
@@ -166,13 +188,15 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 /** The chat adapters the config turns on. Bolt and discord.js are loaded only when configured (~0.8 s). */
 async function chatAdapters(
   config: Config,
-  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; input?: Readable; output?: Writable },
+  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; http: HttpServer; input?: Readable; output?: Writable },
 ): Promise<OrganizerReachingAdapter[]> {
   const { commands, dispatcher, log } = parts;
   const adapters: OrganizerReachingAdapter[] = [];
   if (config.slack) {
     const { SlackChat } = await import('./chat/slack/adapter');
-    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log }));
+    // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
+    const http = config.slack.port === undefined ? parts.http : undefined;
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http }));
   }
   if (config.discord) {
     const { DiscordChat } = await import('./chat/discord/adapter');

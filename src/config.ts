@@ -30,13 +30,15 @@ const EnvSchema = z.object({
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: optional.pipe(url.optional()),
+  METRICS_TOKEN: optional,
   CONSOLE_CHAT: z.enum(['auto', 'true', 'false']).default('auto'),
 
   SLACK_BOT_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional,
   SLACK_MODE: z.enum(['http', 'socket']).default('http'),
-  SLACK_PORT: port.default(3000),
+  /** Unset: Slack's /slack/events is served on HTTP_PORT with everything else. Set: Bolt listens there itself. */
+  SLACK_PORT: optional.pipe(port.optional()),
   SLACK_API_URL: optional.pipe(url.optional()),
   SLACK_ANNOUNCE_CHANNELS: list,
   SLACK_ORGANIZERS_CHANNEL: optional,
@@ -71,7 +73,8 @@ export interface SlackConfig {
   mode: 'http' | 'socket';
   signingSecret?: string;
   appToken?: string;
-  port: number;
+  /** A port of Slack's own; undefined serves /slack/events on the bot's HTTP server. */
+  port?: number;
   apiUrl?: string;
   announceChannels: string[];
   organizersChannel?: string;
@@ -107,7 +110,8 @@ export interface Config {
   /** Overrides the time zone in data/settings.yml when set. */
   timeZone?: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  http: { host: string; port: number; publicUrl: string };
+  /** metricsToken: the bearer token /metrics requires; without one only loopback scrapers get /metrics. */
+  http: { host: string; port: number; publicUrl: string; metricsToken?: string };
   console: boolean;
   slack?: SlackConfig;
   discord?: DiscordConfig;
@@ -182,7 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePath: e.DATABASE_PATH,
     timeZone: e.BOT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl, metricsToken: e.METRICS_TOKEN },
     console: e.CONSOLE_CHAT === 'true' || (e.CONSOLE_CHAT === 'auto' && !slack && !discord),
     slack,
     discord,

@@ -47,7 +47,6 @@ beforeAll(async () => {
     CONSOLE_CHAT: 'true',
     SLACK_BOT_TOKEN: 'xoxb-bot-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_PORT: '0',
     SLACK_API_URL: slack.apiUrl,
     SLACK_ANNOUNCE_CHANNELS: SLACK_CHANNEL,
     SLACK_ORGANIZERS_CHANNEL: SLACK_ORGANIZERS,
@@ -101,16 +100,17 @@ describe('the bot, wired as npm start wires it', () => {
     expect(output).toMatch(/19:10\s+Talk 1: Upgrading thousands of stateful applications/);
   });
 
-  it('answers a signed Slack /agenda through Bolt', async () => {
+  it('answers a signed Slack /agenda through Bolt, on the same port as the feeds', async () => {
+    expect(slackChat().port).toBeUndefined();
     const fields = slack.slashCommandFields('agenda', 'last');
-    const res = await slack.sendSlashCommand(`http://127.0.0.1:${slackChat().port}/slack/events`, SIGNING_SECRET, fields);
+    const res = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields);
     expect(res.status).toBe(200);
     expect(String(res.json?.text)).toContain('SRE+Grafana Munich at nordcloud 2024');
   });
 
   it('refuses a forged Slack request', async () => {
     const fields = slack.slashCommandFields('agenda', '');
-    const res = await slack.sendSlashCommand(`http://127.0.0.1:${slackChat().port}/slack/events`, 'not-the-secret', fields);
+    const res = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, 'not-the-secret', fields);
     expect(res.status).toBe(401);
   });
 
@@ -142,7 +142,7 @@ describe('the bot, wired as npm start wires it', () => {
   });
 
   it('serves the calendar feed and a changed data file reaches the feed and the commands', async () => {
-    const feed = await fetch(`${bot.feeds.url}/calendar.ics`);
+    const feed = await fetch(`${bot.http.url}/calendar.ics`);
     expect(feed.status).toBe(200);
     const ics = await feed.text();
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(13);
@@ -152,10 +152,10 @@ describe('the bot, wired as npm start wires it', () => {
       ['title: SRE Munich Winter 2025', 'start: 2025-01-22T18:30', 'venue: Nordcloud', 'address: Munich'].join('\n'),
     );
     bot.data.reload();
-    const after = await (await fetch(`${bot.feeds.url}/calendar.ics`)).text();
+    const after = await (await fetch(`${bot.http.url}/calendar.ics`)).text();
     expect(after.match(/BEGIN:VEVENT/g)).toHaveLength(14);
     expect(after).toContain('SUMMARY:SRE Munich Winter 2025');
-    const single = await fetch(`${bot.feeds.url}/events/sre-munich-winter-event-2025.ics`);
+    const single = await fetch(`${bot.http.url}/events/sre-munich-winter-event-2025.ics`);
     expect(single.status).toBe(200);
 
     input.write('/agenda 2025-01\n');

@@ -2,11 +2,11 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
 import { isEndMarker } from './talks';
-import { clockFromMatch, formatClock, plusMillis, type Clock, type ParsedClock } from './time';
+import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
-  clock?: Clock;
+  time?: TimeOfDay;
   /** 1 when the agenda ran past midnight. */
   dayOffset: number;
   text: string;
@@ -15,6 +15,7 @@ export interface AgendaLine {
 
 export interface AgendaProblem {
   line: number;
+  severity: 'error' | 'warning';
   message: string;
 }
 
@@ -34,25 +35,28 @@ export function parseAgendaLines(lines: readonly SourceLine[]): { items: AgendaL
   let anyMeridiem = false;
   for (const paragraph of paragraphs(lines)) {
     const parsed = paragraph.map((l) => ({ source: l, ...splitTime(l.text) }));
-    if (!parsed.some((p) => p.clock)) continue;
+    for (const p of parsed) {
+      if (p.invalid) problems.push({ line: p.source.line, severity: 'error', message: `"${p.invalid}" is not a time of day: write it as 18:30 or 6:30 pm.` });
+    }
+    if (!parsed.some((p) => p.time)) continue;
     let last: AgendaLine | undefined;
     for (const p of parsed) {
-      if (!p.clock && !p.bullet) {
+      if (!p.time && !p.bullet) {
         // A wrapped line continues the item above it.
         if (last && p.text !== '') last.text = `${last.text} ${p.text}`;
         continue;
       }
-      if (p.text === '' && !p.clock) continue;
-      let clock: Clock | undefined;
-      if (p.clock) {
-        anyMeridiem ||= p.clock.meridiem !== undefined;
-        const fixed = resolveAgainst(p.clock, previous);
+      if (p.text === '' && !p.time) continue;
+      let time: TimeOfDay | undefined;
+      if (p.time) {
+        anyMeridiem ||= p.time.meridiem !== undefined;
+        const fixed = resolveAgainst(p.time, previous);
         if (fixed.crossesMidnight) dayOffset = 1;
-        else if (fixed.backwards) problems.push({ line: p.source.line, message: `${formatClock(fixed.clock)} is earlier than the item before it (${formatClock(minutesToClock(previous!.minutes))}): check the time for a typo, or write am/pm.` });
-        clock = fixed.clock;
-        previous = { minutes: clock.hour * 60 + clock.minute, meridiem: p.clock.meridiem ?? previous?.meridiem };
+        else if (fixed.backwards) problems.push({ line: p.source.line, severity: 'warning', message: `${formatTimeOfDay(fixed.time)} is earlier than the item before it (${formatTimeOfDay(minutesToTime(previous!.minutes))}): check the time for a typo, or write am/pm.` });
+        time = fixed.time;
+        previous = { minutes: time.hour * 60 + time.minute, meridiem: p.time.meridiem ?? previous?.meridiem };
       }
-      last = { clock, dayOffset: clock ? dayOffset : 0, text: p.text, line: p.source.line };
+      last = { time, dayOffset: time ? dayOffset : 0, text: p.text, line: p.source.line };
       items.push(last);
     }
   }
@@ -62,34 +66,36 @@ export function parseAgendaLines(lines: readonly SourceLine[]): { items: AgendaL
 
 /** "6:30 Get together ... 9:00 Leave" with no am/pm anywhere is an evening, not a breakfast. */
 function readAsEvening(items: AgendaLine[], problems: AgendaProblem[]): void {
-  const timed = items.filter((i) => i.clock);
-  if (timed.length === 0 || timed[0]!.clock!.hour > 7 || !timed.every((i) => i.clock!.hour >= 1 && i.clock!.hour <= 11)) return;
-  for (const item of timed) item.clock = { hour: item.clock!.hour + 12, minute: item.clock!.minute };
-  problems.push({ line: timed[0]!.line, message: 'Agenda times have no am/pm and read as morning times; they are taken as evening times. Write "6:30 pm" or "18:30" to be sure.' });
+  const timed = items.filter((i) => i.time);
+  if (timed.length === 0 || timed[0]!.time!.hour > 7 || !timed.every((i) => i.time!.hour >= 1 && i.time!.hour <= 11)) return;
+  for (const item of timed) item.time = { hour: item.time!.hour + 12, minute: item.time!.minute };
+  problems.push({ line: timed[0]!.line, severity: 'warning', message: 'Agenda times have no am/pm and read as morning times; they are taken as evening times. Write "6:30 pm" or "18:30" to be sure.' });
 }
 
-function splitTime(raw: string): { clock?: ParsedClock; text: string; bullet: boolean } {
+function splitTime(raw: string): { time?: ParsedTimeOfDay; invalid?: string; text: string; bullet: boolean } {
   const unbulleted = stripBullet(raw);
   const body = (unbulleted ?? raw).trim();
   const m = LEADING_TIME.exec(body);
-  const clock = m ? clockFromMatch(m[1]!, m[2], m[3]) : undefined;
-  if (!m || !clock) return { text: body, bullet: unbulleted !== undefined };
-  return { clock, text: body.slice(m[0].length).replace(SEPARATOR, '').trim(), bullet: unbulleted !== undefined };
+  const time = m ? timeOfDayFromMatch(m[1]!, m[2], m[3]) : undefined;
+  const bullet = unbulleted !== undefined;
+  if (time === 'invalid') return { invalid: m![0].replace(/[*_]/g, '').trim(), text: body, bullet };
+  if (!m || !time) return { text: body, bullet };
+  return { time, text: body.slice(m[0].length).replace(SEPARATOR, '').trim(), bullet };
 }
 
 /**
  * "7:00" after "6:30 pm" means 19:00; 00:30 after 23:00 is the next day. Only times that would otherwise run
  * backwards are reinterpreted, so a 24-hour agenda is never touched.
  */
-function resolveAgainst(clock: ParsedClock, previous: { minutes: number; meridiem?: 'am' | 'pm' } | undefined): { clock: Clock; crossesMidnight?: boolean; backwards?: boolean } {
-  const minutes = clock.hour * 60 + clock.minute;
-  if (!previous || minutes >= previous.minutes) return { clock };
-  if (!clock.meridiem && clock.hour < 12 && minutes + 12 * 60 >= previous.minutes) return { clock: { hour: clock.hour + 12, minute: clock.minute } };
-  if (previous.minutes >= 18 * 60 && minutes < 6 * 60) return { clock, crossesMidnight: true };
-  return { clock, backwards: true };
+function resolveAgainst(time: ParsedTimeOfDay, previous: { minutes: number; meridiem?: 'am' | 'pm' } | undefined): { time: TimeOfDay; crossesMidnight?: boolean; backwards?: boolean } {
+  const minutes = time.hour * 60 + time.minute;
+  if (!previous || minutes >= previous.minutes) return { time };
+  if (!time.meridiem && time.hour < 12 && minutes + 12 * 60 >= previous.minutes) return { time: { hour: time.hour + 12, minute: time.minute } };
+  if (previous.minutes >= 18 * 60 && minutes < 6 * 60) return { time, crossesMidnight: true };
+  return { time, backwards: true };
 }
 
-function minutesToClock(minutes: number): Clock {
+function minutesToTime(minutes: number): TimeOfDay {
   return { hour: Math.floor(minutes / 60), minute: minutes % 60 };
 }
 

@@ -104,6 +104,11 @@ export class GitFollower {
     return this.running;
   }
 
+  /** Resolves when no fetch is running (a webhook's fetch runs after the forge got its answer). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.stopped) return;

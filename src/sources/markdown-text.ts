@@ -87,7 +87,7 @@ const MARKUP = /[[\]*_`<~\\!]|\s\s|[^\S ]/;
 
 /** Markdown to the text a reader sees: links become their label, emphasis markers and tags go. */
 export function plainText(markdown: string): string {
-  // Most lines are already plain: skip the replace chain for them.
+  // A line without any markup character is already what the reader sees.
   if (!MARKUP.test(markdown)) return markdown.trim();
   return markdown
     .replace(IMAGE, '')

@@ -9,7 +9,7 @@ import { findProseDate, type ProseDate } from './prose-date';
 import { eventUrl, resolveLink } from './links';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
-import { addDays, atWallTime, formatClock, plusMillis, isoDate, parseClock, parseWallDateTime, type CalendarDate, type Clock, type WallDateTime } from './time';
+import { addDays, atWallTime, inDstGap, formatTimeOfDay, plusMillis, isoDate, parseTimeOfDay, parseWallDateTime, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
 
 /** What reading one file gave: the event (absent when the file has an error or is a draft) and what to tell organizers. */
 export interface ParsedFile {
@@ -25,22 +25,27 @@ export interface ParseOptions {
   settings: CommunitySettings;
 }
 
-const DEFAULT_START: Clock = { hour: 18, minute: 30 };
+const DEFAULT_START: TimeOfDay = { hour: 18, minute: 30 };
 
-/** Parses one website post into a MeetupEvent. Never throws: every problem is a diagnostic. */
+/**
+ * Parses one website post into a MeetupEvent. Never throws: every problem is a diagnostic, and a bug in the reader
+ * becomes an error asking for a report rather than stopping every other file from loading.
+ */
 export function parseMarkdownEvent(text: string, options: ParseOptions): ParsedFile {
   try {
-    return parsePost(text, options);
+    return readPost(text, options);
   } catch (error) {
     return { diagnostics: [{ file: options.file, severity: 'error', message: `Could not read this post (${error instanceof Error ? error.message : String(error)}). Please report it to the bot's maintainers with the file.` }] };
   }
 }
 
-function parsePost(raw: string, options: ParseOptions): ParsedFile {
+/** The reader without the safety net, for tests that must see a crash as a crash (fuzzing). */
+export function readPost(raw: string, options: ParseOptions): ParsedFile {
   const { file } = options;
   const textProblem = checkText(raw, file);
   if (textProblem?.severity === 'error') return { diagnostics: [textProblem] };
-  const text = raw.replace(/\r\n?/g, '\n');
+  // Windows editors save UTF-8 with a byte-order mark; it is not part of the text (and hides the opening ---).
+  const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const front = readFrontMatter(text, file);
   const diagnostics: Diagnostic[] = [...(textProblem ? [textProblem] : []), ...front.diagnostics];
   if (!front.data || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
@@ -108,6 +113,7 @@ class PostReader {
     if (!day) return undefined;
     const startClock = this.startClock(explicit, agendaLines, prose);
     const start = atWallTime(day.date, startClock, this.zone);
+    if (inDstGap(day.date, startClock, this.zone)) this.warn(this.keyLine('start') ?? this.keyLine('eventDate'), `${formatTimeOfDay(startClock)} does not exist on ${isoDate(day.date)} in ${this.zone} (the clocks skip that hour): the meetup is shown at ${start.toFormat('HH:mm')}. Check the time.`);
     const { agenda, talks } = this.agendaAndTalks(agendaLines, day.date, known);
     const end = this.end(explicit, prose, agenda, start, day.date);
     const eventSlides = this.attachAbstracts(talks, known);
@@ -133,26 +139,27 @@ class PostReader {
       recordings: this.linkSection(KEY.recordings),
       url: eventUrl(this.options.settings, id),
       status: cancelled ? 'cancelled' : 'scheduled',
-      source: { file: this.options.file, publishedAt: published?.clock ? atWallTime(published.date, published.clock, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
+      ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
+      source: { file: this.options.file, publishedAt: published?.time ? atWallTime(published.date, published.time, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
     };
   }
 
   // ----- dates and times -------------------------------------------------------------------------------------
 
-  private explicitFields(): Record<'eventDate' | 'start' | 'end' | 'doors', WallDateTime | Clock | undefined> {
+  private explicitFields(): Record<'eventDate' | 'start' | 'end' | 'doors', WallDateTime | TimeOfDay | undefined> {
     const read = (key: 'eventDate' | 'start' | 'end' | 'doors') => {
       const value = this.fm[key];
       if (value === undefined) return undefined;
       const wall = parseWallDateTime(value, this.zone);
       if (wall?.offsetMismatch) {
-        this.warn(this.keyLine(key), `\`${key}\` says ${wall.offsetMismatch.written}, but ${this.zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time ${wall.clock ? formatClock(wall.clock) : ''} as written. Drop the offset to silence this.`);
+        this.warn(this.keyLine(key), `\`${key}\` says ${wall.offsetMismatch.written}, but ${this.zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time ${wall.time ? formatTimeOfDay(wall.time) : ''} as written. Drop the offset to silence this.`);
       }
-      return wall ?? parseClock(value);
+      return wall ?? parseTimeOfDay(value);
     };
     return { eventDate: read('eventDate'), start: read('start'), end: read('end'), doors: read('doors') };
   }
 
-  private meetupDay(explicit: ReturnType<PostReader['explicitFields']>, prose: ProseDate | undefined, published: WallDateTime | undefined): { date: CalendarDate; source: DateSource } | undefined {
+  private meetupDay(explicit: ReturnType<PostReader['explicitFields']>, prose: ProseDate | undefined, published: WallDateTime | undefined): { date: CalendarDate; source: DateSource; toBeConfirmed?: boolean } | undefined {
     for (const key of ['eventDate', 'start', 'doors'] as const) {
       const value = explicit[key];
       if (value && 'date' in value) return { date: value.date, source: 'front-matter' };
@@ -165,30 +172,32 @@ class PostReader {
       return { date: prose.date, source: 'prose' };
     }
     if (published) {
-      this.info(this.keyLine('date'), `No meetup date in the text: using the post date ${isoDate(published.date)}. If the meetup is on another day, add \`eventDate: YYYY-MM-DD\` to the front matter.`);
-      return { date: published.date, source: 'front-matter' };
+      // `date` is when the post was published; a meetup announced on it would be a guess (the Netlight 2025 post
+      // was first pushed without a date, and its publication day went out to every channel as the meetup).
+      this.warn(this.keyLine('date'), `No meetup date: the post only has its publication date ${isoDate(published.date)}, so the meetup is shown as "date to be confirmed" and not announced. Add \`eventDate: YYYY-MM-DD\` (and \`start: "18:30"\`) to the front matter.`);
+      return { date: published.date, source: 'front-matter', toBeConfirmed: true };
     }
     this.error(1, 'No meetup date: add `eventDate: YYYY-MM-DD` (or `date:`) to the front matter, or write "for July 10th" in the first paragraph.');
     return undefined;
   }
 
-  private startClock(explicit: ReturnType<PostReader['explicitFields']>, agenda: AgendaLine[], prose: ProseDate | undefined): Clock {
+  private startClock(explicit: ReturnType<PostReader['explicitFields']>, agenda: AgendaLine[], prose: ProseDate | undefined): TimeOfDay {
     for (const key of ['start', 'doors', 'eventDate'] as const) {
       const value = explicit[key];
       if (value && 'hour' in value) return value;
-      if (value && 'clock' in value && value.clock) return value.clock;
+      if (value && 'time' in value && value.time) return value.time;
     }
-    const firstTimed = agenda.find((a) => a.clock && a.dayOffset === 0);
-    if (firstTimed?.clock) return firstTimed.clock;
+    const firstTimed = agenda.find((a) => a.time && a.dayOffset === 0);
+    if (firstTimed?.time) return firstTimed.time;
     if (prose?.start) return prose.start;
-    this.warn(this.sectionLine(KEY.agenda) ?? 1, `No start time found (no timed \`## Agenda\` line, no time next to the date): assuming ${formatClock(DEFAULT_START)}. Add \`start: "18:30"\` to the front matter or times to the agenda.`);
+    this.warn(this.sectionLine(KEY.agenda) ?? 1, `No start time found (no timed \`## Agenda\` line, no time next to the date): assuming ${formatTimeOfDay(DEFAULT_START)}. Add \`start: "18:30"\` to the front matter or times to the agenda.`);
     return DEFAULT_START;
   }
 
   private end(explicit: ReturnType<PostReader['explicitFields']>, prose: ProseDate | undefined, agenda: AgendaItem[], start: DateTime, date: CalendarDate): DateTime {
     const value = explicit.end;
-    const clock = value && 'hour' in value ? value : value && 'clock' in value ? value.clock : undefined;
-    const fromFields = value && 'date' in value && value.clock ? atWallTime(value.date, value.clock, this.zone) : clock ? this.afterStart(date, clock, start) : undefined;
+    const clock = value && 'hour' in value ? value : value && 'time' in value ? value.time : undefined;
+    const fromFields = value && 'date' in value && value.time ? atWallTime(value.date, value.time, this.zone) : clock ? this.afterStart(date, clock, start) : undefined;
     if (fromFields && fromFields > start) return fromFields;
     if (fromFields) this.warn(this.keyLine('end'), '`end` is not after the start: ignoring it. Write the time the meetup ends, e.g. `end: "21:30"`.');
     if (prose?.end) {
@@ -199,7 +208,7 @@ class PostReader {
   }
 
   /** An end clock earlier than the start ("to 1:00") is after midnight. */
-  private afterStart(date: CalendarDate, clock: Clock, start: DateTime): DateTime {
+  private afterStart(date: CalendarDate, clock: TimeOfDay, start: DateTime): DateTime {
     const sameDay = atWallTime(date, clock, this.zone);
     return sameDay > start || clock.hour >= 6 ? sameDay : atWallTime(addDays(date, 1), clock, this.zone);
   }
@@ -219,7 +228,7 @@ class PostReader {
     if (index < 0) return [];
     const section = this.sections[index]!;
     const { items, problems } = parseAgendaLines([section, ...subsections(this.sections, index)].flatMap((s) => s.lines));
-    for (const p of problems) this.warn(p.line, p.message);
+    for (const p of problems) this.diagnostics.push({ file: this.options.file, line: p.line, severity: p.severity, message: p.message });
     return items;
   }
 
@@ -227,7 +236,7 @@ class PostReader {
     const agenda: AgendaItem[] = [];
     const talks: TalkDraft[] = [];
     for (const line of lines) {
-      const start = line.clock ? atWallTime(addDays(date, line.dayOffset), line.clock, this.zone) : undefined;
+      const start = line.time ? atWallTime(addDays(date, line.dayOffset), line.time, this.zone) : undefined;
       const parsed = parseTalkText(line.text, known);
       if (!isTalk(parsed)) {
         agenda.push({ start, title: plainText(line.text) });

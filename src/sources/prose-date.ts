@@ -1,5 +1,5 @@
 import type { SourceLine } from './markdown-text';
-import { clockFromMatch, isValidCalendarDate, monthNumber, type CalendarDate, type ParsedClock } from './time';
+import { timeOfDayFromMatch, isValidCalendarDate, monthNumber, type CalendarDate, type ParsedTimeOfDay } from './time';
 
 /** A meetup date found in announcement prose: "for July 10th", "(Monday, April 14, 2025\n6:00 PM to 9:00 PM CEST)". */
 export interface ProseDate {
@@ -10,8 +10,8 @@ export interface ProseDate {
   yearInferred: boolean;
   /** A weekday was written and does not fall on that date. */
   weekdayMismatch?: string;
-  start?: ParsedClock;
-  end?: ParsedClock;
+  start?: ParsedTimeOfDay;
+  end?: ParsedTimeOfDay;
 }
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
@@ -106,16 +106,20 @@ function weekdayMismatch(c: Candidate, date: CalendarDate): string | undefined {
   return written >= 0 && written !== actualIndex ? WEEKDAYS[actualIndex] : undefined;
 }
 
-function timesAfter(rest: string): { start?: ParsedClock; end?: ParsedClock } {
+function timesAfter(rest: string): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
   const m = TIME_AFTER.exec(rest);
   if (!m) return {};
-  let start = clockFromMatch(m[1]!, m[2], m[3] ?? (m[4] ? m[6] : undefined));
-  let end = m[4] ? clockFromMatch(m[4], m[5], m[6]) : undefined;
+  let start = validTime(timeOfDayFromMatch(m[1]!, m[2], m[3] ?? (m[4] ? m[6] : undefined)));
+  let end = m[4] ? validTime(timeOfDayFromMatch(m[4], m[5], m[6])) : undefined;
   if (!start) return {};
   // "6:00 to 9:00 pm" and "6:00 PM to 9:00": one am/pm serves both ends of the range.
   if (end && !start.meridiem && end.meridiem === 'pm' && start.hour < 12) start = { ...start, hour: start.hour + 12, meridiem: 'pm' };
   if (end && !end.meridiem && start.meridiem === 'pm' && end.hour < 12) end = { ...end, hour: end.hour + 12, meridiem: 'pm' };
   return { start, end };
+}
+
+function validTime(time: ParsedTimeOfDay | 'invalid' | undefined): ParsedTimeOfDay | undefined {
+  return time === 'invalid' ? undefined : time;
 }
 
 /** URLs often hold digits and dates ("arriving=201805031830"); blank them out, keeping offsets. */

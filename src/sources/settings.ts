@@ -102,7 +102,7 @@ export function loadSettings(dataDir: string, options: SettingsOptions = {}): Se
 export function parseSettingsText(text: string, file: string = SETTINGS_FILE): { settings?: CommunitySettings; diagnostics: Diagnostic[] } {
   const size = tooLarge(text, file);
   if (size) return { diagnostics: [size] };
-  const located = parseLocatedYaml(text);
+  const located = parseLocatedYaml(text.replace(/^\uFEFF/, ''));
   const syntax = yamlErrorDiagnostics(located, file, 'The settings file');
   if (syntax.length > 0) return { diagnostics: syntax };
   const js = yamlToJs(located, file, 'The settings file');

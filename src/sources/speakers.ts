@@ -93,17 +93,9 @@ export function withoutHonorific(name: string): string {
   return name.replace(HONORIFIC, '');
 }
 
-const normalized = new Map<string, string>();
-
-/** Lower case, no title, single spaces; memoized because every agenda line compares names against every speaker. */
+/** Lower case, no title, single spaces: the form names are compared in. */
 export function normalizeName(name: string): string {
-  let result = normalized.get(name);
-  if (result === undefined) {
-    result = name.replace(HONORIFIC, '').toLowerCase().replace(/\s+/g, ' ').trim();
-    if (normalized.size > 10_000) normalized.clear();
-    normalized.set(name, result);
-  }
-  return result;
+  return name.replace(HONORIFIC, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The agenda's speaker completed from the post's speaker list: full name, company and bio. */

@@ -82,7 +82,7 @@ export class DataSource {
   /**
    * Watches data/, events/ and every folder under it, and reloads ~200 ms after the last change. A folder's watcher
    * hears about every file in it. (Node 20's recursive watch on Linux opens one watcher per file, stats each, and
-   * reports every existing file as new: with 1,000 posts that cost start-up ~50 ms and a needless full reload.)
+   * reports every existing file as new, which meant a needless full reload right after start.)
    */
   start(): void {
     if (!this.stopped) return;

@@ -36,11 +36,11 @@ import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorD
 import { eventUrl, resolveLink } from './links';
 import type { ParsedFile } from './markdown';
 import { similarity } from './talks';
-import { addDays, atWallTime, parseClock, plusMillis, parseWallDateTime, type CalendarDate, type Clock } from './time';
+import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
 
-const clockText = z.string().refine((v) => parseClock(v) !== undefined, { message: 'is not a time of day: write "19:10" or "7:10 pm".' });
-const dateTimeText = z.string().refine((v) => parseWallDateTime(v, 'UTC')?.clock !== undefined, { message: 'needs a date and a time: write "2025-04-14 18:30".' });
-const clockOrDateTime = z.string().refine((v) => parseClock(v) !== undefined || parseWallDateTime(v, 'UTC')?.clock !== undefined, {
+const clockText = z.string().refine((v) => parseTimeOfDay(v) !== undefined, { message: 'is not a time of day: write "19:10" or "7:10 pm".' });
+const dateTimeText = z.string().refine((v) => parseWallDateTime(v, 'UTC')?.time !== undefined, { message: 'needs a date and a time: write "2025-04-14 18:30".' });
+const clockOrDateTime = z.string().refine((v) => parseTimeOfDay(v) !== undefined || parseWallDateTime(v, 'UTC')?.time !== undefined, {
   message: 'should be a time ("21:30") or a date and time ("2025-04-14 21:30").',
 });
 const text = z.string().trim().min(1, { message: 'is empty: write something or remove the key.' });
@@ -92,29 +92,34 @@ export interface YamlParseOptions {
 
 /** Parses one `.yml` event file. Never throws: YAML and schema problems are diagnostics at their line. */
 export function parseYamlEvent(source: string, options: YamlParseOptions): ParsedFile {
+  try {
+    return readYamlEvent(source, options);
+  } catch (error) {
+    return { diagnostics: [{ file: options.file, severity: 'error', message: `Could not read this event file (${error instanceof Error ? error.message : String(error)}). Please report it with the file.` }] };
+  }
+}
+
+/** The reader without the safety net, for tests that must see a crash as a crash (fuzzing). */
+export function readYamlEvent(source: string, options: YamlParseOptions): ParsedFile {
   const { file } = options;
   const size = tooLarge(source, file);
   if (size) return { diagnostics: [size] };
-  try {
-    const located = parseLocatedYaml(source.replace(/\r\n?/g, '\n'));
-    const syntax = yamlErrorDiagnostics(located, file, 'This event file');
-    if (syntax.length > 0) return { diagnostics: syntax };
-    const js = yamlToJs(located, file, 'This event file');
-    if (js.diagnostics.length > 0) return { diagnostics: js.diagnostics };
-    const raw = js.value;
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      return { diagnostics: [{ file, line: 1, severity: 'error', message: 'An event file must be `key: value` lines (title, start, ...); see the format in src/sources/yaml-event.ts.' }] };
-    }
-    const result = YamlEventSchema.safeParse(raw);
-    if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, [...KNOWN_KEYS, ...NESTED_KEYS]) };
-    const diagnostics: Diagnostic[] = Object.keys(raw)
-      .filter((key) => !KNOWN_KEYS.includes(key))
-      .map((key) => ({ file, line: issueLine(located, [key]), severity: 'warning' as const, message: unknownKeyMessage(key) }));
-    const event = toEvent(result.data, options, (pathToKey) => issueLine(located, pathToKey), diagnostics);
-    return event ? { event, diagnostics } : { diagnostics };
-  } catch (error) {
-    return { diagnostics: [{ file, severity: 'error', message: `Could not read this event file (${error instanceof Error ? error.message : String(error)}). Please report it with the file.` }] };
+  const located = parseLocatedYaml(source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'));
+  const syntax = yamlErrorDiagnostics(located, file, 'This event file');
+  if (syntax.length > 0) return { diagnostics: syntax };
+  const js = yamlToJs(located, file, 'This event file');
+  if (js.diagnostics.length > 0) return { diagnostics: js.diagnostics };
+  const raw = js.value;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { diagnostics: [{ file, line: 1, severity: 'error', message: 'An event file must be `key: value` lines (title, start, ...); see the format in src/sources/yaml-event.ts.' }] };
   }
+  const result = YamlEventSchema.safeParse(raw);
+  if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, [...KNOWN_KEYS, ...NESTED_KEYS]) };
+  const diagnostics: Diagnostic[] = Object.keys(raw)
+    .filter((key) => !KNOWN_KEYS.includes(key))
+    .map((key) => ({ file, line: issueLine(located, [key]), severity: 'warning' as const, message: unknownKeyMessage(key) }));
+  const event = toEvent(result.data, options, (pathToKey) => issueLine(located, pathToKey), diagnostics);
+  return event ? { event, diagnostics } : { diagnostics };
 }
 
 function unknownKeyMessage(key: string): string {
@@ -127,8 +132,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
   const zone = settings.timeZone;
   const wall = parseWallDateTime(data.start, zone)!;
   const date = wall.date;
-  const start = atWallTime(date, wall.clock!, zone);
-  const at = (clock: Clock) => atWallTime(date, clock, zone);
+  const start = atWallTime(date, wall.time!, zone);
+  const at = (clock: TimeOfDay) => atWallTime(date, clock, zone);
   const link = (l: Link) => resolveLink(l, settings, 'Slides');
 
   const talks: Talk[] = data.talks.map((t) => ({
@@ -137,7 +142,7 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     kind: t.kind,
     abstract: t.abstract,
     slides: t.slides.map(link),
-    start: t.time ? at(parseClock(t.time)!) : undefined,
+    start: t.time ? at(parseTimeOfDay(t.time)!) : undefined,
   }));
   const agenda = buildAgenda(data, talks, at);
   const end = yamlEnd(data, date, start, agenda, zone);
@@ -171,8 +176,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
  * The agenda as written, each line linked to the talk at the same time (or with the same title); talks the
  * agenda does not mention are added at their time. Without an agenda, the talks in time order are the agenda.
  */
-function buildAgenda(data: YamlEvent, talks: Talk[], at: (clock: Clock) => DateTime): AgendaItem[] {
-  const items: AgendaItem[] = data.agenda.map((a) => ({ start: a.time ? at(parseClock(a.time)!) : undefined, title: a.title }));
+function buildAgenda(data: YamlEvent, talks: Talk[], at: (clock: TimeOfDay) => DateTime): AgendaItem[] {
+  const items: AgendaItem[] = data.agenda.map((a) => ({ start: a.time ? at(parseTimeOfDay(a.time)!) : undefined, title: a.title }));
   const linked = new Set<number>();
   for (const item of items) {
     const index = talks.findIndex((t, i) => !linked.has(i) && ((t.start && item.start && +t.start === +item.start) || similarity(t.title, item.title) >= 0.8));
@@ -194,8 +199,8 @@ function buildAgenda(data: YamlEvent, talks: Talk[], at: (clock: Clock) => DateT
 function yamlEnd(data: YamlEvent, date: CalendarDate, start: DateTime, agenda: AgendaItem[], zone: string): DateTime {
   if (data.end) {
     const full = parseWallDateTime(data.end, zone);
-    if (full?.clock) return atWallTime(full.date, full.clock, zone);
-    const clock = parseClock(data.end)!;
+    if (full?.time) return atWallTime(full.date, full.time, zone);
+    const clock = parseTimeOfDay(data.end)!;
     const sameDay = atWallTime(date, clock, zone);
     // "end: 01:00" after an evening start is the next morning.
     return sameDay <= start && clock.hour < 6 ? atWallTime(addDays(date, 1), clock, zone) : sameDay;

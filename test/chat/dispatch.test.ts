@@ -5,7 +5,7 @@ import { message, richToPlain, toPlainText, type CommandReply, type MessageModel
 import { FieldError } from '../../src/cfp/submissions';
 import { defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';
 import { ArgumentError } from '../../src/commands/registry';
-import { commandsTotal } from '../../src/metrics';
+import { commandsTotal, counterValue } from '../../src/metrics';
 import { makeServices } from '../helpers/services';
 import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 
@@ -85,7 +85,7 @@ function setup(notify: (m: MessageModel) => Promise<void> = async () => undefine
 const text = (reply: CommandReply | MessageModel): string => toPlainText('message' in reply ? reply.message : 'modal' in reply ? message({}) : reply);
 const isEphemeral = (reply: CommandReply): boolean => 'message' in reply && reply.message.ephemeral === true;
 
-const count = (labels: { platform: string; command: string; outcome: string }): number => commandsTotal.value(labels);
+const count = (labels: { platform: string; command: string; outcome: string }): Promise<number> => counterValue(commandsTotal, labels);
 
 beforeEach(() => {
   ran.length = 0;
@@ -155,24 +155,24 @@ describe('createDispatcher: free text (Slack, console)', () => {
   it('counts every answer by platform, command and outcome', async () => {
     const { dispatcher } = setup();
     const before = {
-      ok: count({ platform: 'discord', command: 'echo', outcome: 'ok' }),
-      invalid: count({ platform: 'discord', command: 'echo', outcome: 'invalid' }),
-      refused: count({ platform: 'discord', command: 'secret', outcome: 'refused' }),
-      error: count({ platform: 'discord', command: 'broken', outcome: 'error' }),
-      unknown: count({ platform: 'discord', command: 'unknown', outcome: 'unknown' }),
+      ok: await count({ platform: 'discord', command: 'echo', outcome: 'ok' }),
+      invalid: await count({ platform: 'discord', command: 'echo', outcome: 'invalid' }),
+      refused: await count({ platform: 'discord', command: 'secret', outcome: 'refused' }),
+      error: await count({ platform: 'discord', command: 'broken', outcome: 'error' }),
+      unknown: await count({ platform: 'discord', command: 'unknown', outcome: 'unknown' }),
     };
     await dispatcher.runText('echo', '1 hi', member);
     await dispatcher.runText('echo', '1 ' + 'x'.repeat(30), member);
     await dispatcher.runText('secret', '', member);
     await dispatcher.runText('broken', '', member);
     await dispatcher.runText('made-up-by-a-user', '', member);
-    expect(count({ platform: 'discord', command: 'echo', outcome: 'ok' })).toBe(before.ok + 1);
-    expect(count({ platform: 'discord', command: 'echo', outcome: 'invalid' })).toBe(before.invalid + 1);
-    expect(count({ platform: 'discord', command: 'secret', outcome: 'refused' })).toBe(before.refused + 1);
-    expect(count({ platform: 'discord', command: 'broken', outcome: 'error' })).toBe(before.error + 1);
+    expect(await count({ platform: 'discord', command: 'echo', outcome: 'ok' })).toBe(before.ok + 1);
+    expect(await count({ platform: 'discord', command: 'echo', outcome: 'invalid' })).toBe(before.invalid + 1);
+    expect(await count({ platform: 'discord', command: 'secret', outcome: 'refused' })).toBe(before.refused + 1);
+    expect(await count({ platform: 'discord', command: 'broken', outcome: 'error' })).toBe(before.error + 1);
     // Names users make up are not labels: they would grow the metric without bound.
-    expect(count({ platform: 'discord', command: 'unknown', outcome: 'unknown' })).toBe(before.unknown + 1);
-    expect(count({ platform: 'discord', command: 'made-up-by-a-user', outcome: 'unknown' })).toBe(0);
+    expect(await count({ platform: 'discord', command: 'unknown', outcome: 'unknown' })).toBe(before.unknown + 1);
+    expect(await count({ platform: 'discord', command: 'made-up-by-a-user', outcome: 'unknown' })).toBe(0);
   });
 });
 

@@ -5,11 +5,9 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { ManualClock } from '../../src/clock';
 import { renderSubscribePage } from '../../src/feeds/page';
-import { FeedServer } from '../../src/feeds/server';
-import { createLogger } from '../../src/log';
-import { openDatabase } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { freeLoopbackPort } from '../fakes/loopback';
+import { startFeedServer, type FeedServerUnderTest } from './feed-server';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -41,7 +39,7 @@ const past = makeEvent({ id: 'sre-munich-winter-event-2024', title: 'Past winter
 const cancelled = makeEvent({ id: 'cancelled-2024', title: 'Cancelled August meetup', start: berlin('2024-08-14T18:30'), end: berlin('2024-08-14T21:00'), status: 'cancelled' });
 
 describe('subscribe page in headless Chromium', () => {
-  let server: FeedServer;
+  let server: FeedServerUnderTest;
   let base: string;
   let userDataDir: string;
   let context: BrowserContext;
@@ -73,9 +71,8 @@ describe('subscribe page in headless Chromium', () => {
   beforeAll(async () => {
     const port = await freeLoopbackPort();
     base = `http://127.0.0.1:${port}`;
-    server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port, publicUrl: base, clock: new ManualClock(now) });
+    server = await startFeedServer({ port, publicUrl: base, clock: new ManualClock(now) });
     server.update(new Catalogue([july, september, past, cancelled]), settings);
-    await server.start();
   });
 
   afterAll(async () => {

@@ -1,16 +1,12 @@
-import http, { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Writable } from 'node:stream';
-import pino from 'pino';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { ManualClock } from '../../src/clock';
-import { FeedServer } from '../../src/feeds/server';
-import { createLogger } from '../../src/log';
 import { openDatabase } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth } from './ics';
-import { RawConnection, type RawResponse } from '../fakes/raw-http';
+import { startFeedServer, type FeedServerUnderTest } from './feed-server';
 
 interface Reply {
   status: number;
@@ -20,7 +16,7 @@ interface Reply {
 }
 
 /** A raw request: node:http sends the path exactly as given (fetch would normalize "/events/../x"). */
-function send(server: FeedServer, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+function send(server: { port: number }, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -51,10 +47,10 @@ function winter(): MeetupEvent {
 describe('FeedServer over HTTP', () => {
   const clock = new ManualClock('2024-06-01T10:00:00Z');
   const db = openDatabase(':memory:');
-  const server = new FeedServer({ db, log: createLogger('silent'), host: '127.0.0.1', port: 0, publicUrl: 'https://cal.sre.xyz', clock });
+  let server: FeedServerUnderTest;
 
   beforeAll(async () => {
-    await server.start();
+    server = await startFeedServer({ db, publicUrl: 'https://cal.sre.xyz', clock });
   });
   afterAll(async () => {
     await server.stop();
@@ -78,14 +74,14 @@ describe('FeedServer over HTTP', () => {
 
     it('listens on the port it reports', () => {
       expect(server.port).toBeGreaterThan(0);
-      expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+      expect(server.http.url).toBe(`http://127.0.0.1:${server.port}`);
     });
 
     it('serves the calendar with type, validators and caching headers', async () => {
       const reply = await send(server, '/calendar.ics');
       expect(reply.status).toBe(200);
       expect(reply.headers['content-type']).toBe('text/calendar; charset=utf-8');
-      expect(reply.headers.etag).toMatch(/^"[\w-]{27}"$/);
+      expect(reply.headers.etag).toMatch(/^"[^"]+"$/);
       expect(reply.headers['last-modified']).toBe('Sat, 01 Jun 2024 10:00:00 GMT');
       expect(reply.headers['cache-control']).toBe('public, max-age=300');
       expect(reply.headers['content-length']).toBe(String(reply.body.length));
@@ -160,6 +156,17 @@ describe('FeedServer over HTTP', () => {
         expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
         expect(zipped.headers.etag).not.toBe(plain.headers.etag);
         expect((await send(server, '/calendar.ics', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! } })).status).toBe(304);
+      });
+
+      it('answers a revalidation of the gzip form with a 304 naming the ETag the gzip 200 had', async () => {
+        const zipped = await send(server, '/calendar.ics', { headers: { 'Accept-Encoding': 'gzip' } });
+        const revalidated = await send(server, '/calendar.ics', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! } });
+        expect(revalidated.status).toBe(304);
+        expect(revalidated.headers.etag).toBe(zipped.headers.etag);
+        expect(revalidated.headers.vary).toBe('Accept-Encoding');
+        const plain = await send(server, '/calendar.ics', { headers: { 'If-None-Match': zipped.headers.etag! } });
+        expect(plain.status).toBe(200);
+        expect(plain.headers['content-encoding']).toBeUndefined();
       });
 
       it.each([
@@ -251,7 +258,7 @@ describe('FeedServer over HTTP', () => {
     it('counts requests by route and status in /metrics, in Prometheus text format', async () => {
       const count = async (route: string, status: number) => {
         const text = (await send(server, '/metrics')).text;
-        const line = text.split('\n').find((l) => l.startsWith(`sremuc_feed_requests_total{route="${route}",status="${status}"}`));
+        const line = text.split('\n').find((l) => l.startsWith(`sremuc_http_requests_total{route="${route}",status="${status}"}`));
         return line ? Number(line.split(' ').pop()) : 0;
       };
       const before304 = await count('calendar', 304);
@@ -265,28 +272,9 @@ describe('FeedServer over HTTP', () => {
 
       const reply = await send(server, '/metrics');
       expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-      expect(reply.text).toContain('# TYPE sremuc_feed_requests_total counter');
-      expect(reply.text).toContain('# HELP sremuc_feed_requests_total');
-    });
-
-    it('answers the same on a pipelined keep-alive connection, by the fast lane and by node:http after it', async () => {
-      const connection = await RawConnection.open(server.port);
-      try {
-        const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: cal.sre.xyz\r\n${extra}\r\n`;
-        // The lane answers the first; /metrics is node:http's, and so is everything after it on this connection.
-        connection.send(get('/calendar.ics') + get('/metrics') + get('/calendar.ics') + get('/events/missing.ics'));
-        const [byLane, metrics, byNode, missing] = await connection.responses(4);
-        expect(metrics!.body).toContain('sremuc_feed_requests_total');
-        expect(missing!.status).toBe(404);
-        expect(byNode!.body).toBe(byLane!.body);
-        const withoutDate = (r: RawResponse) => Object.fromEntries(Object.entries(r.headers).filter(([name]) => name !== 'date'));
-        expect(withoutDate(byNode!)).toEqual(withoutDate(byLane!));
-
-        connection.send(get('/calendar.ics', `If-None-Match: ${byLane!.headers.etag}\r\n`));
-        expect((await connection.responses(1))[0]!.status).toBe(304);
-      } finally {
-        connection.close();
-      }
+      expect(reply.text).toContain('# TYPE sremuc_http_requests_total counter');
+      expect(reply.text).toContain('# HELP sremuc_http_requests_total');
+      expect(reply.text).toContain('process_resident_memory_bytes');
     });
   });
 
@@ -350,12 +338,39 @@ describe('FeedServer over HTTP', () => {
   });
 });
 
-describe('FeedServer lifecycle', () => {
-  it('stops promptly even with keep-alive connections open, and can report its configured port before start', async () => {
-    const server = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
-    expect(server.port).toBe(0);
+describe('/metrics', () => {
+  it('is refused through a reverse proxy on this machine when no token is configured', async () => {
+    const server = await startFeedServer({ publicUrl: 'http://127.0.0.1' });
+    try {
+      expect((await send(server, '/metrics')).status).toBe(200);
+      const proxied = await send(server, '/metrics', { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+      expect(proxied.status).toBe(403);
+      expect(proxied.text).toContain('METRICS_TOKEN');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('wants the bearer token when METRICS_TOKEN is set, from anywhere', async () => {
+    const server = await startFeedServer({ publicUrl: 'http://127.0.0.1', metricsToken: 's3cret-token' });
+    try {
+      const missing = await send(server, '/metrics');
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+      expect((await send(server, '/metrics', { headers: { Authorization: 'Bearer wrong-token!' } })).status).toBe(401);
+      const ok = await send(server, '/metrics', { headers: { Authorization: 'Bearer s3cret-token', 'X-Forwarded-For': '203.0.113.9' } });
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain('sremuc_http_requests_total');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('HTTP server lifecycle', () => {
+  it('stops promptly even with keep-alive connections open', async () => {
+    const server = await startFeedServer({ publicUrl: 'http://127.0.0.1' });
     server.update(new Catalogue([makeEvent()]), makeSettings());
-    await server.start();
     const port = server.port;
     const res = await fetch(`http://127.0.0.1:${port}/calendar.ics`, { headers: { Connection: 'keep-alive' } });
     expect(res.status).toBe(200);
@@ -364,37 +379,9 @@ describe('FeedServer lifecycle', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
-  it('serves through node:http alone, and says so, if it cannot put its fast lane in front', async () => {
-    const createServer = http.createServer;
-    // Someone else already listening for connections is what the fast lane refuses to take over.
-    const spy = jest.spyOn(http, 'createServer').mockImplementation(((...args: Parameters<typeof http.createServer>) =>
-      createServer(...args).on('connection', () => undefined)) as typeof http.createServer);
-    const logged: string[] = [];
-    const log = pino({ level: 'warn' }, new Writable({
-        write: (chunk: Buffer, _encoding, done) => {
-          logged.push(chunk.toString());
-          done();
-        },
-      }));
-    const server = new FeedServer({ db: openDatabase(':memory:'), log, host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
-    try {
-      server.update(new Catalogue([makeEvent()]), makeSettings());
-      await server.start();
-      const reply = await send(server, '/calendar.ics');
-      expect(reply.status).toBe(200);
-      expect(parseBoth(reply.text).events).toHaveLength(1);
-      expect(logged.join('')).toContain('feeds served through node:http alone');
-    } finally {
-      spy.mockRestore();
-      await server.stop();
-    }
-  });
-
   it('rejects start() when the port is taken', async () => {
-    const first = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port: 0, publicUrl: 'http://127.0.0.1' });
-    await first.start();
-    const second = new FeedServer({ db: openDatabase(':memory:'), log: createLogger('silent'), host: '127.0.0.1', port: first.port, publicUrl: 'http://127.0.0.1' });
-    await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
+    const first = await startFeedServer({ publicUrl: 'http://127.0.0.1' });
+    await expect(startFeedServer({ publicUrl: 'http://127.0.0.1', port: first.port })).rejects.toThrow(/EADDRINUSE/);
     await first.stop();
   });
 });

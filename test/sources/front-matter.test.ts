@@ -1,38 +1,58 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parseSimpleYaml } from '../../src/sources/front-matter';
+import { readFrontMatter } from '../../src/sources/front-matter';
+import { parseMarkdownEvent } from '../../src/sources/markdown';
+import { makeSettings } from '../helpers/events';
 import { REAL_DATA } from './temp-data';
 
-/** The fast reader must agree with the yaml library on everything it accepts, and decline everything else. */
-describe('simple front matter reader', () => {
-  const realFrontMatters = readdirSync(path.join(REAL_DATA, 'events')).map((f) => readFileSync(path.join(REAL_DATA, 'events', f), 'utf8').split('\n---')[0]!.slice(3));
+const FILE = 'events/x.md';
+const POSTS = readdirSync(path.join(REAL_DATA, 'events')).filter((f) => f.endsWith('.md'));
 
-  it('reads every real post front matter exactly as the yaml library does, with key lines', () => {
-    for (const text of realFrontMatters) {
-      const simple = parseSimpleYaml(text);
-      expect(simple).toBeDefined();
-      expect(simple!.data).toEqual(parse(text));
-      expect(simple!.lines.get('title')).toBe(2);
+describe('front matter', () => {
+  it('reads every real post front matter as the yaml library does, with the title on line 2', () => {
+    for (const name of POSTS) {
+      const text = readFileSync(path.join(REAL_DATA, 'events', name), 'utf8');
+      const front = readFrontMatter(text, FILE);
+      expect(front.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const { title: _t, ...rest } = front.data!;
+      const { title: _yt, ...yamlRest } = parse(text.split('\n---')[0]!.slice(3)) as Record<string, unknown>;
+      expect(rest).toEqual(yamlRest);
+      expect(front.keyLine('title')).toBe(2);
     }
   });
 
-  const accepted = [
-    'a: plain text', 'a: "double quoted: with colon"', "a: 'single \"quoted\"'", 'a: true', 'a: False', 'a: NULL', 'a: ~', 'a:',
-    'a: 42', 'a: +7', 'a: 0o17', 'a: 0x1F', 'a: 3.25', 'a: 1e3', 'a: .5', 'a: 2024-07-10', 'a: 2024-07-10T18:30:00+02:00',
-    'a: 18:30', 'a: https://example.com/x?y=1', 'a: yes', 'a: text   ', '# comment\na: 1\n\nb: 2', 'a: 1\n  # indented comment',
-  ];
-  it.each(accepted)('%j agrees with the yaml library', (text) => {
-    const simple = parseSimpleYaml(text);
-    expect(simple).toBeDefined();
-    expect(simple!.data).toEqual(parse(text));
+  it('ignores a byte-order mark (a real post saved by a Windows editor)', () => {
+    const text = readFileSync(path.join(REAL_DATA, 'events', POSTS[0]!), 'utf8');
+    const plain = parseMarkdownEvent(text, { file: FILE, settings: makeSettings() });
+    const withBom = parseMarkdownEvent(`\uFEFF${text}`, { file: FILE, settings: makeSettings() });
+    expect(withBom.diagnostics).toEqual(plain.diagnostics);
+    expect(withBom.event?.start.toISO()).toBe(plain.event!.start.toISO());
   });
 
-  const declined = [
-    'a: [1, 2]', 'a: {b: 1}', 'a:\n  b: 1', 'a: |\n  text', 'a: >\n  text', 'a: &x 1\nb: *x', 'a: !!str 1', 'a: "esc\\"aped"', 'a: x # comment',
-    'a: b: c', 'a: 1\na: 2', '- item', '"quoted key": 1', 'a: -1', 'a: .inf', 'a: "unterminated', 'a: text\n  continued', 'a: @x', 'a: `x`', '',
-  ];
-  it.each(declined)('%j is left to the yaml library', (text) => {
-    expect(parseSimpleYaml(text)).toBeUndefined();
+  it('reads TOML +++ front matter (Zola, Hugo), keeping the written date-time text', () => {
+    const front = readFrontMatter('+++\ntitle = "Meetup #40"\ndate = 2023-09-28 18:00:00+02:00\n+++\nBody\n', FILE);
+    expect(front.diagnostics).toEqual([]);
+    expect(front.data).toMatchObject({ title: 'Meetup #40', date: '2023-09-28T18:00:00.000+02:00' });
+    expect(front.keyLine('date')).toBe(3);
+    expect(front.body).toBe('Body\n');
+    expect(front.bodyLine).toBe(5);
+  });
+
+  it('names the line of a TOML syntax error', () => {
+    const front = readFrontMatter('+++\ntitle = "Meetup\ndate = 2023-09-28\n+++\n', FILE);
+    expect(front.diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 2, message: expect.stringContaining('not valid TOML') })]);
+  });
+
+  it('reports an unclosed quote on the line where it was opened, not where the front matter ends', () => {
+    const front = readFrontMatter('---\ntitle: "SRE Munich at Sixt 2022\ndate: 2022-10-13\ndraft: false\n---\n', FILE);
+    expect(front.diagnostics).toEqual([expect.objectContaining({ severity: 'error', line: 2, message: expect.stringContaining('never closed') })]);
+  });
+
+  it('warns about a title with a stray quote (valid YAML) and shows it without the quote', () => {
+    const front = readFrontMatter('---\ntitle: SRE Munich at Jambit 2024"\ndate: 2024-03-01\n---\n', FILE);
+    expect(front.data?.title).toBe('SRE Munich at Jambit 2024');
+    expect(front.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 2, message: expect.stringContaining('stray quote') })]);
+    expect(readFrontMatter('---\ntitle: The "SRE" meetup\n---\n', FILE).diagnostics).toEqual([]);
   });
 });

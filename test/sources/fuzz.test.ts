@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseMarkdownEvent, type ParsedFile } from '../../src/sources/markdown';
+import { readPost, type ParsedFile } from '../../src/sources/markdown';
 import { parseSettingsText } from '../../src/sources/settings';
-import { parseYamlEvent } from '../../src/sources/yaml-event';
+import { readYamlEvent } from '../../src/sources/yaml-event';
 import { makeSettings } from '../helpers/events';
 import { REAL_DATA } from './temp-data';
 
@@ -24,11 +24,15 @@ const POSTS = readdirSync(path.join(REAL_DATA, 'events')).map((f) => ({ name: f,
 const YAML_EXAMPLE = readFileSync(path.join(__dirname, '..', 'fixtures', 'sources', 'sremuc-2025-04-example.yml'));
 const SETTINGS = readFileSync(path.join(REAL_DATA, 'settings.yml'));
 
-/** Parses and checks the contract: no throw, an event or an error/draft, diagnostics well-formed. */
+/**
+ * Parses and checks the contract: no throw, an event or an error/draft, diagnostics well-formed. The reader is
+ * called without parseMarkdownEvent's safety net, so a crash inside it fails here instead of passing as an
+ * "error diagnostic".
+ */
 function checkMarkdown(text: string, label: string): ParsedFile {
   let result: ParsedFile;
   try {
-    result = parseMarkdownEvent(text, { file: 'events/fuzz.md', settings });
+    result = readPost(text, { file: 'events/fuzz.md', settings });
   } catch (error) {
     throw new Error(`${label}: threw ${String(error)}`);
   }
@@ -150,7 +154,7 @@ describe(`fuzzing the readers with real files (seed ${SEED}; set FUZZ_SEED to re
 function checkYaml(text: string, label: string): void {
   let result: ParsedFile;
   try {
-    result = parseYamlEvent(text, { file: 'events/fuzz.yml', settings });
+    result = readYamlEvent(text, { file: 'events/fuzz.yml', settings });
   } catch (error) {
     throw new Error(`${label}: threw ${String(error)}`);
   }

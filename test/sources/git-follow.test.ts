@@ -12,7 +12,6 @@ import { createBot, type Bot } from '../../src/bot';
 import { loadConfig } from '../../src/config';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
-import { DeliveryLog, handleGitWebhook } from '../../src/http/webhooks/git';
 import { GitServer, type TestRepository } from '../fakes/git-server';
 import { berlin } from '../helpers/events';
 import { IMAGE, post, SECTION_INDEX, SETTINGS } from './git-posts';
@@ -24,7 +23,7 @@ let dir: string;
 let bot: Bot;
 let output = '';
 const clock = new ManualClock(berlin('2026-03-01T12:00'));
-const deliveries = new DeliveryLog();
+const input = new PassThrough();
 
 beforeAll(async () => {
   server = new GitServer();
@@ -52,7 +51,7 @@ beforeAll(async () => {
   });
   const out = new PassThrough();
   out.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  bot = await createBot(config, { clock, input: new PassThrough(), output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
+  bot = await createBot(config, { clock, input, output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
   await bot.start();
 });
 
@@ -62,15 +61,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A push as GitHub delivers it, through the webhook's verification, then the fetch it asks for. */
+/** A push as GitHub delivers it, to the bot's /webhooks/git; resolves when the fetch it started is done. */
+async function webhook(body: Buffer, headers: Record<string, string>): Promise<Response> {
+  const res = await fetch(`${bot.http.url}/webhooks/git`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+  await bot.follower!.idle();
+  return res;
+}
+
+function githubPush(sha: string, delivery: string, secret = SECRET, ref = 'refs/heads/main'): [Buffer, Record<string, string>] {
+  const body = Buffer.from(JSON.stringify({ ref, after: sha }));
+  return [body, { 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` }];
+}
+
 async function pushed(sha: string, delivery: string): Promise<void> {
-  const body = Buffer.from(JSON.stringify({ ref: 'refs/heads/main', after: sha }));
-  const outcome = handleGitWebhook(
-    { body, headers: { 'x-github-event': 'push', 'x-github-delivery': delivery, 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` } },
-    { secret: SECRET, branch: 'main', deliveries },
-  );
-  expect(outcome.action).toBe('fetch');
-  await bot.follower!.fetchNow('webhook');
+  const res = await webhook(...githubPush(sha, delivery));
+  expect(res.status).toBe(202);
+}
+
+async function waitFor(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 function organizerReports(): string[] {
@@ -78,7 +91,7 @@ function organizerReports(): string[] {
 }
 
 async function eventFeed(id: string): Promise<{ uid: string; sequence: number; summary: string }> {
-  const text = await (await fetch(`${bot.feeds.url}/events/${id}.ics`)).text();
+  const text = await (await fetch(`${bot.http.url}/events/${id}.ics`)).text();
   const field = (name: string) => new RegExp(`^${name}[^:]*:(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   return { uid: field('UID'), sequence: Number(field('SEQUENCE') || 0), summary: field('SUMMARY') };
 }
@@ -91,6 +104,35 @@ it('serves the clone at start: plain posts and page bundles, _index.md, images a
   ]);
   expect(bot.data.diagnostics().filter((d) => d.severity !== 'info')).toEqual([]);
   expect(bot.follower!.status()).toMatchObject({ branch: 'main', revision: { subject: 'Two meetups', author: 'Ada Organizer' } });
+});
+
+it('/healthz names the revision in service', async () => {
+  const health = (await (await fetch(`${bot.http.url}/healthz`)).json()) as { ok: boolean; source: { revision: { sha: string }; branch: string } };
+  expect(health).toMatchObject({ ok: true, events: 2, source: { branch: 'main', source: repo.url, revision: { sha: bot.follower!.status().revision!.sha } } });
+});
+
+it('refuses forged, unsigned and replayed webhooks, and ignores other branches, without fetching', async () => {
+  const sha = repo.write('content/events/winter-2026.md', post('SRE Munich Winter 2026', '2026-12-02T18:30')).commit('Winter');
+  const requests = server.requests;
+  const [body, headers] = githubPush(sha, 'forged', 'not-the-secret');
+  expect((await webhook(body, headers)).status).toBe(401);
+  const { 'x-hub-signature-256': _signature, ...unsigned } = githubPush(sha, 'unsigned')[1];
+  expect((await webhook(githubPush(sha, 'unsigned')[0], unsigned)).status).toBe(401);
+  expect((await webhook(...githubPush(sha, 'other-branch', SECRET, 'refs/heads/preview'))).status).toBe(200);
+  expect(server.requests).toBe(requests);
+  expect(bot.data.current().catalogue.byId('winter-2026')).toBeUndefined();
+
+  // The genuine delivery fetches; GitHub's redelivery of it (same X-GitHub-Delivery) is answered without acting.
+  await pushed(sha, 'winter-push');
+  expect(bot.data.current().catalogue.byId('winter-2026')?.title).toBe('SRE Munich Winter 2026');
+  const afterFetch = server.requests;
+  expect((await webhook(...githubPush(sha, 'winter-push'))).status).toBe(200);
+  expect(server.requests).toBe(afterFetch);
+
+  // The /agenda answer follows the push.
+  const from = output.length;
+  input.write('/agenda winter\n');
+  await waitFor(() => /SRE Munich Winter 2026[\s\S]*Owning your error budget/.test(output.slice(from)), 'the console answer');
 });
 
 it('follows a post edited over several commits: one UID, SEQUENCE bumped exactly when a visible field changed', async () => {

@@ -6,11 +6,13 @@ import { REAL_DATA, tempDataDir } from './temp-data';
 const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
 
 describe('loadData', () => {
-  it('loads the real data dir: 13 events sorted by start, every file mapped, only info diagnostics', () => {
+  it('loads the real data dir: 13 events sorted by start, every file mapped, warnings only for posts without a meetup date', () => {
     const result = loadData(REAL_DATA);
     expect(result.catalogue.events).toHaveLength(13);
     expect(result.files.size).toBe(13);
-    expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const warnings = result.diagnostics.filter((d) => d.severity !== 'info');
+    expect(warnings.map((d) => d.file)).toEqual(result.catalogue.events.filter((e) => e.dateToBeConfirmed).map((e) => e.source.file).sort());
+    expect(warnings.every((d) => d.severity === 'warning' && d.message.includes('eventDate'))).toBe(true);
     expect(result.catalogue.events.map((e) => e.start.toISODate())).toEqual([
       '2018-05-03', '2018-12-06', '2019-06-27', '2020-02-05', '2020-04-23', '2020-09-24', '2022-10-13',
       '2023-02-13', '2023-06-13', '2023-09-26', '2024-02-07', '2024-07-10', '2024-09-24',

@@ -250,3 +250,27 @@ describe('front matter diagnostics', () => {
     expect(broken.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 5 }));
   });
 });
+
+describe('times that cannot be and dates that are not given', () => {
+  it('"25:00" and "13:70 pm" in an agenda are errors at their line; the other lines are still read', () => {
+    const result = parse(post('title: T\neventDate: 2025-04-14', ['## Agenda', '', '* 18:30 Doors', '* 25:00 Talk 1: Late', '* 13:70 pm Talk 2: Later', '* 21:00 Leave'].join('\n')));
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([
+      expect.objectContaining({ line: 8, message: expect.stringContaining('"25:00" is not a time of day') }),
+      expect.objectContaining({ line: 9, message: expect.stringContaining('"13:70 pm" is not a time of day') }),
+    ]);
+  });
+
+  it('a start in the hour the clocks skip (last Sunday of March, 02:30 in Berlin) is a warning', () => {
+    const result = parse(post('title: T\neventDate: 2025-03-30\nstart: "02:30"', 'Night owls.'));
+    expect(result.event!.start.toISO()).toBe('2025-03-30T03:30:00.000+02:00');
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 4, message: expect.stringContaining('does not exist on 2025-03-30') })]);
+  });
+
+  it('only a publication date: the event keeps it as a placeholder, is flagged to be confirmed, and the post is named', () => {
+    const result = parse(post('title: SRE Munich at Netlight 2025\ndate: 2025-03-10T09:12:00+01:00', '## Agenda\n\n* 18:00 Doors\n'));
+    expect(result.event!.dateToBeConfirmed).toBe(true);
+    expect(result.event!.start.toISODate()).toBe('2025-03-10');
+    expect(result.diagnostics).toEqual([expect.objectContaining({ file: FILE, severity: 'warning', line: 3, message: expect.stringContaining('Add `eventDate: YYYY-MM-DD`') })]);
+    expect(parse(post('title: T\ndate: 2025-03-10\neventDate: 2025-04-14', 'x')).event!.dateToBeConfirmed).toBeUndefined();
+  });
+});

@@ -11,10 +11,19 @@ function parse(name: string): ParsedFile {
   return parseMarkdownEvent(readFileSync(path.join(EVENTS, `${name}.md`), 'utf8'), { file, settings: makeSettings() });
 }
 
+/**
+ * Posts whose only date is the front matter `date` (when the post was published). Their times are read as before
+ * (the publication day as a placeholder), flagged "date to be confirmed", and the organizers are told which
+ * post needs an `eventDate:`.
+ */
+const PUBLICATION_DATE_ONLY = ['sre-munich-launch-event-2018', 'sre-munich-nikolaus-winter-event-2018', 'sre-munich-summer-event-2019', 'sre-munich-winter-event-2020', 'sre-munich-winter-event-2024', 'sre-munich-wiesn-event-2024'];
+
 function event(name: string): MeetupEvent {
   const result = parse(name);
-  expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  const tbc = PUBLICATION_DATE_ONLY.includes(name);
+  expect(result.diagnostics.filter((d) => d.severity !== 'info')).toEqual(tbc ? [expect.objectContaining({ severity: 'warning', line: 3, message: expect.stringContaining('Add `eventDate: YYYY-MM-DD`') })] : []);
   expect(result.event).toBeDefined();
+  expect(result.event!.dateToBeConfirmed).toBe(tbc ? true : undefined);
   return result.event!;
 }
 
@@ -77,7 +86,8 @@ describe('the 13 real SRE Munich posts', () => {
     expect(e.start.toISO()).toBe('2018-05-03T18:30:00.000+02:00');
     expect(e.end.toISO()).toBe('2018-05-03T21:00:00.000+02:00');
     expect(e.dateSource).toBe('front-matter');
-    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'info', line: 3, message: expect.stringContaining('using the post date 2018-05-03') })]);
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 3, message: expect.stringContaining('only has its publication date 2018-05-03') })]);
+    expect(e.dateToBeConfirmed).toBe(true);
     expect(e.source.publishedAt?.toISO()).toBe('2018-05-03T06:30:00.000+02:00');
     expect(e.venue).toBe('eGym GmbH');
     expect(e.address).toBe('Prannerstr. 2-4, 80333 München');

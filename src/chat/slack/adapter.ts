@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config';
+import { plain, type HttpRoutes } from '../../http/server';
 import type { Logger } from '../../log';
 import type { Caller, CommandDefinition } from '../../commands/definition';
 import type { ChatAdapter, PostOptions } from '../adapter';
@@ -32,6 +33,11 @@ export interface SlackChatOptions {
    * 3 s; the rest is margin for the network). Answers ready in time travel in the ack itself.
    */
   ackBudgetMs?: number;
+  /**
+   * The bot's HTTP server: in HTTP mode, Bolt's receiver answers /slack/events there (verification and all)
+   * instead of listening on a port of its own. Without it (or with SLACK_PORT set), Bolt listens on config.port.
+   */
+  http?: HttpRoutes;
 }
 
 /** Production retries: a few quick ones; the scheduler's outbox retries whatever is still failing later. */
@@ -53,6 +59,8 @@ export class SlackChat implements ChatAdapter {
   private readonly organizers: OrganizerCheck;
   private readonly receiver: Receiver;
   private server?: Server;
+  /** True when Bolt's receiver is mounted on the bot's HTTP server rather than listening itself. */
+  private readonly mounted: boolean;
 
   constructor(private readonly options: SlackChatOptions) {
     const { config, log } = options;
@@ -71,6 +79,8 @@ export class SlackChat implements ChatAdapter {
     this.registerCommands();
     this.registerInteractions();
     this.app.error(async (error) => log.error({ err: error }, 'slack handler failed'));
+    this.mounted = this.receiver instanceof HTTPReceiver && options.http !== undefined;
+    if (this.mounted) mountReceiver(options.http!, this.receiver as HTTPReceiver);
   }
 
   /** Port of the HTTP receiver (the real one when the config asked for port 0). */
@@ -80,7 +90,8 @@ export class SlackChat implements ChatAdapter {
 
   async start(): Promise<void> {
     await this.app.init();
-    const started = await this.app.start(this.options.config.port);
+    if (this.mounted) return void this.options.log.info({ mode: 'http', path: '/slack/events' }, 'slack adapter started on the bot http server');
+    const started = await this.app.start(this.options.config.port ?? 0);
     if (this.options.config.mode === 'http') this.server = started as Server;
     this.options.log.info({ mode: this.options.config.mode, port: this.port }, 'slack adapter started');
   }
@@ -89,7 +100,8 @@ export class SlackChat implements ChatAdapter {
     // Bolt's SocketModeReceiver.stop() does not wait for the WebSocket close handshake; wait for it here so
     // nothing is left running (its 30 s fallback timer included).
     if (this.receiver instanceof SocketModeReceiver) await this.receiver.client.disconnect();
-    await this.app.stop();
+    // A mounted receiver has no server of its own to stop; the bot's HTTP server stops with the bot.
+    if (!this.mounted) await this.app.stop();
     this.server = undefined;
   }
 
@@ -246,6 +258,26 @@ function createReceiver(config: SlackConfig, logger: ReturnType<typeof boltLogge
     return new SocketModeReceiver({ appToken: config.appToken ?? '', logger, installerOptions: { clientOptions } });
   }
   return new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: '/slack/events', port: config.port, logger });
+}
+
+/**
+ * Bolt's own request listener at /slack/: it reads the raw body, checks the signature and timestamp, and acks,
+ * exactly as when Bolt runs its own server. A path Bolt does not serve is a plain 404.
+ */
+function mountReceiver(http: HttpRoutes, receiver: HTTPReceiver): void {
+  http.add({
+    name: 'slack',
+    path: '/slack/',
+    prefix: true,
+    methods: ['POST'],
+    handle(req, res) {
+      try {
+        receiver.requestListener(req, res);
+      } catch {
+        plain(res, 404, 'Not found.\n');
+      }
+    },
+  });
 }
 
 /** Slack nests input values by block and action id; the dispatcher wants field id → text. */

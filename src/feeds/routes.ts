@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fresh from 'fresh';
+import Negotiator from 'negotiator';
+import type { Clock } from '../clock';
+import { plain, type HttpRoutes, type RouteHandler } from '../http/server';
+import type { FeedCatalogue, Resource } from './catalogue';
+import { eventFeedPath, FEED_PATHS } from './links';
+import { parseAlarmParam } from './render';
+
+/**
+ * The feed routes on the bot's HTTP server: the page, the whole calendar, the talks and each meetup, answered
+ * from the prepared bytes in the feed catalogue with conditional requests (`fresh`), gzip when the client takes
+ * it (`negotiator`), and HEAD.
+ */
+export function addFeedRoutes(http: HttpRoutes, feeds: FeedCatalogue, clock: Clock): void {
+  const calendar = (path: string): RouteHandler => (req, res) => serveFeed(req, res, feeds, path);
+  http.add({ name: 'page', path: FEED_PATHS.page, handle: (req, res) => serve(req, res, feeds.loaded ? feeds.page(clock.now()) : undefined, feeds) });
+  http.add({ name: 'calendar', path: FEED_PATHS.calendar, handle: calendar(FEED_PATHS.calendar) });
+  http.add({ name: 'talks', path: FEED_PATHS.talks, handle: calendar(FEED_PATHS.talks) });
+  http.add({
+    name: 'event',
+    path: FEED_PATHS.eventPrefix,
+    prefix: true,
+    handle(req, res, path) {
+      const id = path.endsWith(FEED_PATHS.eventSuffix) ? eventIdOf(path) : undefined;
+      if (id === undefined) return plain(res, 404, 'Not found.\n');
+      serveFeed(req, res, feeds, eventFeedPath(id), 'No such meetup.\n');
+    },
+  });
+}
+
+function serveFeed(req: IncomingMessage, res: ServerResponse, feeds: FeedCatalogue, path: string, missing = 'Not found.\n'): void {
+  if (!feeds.loaded) return serve(req, res, undefined, feeds);
+  const alarm = alarmMinutes(req.url ?? '');
+  if (typeof alarm === 'string') return plain(res, 400, `${alarm}\n`);
+  const feed = feeds.feed(path);
+  if (!feed) return plain(res, 404, missing);
+  serve(req, res, alarm === undefined ? feed.resource : feed.withAlarm(alarm), feeds);
+}
+
+/** 200 or 304 for a prepared resource: the representation is chosen first, so a 304 names the ETag a 200 would. */
+function serve(req: IncomingMessage, res: ServerResponse, resource: Resource | undefined, feeds: FeedCatalogue): void {
+  if (!feeds.loaded || !resource) return plain(res, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
+  const gzip = resource.gzip && new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
+  const chosen = gzip ? resource.gzip! : resource.plain;
+  const validators = { ETag: chosen.etag, 'Last-Modified': new Date(resource.lastModified).toUTCString() };
+  for (const [name, value] of Object.entries({ ...resource.headers, ...validators })) res.setHeader(name, value);
+  if (fresh(req.headers, { etag: validators.ETag, 'last-modified': validators['Last-Modified'] })) {
+    res.statusCode = 304;
+    return void res.end();
+  }
+  res.writeHead(200, { 'Content-Length': chosen.body.length, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+  res.end(req.method === 'HEAD' ? undefined : chosen.body);
+}
+
+/** `alarm` is the only parameter that changes a feed; other parameters (cache busters) are ignored. */
+function alarmMinutes(target: string): number | string | undefined {
+  const queryAt = target.indexOf('?');
+  if (queryAt === -1) return undefined;
+  const values = new URLSearchParams(target.slice(queryAt + 1)).getAll('alarm');
+  if (values.length === 0) return undefined;
+  if (values.length > 1) return 'alarm given more than once';
+  const parsed = parseAlarmParam(values[0]!);
+  return 'error' in parsed ? parsed.error : parsed.minutes;
+}
+
+/**
+ * The id from `/events/<id>.ics`, or undefined for anything that is not exactly one path segment. Ids are keys
+ * of an in-memory map, never file names, but "..", "%2F" and friends are refused anyway so a traversal attempt
+ * gets a plain 404 and never a different feed.
+ */
+function eventIdOf(path: string): string | undefined {
+  const raw = path.slice(FEED_PATHS.eventPrefix.length, -FEED_PATHS.eventSuffix.length);
+  if (raw === '' || raw.includes('/') || raw.includes('\\')) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (id === '.' || id === '..' || /[/\\\0]/.test(id)) return undefined;
+  return id;
+}
