@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -119,11 +119,13 @@ export class GitCheckout {
   private async fetch(previous: Revision): Promise<SyncResult> {
     const ref = `refs/remotes/origin/${this.options.branch}`;
     await this.git(['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', `+refs/heads/${this.options.branch}:${ref}`]);
-    const sha = (await this.git(['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+    // FETCH_HEAD names what was fetched: one file read instead of one more git process per poll.
+    const sha = /^([0-9a-f]{40,64})\t/.exec(readFileSync(path.join(this.dir, '.git', 'FETCH_HEAD'), 'utf8'))?.[1];
+    if (!sha) throw new GitError(`git fetch gave no commit for ${this.options.branch}`);
     if (sha === previous.sha) return { revision: previous, previous, changes: [] };
     const changes = parseNameStatus(await this.git(['diff', '--name-status', '--no-renames', '-z', previous.sha, sha]));
+    // --force: the working tree is ours alone, so whatever is in it gives way to the new revision.
     await this.git(['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--force', '--detach', sha]);
-    await this.git(['clean', '-ffdq']);
     this.current = await this.describe(sha);
     return { revision: this.current, previous, changes };
   }

@@ -5,6 +5,9 @@ import { GitCheckout, gitVersion, redactUrl } from '../../src/sources/git';
 import { GitServer, type TestRepository } from '../fakes/git-server';
 import { IMAGE, post, SECTION_INDEX } from './git-posts';
 
+// Every step spawns git processes; on a loaded 2-core CI machine one commit-push-fetch round takes seconds.
+jest.setTimeout(180_000);
+
 describe('GitCheckout against a real git server on loopback', () => {
   let server: GitServer;
   let repo: TestRepository;

@@ -16,6 +16,9 @@ import { GitServer, type TestRepository } from '../fakes/git-server';
 import { berlin } from '../helpers/events';
 import { IMAGE, post, SECTION_INDEX, SETTINGS } from './git-posts';
 
+// Every step spawns git processes; on a loaded 2-core CI machine one commit-push-fetch round takes seconds.
+jest.setTimeout(180_000);
+
 const SECRET = 'webhook-secret';
 let server: GitServer;
 let repo: TestRepository;
