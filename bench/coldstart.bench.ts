@@ -1,7 +1,7 @@
 /**
  * Cold start of the event loader: a fresh process that loads 1,000 real-shaped posts (bench/generate-events.ts)
  * with loadData(), timed from spawn to "ready" (catalogue built), with its peak RSS. The baseline, measured in the
- * same run and started the same way (node -r tsx/cjs, as npm start does), is a process that only readFileSync's the same 1,000 files, so the
+ * same run and started the same way (plain node on the compiled dist/, as npm start does), is a process that only readFileSync's the same 1,000 files, so the
  * ratio is what parsing, validation and the catalogue cost on top of reading the bytes.
  * Goal: loader ready <= 1.5 s and < 150 MB. Each side runs 5 times after a warm-up; medians are reported.
  */
@@ -49,8 +49,8 @@ function child(mode: string, dataDir: string): void {
 
 function run(mode: string, dataDir: string): { ms: number; report: ChildReport } {
   const started = process.hrtime.bigint();
-  // Started as npm start starts the bot: node with tsx's CommonJS hook.
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', __filename, '--child', mode, dataDir], { encoding: 'utf8' });
+  // Started as npm start starts the bot: plain node on the compiled file.
+  const result = spawnSync(process.execPath, [__filename, '--child', mode, dataDir], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${mode} child failed: ${result.stderr}`);
   return { ms, report: JSON.parse(result.stdout.trim().split('\n').pop()!) as ChildReport };
@@ -74,7 +74,7 @@ function measure(mode: string, dataDir: string): { ms: number; cpuMs: number; rs
 async function botStart(dataDir: string): Promise<{ ms: number; rssMb: number }> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'sremuc-coldstart-db-'));
   const started = process.hrtime.bigint();
-  const bot = spawn(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, '..', 'src', 'main.ts')], {
+  const bot = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, DATABASE_PATH: path.join(work, 'bot.db'), HTTP_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['pipe', 'ignore', 'pipe'],
   });
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     const baseline = measure('read', dataDir);
     const loader = measure('load', dataDir);
     const ok = loader.ms <= GOAL_MS && loader.rssMb < GOAL_MB;
-    console.log(`cold start, ${FILES} posts (median of ${RUNS} fresh processes via node -r tsx/cjs, after one warm-up):`);
+    console.log(`cold start, ${FILES} posts (median of ${RUNS} fresh processes via plain node on dist/, after one warm-up):`);
     const line = (r: typeof loader) => `${r.ms.toFixed(0).padStart(6)} ms wall ${r.cpuMs.toFixed(0).padStart(6)} ms cpu ${r.rssMb.toFixed(0).padStart(4)} MB max RSS`;
     console.log(`  baseline  readFileSync only       ${line(baseline)}`);
     console.log(`  loader    loadData -> Catalogue  ${line(loader)}  (${loader.report.events} events from ${loader.report.files} files)`);

@@ -4,6 +4,7 @@
  * 1,000 posts reach well into the future; every 40th is cancelled and every 97th a draft, as in a real archive.
  */
 import { berlin, makeEvent } from '../test/helpers/events';
+import { ROOT } from '../test/helpers/built';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { loadData } from '../src/sources/load';
 
-const DATA = path.join(__dirname, '..', 'data');
+// The repository's data/, from bench/ and from its compiled copy in dist/bench alike.
+const DATA = path.join(ROOT, 'data');
 const FIRST_MEETUP = DateTime.fromISO('2015-01-14T18:30', { zone: 'Europe/Berlin' });
 const PROSE_DATE = /\bfor (January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2})(st|nd|rd|th)\b/;
 

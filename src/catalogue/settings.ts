@@ -1,3 +1,5 @@
+import type { SourceProfileSettings } from '../sources/profile';
+
 /** The community's settings from data/settings.yml: everything a meetup changes without touching code. */
 export interface CommunitySettings {
   /** Display name, e.g. "SRE Munich". */
@@ -13,6 +15,8 @@ export interface CommunitySettings {
   /** How an event's page URL is built from its id: "{website}" and "{id}" are replaced. */
   eventUrlTemplate?: string;
   cfp: CallForTalks;
+  /** How this community's posts and data files are read (front matter keys, headings, languages); see README. */
+  source?: SourceProfileSettings;
 }
 
 export interface CallForTalks {

@@ -1,8 +1,11 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandDefinition, CommandInput, CommandOption } from './definition';
 
-/** The top-level commands/ folder: one file per slash command. */
+/**
+ * The top-level commands/ folder: one file per slash command. Relative to this file, so it is the .ts sources
+ * under jest and their compiled .js in dist/ when the bot runs (dist/src/commands -> dist/commands).
+ */
 export const COMMANDS_DIR = path.resolve(__dirname, '..', '..', 'commands');
 
 /**
@@ -11,8 +14,11 @@ export const COMMANDS_DIR = path.resolve(__dirname, '..', '..', 'commands');
  */
 export function loadCommands(dir: string = COMMANDS_DIR): Map<string, CommandDefinition> {
   const commands = new Map<string, CommandDefinition>();
+  const sources = sourcesOf(dir);
   for (const file of readdirSync(dir).sort()) {
     if (!/\.(ts|js)$/.test(file) || file.endsWith('.d.ts') || file.startsWith('_')) continue;
+    // tsc never deletes outputs: a command removed from commands/ must not live on from an old build.
+    if (sources && file.endsWith('.js') && !sources.has(file.replace(/\.js$/, '.ts'))) continue;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(dir, file)) as { default?: CommandDefinition };
     const command = mod.default;
@@ -23,6 +29,19 @@ export function loadCommands(dir: string = COMMANDS_DIR): Map<string, CommandDef
     commands.set(command.name, command);
   }
   return commands;
+}
+
+/**
+ * For a compiled folder (dist/commands), the .ts files of the source folder it was built from
+ * (<project>/commands); undefined when there is none to compare with (the folder holds sources, or only dist/
+ * was deployed).
+ */
+function sourcesOf(dir: string): Set<string> | undefined {
+  const parts = path.resolve(dir).split(path.sep);
+  const at = parts.lastIndexOf('dist');
+  if (at < 0) return undefined;
+  const source = [...parts.slice(0, at), ...parts.slice(at + 1)].join(path.sep);
+  return existsSync(source) ? new Set(readdirSync(source).filter((f) => f.endsWith('.ts'))) : undefined;
 }
 
 export class ArgumentError extends Error {

@@ -1,5 +1,5 @@
-import { z, type ZodIssue } from 'zod';
-import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
+import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
+import { firstValue, type Profile, type ProfileField } from './profile';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseTimeOfDay, parseWallDateTime } from './time';
 
@@ -7,34 +7,51 @@ const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30
 const isDate = (v: string) => parseWallDateTime(v, 'UTC') !== undefined;
 const isDateOrTime = (v: string) => isDate(v) || parseTimeOfDay(v) !== undefined;
 
-const dateField = z.string().refine(isDate, { message: `not a date: ${DATE_HINT}.` });
-const timeField = z.string().refine(isDateOrTime, { message: `not a time: write a time of day ("18:30", "6:30 pm") or ${DATE_HINT}.` });
-
 /**
- * The front matter keys the bot reads. Hugo's own keys (tags, images, ...) pass through untouched; explicit
- * meetup fields win over anything read from the prose.
+ * What the reader takes from a post's front matter, found through the community's profile (which keys hold what).
+ * Other keys (Hugo's tags, images, ...) pass through untouched; explicit meetup fields win over the prose.
  */
-export const FrontMatterSchema = z
-  .object({
-    title: z.string().trim().min(1, { message: 'is empty: give the post a title.' }),
-    /** The post's publication date (Hugo), not necessarily the meetup's. */
-    date: dateField.optional(),
-    draft: z.boolean().optional(),
-    eventDate: dateField.optional(),
-    start: timeField.optional(),
-    end: timeField.optional(),
-    doors: timeField.optional(),
-    venue: z.string().trim().min(1).optional(),
-    address: z.string().trim().min(1).optional(),
-    online: z.string().url({ message: 'should be the link to the online meeting, starting with https://.' }).optional(),
-    cancelled: z.boolean().optional(),
-    status: z.enum(['scheduled', 'cancelled']).optional(),
-  })
-  .passthrough();
+export interface FrontMatter {
+  title?: string;
+  /** The post's publication date (Hugo's `date`), not necessarily the meetup's. */
+  published?: string;
+  draft?: boolean;
+  eventDate?: string;
+  start?: string;
+  end?: string;
+  doors?: string;
+  venue?: string;
+  address?: string;
+  online?: string;
+  url?: string;
+  cancelled?: boolean;
+  status?: 'scheduled' | 'cancelled';
+  /** The parsed front matter as written, for data the profile points into (speakers, talks). */
+  raw: Record<string, unknown>;
+}
 
-export type FrontMatter = z.infer<typeof FrontMatterSchema>;
+type Check = { kind: 'text' | 'date' | 'dateOrTime' | 'url' | 'bool' };
+const FIELD_CHECKS: Record<Exclude<ProfileField, 'speakers' | 'talks'>, Check> = {
+  title: { kind: 'text' },
+  published: { kind: 'date' },
+  eventDate: { kind: 'date' },
+  start: { kind: 'dateOrTime' },
+  end: { kind: 'dateOrTime' },
+  doors: { kind: 'dateOrTime' },
+  venue: { kind: 'text' },
+  address: { kind: 'text' },
+  online: { kind: 'url' },
+  url: { kind: 'url' },
+  cancelled: { kind: 'bool' },
+};
 
-const KNOWN_KEYS = Object.keys(FrontMatterSchema.shape);
+const MESSAGES: Record<Check['kind'], string> = {
+  text: 'should be text.',
+  date: `not a date: ${DATE_HINT}.`,
+  dateOrTime: `not a time: write a time of day ("18:30", "6:30 pm") or ${DATE_HINT}.`,
+  url: 'should be the link to the online meeting, starting with https://.',
+  bool: 'should be true or false.',
+};
 
 export interface FrontMatterResult {
   data?: FrontMatter;
@@ -53,8 +70,9 @@ const noLines = () => undefined;
  * Splits a post into front matter and body: YAML between `---` lines (Hugo, Jekyll) or TOML between `+++` lines
  * (Hugo, Zola). Syntax errors and zod issues point at their line in the file.
  */
-export function readFrontMatter(text: string, file: string): FrontMatterResult {
+export function readFrontMatter(text: string, file: string, profile: Profile): FrontMatterResult {
   const parts = splitFrontMatter(text);
+  if (parts === 'none' && !profile.frontMatterRequired) return { data: { raw: {} }, body: text, bodyLine: 1, keyLine: noLines, diagnostics: [] };
   if (parts === 'none') {
     return { body: text, bodyLine: 1, keyLine: noLines, diagnostics: [{ file, line: 1, severity: 'error', message: 'No front matter: start the post with a line "---", then `title: ...` and `date: ...`, then "---".' }] };
   }
@@ -67,7 +85,7 @@ export function readFrontMatter(text: string, file: string): FrontMatterResult {
   }
   const read = format === 'toml' ? readToml(frontText, file) : readYaml(frontText, file);
   if (!read.raw) return { body, bodyLine, keyLine: read.keyLine, diagnostics: read.diagnostics };
-  return { body, bodyLine, ...checkFrontMatter(read.raw, read.keyLine, file, read.zodDiagnostics) };
+  return { body, bodyLine, ...checkFrontMatter(read.raw, read.keyLine, file, profile) };
 }
 
 const FENCES = {
@@ -93,22 +111,20 @@ interface RawFrontMatter {
   raw?: Record<string, unknown>;
   keyLine: (key: string) => number | undefined;
   diagnostics: Diagnostic[];
-  zodDiagnostics: (issues: ZodIssue[]) => Diagnostic[];
 }
 
 function readYaml(yamlText: string, file: string): RawFrontMatter {
   const located = parseLocatedYaml(yamlText, 0);
-  const keyLine = (key: string) => issueLine(located, [key]);
-  const zodDiagnostics = (issues: ZodIssue[]) => zodIssueDiagnostics(issues, located, file);
+  const keyLine = (key: string) => issueLine(located, key.split('.'));
   const yamlErrors = yamlErrorDiagnostics(located, file, 'The front matter').map((d) => atOpeningQuote(d, yamlText));
-  if (yamlErrors.length > 0) return { keyLine, diagnostics: yamlErrors, zodDiagnostics };
+  if (yamlErrors.length > 0) return { keyLine, diagnostics: yamlErrors};
   const js = yamlToJs(located, file, 'The front matter');
-  if (js.diagnostics.length > 0) return { keyLine, diagnostics: js.diagnostics, zodDiagnostics };
+  if (js.diagnostics.length > 0) return { keyLine, diagnostics: js.diagnostics};
   const raw = js.value;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { keyLine, diagnostics: [{ file, line: 2, severity: 'error', message: 'The front matter must be `key: value` lines (title, date, ...).' }], zodDiagnostics };
+    return { keyLine, diagnostics: [{ file, line: 2, severity: 'error', message: 'The front matter must be `key: value` lines (title, date, ...).' }]};
   }
-  return { raw: raw as Record<string, unknown>, keyLine, diagnostics: [], zodDiagnostics };
+  return { raw: raw as Record<string, unknown>, keyLine, diagnostics: []};
 }
 
 /**
@@ -132,14 +148,13 @@ function readToml(tomlText: string, file: string): RawFrontMatter {
     const m = /^\s*([\w-]+)\s*=/.exec(row);
     if (m && !lines.has(m[1]!)) lines.set(m[1]!, i + 1);
   });
-  const keyLine = (key: string) => lines.get(key);
-  const zodDiagnostics = (issues: ZodIssue[]) => issues.map((issue): Diagnostic => ({ file, line: keyLine(String(issue.path[0] ?? '')), severity: 'error', message: `${issue.path.length > 0 ? `\`${issue.path.join('.')}\`: ` : ''}${issue.message}` }));
+  const keyLine = (key: string) => lines.get(key.split('.')[0]!);
   try {
-    return { raw: tomlToText(parseToml(tomlText)) as Record<string, unknown>, keyLine, diagnostics: [], zodDiagnostics };
+    return { raw: tomlToText(parseToml(tomlText)) as Record<string, unknown>, keyLine, diagnostics: []};
   } catch (error) {
     const line = error instanceof TomlError ? error.line : undefined;
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { keyLine, diagnostics: [{ file, line, severity: 'error', message: `The front matter is not valid TOML: ${message}. Check quotes and "=" on this line.` }], zodDiagnostics };
+    return { keyLine, diagnostics: [{ file, line, severity: 'error', message: `The front matter is not valid TOML: ${message}. Check quotes and "=" on this line.` }]};
   }
 }
 
@@ -151,15 +166,46 @@ export function tomlToText(value: unknown): unknown {
   return value;
 }
 
-function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string, zodDiagnostics: (issues: ZodIssue[]) => Diagnostic[]): Pick<FrontMatterResult, 'data' | 'keyLine' | 'diagnostics'> {
-  const result = FrontMatterSchema.safeParse(raw);
-  if (!result.success) return { keyLine, diagnostics: zodDiagnostics(result.error.issues) };
-  const diagnostics = misspelledKeys(raw, keyLine, file);
-  const title = strayQuote(result.data.title);
-  if (title !== result.data.title) {
-    diagnostics.push({ file, line: keyLine('title'), severity: 'warning', message: `The title has a stray quote: ${JSON.stringify(result.data.title)}. Quote the whole title (\`title: "${title}"\`) or remove the quote; it is shown as "${title}".` });
+/** The profile's fields, each checked where it was written; a wrong value is an error at its key's line. */
+function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string, profile: Profile): Pick<FrontMatterResult, 'data' | 'keyLine' | 'diagnostics'> {
+  const data: FrontMatter = { raw };
+  const diagnostics: Diagnostic[] = [];
+  const fieldLine = new Map<string, number | undefined>();
+  for (const [field, check] of Object.entries(FIELD_CHECKS) as [keyof typeof FIELD_CHECKS, Check][]) {
+    const found = firstValue(raw, profile.frontMatter[field]);
+    if (!found) continue;
+    fieldLine.set(field, keyLine(found.path));
+    const value = coerce(found.value, check);
+    if (value === undefined) diagnostics.push({ file, line: keyLine(found.path), severity: 'error', message: `\`${found.path}\`: ${MESSAGES[check.kind]}` });
+    else (data as unknown as Record<string, unknown>)[field] = value;
   }
-  return { data: { ...result.data, title }, keyLine, diagnostics };
+  for (const [key, values] of [['draft', [true, false]], ['status', ['scheduled', 'cancelled']]] as const) {
+    if (!(key in raw)) continue;
+    if ((values as readonly unknown[]).includes(raw[key])) (data as unknown as Record<string, unknown>)[key] = raw[key];
+    else diagnostics.push({ file, line: keyLine(key), severity: 'error', message: `\`${key}\`: should be ${values.map((v) => JSON.stringify(v)).join(' or ')}.` });
+  }
+  if (data.title === undefined && profile.frontMatterRequired) {
+    diagnostics.push({ file, line: keyLine(Object.keys(raw)[0] ?? '') ?? 2, severity: 'error', message: `\`${profile.frontMatter.title[0] ?? 'title'}\`: missing: add it (text).` });
+  }
+  const lineOf = (key: string) => fieldLine.get(key) ?? keyLine(key);
+  if (diagnostics.length > 0) return { keyLine: lineOf, diagnostics };
+  diagnostics.push(...misspelledKeys(raw, keyLine, file, profile));
+  if (data.title !== undefined) {
+    const title = strayQuote(data.title);
+    if (title !== data.title) diagnostics.push({ file, line: lineOf('title'), severity: 'warning', message: `The title has a stray quote: ${JSON.stringify(data.title)}. Quote the whole title (\`title: "${title}"\`) or remove the quote; it is shown as "${title}".` });
+    data.title = title;
+  }
+  return { data, keyLine: lineOf, diagnostics };
+}
+
+function coerce(value: unknown, check: Check): string | boolean | undefined {
+  if (check.kind === 'bool') return typeof value === 'boolean' ? value : undefined;
+  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+  if (text === undefined || text === '') return undefined;
+  if (check.kind === 'date') return isDate(text) ? text : undefined;
+  if (check.kind === 'dateOrTime') return isDateOrTime(text) ? text : undefined;
+  if (check.kind === 'url') return /^https?:\/\/\S+$/i.test(text) ? text : undefined;
+  return text;
 }
 
 /** `SRE Munich at Jambit 2024"` (valid YAML, a half-deleted quote) -> `SRE Munich at Jambit 2024`. */
@@ -169,11 +215,12 @@ function strayQuote(title: string): string {
 }
 
 /** `evenDate:` is silently ignored by Hugo and by us; say so instead. */
-function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string): Diagnostic[] {
+function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string, profile: Profile): Diagnostic[] {
+  const known = ['draft', 'status', ...Object.values(profile.frontMatter).flat().map((k) => k.split('.')[0]!)];
   const result: Diagnostic[] = [];
   for (const key of Object.keys(raw)) {
-    if (KNOWN_KEYS.includes(key)) continue;
-    const near = closestKey(key, KNOWN_KEYS);
+    if (known.includes(key)) continue;
+    const near = closestKey(key, known);
     if (near) result.push({ file, line: keyLine(key), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
   }
   return result;

@@ -1,7 +1,6 @@
-import type { DateTime } from 'luxon';
-import type { AgendaItem, DateSource, Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
+import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
-import { DEFAULT_LENGTH_HOURS, endFromAgenda, parseAgendaLines, type AgendaLine } from './agenda';
+import { parseAgendaLines, type AgendaLine } from './agenda';
 import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
@@ -9,7 +8,9 @@ import { findProseDate, type ProseDate } from './prose-date';
 import { eventUrl, resolveLink } from './links';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
-import { addDays, atWallTime, inDstGap, formatTimeOfDay, plusMillis, isoDate, parseTimeOfDay, parseWallDateTime, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
+import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
+import { resolveProfile, type HeadingKind, type Profile } from './profile';
+import { addDays, atWallTime, parseWallDateTime, type CalendarDate, type WallDateTime } from './time';
 
 /** What reading one file gave: the event (absent when the file has an error or is a draft) and what to tell organizers. */
 export interface ParsedFile {
@@ -24,8 +25,6 @@ export interface ParseOptions {
   file: string;
   settings: CommunitySettings;
 }
-
-const DEFAULT_START: TimeOfDay = { hour: 18, minute: 30 };
 
 /**
  * Parses one website post into a MeetupEvent. Never throws: every problem is a diagnostic, and a bug in the reader
@@ -46,7 +45,7 @@ export function readPost(raw: string, options: ParseOptions): ParsedFile {
   if (textProblem?.severity === 'error') return { diagnostics: [textProblem] };
   // Windows editors save UTF-8 with a byte-order mark; it is not part of the text (and hides the opening ---).
   const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const front = readFrontMatter(text, file);
+  const front = readFrontMatter(text, file, resolveProfile(options.settings));
   const diagnostics: Diagnostic[] = [...(textProblem ? [textProblem] : []), ...front.diagnostics];
   if (!front.data || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   if (front.data.draft === true) {
@@ -76,20 +75,11 @@ function lineNumberAt(text: string, index: number): number {
   return line;
 }
 
-const KEY = {
-  agenda: /^(?:today'?s\s+)?(?:agenda|schedule|program(?:me)?|timetable)\b/,
-  abstracts: /\b(?:abstracts?|topics|talks|sessions)\b/,
-  speakers: /^(?:the\s+)?speakers?\b|^about the speakers?\b/,
-  participation: /^(?:participation|call for (?:talks|papers|speakers|proposals)|cfp)\b/,
-  slides: /^slides\b/,
-  recordings: /^(?:recordings?|videos?)\b/,
-  location: /^(?:location|venue|where|address)\b/,
-  when: /^(?:when|date|time|details|save the date)\b/,
-};
 
 /** Reads one post's sections into an event; owns the diagnostics for this file while doing so. */
 class PostReader {
   private readonly zone: string;
+  private readonly profile: Profile;
 
   constructor(
     private readonly fm: FrontMatter,
@@ -100,134 +90,85 @@ class PostReader {
     private readonly keyLine: (key: string) => number | undefined,
   ) {
     this.zone = options.settings.timeZone;
+    this.profile = resolveProfile(options.settings);
+  }
+
+  /** The front matter title, else (posts without front matter) the first top-level heading. */
+  private title(): string | undefined {
+    if (this.fm.title) return plainText(this.fm.title);
+    const heading = this.sections.find((s) => s.level === 1) ?? this.sections.find((s) => s.level > 0);
+    if (heading?.title) return heading.title;
+    this.diagnostics.push({ file: this.options.file, line: 1, severity: 'error', message: 'No title: start the post with a `# Title` line, or add `title: ...` to the front matter.' });
+    return undefined;
+  }
+
+  private dateContext(): DateContext {
+    return { file: this.options.file, zone: this.zone, profile: this.profile, fieldLine: this.keyLine, diagnostics: this.diagnostics };
   }
 
   read(): MeetupEvent | undefined {
-    const published = this.fm.date ? parseWallDateTime(this.fm.date, this.zone) : undefined;
-    const explicit = this.explicitFields();
+    const title = this.title();
+    if (title === undefined) return undefined;
+    const ctx = this.dateContext();
+    const published = this.fm.published ? parseWallDateTime(this.fm.published, this.zone) : undefined;
+    const explicit = explicitTimes(this.fm, ctx);
     const known = this.knownSpeakers();
     const agendaLines = this.agendaLines();
     const prose = this.proseDate(published);
 
-    const day = this.meetupDay(explicit, prose, published);
+    const day = meetupDay(explicit, prose, published, ctx);
     if (!day) return undefined;
-    const startClock = this.startClock(explicit, agendaLines, prose);
-    const start = atWallTime(day.date, startClock, this.zone);
-    if (inDstGap(day.date, startClock, this.zone)) this.warn(this.keyLine('start') ?? this.keyLine('eventDate'), `${formatTimeOfDay(startClock)} does not exist on ${isoDate(day.date)} in ${this.zone} (the clocks skip that hour): the meetup is shown at ${start.toFormat('HH:mm')}. Check the time.`);
+    const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.agendaAndTalks(agendaLines, day.date, known);
-    const end = this.end(explicit, prose, agenda, start, day.date);
+    const end = meetupEnd(explicit, prose, agenda, start, day.date, ctx);
     const eventSlides = this.attachAbstracts(talks, known);
     const id = idOf(this.options.file);
-    const title = plainText(this.fm.title);
-    const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || CANCELLED_TITLE.test(title);
+    const cancelledTitle = this.profile.cancelledTitle;
+    const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
     const place = this.place(title);
 
     return {
       id,
-      title: title.replace(CANCELLED_TITLE, '').trim() || title,
+      title: title.replace(cancelledTitle, '').trim() || title,
       summary: this.summary(),
       start,
       end,
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? this.onlineLink(),
+      online: this.fm.online ?? this.onlineLink() ?? this.profile.onlineLink,
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
-      cfp: this.sectionText(KEY.participation),
-      slides: [...eventSlides, ...this.linkSection(KEY.slides)],
-      recordings: this.linkSection(KEY.recordings),
-      url: eventUrl(this.options.settings, id),
+      cfp: this.sectionText('cfp'),
+      slides: [...eventSlides, ...this.linkSection('slides')],
+      recordings: this.linkSection('recordings'),
+      url: this.fm.url ?? eventUrl(this.options.settings, id),
       status: cancelled ? 'cancelled' : 'scheduled',
       ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
       source: { file: this.options.file, publishedAt: published?.time ? atWallTime(published.date, published.time, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
     };
   }
 
-  // ----- dates and times -------------------------------------------------------------------------------------
-
-  private explicitFields(): Record<'eventDate' | 'start' | 'end' | 'doors', WallDateTime | TimeOfDay | undefined> {
-    const read = (key: 'eventDate' | 'start' | 'end' | 'doors') => {
-      const value = this.fm[key];
-      if (value === undefined) return undefined;
-      const wall = parseWallDateTime(value, this.zone);
-      if (wall?.offsetMismatch) {
-        this.warn(this.keyLine(key), `\`${key}\` says ${wall.offsetMismatch.written}, but ${this.zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time ${wall.time ? formatTimeOfDay(wall.time) : ''} as written. Drop the offset to silence this.`);
-      }
-      return wall ?? parseTimeOfDay(value);
-    };
-    return { eventDate: read('eventDate'), start: read('start'), end: read('end'), doors: read('doors') };
-  }
-
-  private meetupDay(explicit: ReturnType<PostReader['explicitFields']>, prose: ProseDate | undefined, published: WallDateTime | undefined): { date: CalendarDate; source: DateSource; toBeConfirmed?: boolean } | undefined {
-    for (const key of ['eventDate', 'start', 'doors'] as const) {
-      const value = explicit[key];
-      if (value && 'date' in value) return { date: value.date, source: 'front-matter' };
-    }
-    if (prose) {
-      if (prose.weekdayMismatch) this.warn(prose.line, `"${prose.text}" names a weekday, but ${isoDate(prose.date)} is a ${prose.weekdayMismatch}: fix the date or the weekday, or add \`eventDate:\` to the front matter.`);
-      if (prose.yearInferred && published && daysBetween(published.date, prose.date) > 300) {
-        this.warn(prose.line, `"${prose.text}" is read as ${isoDate(prose.date)}, almost a year after the post date ${isoDate(published.date)}; if the post was written after the meetup, add \`eventDate:\` to the front matter.`);
-      }
-      return { date: prose.date, source: 'prose' };
-    }
-    if (published) {
-      // `date` is when the post was published; a meetup announced on it would be a guess (the Netlight 2025 post
-      // was first pushed without a date, and its publication day went out to every channel as the meetup).
-      this.warn(this.keyLine('date'), `No meetup date: the post only has its publication date ${isoDate(published.date)}, so the meetup is shown as "date to be confirmed" and not announced. Add \`eventDate: YYYY-MM-DD\` (and \`start: "18:30"\`) to the front matter.`);
-      return { date: published.date, source: 'front-matter', toBeConfirmed: true };
-    }
-    this.error(1, 'No meetup date: add `eventDate: YYYY-MM-DD` (or `date:`) to the front matter, or write "for July 10th" in the first paragraph.');
-    return undefined;
-  }
-
-  private startClock(explicit: ReturnType<PostReader['explicitFields']>, agenda: AgendaLine[], prose: ProseDate | undefined): TimeOfDay {
-    for (const key of ['start', 'doors', 'eventDate'] as const) {
-      const value = explicit[key];
-      if (value && 'hour' in value) return value;
-      if (value && 'time' in value && value.time) return value.time;
-    }
-    const firstTimed = agenda.find((a) => a.time && a.dayOffset === 0);
-    if (firstTimed?.time) return firstTimed.time;
-    if (prose?.start) return prose.start;
-    this.warn(this.sectionLine(KEY.agenda) ?? 1, `No start time found (no timed \`## Agenda\` line, no time next to the date): assuming ${formatTimeOfDay(DEFAULT_START)}. Add \`start: "18:30"\` to the front matter or times to the agenda.`);
-    return DEFAULT_START;
-  }
-
-  private end(explicit: ReturnType<PostReader['explicitFields']>, prose: ProseDate | undefined, agenda: AgendaItem[], start: DateTime, date: CalendarDate): DateTime {
-    const value = explicit.end;
-    const clock = value && 'hour' in value ? value : value && 'time' in value ? value.time : undefined;
-    const fromFields = value && 'date' in value && value.time ? atWallTime(value.date, value.time, this.zone) : clock ? this.afterStart(date, clock, start) : undefined;
-    if (fromFields && fromFields > start) return fromFields;
-    if (fromFields) this.warn(this.keyLine('end'), '`end` is not after the start: ignoring it. Write the time the meetup ends, e.g. `end: "21:30"`.');
-    if (prose?.end) {
-      const proseEnd = this.afterStart(date, prose.end, start);
-      if (proseEnd > start) return proseEnd;
-    }
-    return endFromAgenda(agenda, start) ?? plusMillis(start, DEFAULT_LENGTH_HOURS * 3_600_000);
-  }
-
-  /** An end clock earlier than the start ("to 1:00") is after midnight. */
-  private afterStart(date: CalendarDate, clock: TimeOfDay, start: DateTime): DateTime {
-    const sameDay = atWallTime(date, clock, this.zone);
-    return sameDay > start || clock.hour >= 6 ? sameDay : atWallTime(addDays(date, 1), clock, this.zone);
-  }
-
   private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
     const lines: SourceLine[] = [];
     this.sections.forEach((s, i) => {
-      if (i === 0 || KEY.location.test(s.key) || KEY.when.test(s.key)) lines.push(...s.lines);
+      if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
     });
-    return findProseDate(lines, published?.date);
+    return findProseDate(lines, published?.date, this.profile.languages);
   }
 
   // ----- agenda and talks ------------------------------------------------------------------------------------
 
+  /**
+   * The lines under the agenda heading; without one, a timed bullet list in the opening prose ("The program for
+   * the evening is:" followed by "- 18:05 - 18:15: Welcome").
+   */
   private agendaLines(): AgendaLine[] {
-    const index = this.sections.findIndex((s) => KEY.agenda.test(s.key));
-    if (index < 0) return [];
-    const section = this.sections[index]!;
-    const { items, problems } = parseAgendaLines([section, ...subsections(this.sections, index)].flatMap((s) => s.lines));
+    const index = this.sections.findIndex((s) => this.is('agenda', s));
+    const lines = index >= 0
+      ? [this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines)
+      : this.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => stripBullet(l.text) !== undefined || l.text.trim() === '');
+    const { items, problems } = parseAgendaLines(lines);
     for (const p of problems) this.diagnostics.push({ file: this.options.file, line: p.line, severity: p.severity, message: p.message });
     return items;
   }
@@ -250,7 +191,7 @@ class PostReader {
   }
 
   private knownSpeakers(): KnownSpeaker[] {
-    return this.sections.filter((s) => KEY.speakers.test(s.key)).flatMap((s) => parseSpeakerList(s.lines));
+    return this.sections.filter((s) => this.is('speakers', s)).flatMap((s) => parseSpeakerList(s.lines));
   }
 
   /** Abstracts, bios and slides onto their talks; returns slides of entries that match no talk (kick-off decks). */
@@ -275,7 +216,7 @@ class PostReader {
   private abstractEntries(talks: TalkDraft[], known: KnownSpeaker[]): AbstractEntry[] {
     const entries: AbstractEntry[] = [];
     this.sections.forEach((section, index) => {
-      if (section.level === 0 || !KEY.abstracts.test(section.key)) return;
+      if (section.level === 0 || !this.profile.talksAnywhere.test(section.key)) return;
       const children = subsections(this.sections, index);
       entries.push(...abstractEntriesFromSections(children, known));
       const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
@@ -307,25 +248,29 @@ class PostReader {
     return undefined;
   }
 
-  private sectionText(key: RegExp): string | undefined {
-    const index = this.sections.findIndex((s) => s.level > 0 && key.test(s.key));
+  private sectionText(kind: HeadingKind): string | undefined {
+    const index = this.sections.findIndex((s) => s.level > 0 && this.is(kind, s));
     if (index < 0) return undefined;
     const text = plainParagraphs([this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines));
     return text || undefined;
   }
 
-  private sectionLine(key: RegExp): number | undefined {
-    return this.sections.find((s) => s.level > 0 && key.test(s.key))?.line;
+  private sectionLine(kind: HeadingKind): number | undefined {
+    return this.sections.find((s) => s.level > 0 && this.is(kind, s))?.line;
+  }
+
+  private is(kind: HeadingKind, section: Section): boolean {
+    return this.profile.headings[kind].test(section.key);
   }
 
   /** `* [Launch event slides](/slides/x.pdf)` and `* Launch Event: https://youtube...` lines of a section. */
-  private linkSection(key: RegExp): Link[] {
-    const index = this.sections.findIndex((s) => s.level > 0 && key.test(s.key));
+  private linkSection(kind: 'slides' | 'recordings'): Link[] {
+    const index = this.sections.findIndex((s) => s.level > 0 && this.is(kind, s));
     if (index < 0) return [];
     const links: Link[] = [];
     for (const l of [this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines)) {
       const lineLabel = plainText((stripBullet(l.text) ?? l.text).replace(/\bhttps?:\/\/\S+/g, '')).replace(/[\s:–-]+$/, '');
-      for (const found of findLinks(l.text)) links.push(this.link({ label: found.label || lineLabel, url: found.url }, key === KEY.slides ? 'Slides' : 'Recording'));
+      for (const found of findLinks(l.text)) links.push(this.link({ label: found.label || lineLabel, url: found.url }, kind === 'slides' ? 'Slides' : 'Recording'));
     }
     return links;
   }
@@ -336,7 +281,7 @@ class PostReader {
 
   private place(title: string): { venue?: string; address?: string } {
     if (this.fm.venue || this.fm.address) return { venue: this.fm.venue, address: this.fm.address };
-    const location = this.sections.find((s) => s.level > 0 && KEY.location.test(s.key));
+    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const first = location ? paragraphs(location.lines)[0] : undefined;
     if (first) {
       const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''));
@@ -379,8 +324,6 @@ class PostReader {
     this.diagnostics.push({ file: this.options.file, line, severity: 'error', message });
   }
 }
-
-const CANCELLED_TITLE = /^\s*[[(]?\s*cancell?ed\s*[\])]?\s*[:\-–!]*\s*/i;
 
 interface TalkDraft extends Talk {
   parsed: TalkText;
@@ -429,8 +372,5 @@ function idOf(file: string): string {
   return base.replace(/\.(md|markdown|ya?ml)$/i, '');
 }
 
-function daysBetween(a: CalendarDate, b: CalendarDate): number {
-  return (Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000;
-}
 
 export { idOf };

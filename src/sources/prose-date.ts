@@ -1,130 +1,98 @@
+/**
+ * The meetup date in announcement prose, in the community's languages, through chrono-node: "for July 10th",
+ * "(Monday, April 14, 2025 6:00 PM to 9:00 PM CEST)", "Am Dienstag, dem 25. Februar 2020", "Martes 12 de
+ * Septiembre, 2023". chrono finds dates; the community's policy is here: a date before the post is a recap and is
+ * skipped, a range of days is a conference, a day without a year is the first one on or after the post date.
+ */
+import * as chrono from 'chrono-node';
 import type { SourceLine } from './markdown-text';
-import { timeOfDayFromMatch, isValidCalendarDate, monthNumber, type CalendarDate, type ParsedTimeOfDay } from './time';
+import { isValidCalendarDate, type CalendarDate, type ParsedTimeOfDay } from './time';
 
-/** A meetup date found in announcement prose: "for July 10th", "(Monday, April 14, 2025\n6:00 PM to 9:00 PM CEST)". */
 export interface ProseDate {
   date: CalendarDate;
   line: number;
   /** The words as written, for diagnostics. */
   text: string;
-  yearInferred: boolean;
-  /** A weekday was written and does not fall on that date. */
+  /** A weekday was written and does not fall on that date: the weekday's English name. */
   weekdayMismatch?: string;
   start?: ParsedTimeOfDay;
   end?: ParsedTimeOfDay;
 }
 
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-const WEEKDAY = String.raw`(?:(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+(?:the\s+)?)?`;
-const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?`;
-const DAY = String.raw`(\d{1,2})(?:st|nd|rd|th)?`;
-// A day followed by "-27" or "–04" is a range: conferences ("SREcon (October 02-04, Dublin)"), never a meetup evening.
-const NOT_RANGE = String.raw`(?!\s*(?:[-–]|to|until)\s*\d)`;
-const YEAR = String.raw`(?:,?\s+(\d{4}))?`;
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-const MONTH_FIRST = new RegExp(String.raw`\b${WEEKDAY}${MONTH}\s+${DAY}\b${NOT_RANGE}${YEAR}`, 'gi');
-const DAY_FIRST = new RegExp(String.raw`\b${WEEKDAY}${DAY}\.?\s+(?:of\s+)?${MONTH}\b${YEAR}`, 'gi');
-const ISO = /\b(\d{4})-(\d{2})-(\d{2})\b/g;
-const RANGE_BEFORE = /\d\s*[-–]\s*$/;
+type Parser = { parse: (text: string, ref?: chrono.ParsingReference | Date, option?: chrono.ParsingOption) => chrono.ParsedResult[] };
+const PARSERS: Record<string, Parser> = { en: chrono.en, de: chrono.de, fr: chrono.fr, es: chrono.es, nl: chrono.nl, pt: chrono.pt, it: chrono.it, sv: chrono.sv, fi: chrono.fi, ru: chrono.ru, uk: chrono.uk, ja: chrono.ja, zh: chrono.zh };
 
-const TIME = String.raw`(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?`;
-/** A time (or range) right after the date, possibly on the next line: "6:00 PM to 9:00 PM", "at 18:30". */
-const LEAD_IN = String.raw`(?:[^\n.]{0,40}?(?:from\s+|at\s+|@\s*|,\s*|\(\s*|\s)|[^\n.]{0,40}?\n[\s(]*(?:from\s+|at\s+)?)`;
-const TIME_AFTER = new RegExp(String.raw`^${LEAD_IN}${TIME}(?![\d:])(?:\s*(?:-|–|to|until|till)\s*${TIME}(?![\d:]))?`, 'i');
+/** How far after a date a time may be written and still be its time ("... 2025\n6:00 PM", "um 19 Uhr"). */
+const TIME_REACH = 60;
 
-interface Candidate {
-  index: number;
-  length: number;
-  weekday?: string;
-  month: number;
-  day: number;
-  year?: number;
+export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): ProseDate | undefined {
+  const written = lines.map((l) => hideUrls(l.text)).join('\n');
+  const text = normalise(written);
+  const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
+  const results = languages.flatMap((lang) => PARSERS[lang]?.parse(text, reference, { forwardDate: true }) ?? []).sort((a, b) => a.index - b.index);
+  for (const r of results) {
+    if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+    if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;
+    // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words or is written in full.
+    if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text)) continue;
+    const date = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };
+    if (!isValidCalendarDate(date)) continue;
+    if (r.start.isCertain('year') && published && compareDates(date, published) < 0) continue;
+    if (!r.start.isCertain('year') && !published) continue;
+    const times = timesOf(r, results, text);
+    return { date, line: lineOf(lines, r.index), text: written.slice(r.index, r.index + r.text.length).replace(/[*_]/g, '').replace(/\s+/g, ' ').trim(), weekdayMismatch: weekdayMismatch(r, results, date), ...times };
+  }
+  return undefined;
 }
 
 /**
- * The meetup date in announcement prose. Without a year it is the first such day on or after the post's
- * publication date; written dates before the publication date are recaps of past events and are skipped.
+ * Fillers chrono does not skip: "February the 13th", "Dienstag, dem 25. Februar", emphasis markers. They are
+ * blanked to the same length, so offsets still point at the written text.
  */
-export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined): ProseDate | undefined {
-  const text = lines.map((l) => hideUrls(l.text.replace(/[*_]/g, ' '))).join('\n');
-  for (const c of candidates(text)) {
-    const resolved = resolveYear(c, published);
-    if (!resolved) continue;
-    const times = timesAfter(text.slice(c.index + c.length));
-    return {
-      date: resolved.date,
-      line: lineOf(lines, c.index),
-      text: text.slice(c.index, c.index + c.length).replace(/\s+/g, ' ').trim(),
-      yearInferred: resolved.inferred,
-      weekdayMismatch: weekdayMismatch(c, resolved.date),
-      ...times,
-    };
-  }
-  return undefined;
+function normalise(text: string): string {
+  return text
+    .replace(/[*_]/g, ' ')
+    .replace(/(\p{L}),?(\s+)(?:the|dem|den|le|el)(\s+)(?=\d)/giu, (m, letter: string) => `${letter},${' '.repeat(m.length - 2)}`);
 }
 
-function candidates(text: string): Candidate[] {
-  const found: Candidate[] = [];
-  for (const m of text.matchAll(MONTH_FIRST)) {
-    const month = monthNumber(m[2]!);
-    if (month) found.push({ index: m.index!, length: m[0].length, weekday: m[1], month, day: Number(m[3]), year: num(m[4]) });
-  }
-  for (const m of text.matchAll(DAY_FIRST)) {
-    const month = monthNumber(m[3]!);
-    if (month && !RANGE_BEFORE.test(text.slice(0, m.index!))) {
-      found.push({ index: m.index!, length: m[0].length, weekday: m[1], month, day: Number(m[2]), year: num(m[4]) });
+function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], text: string): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
+  let start = r.start.isCertain('hour') ? timeOf(r.start) : undefined;
+  let end = r.end?.isCertain('hour') ? timeOf(r.end) : undefined;
+  if (!start) {
+    const after = r.index + r.text.length;
+    const next = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !/\n\s*\n/.test(text.slice(after, o.index)));
+    if (next) {
+      start = timeOf(next.start);
+      end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;
     }
   }
-  for (const m of text.matchAll(ISO)) found.push({ index: m.index!, length: m[0].length, month: Number(m[2]), day: Number(m[3]), year: Number(m[1]) });
-  return found.sort((a, b) => a.index - b.index);
+  return { start, end };
 }
 
-function resolveYear(c: Candidate, published: CalendarDate | undefined): { date: CalendarDate; inferred: boolean } | undefined {
-  if (c.year !== undefined) {
-    const date = { year: c.year, month: c.month, day: c.day };
-    if (!isValidCalendarDate(date)) return undefined;
-    if (published && compareDates(date, published) < 0) return undefined;
-    return { date, inferred: false };
+function timeOf(c: chrono.ParsedComponents): ParsedTimeOfDay {
+  return { hour: c.get('hour')!, minute: c.get('minute') ?? 0, meridiem: c.isCertain('meridiem') ? (c.get('meridiem') === 1 ? 'pm' : 'am') : undefined };
+}
+
+/** A weekday in the date itself, or written just before it ("Am Dienstag, dem 25. Februar"), that the date contradicts. */
+function weekdayMismatch(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], date: CalendarDate): string | undefined {
+  const actual = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
+  let written = r.start.isCertain('weekday') ? r.start.get('weekday') : undefined;
+  if (written === undefined) {
+    const before = all.find((o) => o !== r && o.index < r.index && r.index - (o.index + o.text.length) <= 8 && o.start.isCertain('weekday') && !o.start.isCertain('day'));
+    written = before?.start.get('weekday') ?? undefined;
   }
-  if (!published) return undefined;
-  for (const year of [published.year, published.year + 1]) {
-    const date = { year, month: c.month, day: c.day };
-    if (isValidCalendarDate(date) && compareDates(date, published) >= 0) return { date, inferred: true };
-  }
-  return undefined;
+  return written !== undefined && written !== null && written !== actual ? WEEKDAYS[actual] : undefined;
 }
 
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a.year - b.year || a.month - b.month || a.day - b.day;
 }
 
-function weekdayMismatch(c: Candidate, date: CalendarDate): string | undefined {
-  if (!c.weekday) return undefined;
-  const written = WEEKDAYS.findIndex((w) => w.startsWith(c.weekday!.toLowerCase().slice(0, 3)));
-  const actual = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-  const actualIndex = (actual + 6) % 7;
-  return written >= 0 && written !== actualIndex ? WEEKDAYS[actualIndex] : undefined;
-}
-
-function timesAfter(rest: string): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
-  const m = TIME_AFTER.exec(rest);
-  if (!m) return {};
-  let start = validTime(timeOfDayFromMatch(m[1]!, m[2], m[3] ?? (m[4] ? m[6] : undefined)));
-  let end = m[4] ? validTime(timeOfDayFromMatch(m[4], m[5], m[6])) : undefined;
-  if (!start) return {};
-  // "6:00 to 9:00 pm" and "6:00 PM to 9:00": one am/pm serves both ends of the range.
-  if (end && !start.meridiem && end.meridiem === 'pm' && start.hour < 12) start = { ...start, hour: start.hour + 12, meridiem: 'pm' };
-  if (end && !end.meridiem && start.meridiem === 'pm' && end.hour < 12) end = { ...end, hour: end.hour + 12, meridiem: 'pm' };
-  return { start, end };
-}
-
-function validTime(time: ParsedTimeOfDay | 'invalid' | undefined): ParsedTimeOfDay | undefined {
-  return time === 'invalid' ? undefined : time;
-}
-
 /** URLs often hold digits and dates ("arriving=201805031830"); blank them out, keeping offsets. */
 function hideUrls(text: string): string {
-  return text.replace(/\bhttps?:\/\/\S+|\]\([^)]*\)/g, (m) => ' '.repeat(m.length));
+  return text.replace(/\bhttps?:\/\/\S+|\]\([^)]*\)|<[^>]+>/g, (m) => ' '.repeat(m.length));
 }
 
 function lineOf(lines: readonly SourceLine[], index: number): number {
@@ -134,8 +102,4 @@ function lineOf(lines: readonly SourceLine[], index: number): number {
     if (index < offset) return l.line;
   }
   return lines[lines.length - 1]?.line ?? 1;
-}
-
-function num(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : Number(text);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { CommunitySettings } from '../catalogue/settings';
+import { ProfileSchema, PROFILE_KEYS } from './profile';
 import { parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 
 export const SETTINGS_FILE = 'settings.yml';
@@ -57,11 +58,12 @@ const SettingsSchema = z
       })
       .strict()
       .default(DEFAULT_SETTINGS.cfp),
+    source: ProfileSchema.optional(),
   })
   .strict()
   .refine((s) => !s.eventUrlTemplate?.includes('{website}') || s.website, { message: '`eventUrlTemplate` uses {website}: set `website` too.', path: ['eventUrlTemplate'] });
 
-const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max'];
+const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', ...PROFILE_KEYS];
 
 export interface SettingsResult {
   settings: CommunitySettings;

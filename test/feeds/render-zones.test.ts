@@ -2,14 +2,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { contentLines, parseBoth } from './ics';
+import { built, ROOT } from '../helpers/built';
 
 const run = promisify(execFile);
-const SCRIPT = path.join(__dirname, 'render-in-zone.ts');
 
 /** Renders the same calendar in a child process whose local time zone is `tz`. */
 async function renderUnder(tz: string): Promise<{ zone: string; calendar: string; talks: string }> {
-  const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', SCRIPT], {
-    cwd: path.join(__dirname, '..', '..'),
+  // The compiled script, run by plain node as the bot runs.
+  const { stdout } = await run(process.execPath, [built('test/feeds/render-in-zone.ts')], {
+    cwd: ROOT,
     env: { ...process.env, TZ: tz },
   });
   return JSON.parse(stdout);

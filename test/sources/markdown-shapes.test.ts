@@ -1,5 +1,6 @@
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { parseMarkdownEvent, type ParsedFile } from '../../src/sources/markdown';
+import { ProfileSchema } from '../../src/sources/profile';
 import { makeSettings } from '../helpers/events';
 
 const FILE = 'events/sremuc-2025-04.md';
@@ -272,5 +273,53 @@ describe('times that cannot be and dates that are not given', () => {
     expect(result.event!.start.toISODate()).toBe('2025-03-10');
     expect(result.diagnostics).toEqual([expect.objectContaining({ file: FILE, severity: 'warning', line: 3, message: expect.stringContaining('Add `eventDate: YYYY-MM-DD`') })]);
     expect(parse(post('title: T\ndate: 2025-03-10\neventDate: 2025-04-14', 'x')).event!.dateToBeConfirmed).toBeUndefined();
+  });
+});
+
+describe('prose dates in the community languages (chrono-node) and the profile', () => {
+  const withProfile = (source: unknown) => ({ ...makeSettings(), source: ProfileSchema.parse(source) });
+
+  it('German and English prose dates from the issue: "Am Dienstag, dem 25. Februar 2020 um 19 Uhr", "on February the 13th"', () => {
+    const de = parse(post('title: T\ndate: 2020-02-01', 'Am Dienstag, dem 25. Februar 2020 um 19 Uhr treffen wir uns.'));
+    expect(de.event!.start.toISO()).toBe('2020-02-25T19:00:00.000+01:00');
+    expect(de.event!.dateSource).toBe('prose');
+    expect(de.diagnostics).toEqual([]);
+    const en = parse(post('title: T\ndate: 2025-01-20', 'Join us on February the 13th at 6:30 pm.'));
+    expect(en.event!.start.toISO()).toBe('2025-02-13T18:30:00.000+01:00');
+  });
+
+  it('a German weekday that contradicts the date is a warning at its line', () => {
+    const result = parse(post('title: T\ndate: 2020-02-01', 'Hallo!\n\nAm Mittwoch, dem 25. Februar 2020 um 19 Uhr.'));
+    expect(result.event!.start.toISODate()).toBe('2020-02-25');
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 7, message: expect.stringContaining('"Am Mittwoch, dem 25. Februar 2020 um 19 Uhr" names a weekday, but 2020-02-25 is a tuesday') })]);
+  });
+
+  it('a date far from the publication date is a warning', () => {
+    const result = parse(post('title: T\ndate: 2024-01-10\neventDate: 2025-06-01\nstart: "18:00"', 'x'));
+    expect(result.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 4, message: expect.stringContaining('months from the post date 2024-01-10') })]);
+  });
+
+  it('a profile maps front matter keys (nested too), headings, languages, default start and cancelled words', () => {
+    const settings = withProfile({ frontMatter: { eventDate: 'event.date', venue: 'event.location.name', published: 'date' }, headings: { agenda: ['déroulé'] }, languages: ['fr'], defaultStart: '19:00', cancelledWords: ['annulé'] });
+    const text = post('title: "Annulé: Coding Dojo"\ndate: 2024-03-08\nevent:\n  date: 2024-04-03\n  location:\n    name: Cobaltt', '## Déroulé\n\n- 19:00 — Accueil\n- 19:30 — Kata\n');
+    const result = parse(text, settings);
+    expect(result.diagnostics).toEqual([]);
+    const e = result.event!;
+    expect(e.start.toISO()).toBe('2024-04-03T19:00:00.000+02:00');
+    expect(e.venue).toBe('Cobaltt');
+    expect(e.status).toBe('cancelled');
+    expect(e.title).toBe('Coding Dojo');
+    expect(times(e)).toEqual(['19:00 Accueil', '19:30 Kata']);
+    const prose = parse(post('title: T\ndate: 2024-03-08', 'Rendez-vous le mercredi 3 avril 2024.'), settings);
+    expect(prose.event!.start.toISO()).toBe('2024-04-03T19:00:00.000+02:00');
+    expect(prose.diagnostics).toEqual([]);
+  });
+
+  it('posts without front matter when the profile allows it: title from the first heading, date from the path', () => {
+    const settings = withProfile({ frontMatterRequired: false, dateFromPath: true });
+    const result = parseMarkdownEvent('# Rust meetup at Geanix\n\n- 18:00 - 18:20: Welcome\n', { file: 'events/2023/2023-04-20-talks.md', settings });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.event).toMatchObject({ title: 'Rust meetup at Geanix' });
+    expect(result.event!.start.toISO()).toBe('2023-04-20T18:00:00.000+02:00');
   });
 });

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REAL_DATA, tempDataDir } from './temp-data';
+import { built, ROOT } from '../helpers/built';
 
-const ROOT = path.join(__dirname, '..', '..');
 const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
 
 function validate(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [built('src/cli/validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout };
 }
 

@@ -1,0 +1,148 @@
+/**
+ * A community's source profile: how its posts and data files say what the reader needs (which front matter keys,
+ * which headings, which languages). It lives under `source:` in data/settings.yml; every key is optional and the
+ * defaults read SRE Munich's Hugo posts. Nothing community-specific lives in code: a new community writes a
+ * profile. See README "Source profile" for the documented keys and examples.
+ */
+import { z } from 'zod';
+import { parseTimeOfDay, type TimeOfDay } from './time';
+
+/** Front matter keys (dotted paths into nested maps, e.g. `event.date`) tried in order for each meetup field. */
+const keyList = z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1))]);
+const words = z.array(z.string().trim().min(1));
+
+const FIELDS = ['title', 'eventDate', 'start', 'end', 'doors', 'venue', 'address', 'online', 'published', 'cancelled', 'url', 'speakers', 'talks'] as const;
+export type ProfileField = (typeof FIELDS)[number];
+
+export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
+  title: ['title'],
+  eventDate: ['eventDate'],
+  start: ['start'],
+  end: ['end'],
+  doors: ['doors'],
+  venue: ['venue'],
+  address: ['address'],
+  online: ['online'],
+  published: ['date'],
+  cancelled: ['cancelled'],
+  url: [],
+  speakers: [],
+  talks: [],
+};
+
+/** Headings, lower case, matched at the start of a heading after an optional article ("The Program", "Der Ablauf"). */
+export const DEFAULT_HEADINGS = {
+  agenda: ['agenda', 'schedule', 'program', 'programme', 'programm', 'timetable', 'ablauf', 'zeitplan', 'programa', 'agenda du jour'],
+  talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'vorträge', 'vortrag', 'themen', 'présentations', 'charlas', 'sprekers en talks'],
+  speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'sprekers'],
+  location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres'],
+  when: ['when', 'date', 'time', 'details', 'save the date', 'wann', 'datum', 'termin', 'quand', 'cuándo', 'fecha', 'wanneer'],
+  cfp: ['participation', 'call for talks', 'call for papers', 'call for speakers', 'call for proposals', 'cfp', 'mitmachen', 'vortrag einreichen'],
+  slides: ['slides', 'folien'],
+  recordings: ['recordings', 'recording', 'videos', 'video', 'aufzeichnungen', 'aufzeichnung'],
+};
+
+export type HeadingKind = keyof typeof DEFAULT_HEADINGS;
+
+/** Articles a heading may start with before its keyword. */
+const ARTICLES = String.raw`(?:(?:the|today'?s|our|der|die|das|unser|le|la|les|el|los|het|de)\s+)?`;
+
+export const ProfileSchema = z
+  .object({
+    /** Front matter keys per field; a field not given keeps its default keys. */
+    frontMatter: z.object(Object.fromEntries(FIELDS.map((f) => [f, keyList.optional()])) as Record<ProfileField, z.ZodOptional<typeof keyList>>).strict().optional(),
+    /** Posts without front matter (plain Markdown): the title comes from the first `#` heading. */
+    frontMatterRequired: z.boolean().optional(),
+    /** A `YYYY-MM-DD` in the file or folder name is the meetup date (planning repositories, Jekyll posts do not want this). */
+    dateFromPath: z.boolean().optional(),
+    headings: z.object(Object.fromEntries(Object.keys(DEFAULT_HEADINGS).map((k) => [k, words.optional()])) as Record<HeadingKind, z.ZodOptional<typeof words>>).strict().optional(),
+    /** Languages of prose dates, as chrono-node locales: en, de, fr, es, nl, pt, it, sv, fi, ru, uk, ja, zh. */
+    languages: z.array(z.enum(['en', 'de', 'fr', 'es', 'nl', 'pt', 'it', 'sv', 'fi', 'ru', 'uk', 'ja', 'zh'])).min(1).optional(),
+    /** Title words that mark a cancelled meetup ("[Afgelast] ...", "CANCELLED: ..."). */
+    cancelledWords: words.optional(),
+    /** Start when a post gives a date but no time (the site's own default, e.g. "18:30"). */
+    defaultStart: z.string().refine((v) => parseTimeOfDay(v) !== undefined, { message: 'is not a time of day: write "18:30".' }).optional(),
+    /** Length of a meetup whose end is not written, in minutes. */
+    defaultDurationMinutes: z.number().int().positive().max(7 * 24 * 60).optional(),
+    /** A community that only meets online (no venue in its files): events are marked online with this link. */
+    onlineLink: z.string().url().optional(),
+  })
+  .strict();
+
+export type SourceProfileSettings = z.infer<typeof ProfileSchema>;
+
+/** Every key a profile may have, for "did you mean" suggestions on a misspelled one. */
+export const PROFILE_KEYS = [...Object.keys(ProfileSchema.shape), ...FIELDS, ...Object.keys(DEFAULT_HEADINGS)];
+
+export interface Profile {
+  frontMatter: Record<ProfileField, string[]>;
+  frontMatterRequired: boolean;
+  dateFromPath: boolean;
+  headings: Record<HeadingKind, RegExp>;
+  /** "abstracts" anywhere in a heading ("Speakers and Abstracts"). */
+  talksAnywhere: RegExp;
+  languages: string[];
+  cancelledTitle: RegExp;
+  defaultStart: TimeOfDay;
+  /** The profile names the start itself, so using it is no guess worth a warning. */
+  defaultStartGiven: boolean;
+  defaultDurationMinutes: number;
+  onlineLink?: string;
+}
+
+const DEFAULT_CANCELLED = ['cancelled', 'canceled', 'abgesagt', 'entfällt', 'afgelast', 'geannuleerd', 'annulé', 'cancelado', 'cancelada', 'odwołane'];
+
+const resolved = new WeakMap<object, Profile>();
+
+/** The profile with every default filled in; the same settings object gives the same Profile. */
+export function resolveProfile(settings: { source?: SourceProfileSettings }): Profile {
+  const cached = resolved.get(settings);
+  if (cached) return cached;
+  const given = settings.source ?? {};
+  const headings = Object.fromEntries(
+    (Object.keys(DEFAULT_HEADINGS) as HeadingKind[]).map((kind) => [kind, startsWith(given.headings?.[kind] ?? DEFAULT_HEADINGS[kind])]),
+  ) as Record<HeadingKind, RegExp>;
+  const cancelled = (given.cancelledWords ?? DEFAULT_CANCELLED).map(escape).join('|');
+  const profile: Profile = {
+    frontMatter: { ...DEFAULT_FRONT_MATTER, ...Object.fromEntries(Object.entries(given.frontMatter ?? {}).filter(([, v]) => v !== undefined)) },
+    frontMatterRequired: given.frontMatterRequired ?? true,
+    dateFromPath: given.dateFromPath ?? false,
+    headings,
+    talksAnywhere: new RegExp(String.raw`(?:^|\s)(?:${(given.headings?.talks ?? DEFAULT_HEADINGS.talks).map(escape).join('|')})(?=$|[\s:.!,])`, 'iu'),
+    languages: given.languages ?? ['en', 'de'],
+    cancelledTitle: new RegExp(String.raw`^\s*[[(]?\s*(?:${cancelled})\s*[\])]?\s*[:\-–!|]*\s*`, 'iu'),
+    defaultStart: parseTimeOfDay(given.defaultStart ?? '18:30')!,
+    defaultStartGiven: given.defaultStart !== undefined,
+    defaultDurationMinutes: given.defaultDurationMinutes ?? 180,
+    onlineLink: given.onlineLink,
+  };
+  resolved.set(settings, profile);
+  return profile;
+}
+
+function startsWith(phrases: readonly string[]): RegExp {
+  return new RegExp(String.raw`^${ARTICLES}(?:${phrases.map(escape).join('|')})(?=$|[\s:.!,(])`, 'iu');
+}
+
+function escape(text: string): string {
+  return text.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, String.raw`\s+`);
+}
+
+/** The value at a dotted path (`event.location.name`) in parsed front matter or a data record. */
+export function valueAt(data: unknown, path: string): unknown {
+  let current = data;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** The first of `paths` that holds a value, and which path it was (for the diagnostic's line). */
+export function firstValue(data: unknown, paths: readonly string[]): { path: string; value: unknown } | undefined {
+  for (const path of paths) {
+    const value = valueAt(data, path);
+    if (value !== undefined && value !== null && value !== '') return { path, value };
+  }
+  return undefined;
+}
