@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
-import type { MeetupEvent } from '../catalogue/event';
+import type { Link, MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { feedLinks, talksFeedLinks } from './links';
 
@@ -18,7 +18,7 @@ export interface SubscribePage {
   validUntil?: DateTime;
 }
 
-/** At most this many upcoming meetups on the page; the calendar has them all. */
+/** At most this many upcoming and this many past meetups on the page; the calendar has them all. */
 const MAX_LISTED = 10;
 
 const STYLE = `
@@ -30,8 +30,8 @@ h1{font-size:1.8rem;margin:.2rem 0 1rem}h2{font-size:1.25rem;margin-top:2rem;bor
 .copy{display:flex;gap:.4rem}.copy input{flex:1;min-width:0;padding:.4rem;font:inherit;font-size:.9rem}
 .copy button{padding:.4rem .8rem;font:inherit;cursor:pointer}
 .meetups{list-style:none;padding:0}.meetups li{margin:0 0 1.2rem}.meetups h3{margin:0;font-size:1.1rem}
-.meta{color:#555}.hint{color:#555;font-size:.9rem}
-@media (prefers-color-scheme:dark){body{background:#111;color:#eee}.meta,.hint{color:#aaa}.button.secondary{background:#223;color:#9bf}}
+.meta{color:#555}.hint{color:#555;font-size:.9rem}a{color:#0b57d0}.cancelled{color:#a50e0e;font-weight:600}
+@media (prefers-color-scheme:dark){body{background:#111;color:#eee}.meta,.hint{color:#aaa}a{color:#8ab4f8}.button{color:#fff}.button.secondary{background:#223;color:#9bf}.cancelled{color:#f28b82}}
 `.trim();
 
 /** The only script: reveals the copy buttons and copies on click. Everything else works without JavaScript. */
@@ -78,7 +78,9 @@ export function escapeHtml(text: string): string {
 export function renderSubscribePage({ catalogue, settings, publicUrl, now }: SubscribePageInput): SubscribePage {
   const links = feedLinks(publicUrl);
   const talks = talksFeedLinks(publicUrl);
-  const upcoming = catalogue.upcoming(now).slice(0, MAX_LISTED);
+  // Cancelled meetups stay listed, marked: a member who saved the date must learn it is off.
+  const upcoming = catalogue.events.filter((e) => e.end > now).slice(0, MAX_LISTED);
+  const past = catalogue.past(now).filter((e) => e.status !== 'cancelled').slice(0, MAX_LISTED);
   const name = escapeHtml(settings.name);
   const html = `<!DOCTYPE html>
 <html lang="en">
@@ -106,6 +108,10 @@ ${subscribeBlock('talks', talks)}
 <h2 id="upcoming">Upcoming meetups</h2>
 ${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
 </section>
+${past.length > 0 ? `<section aria-labelledby="past">
+<h2 id="past">Past meetups</h2>
+<ul class="meetups past">\n${past.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>
+</section>` : ''}
 <footer>
 <p class="hint">Questions, ideas, a talk to give? Write to <a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
 </footer>
@@ -131,18 +137,36 @@ function subscribeBlock(key: string, links: { calendar: string; webcal: string; 
 }
 
 function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string): string {
-  const start = event.start.setZone(settings.timeZone).setLocale('en-GB');
-  const end = event.end.setZone(settings.timeZone).setLocale('en-GB');
-  const sameDay = start.hasSame(end, 'day');
-  const when = `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat(sameDay ? 'HH:mm' : 'cccc d LLLL yyyy, HH:mm')} ${start.toFormat('ZZZZ')}`;
+  const zone = event.timeZone ?? settings.timeZone;
+  const start = event.start.setZone(zone).setLocale('en-GB');
+  const end = event.end.setZone(zone).setLocale('en-GB');
   const where = [event.venue, event.address].filter(Boolean).join(', ') || (event.online ? 'Online' : '');
   const eventPage = safeUrl(event.url);
   const onlineLink = safeUrl(event.online);
   const pageLink = eventPage ? ` · <a href="${escapeHtml(eventPage)}">Event page</a>` : '';
   const online = onlineLink ? ` · <a href="${escapeHtml(onlineLink)}">Join online</a>` : '';
+  const cancelled = event.status === 'cancelled' ? '<span class="cancelled">Cancelled:</span> ' : '';
+  const time = event.dateToBeConfirmed ? 'Date to be confirmed' : `<time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(timeRange(start, end))}</time>`;
   return `<li id="${escapeHtml(event.id)}">
-<h3>${escapeHtml(event.title)}</h3>
-<div class="meta"><time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(when)}</time>${where ? ` · ${escapeHtml(where)}` : ''}</div>
+<h3>${cancelled}${escapeHtml(event.title)}</h3>
+<div class="meta">${time}${where ? ` · ${escapeHtml(where)}` : ''}</div>
 <div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
-</li>`;
+${linkLine('Slides', [...event.slides, ...event.talks.flatMap((t) => t.slides)])}${linkLine('Recordings', event.recordings)}</li>`;
+}
+
+/**
+ * "Wednesday 10 July 2024, 18:30–21:00 CEST"; across midnight the end gets its own day, and its own zone name
+ * when the clocks changed in between (22:00 CEST to 04:00 CET on the night summer time ends).
+ */
+function timeRange(start: DateTime, end: DateTime): string {
+  const day = 'cccc d LLLL yyyy, HH:mm';
+  if (start.hasSame(end, 'day')) return `${start.toFormat(day)}–${end.toFormat('HH:mm')} ${start.toFormat('ZZZZ')}`;
+  const startZone = start.offset === end.offset ? '' : ` ${start.toFormat('ZZZZ')}`;
+  return `${start.toFormat(day)}${startZone}–${end.toFormat(day)} ${end.toFormat('ZZZZ')}`;
+}
+
+/** Slides or recordings as links (http(s) only), labelled as the data labels them. */
+function linkLine(heading: string, links: Link[]): string {
+  const safe = links.flatMap((l) => (safeUrl(l.url) ? [`<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`] : []));
+  return safe.length > 0 ? `<div class="links">${heading}: ${safe.join(', ')}</div>\n` : '';
 }

@@ -1,32 +1,18 @@
-import ical, { escape, ICalAlarmType, ICalEvent, ICalEventStatus } from 'ical-generator';
+import ical, { escape, ICalAlarmType, ICalCalendarMethod, ICalEvent, ICalEventStatus } from 'ical-generator';
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { Duration, type DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue';
-import type { Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
+import { feedEntries, withoutControls, type FeedEntry } from './entries';
 import { feedLinks, talksFeedLinks } from './links';
 import { contentHash, type FeedSequences, type Revision } from './sequence';
 
 /** How often subscribed clients should poll (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
 export const FEED_TTL = Duration.fromObject({ hours: 1 });
-const PRODID = '-//sremuc-bot//feeds//EN';
+const PRODID = { company: 'sremuc-bot', product: 'feeds', language: 'EN' };
 /** Longest reminder a subscriber may ask for with ?alarm=: one week. */
 export const MAX_ALARM_MINUTES = 7 * 24 * 60;
-/** When an agenda gives a talk's start but nothing after it, assume these lengths. */
-const DEFAULT_TALK_MINUTES = { talk: 30, lightning: 10, panel: 45, discussion: 45 } as const;
-
-/** One VEVENT as the feeds publish it, before revision data is attached. Only content a calendar shows. */
-export interface FeedEntry {
-  uid: string;
-  summary: string;
-  description: string;
-  location?: string;
-  start: DateTime;
-  end: DateTime;
-  url?: string;
-  status: ICalEventStatus;
-}
 
 export interface FeedOptions {
   /** Minutes before start for a display reminder; none when undefined. */
@@ -41,9 +27,15 @@ export interface FeedSetInput {
   publicUrl: string;
 }
 
+interface CalendarMeta {
+  name: string;
+  description: string;
+  source: string;
+}
+
 /**
- * Every feed for one catalogue: built once per reload, on the first feed request (which is also when SEQUENCE
- * numbers are recorded), then rendered to ICS text as often as needed, e.g. once plain and once per ?alarm=.
+ * Every feed for one catalogue, built on each reload (which is also when SEQUENCE numbers are recorded) and
+ * rendered to ICS text by ical-generator: plain, and once per `?alarm=` request.
  */
 export class FeedSet {
   readonly meetups: readonly FeedEntry[];
@@ -51,11 +43,12 @@ export class FeedSet {
   private readonly byEventId: Map<string, FeedEntry>;
   private readonly revisions: Map<string, Revision>;
   private readonly organizer: Organizer;
-  private readonly vtimezone: string;
-  /** Folded VEVENT text per UID, without alarm: what most requests and every reload's feeds are made of. */
-  private readonly plainBlocks = new Map<string, string>();
-  /** Only lends its (absent) zone to DTSTAMP formatting; events are rendered, never added to it. */
-  private readonly scratch = ical();
+  /**
+   * The calendar events are rendered against. It has no zone name: with one, ical-generator writes DTSTAMP,
+   * CREATED and LAST-MODIFIED as floating local times, which RFC 5545 forbids; DTSTART/DTEND carry TZID from
+   * each event's own zone.
+   */
+  private readonly zoneless = ical();
 
   private constructor(
     private readonly settings: CommunitySettings,
@@ -69,16 +62,12 @@ export class FeedSet {
     this.talks = talks;
     this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
     this.organizer = organizerOf(settings);
-    this.vtimezone = vtimezoneBlock(settings.timeZone);
     this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, this.organizer) })));
   }
 
   static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
-    const domain = uidDomain(settings, publicUrl);
-    const events = catalogue.events;
-    const meetups = events.map((e) => meetupEntry(e, settings, domain));
-    const talks = events.flatMap((e) => talkEntries(e, settings, domain));
-    return new FeedSet(settings, publicUrl, meetups, talks, events.map((e) => e.id), sequences);
+    const { meetups, talks } = feedEntries(catalogue, settings, publicUrl);
+    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences);
   }
 
   eventIds(): string[] {
@@ -98,7 +87,7 @@ export class FeedSet {
   /** All meetups, past and upcoming. */
   calendar(options: FeedOptions = {}): string {
     const links = feedLinks(this.publicUrl);
-    return this.assemble(this.meetups, options, {
+    return this.render(this.meetups, options, {
       name: this.settings.name,
       description: `${this.settings.name} meetups (${this.settings.hashtag}). Subscribe: ${links.page}`,
       source: links.calendar,
@@ -107,7 +96,7 @@ export class FeedSet {
 
   /** One VEVENT per talk, with speakers and abstract. */
   talksCalendar(options: FeedOptions = {}): string {
-    return this.assemble(this.talks, options, {
+    return this.render(this.talks, options, {
       name: `${this.settings.name} talks`,
       description: `Every talk at ${this.settings.name} meetups, with speakers and abstracts.`,
       source: talksFeedLinks(this.publicUrl).calendar,
@@ -118,7 +107,7 @@ export class FeedSet {
   eventCalendar(id: string, options: FeedOptions = {}): string | undefined {
     const entry = this.byEventId.get(id);
     if (!entry) return undefined;
-    return this.assemble([entry], options, {
+    return this.render([entry], options, {
       name: `${this.settings.name}: ${entry.summary}`,
       description: entry.summary,
       source: feedLinks(this.publicUrl).event(id),
@@ -126,66 +115,41 @@ export class FeedSet {
   }
 
   /**
-   * Calendar properties, the zone, then the events. Each VEVENT is rendered by ical-generator once per reload and
-   * reused by every feed it appears in (the whole calendar and its own event feed); the library's calendar
-   * toString() would re-render and re-fold the whole text for each feed, at about 5 ms per event.
+   * ical-generator renders the calendar's properties and every event. They are joined and folded here because
+   * its calendar toString() folds with a new TextEncoder per character: 6-7 s for 1,000 meetups on this machine,
+   * where rendering the same events unfolded and folding them with foldLines() takes a fraction of a second.
    */
-  private assemble(entries: readonly FeedEntry[], options: FeedOptions, meta: CalendarMeta): string {
-    const events = entries.map((e) => this.vevent(e, options)).join('');
-    return `${this.header(meta)}${entries.length > 0 ? this.vtimezone : ''}${events}END:VCALENDAR\r\n`;
-  }
-
-  /**
-   * Calendar properties, written here rather than by ical-generator's calendar: its toString() folds with a
-   * TextEncoder per character, which made headers cost more than the events in per-meetup feeds.
-   */
-  private header(meta: CalendarMeta): string {
+  private render(entries: readonly FeedEntry[], options: FeedOptions, meta: CalendarMeta): string {
     const links = feedLinks(this.publicUrl);
-    const ttl = FEED_TTL.toISO();
-    const lines = [
-      'BEGIN:VCALENDAR',
-      'VERSION:2.0',
-      `PRODID:${PRODID}`,
-      'CALSCALE:GREGORIAN',
-      'METHOD:PUBLISH',
-      `NAME:${escape(meta.name, false)}`,
-      `X-WR-CALNAME:${escape(meta.name, false)}`,
-      `X-WR-CALDESC:${escape(meta.description, false)}`,
-      `X-WR-TIMEZONE:${escape(this.settings.timeZone, false)}`,
-      // Both URLs come from feedLinks(), which parses the base URL: no line breaks can reach them.
-      `URL;VALUE=URI:${links.page}`,
-      `SOURCE;VALUE=URI:${meta.source}`,
-      `REFRESH-INTERVAL;VALUE=DURATION:${ttl}`,
-      `X-PUBLISHED-TTL:${ttl}`,
-    ];
-    return foldLines(`${lines.join('\r\n')}\r\n`);
+    // ical-generator 10 escapes event text but not the calendar's name and description: a line break in the
+    // community name would start a property of its own.
+    const frame = ical({
+      name: escape(withoutControls(meta.name), false),
+      description: escape(withoutControls(meta.description), false),
+      prodId: PRODID,
+      method: ICalCalendarMethod.PUBLISH,
+      url: links.page,
+      source: meta.source,
+      ttl: FEED_TTL.as('seconds'),
+      x: [['X-WR-TIMEZONE', this.settings.timeZone]],
+    }).toString();
+    const zones = [...new Set(entries.map((e) => e.start.zoneName!))].map(vtimezoneBlock).join('');
+    const events = entries.map((e) => this.vevent(e, options)).join('');
+    return `${frame.slice(0, frame.lastIndexOf('END:VCALENDAR'))}${foldLines(zones + events)}END:VCALENDAR\r\n`;
   }
 
   private vevent(entry: FeedEntry, options: FeedOptions): string {
-    const withAlarm = options.alarmMinutes !== undefined && entry.status !== ICalEventStatus.CANCELLED;
-    if (withAlarm) return this.renderVevent(entry, options.alarmMinutes);
-    let block = this.plainBlocks.get(entry.uid);
-    if (block === undefined) {
-      block = this.renderVevent(entry, undefined);
-      this.plainBlocks.set(entry.uid, block);
-    }
-    return block;
-  }
-
-  private renderVevent(entry: FeedEntry, alarmMinutes: number | undefined): string {
     const revision = this.revisions.get(entry.uid)!;
     const event = new ICalEvent(
       {
         id: entry.uid,
         sequence: revision.sequence,
-        // JS Dates: without a calendar zone ical-generator writes them as UTC with plain arithmetic, where a
-        // luxon value would go through toFormat() (a third of the rendering time).
         stamp: revision.modified.toJSDate(),
         created: revision.created.toJSDate(),
         lastModified: revision.modified.toJSDate(),
         start: entry.start,
         end: entry.end,
-        timezone: this.settings.timeZone,
+        timezone: entry.start.zoneName,
         summary: entry.summary,
         description: entry.description,
         location: entry.location ?? null,
@@ -193,31 +157,20 @@ export class FeedSet {
         organizer: this.organizer,
         status: entry.status,
       },
-      // A calendar without a zone name: with one, ical-generator writes DTSTAMP, CREATED and LAST-MODIFIED as
-      // floating local times, which RFC 5545 forbids. DTSTART/DTEND carry TZID from the event's own zone.
-      this.scratch,
+      this.zoneless,
     );
-    if (alarmMinutes !== undefined) {
-      event.createAlarm({ type: ICalAlarmType.display, trigger: alarmMinutes * 60, description: entry.summary });
+    // A cancelled meetup reminds no one.
+    if (options.alarmMinutes !== undefined && entry.status !== ICalEventStatus.CANCELLED) {
+      event.createAlarm({ type: ICalAlarmType.display, trigger: options.alarmMinutes * 60, description: entry.summary });
     }
-    return foldLines(event.toString());
+    return event.toString();
   }
 }
 
-interface CalendarMeta {
-  name: string;
-  description: string;
-  source: string;
-}
-
-/**
- * The zone's VTIMEZONE from @touch4it/ical-timezones (the generator ical-generator would call), with CRLF line
- * ends; empty when the zone is unknown to it.
- */
+/** The zone's VTIMEZONE from @touch4it/ical-timezones (the generator ical-generator takes), with CRLF line ends. */
 function vtimezoneBlock(zone: string): string {
   const component = getVtimezoneComponent(zone);
-  if (!component) return '';
-  return foldLines(`${component.replace(/\r?\n/g, '\r\n').trim()}\r\n`);
+  return component ? `${component.replace(/\r?\n/g, '\r\n').trim()}\r\n` : '';
 }
 
 /**
@@ -227,35 +180,35 @@ function vtimezoneBlock(zone: string): string {
 export function foldLines(text: string): string {
   return text
     .split('\r\n')
-    .map((line) => (line.length <= 25 || Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
+    .map((line) => (Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
     .join('\r\n');
 }
 
 function foldLine(line: string): string {
-  let out = '';
+  const parts: string[] = [];
   let start = 0;
   let octets = 0;
   let limit = 75;
   for (let i = 0; i < line.length; ) {
     const code = line.codePointAt(i)!;
-    const units = code > 0xffff ? 2 : 1;
     const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
     if (octets + size > limit) {
-      out += `${line.slice(start, i)}\r\n `;
+      parts.push(line.slice(start, i));
       start = i;
       octets = 0;
-      limit = 74;
+      limit = 74; // the leading space of a continuation line counts
     }
     octets += size;
-    i += units;
+    i += code > 0xffff ? 2 : 1;
   }
-  return out + line.slice(start);
+  parts.push(line.slice(start));
+  return parts.join('\r\n ');
 }
 
 type Organizer = { name: string; email: string };
 
 function organizerOf(settings: CommunitySettings): Organizer {
-  return { name: settings.name, email: settings.contact };
+  return { name: withoutControls(settings.name), email: settings.contact };
 }
 
 /** Everything a calendar shows of an entry. Instant plus zone pins the wall time too. */
@@ -286,168 +239,3 @@ export function parseAlarmParam(raw: string): { minutes: number } | { error: str
   return parsed.success ? { minutes: parsed.data } : { error: `alarm ${parsed.error.issues[0]!.message}` };
 }
 
-/**
- * The right-hand side of every UID: the community website's host, so UIDs survive moving the bot to another
- * server; the bot's own host only when no website is configured.
- */
-function uidDomain(settings: CommunitySettings, publicUrl: string): string {
-  for (const candidate of [settings.website, publicUrl]) {
-    try {
-      if (candidate) return new URL(candidate).hostname;
-    } catch {
-      // not a URL: try the next candidate
-    }
-  }
-  return 'sremuc-bot.invalid';
-}
-
-/** Ids are file names; UIDs must not carry separators or line breaks, so anything unusual is percent-encoded. */
-function uidPart(text: string): string {
-  return encodeURIComponent(text);
-}
-
-export function meetupUid(event: MeetupEvent, domain: string): string {
-  return `${uidPart(event.id)}@${domain}`;
-}
-
-function meetupEntry(event: MeetupEvent, settings: CommunitySettings, domain: string): FeedEntry {
-  const cancelled = event.status === 'cancelled';
-  return {
-    uid: meetupUid(event, domain),
-    summary: cancelled ? `CANCELLED: ${event.title}` : event.title,
-    description: meetupDescription(event, settings),
-    location: locationOf(event),
-    start: event.start.setZone(settings.timeZone),
-    end: event.end.setZone(settings.timeZone),
-    url: event.url,
-    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-  };
-}
-
-function locationOf(event: MeetupEvent): string | undefined {
-  const place = [event.venue, event.address].filter(Boolean).join(', ');
-  return place || event.online || undefined;
-}
-
-function meetupDescription(event: MeetupEvent, settings: CommunitySettings): string {
-  const blocks: string[] = [];
-  if (event.status === 'cancelled') blocks.push('This meetup has been cancelled.');
-  if (event.summary) blocks.push(event.summary);
-  if (event.online && locationOf(event) !== event.online) blocks.push(`Join online: ${event.online}`);
-  if (event.agenda.length > 0) blocks.push(agendaText(event, settings.timeZone));
-  if (event.talks.length > 0) blocks.push(['Talks:', ...event.talks.map(talkLines)].join('\n'));
-  if (event.slides.length > 0) blocks.push(linkList('Slides:', event.slides));
-  if (event.recordings.length > 0) blocks.push(linkList('Recordings:', event.recordings));
-  if (event.url) blocks.push(`Details: ${event.url}`);
-  blocks.push(`Questions, ideas, talks: ${settings.contact}`);
-  return blocks.join('\n\n');
-}
-
-function agendaText(event: MeetupEvent, zone: string): string {
-  const lines = event.agenda.map((item) => `${item.start ? clockTime(item.start.setZone(zone)) : '     '}  ${item.title}`);
-  return [`Agenda (${zone}):`, ...lines].join('\n');
-}
-
-/** "19:05": luxon's toFormat costs ~20 us a call, and a reload formats every agenda line of every meetup. */
-function clockTime(t: DateTime): string {
-  return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
-}
-
-function talkLines(talk: Talk): string {
-  const lines = [`- ${talk.title}${talk.speakers.length ? ` (${speakerNames(talk.speakers)})` : ''}`];
-  if (talk.abstract) lines.push(indent(talk.abstract));
-  for (const slide of talk.slides) lines.push(`  Slides: ${slide.url}`);
-  return lines.join('\n');
-}
-
-function indent(text: string): string {
-  return text
-    .split(/\r\n|\r|\n/)
-    .map((line) => `  ${line}`)
-    .join('\n');
-}
-
-function linkList(heading: string, links: Link[]): string {
-  return [heading, ...links.map((l) => `- ${l.label}: ${l.url}`)].join('\n');
-}
-
-function speakerNames(speakers: Speaker[]): string {
-  return speakers.map((s) => (s.company ? `${s.name}, ${s.company}` : s.name)).join('; ');
-}
-
-const KIND_LABEL: Record<Talk['kind'], string> = {
-  talk: 'Talk',
-  lightning: 'Lightning talk',
-  panel: 'Panel',
-  discussion: 'Discussion',
-};
-
-function talkEntries(event: MeetupEvent, settings: CommunitySettings, domain: string): FeedEntry[] {
-  const slugs = uniqueSlugs(event.talks.map((t) => slug(t.title)));
-  const cancelled = event.status === 'cancelled';
-  const day = event.talks.length > 0 ? event.start.setZone(settings.timeZone).setLocale('en-GB').toFormat('d LLLL yyyy') : '';
-  return event.talks.map((talk, index) => {
-    const { start, end } = talkWindow(event, index);
-    const title = `${talk.title}${talk.speakers.length ? ` (${speakerNames(talk.speakers)})` : ''}`;
-    return {
-      uid: `${uidPart(event.id)}-talk-${slugs[index]}@${domain}`,
-      summary: cancelled ? `CANCELLED: ${title}` : title,
-      description: talkDescription(event, talk, day),
-      location: locationOf(event),
-      start: start.setZone(settings.timeZone),
-      end: end.setZone(settings.timeZone),
-      url: event.url,
-      status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    };
-  });
-}
-
-function talkDescription(event: MeetupEvent, talk: Talk, day: string): string {
-  const blocks: string[] = [];
-  if (event.status === 'cancelled') blocks.push('This meetup has been cancelled.');
-  blocks.push(`${KIND_LABEL[talk.kind]} at ${event.title}, ${day}`);
-  if (talk.speakers.length > 0) blocks.push(`Speakers: ${speakerNames(talk.speakers)}`);
-  if (talk.abstract) blocks.push(talk.abstract);
-  for (const s of talk.speakers) if (s.bio) blocks.push(`About ${s.name}: ${s.bio}`);
-  if (talk.slides.length > 0) blocks.push(linkList('Slides:', talk.slides));
-  if (event.url) blocks.push(`Meetup: ${event.url}`);
-  return blocks.join('\n\n');
-}
-
-/**
- * When a talk happens: its own start (or its agenda line's), until the next timed agenda line or the meetup's
- * end. Without any time for the talk, the meetup's whole window: better vague than wrong.
- */
-export function talkWindow(event: MeetupEvent, index: number): { start: DateTime; end: DateTime } {
-  const talk = event.talks[index]!;
-  const start = talk.start ?? event.agenda.find((a) => a.talkIndex === index)?.start;
-  if (!start) return { start: event.start, end: event.end };
-  const next = event.agenda
-    .map((a) => a.start)
-    .filter((t): t is DateTime => t !== undefined && t > start)
-    .sort((a, b) => a.toMillis() - b.toMillis())[0];
-  const end = next ?? (event.end > start ? event.end : undefined);
-  return { start, end: end ?? start.plus({ minutes: DEFAULT_TALK_MINUTES[talk.kind] }) };
-}
-
-/** A title as a UID part that survives reordering: "Lessons learned from 15 years DevOps" -> lessons-learned-from-15-years-devops. */
-export function slug(title: string): string {
-  const ascii = title
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return ascii.slice(0, 60).replace(/-+$/, '') || 'talk';
-}
-
-/** Two talks with the same title in one meetup ("Lightning talk") get -2, -3 in order of appearance. */
-function uniqueSlugs(slugs: string[]): string[] {
-  const seen = new Map<string, number>();
-  return slugs.map((s) => {
-    const n = (seen.get(s) ?? 0) + 1;
-    seen.set(s, n);
-    return n === 1 ? s : `${s}-${n}`;
-  });
-}

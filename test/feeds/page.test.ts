@@ -22,6 +22,19 @@ const CHROMIUM_ARGS = [
 
 
 const now = '2024-06-01T10:00:00Z';
+
+/** WCAG 2 contrast ratio of two computed CSS colors ("rgb(r, g, b)"). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((c) => {
+      const v = Number(c) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
 const settings = makeSettings({ name: 'SRE <Munich> & "Friends"' });
 const july = makeEvent();
 const september = makeEvent({
@@ -99,19 +112,39 @@ describe('subscribe page in headless Chromium', () => {
       expect(await page.locator('#calendar-url').inputValue()).toBe(`${base}/calendar.ics`);
     });
 
-    it('lists upcoming meetups only, with Berlin times, venue and working links', async () => {
-      const items = page.locator('ul.meetups > li');
-      expect(await items.locator('h3').allTextContents()).toEqual(['SRE Munich at Celonis 2024', 'SRE Munich Wiesn edition']);
+    it('lists upcoming meetups, cancelled ones marked, with Berlin times, venue and working links', async () => {
+      const items = page.locator('#upcoming + ul.meetups > li');
+      expect(await items.locator('h3').allTextContents()).toEqual(['SRE Munich at Celonis 2024', 'Cancelled: Cancelled August meetup', 'SRE Munich Wiesn edition']);
       expect(await items.nth(0).locator('time').textContent()).toBe('Wednesday 10 July 2024, 18:30–21:00 CEST');
       expect(await items.nth(0).locator('time').getAttribute('datetime')).toBe('2024-07-10T18:30:00.000+02:00');
-      expect(await items.nth(1).locator('.meta').textContent()).toBe('Wednesday 25 September 2024, 18:30–21:30 CEST · Google Munich, Erika-Mann-Str. 33');
-      expect(await items.nth(1).getByText('Event page').getAttribute('href')).toBe('https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/');
+      expect(await items.nth(2).locator('.meta').textContent()).toBe('Wednesday 25 September 2024, 18:30–21:30 CEST · Google Munich, Erika-Mann-Str. 33');
+      expect(await items.nth(2).getByText('Event page').getAttribute('href')).toBe('https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/');
 
-      const ics = await items.nth(1).locator('a[data-ics]').getAttribute('href');
+      const ics = await items.nth(2).locator('a[data-ics]').getAttribute('href');
       expect(ics).toBe(`${base}/events/sre-munich-wiesn-event-2024.ics`);
       const response = await page.request.get(ics!);
       expect(response.headers()['content-type']).toBe('text/calendar; charset=utf-8');
       expect(await response.text()).toContain('SUMMARY:SRE Munich Wiesn edition');
+    });
+
+    it('lists past meetups, most recent first, with their slides', async () => {
+      const items = page.locator('#past + ul.meetups > li');
+      expect(await items.locator('h3').allTextContents()).toEqual(['Past winter meetup']);
+      const slides = items.nth(0).locator('.links a');
+      expect(await slides.first().getAttribute('href')).toBe('https://muc.sre.xyz/slides/2024_07/clickhouse.pdf');
+    });
+
+    it('keeps links readable in dark mode (WCAG AA contrast against the page)', async () => {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      try {
+        const colors = await page.evaluate(() => {
+          const link = document.querySelector('footer a')!;
+          return { link: getComputedStyle(link).color, background: getComputedStyle(document.body).backgroundColor };
+        });
+        expect(contrast(colors.link, colors.background)).toBeGreaterThanOrEqual(4.5);
+      } finally {
+        await page.emulateMedia({ colorScheme: 'light' });
+      }
     });
 
     it('reveals the copy button and copies the calendar URL', async () => {
@@ -137,7 +170,7 @@ describe('subscribe page in headless Chromium', () => {
       expect(await page.locator('a[data-feed="calendar-webcal"]').getAttribute('href')).toMatch(/^webcal:\/\//);
       expect(await page.locator('#calendar-url').inputValue()).toBe(`${base}/calendar.ics`);
       expect(await page.locator('button[data-copy="calendar-url"]').isVisible()).toBe(false);
-      expect(await page.locator('ul.meetups > li').count()).toBe(2);
+      expect(await page.locator('#upcoming + ul.meetups > li').count()).toBe(3);
     });
   });
 });
@@ -150,6 +183,12 @@ describe('renderSubscribePage', () => {
 
     const listed = renderSubscribePage({ catalogue: new Catalogue([july, september]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-06-01T12:00') });
     expect(listed.validUntil?.toISO()).toBe(july.end.toISO());
+  });
+
+  it("gives an overnight meetup's end its own day and, across the end of summer time, its own zone name", () => {
+    const night = makeEvent({ id: 'night', title: 'On-call night', start: berlin('2024-10-26T22:00'), end: berlin('2024-10-27T04:00'), talks: [], agenda: [] });
+    const { html } = renderSubscribePage({ catalogue: new Catalogue([night]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-10-01T12:00') });
+    expect(html).toContain('Saturday 26 October 2024, 22:00 CEST–Sunday 27 October 2024, 04:00 CET</time>');
   });
 
   it('escapes event fields that reach attributes and text', () => {

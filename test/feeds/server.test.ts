@@ -329,11 +329,13 @@ describe('FeedServer over HTTP', () => {
     it('drops a meetup from "upcoming" once it has ended, without a reload', async () => {
       const start = berlin('2024-06-05T18:30');
       server.update(new Catalogue([makeEvent({ id: 'june', title: 'June meetup', start, end: start.set({ hour: 21, minute: 0 }) })]), makeSettings());
-      expect((await send(server, '/')).text).toContain('June meetup');
+      const upcoming = (html: string) => html.slice(html.indexOf('id="upcoming"'), html.indexOf('</section>', html.indexOf('id="upcoming"')));
+      expect(upcoming((await send(server, '/')).text)).toContain('June meetup');
       clock.set('2024-06-05T19:30:00Z');
       const later = await send(server, '/');
-      expect(later.text).not.toContain('June meetup');
-      expect(later.text).toContain('No upcoming meetup is announced yet');
+      expect(upcoming(later.text)).not.toContain('June meetup');
+      expect(upcoming(later.text)).toContain('No upcoming meetup is announced yet');
+      expect(later.text).toContain('Past meetups');
     });
   });
 });
