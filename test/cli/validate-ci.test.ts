@@ -4,12 +4,12 @@ import path from 'node:path';
 import { githubAnnotation } from '../../src/cli/annotations';
 import { REAL_DATA, tempDataDir } from '../sources/temp-data';
 import { post, SECTION_INDEX } from '../sources/git-posts';
+import { built, ROOT } from '../helpers/built';
 
-const ROOT = path.join(__dirname, '..', '..');
 const RULES = readFileSync(path.join(REAL_DATA, 'announcements.yml'), 'utf8');
 
 function validate(...args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [built('src/cli/validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout };
 }
 
