@@ -2,8 +2,7 @@ import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../src/catalogue/event';
 import { link, message, type CommandReply, type MessageModel, type RichText } from '../src/chat/message';
 import { eventLine, presentAbstracts, presentAgenda } from '../src/chat/present/event';
-import { defineCommand, type CommandServices } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError, defineCommand, type CommandServices } from '../src/commands/definition';
 
 const QUERY_MAX = 100;
 const COMPLETIONS = 25;

@@ -1,8 +1,7 @@
 import type { DateTime } from 'luxon';
 import { message, time, toPlainText, type MessageModel, type RichText } from '../src/chat/message';
 import { clip, linesToSections } from '../src/chat/present/fit';
-import { defineCommand, type CommandServices, type PlannedPost, type ScheduledPostSummary } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError, defineCommand, type CommandServices, type PlannedPost, type ScheduledPostSummary } from '../src/commands/definition';
 import { POST_TEXT_MAX } from '../src/schedule/announcements';
 import { splitWhen, WHEN_EXAMPLES } from '../src/schedule/when';
 

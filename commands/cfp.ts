@@ -2,8 +2,7 @@ import { DateTime } from 'luxon';
 import type { CommunitySettings } from '../src/catalogue/settings';
 import { bold, link, message, time, type Field, type MessageModel, type ModalModel, type RichText } from '../src/chat/message';
 import { clip, linesToSections } from '../src/chat/present/fit';
-import { defineCommand, type CfpSubmission, type CommandContext, type CommandServices } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError, defineCommand, type CfpSubmission, type CommandContext, type CommandServices } from '../src/commands/definition';
 import { cleanProposal, normaliseLength, PROPOSAL_FIELDS } from '../src/cfp/submissions';
 
 const LIST_DEFAULT = 10;

@@ -1,8 +1,7 @@
 import { message } from '../src/chat/message';
 import { eventLine } from '../src/chat/present/event';
 import { linesToSections } from '../src/chat/present/fit';
-import { defineCommand } from '../src/commands/definition';
-import { ArgumentError } from '../src/commands/registry';
+import { ArgumentError, defineCommand } from '../src/commands/definition';
 
 const PAST_DEFAULT = 5;
 const PAST_MAX = 20;

@@ -1,20 +1,7 @@
 import { code, message, type RichText } from '../src/chat/message';
 import { linesToSections } from '../src/chat/present/fit';
-import { usageHint } from '../src/chat/slack/manifest';
-import type { Caller, CommandDefinition, CommandOption } from '../src/commands/definition';
-import { defineCommand } from '../src/commands/definition';
-import { ArgumentError, loadCommands } from '../src/commands/registry';
-
-let loaded: Map<string, CommandDefinition> | undefined;
-
-/**
- * The command list, read on first use rather than at import: loadCommands() requires this very file, and by
- * the time anyone asks for help every command module has finished loading.
- */
-function commands(): Map<string, CommandDefinition> {
-  loaded ??= loadCommands();
-  return loaded;
-}
+import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandOption } from '../src/commands/definition';
+import { usageHint } from '../src/commands/usage';
 
 export default defineCommand({
   name: 'help',
@@ -22,32 +9,32 @@ export default defineCommand({
   usage: '/help: every command. /help agenda: how to use /agenda.',
   options: [{ name: 'command', description: 'A command to explain, e.g. agenda', type: 'string', maxLength: 40, autocomplete: true }],
 
-  run({ input, caller }) {
+  run({ input, caller, commands }) {
     const name = String(input.options.command ?? '')
       .trim()
       .replace(/^\//, '')
       .toLowerCase();
-    if (name === '') return { message: overview(caller) };
-    const command = commands().get(name);
-    if (!command) throw new ArgumentError(`There is no /${name}. Commands: ${visible(caller).map((c) => `/${c.name}`).join(', ')}.`);
+    if (name === '') return { message: overview(commands, caller) };
+    const command = commands.get(name);
+    if (!command) throw new ArgumentError(`There is no /${name}. Commands: ${visible(commands, caller).map((c) => `/${c.name}`).join(', ')}.`);
     return { message: detail(command, caller) };
   },
 
-  autocomplete({ caller }, option, typed) {
+  autocomplete({ caller, commands }, option, typed) {
     if (option !== 'command') return [];
     const prefix = typed.trim().replace(/^\//, '').toLowerCase();
-    return visible(caller)
+    return visible(commands, caller)
       .filter((c) => c.name.startsWith(prefix))
       .map((c) => ({ name: `/${c.name}: ${c.description}`, value: c.name }));
   },
 });
 
-function visible(caller: Caller): CommandDefinition[] {
-  return [...commands().values()].filter((c) => caller.isOrganizer || !c.organizerOnly);
+function visible(commands: ReadonlyMap<string, CommandDefinition>, caller: Caller): CommandDefinition[] {
+  return [...commands.values()].filter((c) => caller.isOrganizer || !c.organizerOnly);
 }
 
-function overview(caller: Caller) {
-  const lines = visible(caller).map((c): RichText => [code(syntax(c, caller)), ` ${c.description}`]);
+function overview(commands: ReadonlyMap<string, CommandDefinition>, caller: Caller) {
+  const lines = visible(commands, caller).map((c): RichText => [code(syntax(c, caller)), ` ${c.description}`]);
   return message({
     title: 'What I can do',
     sections: linesToSections(undefined, lines),

@@ -26,6 +26,7 @@ import { gitWebhookRoute } from './http/webhooks/route';
 import { Scheduler } from './schedule/scheduler';
 import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
+import { listenError } from './startup-errors';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -51,6 +52,8 @@ export interface Bot {
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
+  /** Resolves when the console chat's input has ended (Ctrl-D); undefined without the console chat. */
+  inputEnded(): Promise<void> | undefined;
 }
 
 /**
@@ -151,6 +154,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
 
+  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false };
   return {
     config,
     db,
@@ -160,27 +164,44 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     feeds,
     scheduler,
     adapters,
+    inputEnded() {
+      return adapters.find((a): a is ConsoleChat & OrganizerReachingAdapter => a instanceof ConsoleChat)?.finished();
+    },
     async start() {
-      await http.start();
-      for (const adapter of adapters) await adapter.start();
+      await http.start().catch((err: unknown) => {
+        throw listenError(err, { port: 'HTTP_PORT', host: 'HTTP_HOST' }, config.http);
+      });
+      running.http = true;
+      for (const adapter of adapters) {
+        await adapter.start().catch((err: unknown) => {
+          throw adapter.platform === 'slack' && config.slack?.port !== undefined ? listenError(err, { port: 'SLACK_PORT' }, { host: '0.0.0.0', port: config.slack.port }) : err;
+        });
+        running.adapters.push(adapter);
+      }
       data.start();
+      running.data = true;
       follower?.start();
       if (source.fetchAtStart) void follower?.fetchNow('start');
       await scheduler.start();
+      running.scheduler = true;
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
         'sremuc-bot ready',
       );
     },
+    // Stops what start() got to, in reverse: after a refused start-up only those parts are running.
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
-      await scheduler.stop();
-      await follower?.stop();
-      data.stop();
-      for (const adapter of [...adapters].reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
-      await http.stop();
+      if (running.scheduler) await scheduler.stop();
+      if (running.data) {
+        await follower?.stop();
+        data.stop();
+      }
+      for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
+      if (running.http) await http.stop();
       db.close();
+      Object.assign(running, { http: false, adapters: [], data: false, scheduler: false });
     },
   };
 }

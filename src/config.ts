@@ -1,5 +1,8 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
 
 /**
  * Everything the process reads from its environment, validated once at start-up. Nothing else reads
@@ -19,14 +22,23 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
-const url = z.string().url();
+// Only web URLs: `ftp:` or `javascript:` would pass z.url() and fail much later, far from the variable.
+const url = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL');
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** Where the database lives when DATABASE_PATH is unset (relative to the working directory). */
+export const DEFAULT_DATABASE_PATH = 'var/sremuc.db';
 
 const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
-  DATABASE_PATH: z.string().min(1).default('var/sremuc.db'),
+  DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   BOT_TIMEZONE: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Logs to this file instead of stderr; on a terminal with the console chat they go to var/sremuc.log by default. */
+  LOG_FILE: optional,
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: port.default(8080),
   PUBLIC_URL: optional.pipe(url.optional()),
@@ -54,7 +66,10 @@ const EnvSchema = z.object({
   DISCORD_ORGANIZER_ROLE_ID: optional,
   DISCORD_SYNC_SCHEDULED_EVENTS: bool(true),
 
-  SCHEDULE_CRON: z.string().default('* * * * *'),
+  SCHEDULE_CRON: z
+    .string()
+    .default('* * * * *')
+    .refine((expr) => validCron(expr), 'not a cron expression node-cron accepts, e.g. "* * * * *" (every minute)'),
   CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
 
@@ -110,6 +125,7 @@ export interface Config {
   /** Overrides the time zone in data/settings.yml when set. */
   timeZone?: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  logFile?: string;
   /** metricsToken: the bearer token /metrics requires; without one only loopback scrapers get /metrics. */
   http: { host: string; port: number; publicUrl: string; metricsToken?: string };
   console: boolean;
@@ -119,18 +135,13 @@ export interface Config {
   events: EventsSourceConfig;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Reads and validates the configuration. Throws ConfigError naming each bad or missing variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}${shown(env, i.path[0])}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
@@ -139,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e[name]) problems.push(`${name}: required ${why}`);
   };
 
+  if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
+  else if (!statSync(e.DATA_DIR).isDirectory()) problems.push(`DATA_DIR: ${e.DATA_DIR} is a file, not the data folder`);
   if (e.BOT_TIMEZONE && !isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
 
   let slack: SlackConfig | undefined;
@@ -186,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePath: e.DATABASE_PATH,
     timeZone: e.BOT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    logFile: e.LOG_FILE,
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicUrl, metricsToken: e.METRICS_TOKEN },
     console: e.CONSOLE_CHAT === 'true' || (e.CONSOLE_CHAT === 'auto' && !slack && !discord),
     slack,
@@ -218,6 +232,13 @@ function eventsSource(e: z.infer<typeof EnvSchema>, problems: string[]): EventsS
     webhookSecret: e.WEBHOOK_SECRET,
     stateDir: e.DATABASE_PATH === ':memory:' ? 'var' : path.dirname(e.DATABASE_PATH),
   };
+}
+
+/** The value that was refused, for variables that hold no secret (a token's value never reaches the log). */
+function shown(env: Record<string, string | undefined>, name: unknown): string {
+  const value = typeof name === 'string' ? env[name] : undefined;
+  if (value === undefined || /TOKEN|SECRET/.test(String(name))) return '';
+  return ` (got "${value.length > 60 ? `${value.slice(0, 60)}…` : value}")`;
 }
 
 function isValidZone(zone: string): boolean {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
+import { unknownVariableWarnings } from '../src/config-warnings';
 
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment: console chat, local database, feeds on loopback', () => {
@@ -10,6 +11,7 @@ describe('loadConfig', () => {
     expect(config.discord).toBeUndefined();
     expect(config.databasePath).toBe('var/sremuc.db');
     expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'http://127.0.0.1:8080' });
+    expect(config.logFile).toBeUndefined();
   });
 
   it('turns Slack on with a bot token and signing secret, and the console off', () => {
@@ -46,5 +48,44 @@ describe('loadConfig', () => {
     const example = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
     const documented = new Set(example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]));
     expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('refuses each bad value naming its variable (and the value, unless it is a secret)', () => {
+    const refused = (env: Record<string, string>, variable: string) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
+    };
+    refused({ SCHEDULE_CRON: 'bad' }, 'SCHEDULE_CRON');
+    refused({ SCHEDULE_CRON: '61 * * * *' }, 'SCHEDULE_CRON');
+    refused({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'ftp://slack.example/api/' }, 'SLACK_API_URL');
+    refused({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1', DISCORD_API_URL: 'javascript:alert(1)' }, 'DISCORD_API_URL');
+    refused({ PUBLIC_URL: 'file:///etc/passwd' }, 'PUBLIC_URL');
+    refused({ DATA_DIR: '/no/such/folder' }, 'DATA_DIR');
+    refused({ DATA_DIR: __filename }, 'DATA_DIR');
+    expect(() => loadConfig({ SCHEDULE_CRON: 'bad' })).toThrow('(got "bad")');
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret', SLACK_MODE: 'x' })).not.toThrow(/xoxb-secret/);
+  });
+
+  it('accepts a valid cron expression and web URLs', () => {
+    const config = loadConfig({ SCHEDULE_CRON: '*/5 * * * *', PUBLIC_URL: 'https://bot.muc.sre.xyz/', LOG_FILE: '/tmp/bot.log' });
+    expect(config.schedule.cron).toBe('*/5 * * * *');
+    expect(config.http.publicUrl).toBe('https://bot.muc.sre.xyz');
+    expect(config.logFile).toBe('/tmp/bot.log');
+  });
+});
+
+describe('unknownVariableWarnings', () => {
+  it('warns about a misspelt variable with the name it was probably meant to be', () => {
+    expect(unknownVariableWarnings({ SLACK_BOT_TOKN: 'xoxb-1', DISCORD_GILD_ID: '1', LOG_LEVL: 'debug' })).toEqual([
+      'DISCORD_GILD_ID is not a variable sremuc-bot reads: did you mean DISCORD_GUILD_ID?',
+      'LOG_LEVL is not a variable sremuc-bot reads: did you mean LOG_LEVEL?',
+      'SLACK_BOT_TOKN is not a variable sremuc-bot reads: did you mean SLACK_BOT_TOKEN?',
+    ]);
+  });
+
+  it('names an unknown SLACK_ or DISCORD_ variable, and leaves the rest of the environment alone', () => {
+    expect(unknownVariableWarnings({ SLACK_WEBHOOK_URL: 'x', PATH: '/usr/bin', HOME: '/root', HOSTNAME: 'h', SLACK_BOT_TOKEN: 'xoxb' })).toEqual([
+      'SLACK_WEBHOOK_URL is not a variable sremuc-bot reads; see .env.example for the ones it does',
+    ]);
   });
 });

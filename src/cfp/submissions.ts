@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Db } from '../store/db';
-import type { Caller, CfpProposal, CfpService, CfpSubmission } from '../commands/definition';
-import { ArgumentError } from '../commands/registry';
+import { ArgumentError, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
 import type { CallForTalks } from '../catalogue/settings';
 
 export type ProposalField = keyof CfpProposal;

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { commandsTotal } from '../metrics';
-import type { Caller, CommandContext, CommandDefinition, CommandInput, CommandOption, CommandServices } from '../commands/definition';
-import { ArgumentError, parseCommandText } from '../commands/registry';
+import { ArgumentError, type Caller, type CommandContext, type CommandDefinition, type CommandInput, type CommandOption, type CommandServices } from '../commands/definition';
+import { parseCommandText } from '../commands/registry';
 import { bold, code, message, type CommandReply, type MessageModel } from './message';
 
 /** What a submitted modal yields: a confirmation to show, or per-field problems to show next to the inputs. */
@@ -40,7 +40,7 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong; the organizers have b
  * organizers, and answered politely.
  */
 export function createDispatcher(commands: Map<string, CommandDefinition>, services: CommandServices, log: Logger): Dispatcher {
-  const context = (input: CommandInput, caller: Caller): CommandContext => ({ input, caller, services });
+  const context = (input: CommandInput, caller: Caller): CommandContext => ({ input, caller, services, commands });
 
   /** Runs one interaction with the shared error handling and metrics; `what` describes it for logs and reports. */
   async function guard<T>(

@@ -3,6 +3,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { CommandReply, MessageModel } from '../chat/message';
 import type { OrganizerNotifier, Platform } from '../chat/adapter';
+import type { FeedLinks } from '../feeds/links';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -120,22 +121,12 @@ export interface AnnouncementService {
   isPaused(): boolean;
 }
 
-export interface FeedLinks {
-  /** https(s) URL of the whole calendar. */
-  calendar: string;
-  /** webcal:// form of the same, for Apple Calendar / Thunderbird one-click subscribe. */
-  webcal: string;
-  /** Google Calendar "add by URL" link. */
-  google: string;
-  /** The subscribe page. */
-  page: string;
-  event(id: string): string;
-}
-
 export interface CommandContext {
   input: CommandInput;
   caller: Caller;
   services: CommandServices;
+  /** Every command the dispatcher was built with (what /help lists). */
+  commands: ReadonlyMap<string, CommandDefinition>;
 }
 
 export interface ModalSubmission {
@@ -164,6 +155,17 @@ export interface CommandDefinition {
   onButton?(ctx: CommandContext, action: string, arg: string): Promise<CommandReply> | CommandReply;
   /** A modal with id "<command>:<purpose>" was submitted. */
   onModalSubmit?(ctx: CommandContext, submission: ModalSubmission): Promise<MessageModel> | MessageModel;
+}
+
+/**
+ * A request a command cannot carry out as asked (a bad option, an unknown meetup, a form field): the member
+ * sees the message, privately, and nobody is paged. Anything else a command throws is a bug and is reported.
+ */
+export class ArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArgumentError';
+  }
 }
 
 export function defineCommand(definition: CommandDefinition): CommandDefinition {

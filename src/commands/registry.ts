@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { CommandDefinition, CommandInput, CommandOption } from './definition';
+import { ArgumentError, type CommandDefinition, type CommandInput, type CommandOption } from './definition';
 
 /**
  * The top-level commands/ folder: one file per slash command. Relative to this file, so it is the .ts sources
@@ -42,13 +42,6 @@ function sourcesOf(dir: string): Set<string> | undefined {
   if (at < 0) return undefined;
   const source = [...parts.slice(0, at), ...parts.slice(at + 1)].join(path.sep);
   return existsSync(source) ? new Set(readdirSync(source).filter((f) => f.endsWith('.ts'))) : undefined;
-}
-
-export class ArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArgumentError';
-  }
 }
 
 /**

@@ -1,5 +1,3 @@
-import type { FeedLinks } from '../commands/definition';
-
 /** Paths the feed server answers; links and routes are built from the same strings so they cannot drift. */
 export const FEED_PATHS = {
   page: '/',
@@ -35,6 +33,19 @@ export function webcalUrl(httpUrl: string): string {
 /** Google Calendar's "add by URL" takes the webcal form in `cid` and subscribes to it. */
 export function googleAddUrl(feedUrl: string): string {
   return `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(webcalUrl(feedUrl))}`;
+}
+
+/** Where members find the calendars: what chat answers, posts and the page link to. */
+export interface FeedLinks {
+  /** https(s) URL of the whole calendar. */
+  calendar: string;
+  /** webcal:// form of the same, for Apple Calendar / Thunderbird one-click subscribe. */
+  webcal: string;
+  /** Google Calendar "add by URL" link. */
+  google: string;
+  /** The subscribe page. */
+  page: string;
+  event(id: string): string;
 }
 
 export function feedLinks(publicUrl: string): FeedLinks {

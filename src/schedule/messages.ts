@@ -3,7 +3,7 @@ import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { presentAgenda } from '../chat/present/event';
 import { link, message, time, type MessageModel, type RichText } from '../chat/message';
-import type { FeedLinks } from '../commands/definition';
+import type { FeedLinks } from '../feeds/links';
 import type { AnnouncementRule, AnnouncementTemplates } from './rules';
 
 export interface MessageContext {

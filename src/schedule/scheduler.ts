@@ -7,7 +7,7 @@ import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { PostError, type ChatPoster, type Destination, type OrganizerNotifier, type Platform } from '../chat/adapter';
 import type { MessageModel } from '../chat/message';
-import type { FeedLinks } from '../commands/definition';
+import type { FeedLinks } from '../feeds/links';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { postsTotal } from '../metrics';

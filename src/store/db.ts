@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openMigrated } from './migrate';
 
 export type Db = Database.Database;
 
@@ -8,7 +7,7 @@ export type Db = Database.Database;
  * The whole schema, as ordered migrations. Append new steps at the end; never edit a step that has shipped,
  * because existing databases have already run it (PRAGMA user_version records how far).
  */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: call-for-talks submissions from the /cfp modal
   `CREATE TABLE cfp_submissions (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -92,23 +91,10 @@ const MIGRATIONS: string[] = [
    ALTER TABLE leases ADD COLUMN beat INTEGER NOT NULL DEFAULT 0;`,
 ];
 
-/** Opens (creating if needed) the database and brings the schema up to date. ":memory:" works for tests. */
+/**
+ * Opens (creating if needed) the database and brings the schema up to date, safely when several processes do it
+ * at once; refuses a database newer than the code (see migrate.ts). ":memory:" works for tests.
+ */
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return db;
-}
-
-function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (let step = current; step < MIGRATIONS.length; step++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[step]);
-      db.pragma(`user_version = ${step + 1}`);
-    })();
-  }
+  return openMigrated(file, MIGRATIONS);
 }

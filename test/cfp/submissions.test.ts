@@ -1,6 +1,5 @@
 import { CfpStore, cleanProposal, FieldError, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
-import type { Caller, CfpProposal } from '../../src/commands/definition';
-import { ArgumentError } from '../../src/commands/registry';
+import { ArgumentError, type Caller, type CfpProposal } from '../../src/commands/definition';
 import { ManualClock } from '../../src/clock';
 import { openDatabase, type Db } from '../../src/store/db';
 import { berlin, makeSettings } from '../helpers/events';

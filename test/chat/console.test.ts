@@ -6,7 +6,7 @@ import type { ModalOutcome } from '../../src/chat/dispatch';
 import { commands, consoleSession, makeWorld } from '../commands/world';
 
 /** A console wired to a scripted dispatcher, for what the real commands cannot easily provoke. */
-async function scripted(lines: string[], dispatcher: { runText?: (name: string, text: string, caller: Caller) => Promise<CommandReply>; modalSubmit?: (id: string, values: Record<string, string>) => Promise<ModalOutcome> }) {
+async function scripted(lines: string[], dispatcher: { runText?: (name: string, text: string, caller: Caller) => Promise<CommandReply>; modalSubmit?: (id: string, values: Record<string, string>) => Promise<ModalOutcome>; prompt?: boolean }) {
   const input = new PassThrough();
   const output = new PassThrough();
   let printed = '';
@@ -15,6 +15,7 @@ async function scripted(lines: string[], dispatcher: { runText?: (name: string, 
     input,
     output,
     commands,
+    prompt: dispatcher.prompt,
     dispatcher: {
       runText: dispatcher.runText ?? (async () => ({ message: message({ intro: ['ok'] }) })),
       button: async () => ({ message: message({ intro: ['pressed'] }) }),
@@ -30,9 +31,25 @@ async function scripted(lines: string[], dispatcher: { runText?: (name: string, 
 describe('ConsoleChat', () => {
   it('greets, answers unknown commands with a pointer to /help, and ignores blank lines', async () => {
     const out = await consoleSession(makeWorld(), ['', '   ', '/dance now', 'next']);
-    expect(out.split('\n')[0]).toBe('sremuc-bot console: type /help for the commands, /agenda for the next meetup.');
+    expect(out.split('\n')[0]).toBe('sremuc-bot console: type /help for the commands, /agenda for the next meetup, Ctrl-D to quit.');
     expect(out).toContain('Unknown command /dance. Try /help');
     expect(out).toContain('Next: SRE Munich at Celonis 2024');
+  });
+
+  it('suggests the command a typo was probably meant to be', async () => {
+    const out = await consoleSession(makeWorld(), ['/agnda', 'subscrbe', '/xyz']);
+    expect(out).toContain('Unknown command /agnda. Did you mean /agenda? Try /help');
+    expect(out).toContain('Unknown command /subscrbe. Did you mean /subscribe? Try /help');
+    expect(out).toContain('Unknown command /xyz. Try /help');
+  });
+
+  it('shows a prompt before each command on a terminal, and none when input is piped', async () => {
+    const withPrompt = await scripted(['/agenda', '/agenda'], { prompt: true });
+    expect(withPrompt.printed).toBe(
+      'sremuc-bot console: type /help for the commands, /agenda for the next meetup, Ctrl-D to quit.\nsremuc> ok\nsremuc> ok\nsremuc> ',
+    );
+    const piped = await scripted(['/agenda'], {});
+    expect(piped.printed).not.toContain('sremuc>');
   });
 
   it('runs commands as the operator, an organizer', async () => {

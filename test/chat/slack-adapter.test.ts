@@ -7,8 +7,7 @@
 import { makeServices } from '../helpers/services';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { message } from '../../src/chat/message';
-import { defineCommand, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
-import { ArgumentError } from '../../src/commands/registry';
+import { ArgumentError, defineCommand, type CommandDefinition, type CommandServices } from '../../src/commands/definition';
 import { signSlackRequest } from '../fakes/slack';
 import { contractDispatcher, SIGNING_SECRET, startSlackBot, type SlackBot } from './slack-harness';
 import { adminCommand, brokenCommand } from '../helpers/protocol-commands';

@@ -1,3 +1,6 @@
+import { createDispatcher } from '../../src/chat/dispatch';
+import { createLogger } from '../../src/log';
+import { makeServices } from '../helpers/services';
 import { makeWorld, member, messageOf, organizer, plainOf, commands } from './world';
 
 describe('/help', () => {
@@ -8,6 +11,15 @@ describe('/help', () => {
     expect(lines.map((l) => l.split(' ')[0])).toEqual([...commands.values()].map((c) => `/${c.name}`));
     expect(lines).toContain('/agenda [event] [abstracts] The agenda of the next meetup, or of one you name');
     expect(lines).toContain('/cfp [show | submit | list [count]] The call for talks: what we look for and how to propose a talk');
+  });
+
+  it('lists the commands of the dispatcher it runs in, not whatever is in the commands folder', async () => {
+    const only = new Map([...commands].filter(([name]) => name === 'help' || name === 'next'));
+    const dispatcher = createDispatcher(only, makeServices(), createLogger('silent'));
+    const text = plainOf(await dispatcher.runText('help', '', organizer));
+    expect(text).toContain('/next');
+    expect(text).not.toContain('/agenda');
+    expect(plainOf(await dispatcher.runText('help', 'agenda', member))).toBe('There is no /agenda. Commands: /help, /next.');
   });
 
   it('hides organizer-only commands from members', async () => {

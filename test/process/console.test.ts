@@ -24,6 +24,16 @@ describe('npm start with no credentials (the console chat)', () => {
     expect(bot.stdout()).not.toContain('"level"');
   });
 
+  it('ends on end of input (Ctrl-D) with exit 0, suggests a command for a typo and warns about a misspelt variable', async () => {
+    bot = await startBot({ SLACK_BOT_TOKN: 'xoxb-typo' });
+    bot.write('/agnda');
+    bot.endInput();
+    expect(await bot.exited).toEqual({ code: 0, signal: null });
+    expect(bot.stdout()).toContain('Unknown command /agnda. Did you mean /agenda? Try /help');
+    expect(bot.stderr()).toContain('SLACK_BOT_TOKN is not a variable sremuc-bot reads: did you mean SLACK_BOT_TOKEN?');
+    expect(bot.stderr()).toContain('"reason":"end of input"');
+  });
+
   it('stops with a message naming the variable when one is wrong', async () => {
     bot = await startBot({ HTTP_PORT: 'eighty' }, { until: 'spawned' });
     expect(await bot.exited).toEqual({ code: 2, signal: null });

@@ -1,8 +1,7 @@
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { toPlainText } from '../../src/chat/message';
 import { renderMessage } from '../../src/chat/slack/render';
-import type { Caller } from '../../src/commands/definition';
-import { ArgumentError } from '../../src/commands/registry';
+import { ArgumentError, type Caller } from '../../src/commands/definition';
 import { ManualClock } from '../../src/clock';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { openDatabase } from '../../src/store/db';

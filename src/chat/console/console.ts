@@ -6,6 +6,7 @@ import type { ChatAdapter, PostOptions } from '../adapter';
 import type { Dispatcher, ModalOutcome } from '../dispatch';
 import type { Button, CommandReply, MessageModel, ModalField, ModalModel } from '../message';
 import { renderConsole, sanitize } from './render';
+import { closestKey } from '../../sources/diagnostics';
 
 /** The part of the dispatcher the console drives. */
 export type ConsoleDispatcher = Pick<Dispatcher, 'runText' | 'button' | 'modalSubmit'>;
@@ -18,7 +19,11 @@ export interface ConsoleChatOptions {
   log?: Logger;
   /** The operator's name in CfP submissions and logs. */
   operator?: string;
+  /** Show a prompt when waiting for a command; default: when input and output are a terminal. */
+  prompt?: boolean;
 }
+
+const PROMPT = 'sremuc> ';
 
 /** How often a form asks again after the bot refused the answers, before giving up. */
 const FORM_ATTEMPTS = 5;
@@ -49,7 +54,7 @@ export class ConsoleChat implements ChatAdapter {
   async start(): Promise<void> {
     this.readline = createInterface({ input: this.options.input, terminal: false, crlfDelay: Infinity });
     this.lines = this.readline[Symbol.asyncIterator]();
-    this.write('sremuc-bot console: type /help for the commands, /agenda for the next meetup.');
+    this.write('sremuc-bot console: type /help for the commands, /agenda for the next meetup, Ctrl-D to quit.');
     this.loop = this.readLoop();
   }
 
@@ -84,8 +89,13 @@ export class ConsoleChat implements ChatAdapter {
     this.write(`[to the organizers]\n${renderConsole(message)}`);
   };
 
+  private get prompting(): boolean {
+    const { input, output, prompt } = this.options;
+    return prompt ?? Boolean((input as { isTTY?: boolean }).isTTY && (output as { isTTY?: boolean }).isTTY);
+  }
+
   private async readLoop(): Promise<void> {
-    for (let line = await this.readLine(); line !== undefined; line = await this.readLine()) {
+    for (let line = await this.nextCommand(); line !== undefined; line = await this.nextCommand()) {
       try {
         await this.handle(line);
       } catch (error) {
@@ -93,6 +103,12 @@ export class ConsoleChat implements ChatAdapter {
         this.write('Something went wrong; see the log.');
       }
     }
+  }
+
+  /** The next command line, after the prompt (a form's questions are their own prompt). */
+  private nextCommand(): Promise<string | undefined> {
+    if (this.prompting) this.options.output.write(PROMPT);
+    return this.readLine();
   }
 
   private async readLine(): Promise<string | undefined> {
@@ -108,7 +124,8 @@ export class ConsoleChat implements ChatAdapter {
     const [, rawName = '', rest = ''] = /^\/?(\S+)\s*([\s\S]*)$/.exec(text) ?? [];
     const name = rawName.toLowerCase();
     if (!this.options.commands.has(name)) {
-      this.write(`Unknown command /${sanitize(rawName).slice(0, 50)}. Try /help`);
+      const near = closestKey(name, [...this.options.commands.keys()]);
+      this.write(`Unknown command /${sanitize(rawName).slice(0, 50)}.${near ? ` Did you mean /${near}?` : ''} Try /help`);
       return;
     }
     await this.show(await this.options.dispatcher.runText(name, rest, this.caller));

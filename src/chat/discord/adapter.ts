@@ -30,6 +30,7 @@ import { toApplicationCommands } from './commands';
 import { toPostError } from './errors';
 import { renderChoices, renderMessage, renderModal, type DiscordMessage } from './render';
 import { withinBudget } from '../answer-deadline';
+import { rejectedToken } from '../../startup-errors';
 
 /** The part of the platform-neutral dispatcher the Discord adapter drives: typed options, completions, buttons, forms. */
 export type DiscordDispatcher = Pick<Dispatcher, 'run' | 'autocomplete' | 'button' | 'modalSubmit'>;
@@ -117,7 +118,9 @@ export class DiscordChat implements ChatAdapter {
 
   async start(): Promise<void> {
     const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
-    await this.client.login(this.options.config.token);
+    await this.client.login(this.options.config.token).catch((error: unknown) => {
+      throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
+    });
     await ready;
     this.options.log.info({ user: this.client.user?.tag, guilds: this.client.guilds.cache.size }, 'discord adapter started');
     if (!this.options.config.guildId) this.options.log.warn('DISCORD_GUILD_ID is not set: organizer rights count in every server the bot is in');

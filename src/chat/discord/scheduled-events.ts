@@ -14,7 +14,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../../catalogue/catalogue';
 import type { MeetupEvent } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
-import type { FeedLinks } from '../../commands/definition';
+import type { FeedLinks } from '../../feeds/links';
 import type { Logger } from '../../log';
 import type { Db } from '../../store/db';
 import { neutraliseMentions, truncate } from './render';

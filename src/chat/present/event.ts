@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
-import type { FeedLinks } from '../../commands/definition';
+import type { FeedLinks } from '../../feeds/links';
 import { bold, link, message, time, type Button, type Field, type MessageModel, type RichText, type Section } from '../message';
 import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
 

@@ -13,6 +13,7 @@ import { boltLogger } from './logger';
 import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
 import { withinBudget } from '../answer-deadline';
+import { rejectedToken } from '../../startup-errors';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
 export const POST_EVENT_TYPE = 'sremuc_post';
@@ -89,9 +90,14 @@ export class SlackChat implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    await this.app.init();
+    // init() checks the bot token (auth.test); in Socket Mode start() opens the connection with the app token.
+    await this.app.init().catch((error: unknown) => {
+      throw rejectedToken('SLACK_BOT_TOKEN', 'Slack', error) ?? error;
+    });
     if (this.mounted) return void this.options.log.info({ mode: 'http', path: '/slack/events' }, 'slack adapter started on the bot http server');
-    const started = await this.app.start(this.options.config.port ?? 0);
+    const started = await this.app.start(this.options.config.port ?? 0).catch((error: unknown) => {
+      throw rejectedToken(this.options.config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN', 'Slack', error) ?? error;
+    });
     if (this.options.config.mode === 'http') this.server = started as Server;
     this.options.log.info({ mode: this.options.config.mode, port: this.port }, 'slack adapter started');
   }

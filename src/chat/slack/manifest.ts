@@ -1,4 +1,5 @@
-import type { CommandDefinition, CommandOption } from '../../commands/definition';
+import type { CommandDefinition } from '../../commands/definition';
+import { usageHint } from '../../commands/usage';
 
 /** One entry of `features.slash_commands` in the Slack app manifest. */
 export interface ManifestSlashCommand {
@@ -18,7 +19,7 @@ const USAGE_HINT_MAX = 1000;
  */
 export function manifestSlashCommands(commands: Iterable<CommandDefinition>): ManifestSlashCommand[] {
   return [...commands].map((c) => {
-    const hint = usageHint(c);
+    const hint = usageHint(c).slice(0, USAGE_HINT_MAX);
     return {
       command: `/${c.name}`,
       description: c.description.slice(0, DESCRIPTION_MAX),
@@ -27,20 +28,4 @@ export function manifestSlashCommands(commands: Iterable<CommandDefinition>): Ma
       should_escape: false,
     };
   });
-}
-
-/** "[event]", "[submit | list]" …: what Slack shows while typing the command. */
-export function usageHint(command: CommandDefinition): string {
-  const parts: string[] = [];
-  if (command.subcommands?.length) {
-    const subs = command.subcommands.map((s) => [s.name, ...s.options.map(optionHint)].join(' '));
-    parts.push(`[${subs.join(' | ')}]`);
-  }
-  parts.push(...command.options.map(optionHint));
-  return parts.join(' ').slice(0, USAGE_HINT_MAX);
-}
-
-function optionHint(option: CommandOption): string {
-  const name = option.choices?.length ? option.choices.map((c) => c.value).join('|') : option.name;
-  return option.required ? `<${name}>` : `[${name}]`;
 }
