@@ -6,6 +6,7 @@ import { openDatabase, type Db } from './store/db';
 import type { DataSource } from './sources/watch';
 import type { GitFollower } from './sources/follow';
 import { openEventsSource } from './sources/source';
+import { dateToConfirmNotices } from './sources/date-notice';
 import { loadCommands } from './commands/registry';
 import type { CommandDefinition, CommandServices } from './commands/definition';
 import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
@@ -78,11 +79,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.discord?.organizersChannel ? [{ platform: 'discord' as const, channel: config.discord.organizersChannel }] : []),
     ...(config.console ? [{ platform: 'console' as const, channel: 'organizers' }] : []),
   ];
-  const reportToOrganizers = async (key: string, message: MessageModel) => {
+  const reportToOrganizers = async (key: string, message: MessageModel) => tellOrganizers([{ key, message }]);
+  const tellOrganizers = async (reports: { key: string; message: MessageModel }[]) => {
     const at = clock.now();
-    new Outbox(db).enqueue(organizerChannels.map((to) => ({ key, to, message, label: message.title ?? key, worthUntil: at.plus({ days: 2 }) })), at);
-    await scheduler?.tick();
+    const added = new Outbox(db).enqueue(
+      reports.flatMap(({ key, message }) => organizerChannels.map((to) => ({ key, to, message, label: message.title ?? key, worthUntil: at.plus({ days: 2 }) }))),
+      at,
+    );
+    if (added.length > 0) await scheduler?.tick();
   };
+  // Once per post that gives no meetup date: which file needs `eventDate:` (the outbox keeps the key).
+  const noticeMissingDates = () =>
+    void tellOrganizers(dateToConfirmNotices(data.current().catalogue.events, clock.now())).catch((err: unknown) => log.error({ err }, 'could not tell the organizers about posts without a date'));
   const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: reportToOrganizers });
   const { data, follower, rules } = source;
   const settings = () => data.current().settings;
@@ -150,6 +158,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 
   data.onChange((catalogue, newSettings) => {
     reloadFeeds(catalogue, newSettings);
+    noticeMissingDates();
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -184,6 +193,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       if (source.fetchAtStart) void follower?.fetchNow('start');
       await scheduler.start();
       running.scheduler = true;
+      noticeMissingDates();
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },

@@ -180,6 +180,22 @@ it('a broken post keeps its last good version and the report names file:line, co
   expect(report).toMatch(/content\/events\/summer-2026\/index\.md:\d+: error: .*not valid YAML/);
 });
 
+it('a post with no meetup date: "date to be confirmed" in chat, the organizers told once which file needs eventDate', async () => {
+  const text = `---\ntitle: "SRE Munich at Netlight 2026"\ndate: 2026-03-01T09:00:00+01:00\n---\n\nWe're excited to announce our next meetup, hosted by Netlight.\n`;
+  const notice = (r: string) => r.includes('No meetup date: SRE Munich at Netlight 2026');
+  await pushed(repo.write('content/events/netlight-2026.md', text).commit('Netlight, date follows'), 'netlight-1');
+  expect(bot.data.current().catalogue.byId('netlight-2026')?.dateToBeConfirmed).toBe(true);
+  await waitFor(() => organizerReports().some(notice), 'the notice');
+  expect(organizerReports().find(notice)).toContain('content/events/netlight-2026.md');
+
+  const from = output.length;
+  input.write('/agenda netlight\n');
+  await waitFor(() => /SRE Munich at Netlight 2026[\s\S]*date to be confirmed/.test(output.slice(from)), 'the console answer');
+
+  await pushed(repo.write('content/events/netlight-2026.md', text.replace('hosted by Netlight', 'hosted by Netlight Munich')).commit('Netlight wording'), 'netlight-2');
+  expect(organizerReports().filter(notice)).toHaveLength(1);
+});
+
 it('a fetch that fails keeps the revision serving and is reported once, with the next try; its end is reported too', async () => {
   const serving = bot.follower!.status().revision!.sha;
   const before = organizerReports().length;
