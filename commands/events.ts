@@ -1,4 +1,4 @@
-import { message } from '../src/chat/message';
+import { linkItem, message } from '../src/chat/message';
 import { eventLine } from '../src/chat/present/event';
 import { linesToSections } from '../src/chat/present/fit';
 import { ArgumentError, defineCommand } from '../src/commands/definition';
@@ -32,7 +32,7 @@ export default defineCommand({
           ...linesToSections('Coming up', shown.length > 0 ? shown : [['Nothing scheduled yet. Have a talk idea? Try /cfp.']]),
           ...(past > 0 ? linesToSections('Recent', recent.length > 0 ? recent.map((e) => eventLine(e)) : [['No meetups yet.']]) : []),
         ],
-        links: [{ label: 'Subscribe to the calendar', url: services.feeds.page }],
+        links: linkItem(services.feeds.page, 'Subscribe to the calendar'),
         footer: ['/agenda <month or name> shows one meetup, e.g. /agenda last'],
       }),
     };

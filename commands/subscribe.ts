@@ -1,3 +1,4 @@
+import { safeUrl } from '../src/catalogue/safe-url';
 import { code, link, message, type Section } from '../src/chat/message';
 import { defineCommand } from '../src/commands/definition';
 
@@ -13,7 +14,8 @@ export default defineCommand({
     const next = services.catalogue().next(services.now());
     const sections: Section[] = [
       { heading: 'Google Calendar', body: [link(feeds.google, 'Add the meetup calendar'), ' (Google refreshes it every few hours).'] },
-      { heading: 'Apple Calendar, Outlook, Thunderbird', body: [link(feeds.webcal, 'Subscribe with one click'), '.'] },
+      // Chat links are http(s)/mailto only, so the one-click webcal:// subscription lives on the page.
+      { heading: 'Apple Calendar, Outlook, Thunderbird', body: [link(feeds.page, 'Subscribe with one click'), ' on the subscribe page, or add ', code(feeds.webcal), '.'] },
       { heading: 'Any other calendar app', body: ['Subscribe to this address: ', code(feeds.calendar)] },
     ];
     if (next) sections.push({ heading: 'Just the next meetup', body: [link(feeds.event(next.id), `${next.title} (.ics)`)] });
@@ -22,7 +24,7 @@ export default defineCommand({
         title: `Subscribe to ${settings.name} meetups`,
         intro: ['One calendar with every meetup. It updates itself when a date, a room or an agenda changes.'],
         sections,
-        buttons: [{ id: 'subscribe:page', label: 'All the ways to subscribe', url: feeds.page }],
+        buttons: [{ id: 'subscribe:page', label: 'All the ways to subscribe', url: safeUrl(feeds.page) }].filter((b) => b.url),
         footer: [settings.hashtag],
       }),
     };

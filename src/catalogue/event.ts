@@ -1,9 +1,10 @@
 import type { DateTime } from 'luxon';
+import type { SafeUrl } from './safe-url';
 
-/** A link with a human label, e.g. slides or a recording. */
+/** A link with a human label, e.g. slides or a recording: only checked http(s)/mailto URLs (see safe-url.ts). */
 export interface Link {
   label: string;
-  url: string;
+  url: SafeUrl;
 }
 
 export interface Speaker {
@@ -87,7 +88,7 @@ export interface MeetupEvent {
   slides: Link[];
   recordings: Link[];
   /** Page on the community website, when settings give a base URL. */
-  url?: string;
+  url?: SafeUrl;
   status: EventStatus;
   /**
    * True when the source gives no meetup date and `start`/`end` only hold a placeholder (e.g. the post's

@@ -1,19 +1,31 @@
 import type { DateTime } from 'luxon';
+import { linkLabel, safeUrl, type SafeUrl } from '../catalogue/safe-url';
+
+export type { SafeUrl } from '../catalogue/safe-url';
 
 /**
  * The platform-neutral message model. Commands and the scheduler build these; the Slack, Discord and console
  * renderers turn them into Block Kit, embeds and text.
  *
  * Every plain string in a model is raw text (from users or event files): renderers escape it and neutralise
- * mentions. Formatting is expressed with spans, never with platform markup inside strings.
+ * mentions. Formatting is expressed with spans, never with platform markup inside strings. Every URL a
+ * renderer may put into link syntax (link spans, links, buttons, titleUrl) is a SafeUrl, checked once by
+ * safeUrl(): nothing else can become a link.
  */
 export type Span =
   | string
   | { kind: 'bold'; text: string }
   | { kind: 'code'; text: string }
-  | { kind: 'link'; url: string; label: string }
+  | LinkSpan
   /** A point in time: Discord shows <t:unix:F>, Slack <!date^...>, console Berlin wall time. */
   | { kind: 'time'; at: DateTime; format: TimeFormat };
+
+/** A checked link; `label` is what readers see (already corrected when it named another host). */
+export interface LinkSpan {
+  kind: 'link';
+  url: SafeUrl;
+  label: string;
+}
 
 export type TimeFormat = 'full' | 'date' | 'time' | 'relative';
 
@@ -34,7 +46,7 @@ export interface Button {
   /** Action id the adapters route back to a command, e.g. "agenda:abstracts:<eventId>" or "cfp:open". */
   id: string;
   label: string;
-  url?: string;
+  url?: SafeUrl;
   style?: 'primary' | 'danger';
 }
 
@@ -59,17 +71,23 @@ export interface ModalModel {
 
 export interface MessageModel {
   title?: string;
-  titleUrl?: string;
+  titleUrl?: SafeUrl;
   intro?: RichText;
   sections: Section[];
   fields: Field[];
-  links: { label: string; url: string }[];
+  links: LinkItem[];
   buttons: Button[];
   footer?: RichText;
   /** Plain-text fallback (notifications, screen readers, console). Derived with toPlainText() when absent. */
   fallback?: string;
   /** Only the caller sees it (Slack ephemeral response, Discord ephemeral flag). */
   ephemeral?: boolean;
+}
+
+/** A link listed under a message (event page, slides, recordings). */
+export interface LinkItem {
+  label: string;
+  url: SafeUrl;
 }
 
 /** What a command returns: a message, or a form to open (only possible in reply to an interaction). */
@@ -81,8 +99,42 @@ export function message(parts: Partial<MessageModel>): MessageModel {
 
 export const bold = (text: string): Span => ({ kind: 'bold', text });
 export const code = (text: string): Span => ({ kind: 'code', text });
-export const link = (url: string, label: string): Span => ({ kind: 'link', url, label });
+
+/** A link span when `url` passes safeUrl(), else undefined. Relative site paths need the website. */
+export function linkTo(url: string | undefined, label: string, website?: string): LinkSpan | undefined {
+  const checked = safeUrl(url, website);
+  return checked ? { kind: 'link', url: checked, label: linkLabel(label, checked) } : undefined;
+}
+
+/** A link when the URL is http(s)/mailto, otherwise the label (or the raw text) as plain, inert text. */
+export function link(url: string | undefined, label: string): Span {
+  return linkTo(url, label) ?? (label.trim() || url || '');
+}
+
+/** An entry for MessageModel.links, or nothing when the URL does not pass safeUrl(). */
+export function linkItem(url: string | undefined, label: string): LinkItem[] {
+  const span = linkTo(url, label);
+  return span ? [{ label: span.label, url: span.url }] : [];
+}
 export const time = (at: DateTime, format: TimeFormat = 'full'): Span => ({ kind: 'time', at, format });
+
+/**
+ * A model read back from storage (the outbox's JSON), where the SafeUrl brand is only a claim: every URL is
+ * checked again, and one that fails (a row written before links were checked) becomes plain text.
+ */
+export function recheckLinks(m: MessageModel): MessageModel {
+  const rich = (text: RichText | undefined) => text?.map((s) => (typeof s !== 'string' && s.kind === 'link' ? link(s.url, s.label) : s));
+  return {
+    ...m,
+    titleUrl: safeUrl(m.titleUrl),
+    intro: rich(m.intro),
+    sections: m.sections.map((s) => ({ ...s, body: rich(s.body)! })),
+    fields: m.fields.map((f) => ({ ...f, value: rich(f.value)! })),
+    links: m.links.flatMap((l) => linkItem(l.url, l.label)),
+    buttons: m.buttons.flatMap((b) => (b.url === undefined ? [b] : safeUrl(b.url) ? [{ ...b, url: safeUrl(b.url) }] : [])),
+    footer: rich(m.footer),
+  };
+}
 
 /** Text of one span with times in the event's own zone: the console rendering and every platform's fallback. */
 export function spanToPlain(span: Span): string {
@@ -92,10 +144,16 @@ export function spanToPlain(span: Span): string {
     case 'code':
       return span.text;
     case 'link':
-      return span.label && span.label !== span.url ? `${span.label} (${span.url})` : span.url;
+      return linkToPlain(span);
     case 'time':
       return formatPlainTime(span.at, span.format);
   }
+}
+
+/** "Slides (https://…)": the label with its target, for renderers without link syntax. */
+export function linkToPlain(l: { label: string; url: SafeUrl }): string {
+  const shown = l.url.startsWith('mailto:') ? l.url.slice('mailto:'.length) : l.url;
+  return l.label && l.label !== shown && l.label !== l.url ? `${l.label} (${shown})` : shown;
 }
 
 export function richToPlain(text: RichText | undefined): string {
@@ -158,7 +216,7 @@ export function toPlainText(m: MessageModel): string {
     lines.push(richToPlain(s.body));
   }
   for (const f of m.fields) lines.push(`${f.name}: ${richToPlain(f.value)}`);
-  for (const l of m.links) lines.push(`${l.label}: ${l.url}`);
+  for (const l of m.links) lines.push(`${l.label}: ${l.url.replace(/^mailto:/, '')}`);
   if (m.footer) lines.push('', richToPlain(m.footer));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }

@@ -1,23 +1,25 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { loadAnnouncementRules, RULES_FILE } from '../schedule/rules';
+import { catalogueJson } from '../sources/catalogue-json';
 import { countBySeverity, formatDiagnostic, type Diagnostic } from '../sources/diagnostics';
-import { loadData } from '../sources/load';
+import { EVENTS_DIR, loadData } from '../sources/load';
 import { githubAnnotation } from './annotations';
 
-const USAGE = `Usage: npm run validate [dir] [--events <path>] [--settings <dir>] [--timezone <IANA zone>] [--format text|github]
+const USAGE = `Usage: npm run validate [dir] [--events <dir>] [--settings <file or dir>] [--timezone <IANA zone>] [--format text|github|json] [--json]
 Checks the events, settings.yml and announcements.yml the way the bot reads them, and prints problems as
-file:line: severity: message (--format github: as GitHub Actions annotations on the files). Exits 1 on errors.
+file:line: severity: message (--format github: GitHub Actions annotations on the files; --json: the catalogue as
+JSON on stdout, the problems on stderr). Exits 1 on errors.
   dir          the data folder (settings.yml, announcements.yml, events/), or a website repository with --events
-  --events     the posts' folder inside dir, e.g. content/events (a Hugo site); default: events
-  --settings   where settings.yml and announcements.yml are when dir has none (e.g. the bot's data/)
+  --events     the posts' folder: inside dir (e.g. content/events of a Hugo site, named so in the problems) or any folder
+  --settings   a settings file (a community profile), or a folder with settings.yml and announcements.yml used
+               when dir has none (e.g. the bot's data/)
 `;
 
 /**
- * `npm run validate [dataDir] [--timezone Europe/Berlin]`: checks the community's data the way the bot reads it.
- * Prints every problem as `file:line: severity: message`, then a summary; exits 1 when there are errors,
- * so CI can block a broken post before it is published.
+ * `npm run validate`: checks the community's data the way the bot reads it, as a CI step in the website's
+ * repository too. A broken announcements.yml is errors with their lines, never "0 errors".
  */
 function main(argv: string[]): number {
   const args = parseArgs(argv);
@@ -25,18 +27,25 @@ function main(argv: string[]): number {
     process.stdout.write(`${args.problem ? `${args.problem}\n` : ''}${USAGE}`);
     return args.problem ? 2 : 0;
   }
-  const from = (file: string) => (args.settingsDir && !existsSync(path.join(args.dataDir, file)) ? args.settingsDir : args.dataDir);
+  const settingsIsDir = args.settings !== undefined && isDir(args.settings);
+  const from = (file: string) => (settingsIsDir && !existsSync(path.join(args.dataDir, file)) ? args.settings! : args.dataDir);
   const result = loadData(args.dataDir, {
     timeZone: args.timeZone,
-    events: args.eventsPath ? { dir: path.join(args.dataDir, args.eventsPath), prefix: args.eventsPath } : undefined,
+    events: args.events ? eventsFolder(args.dataDir, args.events) : undefined,
     settingsDir: from('settings.yml'),
+    settingsFile: args.settings !== undefined && !settingsIsDir ? args.settings : undefined,
   });
   const rulesFile = path.join(from(RULES_FILE), RULES_FILE);
   const rules = existsSync(rulesFile) ? loadAnnouncementRules(rulesFile, RULES_FILE) : undefined;
   const diagnostics: Diagnostic[] = [...result.diagnostics, ...(rules?.diagnostics ?? [])];
+  const counts = countBySeverity(diagnostics);
+  if (args.format === 'json') {
+    for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    process.stdout.write(`${JSON.stringify(catalogueJson(result.catalogue.events, result.settings.timeZone), null, 2)}\n`);
+    return counts.error > 0 ? 1 : 0;
+  }
   for (const d of diagnostics) process.stdout.write(`${args.format === 'github' ? githubAnnotation(d) : formatDiagnostic(d)}\n`);
 
-  const counts = countBySeverity(diagnostics);
   const { catalogue, settings } = result;
   const now = DateTime.now().setZone(settings.timeZone);
   const next = catalogue.next(now);
@@ -51,6 +60,21 @@ function main(argv: string[]): number {
   return counts.error > 0 ? 1 : 0;
 }
 
+/** A folder inside dir is named by its path there (content/events/x.md, as CI annotations need); another as events/. */
+function eventsFolder(dataDir: string, events: string): { dir: string; prefix: string } {
+  const inside = path.join(dataDir, events);
+  if (!path.isAbsolute(events) && existsSync(inside)) return { dir: inside, prefix: path.relative(dataDir, inside).split(path.sep).join('/') };
+  return { dir: events, prefix: EVENTS_DIR };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** "announcements.yml: 4 rules". A broken rules file counts among the errors above, never as "0 errors". */
 function rulesLine(loaded: ReturnType<typeof loadAnnouncementRules> | undefined): string {
   if (!loaded) return `${RULES_FILE}: none (no automatic announcements or reminders)`;
@@ -59,12 +83,15 @@ function rulesLine(loaded: ReturnType<typeof loadAnnouncementRules> | undefined)
   return `${RULES_FILE}: ${n} rule${n === 1 ? '' : 's'}`;
 }
 
+/** How results are printed: text for people (the default), github annotations for CI, json for tools. */
+type Format = 'text' | 'github' | 'json';
+
 interface Args {
   dataDir: string;
-  eventsPath?: string;
-  settingsDir?: string;
+  events?: string;
+  settings?: string;
   timeZone?: string;
-  format: 'text' | 'github';
+  format: Format;
   help: boolean;
   problem?: string;
 }
@@ -76,13 +103,14 @@ function parseArgs(argv: string[]): Args {
     const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? (argv[i]!.split(/=(.*)/s) as [string, string]) : [argv[i]!, undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--json') args.format = 'json';
     else if (flag === '--timezone' || flag === '--tz') args.timeZone = value();
-    else if (flag === '--events') args.eventsPath = value()?.replace(/^\/+|\/+$/g, '');
-    else if (flag === '--settings') args.settingsDir = value();
+    else if (flag === '--events') args.events = value()?.replace(/\/+$/, '');
+    else if (flag === '--settings') args.settings = value();
     else if (flag === '--format') {
       const format = value();
-      if (format === 'text' || format === 'github') args.format = format;
-      else args.problem = `--format must be text or github, not "${format ?? ''}"`;
+      if (format === 'text' || format === 'github' || format === 'json') args.format = format;
+      else args.problem = `--format must be text, github or json, not "${format ?? ''}"`;
     } else if (flag.startsWith('--')) args.problem = `Unknown option ${flag}`;
     else dataDir ??= flag;
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
-import type { MessageModel } from '../chat/message';
+import { recheckLinks, type MessageModel } from '../chat/message';
 
 /** What an outbox row stores: the exact message to send (or re-send after a crash) and what it is about. */
 export interface OutboxPayload {
@@ -26,7 +26,8 @@ export function encodePayload(payload: OutboxPayload): string {
 }
 
 export function decodePayload(json: string): OutboxPayload {
-  return decodeValue(JSON.parse(json)) as OutboxPayload;
+  const payload = decodeValue(JSON.parse(json)) as OutboxPayload;
+  return { ...payload, message: recheckLinks(payload.message) };
 }
 
 function encodeValue(value: unknown): unknown {

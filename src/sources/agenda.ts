@@ -19,8 +19,8 @@ export interface AgendaProblem {
   message: string;
 }
 
-const LEADING_TIME = /^(?:\*\*|__)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*[-–]\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
-const SEPARATOR = /^\s*(?:[-–—:|]\s*)?/;
+const LEADING_TIME = /^(?:\*\*|__)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*[-–—]\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
 
 /**
  * Reads the lines under `## Agenda` in every shape the community uses: `* 6:30 pm ...`, `- 19:00 - ...`,

@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostics';
 import { parseMarkdownEvent, type ParsedFile } from './markdown';
 import { loadSettings } from './settings';
 import { parseYamlEvent } from './yaml-event';
+import { parseDataFile } from './data-file';
 
 export const EVENTS_DIR = 'events';
 
@@ -37,6 +38,10 @@ export interface LoadOptions {
   events?: EventsFolder;
   /** The folder holding settings.yml, when not dataDir (a repository that carries the bot's settings). */
   settingsDir?: string;
+  /** Settings file other than `<dataDir>/settings.yml`, e.g. a community profile (validate --settings). */
+  settingsFile?: string;
+  /** Folder of event files other than `<dataDir>/events`, its files named `events/...` (a community's folder). */
+  eventsDir?: string;
 }
 
 export interface EventsFolder {
@@ -44,7 +49,7 @@ export interface EventsFolder {
   prefix: string;
 }
 
-const EVENT_FILE = /\.(?:md|markdown|ya?ml)$/i;
+const EVENT_FILE = /\.(?:md|markdown|ya?ml|json|toml)$/i;
 
 /**
  * Reads data/settings.yml and every event file under data/events/ (recursively) into a Catalogue.
@@ -52,19 +57,24 @@ const EVENT_FILE = /\.(?:md|markdown|ya?ml)$/i;
  */
 export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult {
   const { previous } = options;
-  const folder = options.events ?? { dir: path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR };
-  const settingsResult = loadSettings(options.settingsDir ?? dataDir, { timeZone: options.timeZone, previous: previous?.settings });
+  const folder = options.events ?? { dir: options.eventsDir ?? path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR };
+  const settingsResult = loadSettings(options.settingsDir ?? dataDir, { timeZone: options.timeZone, previous: previous?.settings, path: options.settingsFile });
   const settings = settingsResult.settings;
   const diagnostics: Diagnostic[] = [...settingsResult.diagnostics];
   const files = new Map<string, MeetupEvent | undefined>();
   const settingsKey = JSON.stringify(settings);
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
-  const found = options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics);
+  const found = options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir);
   const byId = new Map<string, string>();
   for (const file of found) {
     const parsed = parseFile(path.join(folder.dir, folder.prefix ? file.slice(folder.prefix.length + 1) : file), file, settings, settingsKey, options.cache);
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.events && parsed.events.length !== 1) {
+      // A data file listing many events: each is in service under "<file>#<id>".
+      for (const e of parsed.events) files.set(`${file}#${e.id}`, byId.has(e.id) ? undefined : (byId.set(e.id, file), e));
+      continue;
+    }
     let event = parsed.event;
     const last = keepPrevious ? previous.files.get(file) : undefined;
     if (!event && !parsed.draft && last && parsed.diagnostics.some((d) => d.severity === 'error')) {
@@ -88,7 +98,7 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   return { catalogue: new Catalogue(events), settings, diagnostics, files };
 }
 
-function parseFile(fullPath: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile {
+function parseFile(fullPath: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
   let text: string;
   try {
     text = readFileSync(fullPath, 'utf8');
@@ -97,17 +107,23 @@ function parseFile(fullPath: string, file: string, settings: CommunitySettings, 
   }
   const cached = cache?.get(file);
   if (cached && cached.text === text && cached.settingsKey === settingsKey) return cached.parsed;
-  const parsed = /\.ya?ml$/i.test(file) ? parseYamlEvent(text, { file, settings }) : parseMarkdownEvent(text, { file, settings });
+  const parsed = readerFor(file, settings)(text, { file, settings });
   cache?.set(file, { text, settingsKey, parsed });
   return parsed;
+}
+
+/** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
+function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings }) => ParsedFile & { events?: MeetupEvent[] } {
+  if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
+  return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
 }
 
 /**
  * Event files under data/events/, sorted so duplicates are reported the same way on every run. README.md
  * documents the folder, and Hugo's `_index.md` and dot files are not events.
  */
-export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = []): string[] {
-  const root = path.join(dataDir, EVENTS_DIR);
+export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = [], eventsDir?: string): string[] {
+  const root = eventsDir ?? path.join(dataDir, EVENTS_DIR);
   try {
     if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
@@ -133,7 +149,7 @@ export function listFolderEventFiles(folder: EventsFolder, diagnostics: Diagnost
   }
   const files = entries
     .map((e) => e.split(path.sep).join('/'))
-    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)readme\.md$/i.test(e));
+    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)(?:readme\.md|settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e));
   const bundles = new Set(files.filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e)).map((e) => e.slice(0, e.lastIndexOf('/') + 1)));
   return files
     .filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e) || ![...bundles].some((dir) => dir !== '' && e.startsWith(dir)))

@@ -5,7 +5,8 @@ import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { findProseDate, type ProseDate } from './prose-date';
-import { eventUrl, resolveLink } from './links';
+import { safeUrl } from '../catalogue/safe-url';
+import { eventUrl, resolveLink, type RawLink } from './links';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
@@ -142,7 +143,7 @@ class PostReader {
       cfp: this.sectionText('cfp'),
       slides: [...eventSlides, ...this.linkSection('slides')],
       recordings: this.linkSection('recordings'),
-      url: this.fm.url ?? eventUrl(this.options.settings, id),
+      url: safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, id),
       status: cancelled ? 'cancelled' : 'scheduled',
       ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
       source: { file: this.options.file, publishedAt: published?.time ? atWallTime(published.date, published.time, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
@@ -202,7 +203,7 @@ class PostReader {
     entries.forEach((entry, i) => {
       const index = matches[i];
       if (index === undefined) {
-        eventSlides.push(...entry.slides.map((s) => this.link(s, 'Slides')));
+        eventSlides.push(...entry.slides.flatMap((s) => this.link(s, 'Slides') ?? []));
         this.reportUnmatched(entry);
         return;
       }
@@ -270,12 +271,13 @@ class PostReader {
     const links: Link[] = [];
     for (const l of [this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines)) {
       const lineLabel = plainText((stripBullet(l.text) ?? l.text).replace(/\bhttps?:\/\/\S+/g, '')).replace(/[\s:–-]+$/, '');
-      for (const found of findLinks(l.text)) links.push(this.link({ label: found.label || lineLabel, url: found.url }, kind === 'slides' ? 'Slides' : 'Recording'));
+      for (const found of findLinks(l.text)) links.push(...[this.link({ label: found.label || lineLabel, url: found.url }, kind === 'slides' ? 'Slides' : 'Recording')].filter((x) => x !== undefined));
     }
     return links;
   }
 
-  private link(link: Link, fallbackLabel: string): Link {
+  /** A checked link, or undefined when the target is not http(s)/mailto or a site path (see safe-url.ts). */
+  private link(link: RawLink, fallbackLabel: string): Link | undefined {
     return resolveLink(link, this.options.settings, fallbackLabel);
   }
 
@@ -330,9 +332,9 @@ interface TalkDraft extends Talk {
   line: number;
 }
 
-function mergeEntry(talk: TalkDraft, entry: AbstractEntry, link: (l: Link) => Link): void {
+function mergeEntry(talk: TalkDraft, entry: AbstractEntry, link: (l: RawLink) => Link | undefined): void {
   if (entry.abstractParagraphs.length > 0) talk.abstract = [talk.abstract, ...entry.abstractParagraphs].filter(Boolean).join('\n\n');
-  talk.slides.push(...entry.slides.map(link));
+  talk.slides.push(...entry.slides.flatMap((l) => link(l) ?? []));
   for (const s of entry.heading.speakers) {
     const existing = talk.speakers.find((t) => findKnown(t.name, [s]) || findKnown(s.name, [t]));
     if (existing) existing.company ??= s.company;

@@ -58,13 +58,14 @@ export function meetupDay(explicit: ExplicitTimes, prose: ProseDate | undefined,
       return { date: value.date, source: 'front-matter' };
     }
   }
+  // A planning repository's folder name is the organizers' own record of the day: it outranks prose.
+  const fromPath = ctx.profile.dateFromPath ? dateInPath(ctx.file) : undefined;
+  if (fromPath) return { date: fromPath, source: 'front-matter' };
   if (prose) {
     if (prose.weekdayMismatch) warn(ctx, prose.line, `"${prose.text}" names a weekday, but ${isoDate(prose.date)} is a ${prose.weekdayMismatch}: fix the date or the weekday, or add \`eventDate:\` to the front matter.`);
     warnIfFar(prose.date, published, ctx, prose.line, `"${prose.text}"`);
     return { date: prose.date, source: 'prose' };
   }
-  const fromPath = ctx.profile.dateFromPath ? dateInPath(ctx.file) : undefined;
-  if (fromPath) return { date: fromPath, source: 'front-matter' };
   if (published) {
     // `date` is when the post was published; a meetup announced on it would be a guess (the Netlight 2025 post
     // was first pushed without a date, and its publication day went out to every channel as the meetup).

@@ -44,6 +44,32 @@ export const DEFAULT_HEADINGS = {
 
 export type HeadingKind = keyof typeof DEFAULT_HEADINGS;
 
+/** Keys inside each record of a data file (events.yml, events.toml, one JSON per meeting). */
+export const DEFAULT_DATA_FIELDS = {
+  /** Top-level keys holding lists of records (`[[upcoming]]`, `[[past]]`); a top-level list needs none. */
+  lists: ['events', 'upcoming', 'recent', 'past'],
+  id: ['id'],
+  title: ['title'],
+  eventDate: ['date', 'start'],
+  start: ['time', 'doors'],
+  end: ['end'],
+  venue: ['venue', 'location'],
+  address: ['address'],
+  online: ['online'],
+  url: ['url'],
+  agenda: ['agenda'],
+  talks: ['talks'],
+  talkTitle: ['title'],
+  talkSpeakers: ['speakers', 'speaker'],
+  talkAbstract: ['abstract'],
+  talkLinks: ['slides', 'recording'],
+};
+
+export type DataFields = Record<keyof typeof DEFAULT_DATA_FIELDS, string[]>;
+
+/** Names that stand for nobody in particular ("TBD", "the community", "Roundtable Discussion"). */
+const DEFAULT_NOT_SPEAKERS = ['tbd', 'tba', 'to be announced', 'n/a', 'everyone', 'the community', 'community', 'roundtable', 'round table', 'open discussion', 'speaker', 'spreker', 'sprecher'];
+
 /** Articles a heading may start with before its keyword. */
 const ARTICLES = String.raw`(?:(?:the|today'?s|our|der|die|das|unser|le|la|les|el|los|het|de)\s+)?`;
 
@@ -64,6 +90,10 @@ export const ProfileSchema = z
     defaultStart: z.string().refine((v) => parseTimeOfDay(v) !== undefined, { message: 'is not a time of day: write "18:30".' }).optional(),
     /** Length of a meetup whose end is not written, in minutes. */
     defaultDurationMinutes: z.number().int().positive().max(7 * 24 * 60).optional(),
+    /** Keys inside the records of data files (events.yml, events.toml, *.json); each replaces its default list. */
+    dataFiles: z.object(Object.fromEntries(Object.keys(DEFAULT_DATA_FIELDS).map((k) => [k, keyList.optional()])) as Record<keyof typeof DEFAULT_DATA_FIELDS, z.ZodOptional<typeof keyList>>).strict().optional(),
+    /** Speaker names that are placeholders, not people (matched at the start of the name, any case). */
+    notSpeakers: words.optional(),
     /** A community that only meets online (no venue in its files): events are marked online with this link. */
     onlineLink: z.string().url().optional(),
   })
@@ -72,7 +102,7 @@ export const ProfileSchema = z
 export type SourceProfileSettings = z.infer<typeof ProfileSchema>;
 
 /** Every key a profile may have, for "did you mean" suggestions on a misspelled one. */
-export const PROFILE_KEYS = [...Object.keys(ProfileSchema.shape), ...FIELDS, ...Object.keys(DEFAULT_HEADINGS)];
+export const PROFILE_KEYS = [...Object.keys(ProfileSchema.shape), ...FIELDS, ...Object.keys(DEFAULT_HEADINGS), ...Object.keys(DEFAULT_DATA_FIELDS)];
 
 export interface Profile {
   frontMatter: Record<ProfileField, string[]>;
@@ -88,6 +118,8 @@ export interface Profile {
   defaultStartGiven: boolean;
   defaultDurationMinutes: number;
   onlineLink?: string;
+  dataFields: DataFields;
+  notSpeaker: RegExp;
 }
 
 const DEFAULT_CANCELLED = ['cancelled', 'canceled', 'abgesagt', 'entfällt', 'afgelast', 'geannuleerd', 'annulé', 'cancelado', 'cancelada', 'odwołane'];
@@ -115,6 +147,8 @@ export function resolveProfile(settings: { source?: SourceProfileSettings }): Pr
     defaultStartGiven: given.defaultStart !== undefined,
     defaultDurationMinutes: given.defaultDurationMinutes ?? 180,
     onlineLink: given.onlineLink,
+    dataFields: { ...DEFAULT_DATA_FIELDS, ...Object.fromEntries(Object.entries(given.dataFiles ?? {}).filter(([, v]) => v !== undefined)) },
+    notSpeaker: new RegExp(String.raw`^\s*(?:${(given.notSpeakers ?? DEFAULT_NOT_SPEAKERS).map(escape).join('|')})(?:$|[\s\d(])`, 'iu'),
   };
   resolved.set(settings, profile);
   return profile;

@@ -77,6 +77,8 @@ export interface SettingsOptions {
   timeZone?: string;
   /** Last good settings, kept when the file breaks (a typo must not reset the community to defaults). */
   previous?: CommunitySettings;
+  /** Read the settings from this file instead of `<dataDir>/settings.yml` (validate --settings). */
+  path?: string;
 }
 
 /** Reads and validates data/settings.yml. Never throws: problems are diagnostics and a fallback is used. */
@@ -85,7 +87,7 @@ export function loadSettings(dataDir: string, options: SettingsOptions = {}): Se
   const file = SETTINGS_FILE;
   let text: string;
   try {
-    text = readFileSync(path.join(dataDir, file), 'utf8');
+    text = readFileSync(options.path ?? path.join(dataDir, file), 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     const message = missing

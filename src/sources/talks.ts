@@ -1,5 +1,5 @@
 import type { Link, Speaker, TalkKind } from '../catalogue/event';
-import { findLinks, paragraphs, plainText, stripBullet, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainText, stripBullet, type MarkdownLink, type Section, type SourceLine } from './markdown-text';
 import { findKnown, isGenericName, leadingName, looksLikePerson, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
@@ -99,6 +99,8 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
   }
   const named = trailingName(text, known);
   if (named) return { title: named.title, speakers: [{ name: named.name }], everyone: false };
+  const by = byline(text, known);
+  if (by) return by;
   return { title: text, speakers: [], everyone: false };
 }
 
@@ -133,6 +135,18 @@ function splitAnd(text: string): string[] {
   return text.split(/\s+(?:and|&|und)\s+|\s*\/\s*/).map((p) => p.trim()).filter(Boolean);
 }
 
+/**
+ * `"Title" by Speaker (30 min + 5 min Q&A)` and `Title par A et B`: a talk line naming its speakers after "by"
+ * (in the languages the defaults cover), with a trailing duration dropped.
+ */
+function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | undefined {
+  const m = /^(.+?)\s+(?:by|von|par|door|por|af)\s+(.+?)(?:\s*\([^()]*\bmin[^()]*\))?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const names = m[2]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
+  return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
+}
+
 /** "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Speaker". */
 function trailingName(text: string, known: readonly KnownSpeaker[]): { title: string; name: string } | undefined {
   const m = /^(.+?)(?:[,.]|\s[-–])\s+([^,.]+)$/.exec(text);
@@ -151,7 +165,8 @@ export interface AbstractEntry {
   line: number;
   abstractParagraphs: string[];
   bios: { name?: string; text: string }[];
-  slides: Link[];
+  /** As written: checked and resolved (or dropped) when merged onto a talk. */
+  slides: MarkdownLink[];
 }
 
 const SKIPPED_SUBSECTIONS = /^(?:photos?|pictures|images|gallery|legal|location|recordings?|videos?|participation)\b/;

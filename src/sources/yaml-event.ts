@@ -33,7 +33,7 @@ import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
 import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
-import { eventUrl, resolveLink } from './links';
+import { eventUrl, resolveLink, type RawLink } from './links';
 import type { ParsedFile } from './markdown';
 import { similarity } from './talks';
 import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
@@ -134,14 +134,14 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
   const date = wall.date;
   const start = atWallTime(date, wall.time!, zone);
   const at = (clock: TimeOfDay) => atWallTime(date, clock, zone);
-  const link = (l: Link) => resolveLink(l, settings, 'Slides');
+  const link = (l: RawLink) => resolveLink(l, settings, 'Slides') ?? [];
 
   const talks: Talk[] = data.talks.map((t) => ({
     title: t.title,
     speakers: t.speakers,
     kind: t.kind,
     abstract: t.abstract,
-    slides: t.slides.map(link),
+    slides: t.slides.flatMap(link),
     start: t.time ? at(parseTimeOfDay(t.time)!) : undefined,
   }));
   const agenda = buildAgenda(data, talks, at);
@@ -164,8 +164,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     agenda,
     talks,
     cfp: data.cfp,
-    slides: data.slides.map(link),
-    recordings: data.recordings.map((l) => resolveLink(l, settings, 'Recording')),
+    slides: data.slides.flatMap(link),
+    recordings: data.recordings.flatMap((l) => resolveLink(l, settings, 'Recording') ?? []),
     url: eventUrl(settings, id),
     status: data.cancelled === true ? 'cancelled' : data.status,
     source: { file },

@@ -8,12 +8,13 @@ import { FakeDiscord } from '../fakes/discord';
 import { makeEvent, makeSettings, ZONE } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';
 import { capturingLogger } from './discord-harness';
+import { url } from '../helpers/url';
 
 const now = DateTime.now().setZone(ZONE);
 
 function meetup(id: string, days: number, overrides: Partial<MeetupEvent> = {}): MeetupEvent {
   const start = now.plus({ days }).set({ hour: 18, minute: 30, second: 0, millisecond: 0 });
-  return makeEvent({ id, title: `Meetup ${id}`, start, end: start.plus({ hours: 2 }), url: `https://muc.sre.xyz/posts/${id}/`, ...overrides });
+  return makeEvent({ id, title: `Meetup ${id}`, start, end: start.plus({ hours: 2 }), url: url(`https://muc.sre.xyz/posts/${id}/`), ...overrides });
 }
 
 describe('Discord Scheduled Events and meetups whose date is to be confirmed', () => {

@@ -2,6 +2,7 @@ import { PostError } from '../../src/chat/adapter';
 import { bold, message } from '../../src/chat/message';
 import { DiscordChat, deliveryMarker } from '../../src/chat/discord/adapter';
 import { capturingLogger, discordConfig, ANNOUNCE_CHANNEL, ORGANIZERS_CHANNEL, startDiscordBot, type DiscordBot } from './discord-harness';
+import { url } from '../helpers/url';
 
 const ZWJ = '\u200d';
 const noDispatcher = { run: jest.fn(), autocomplete: jest.fn(), button: jest.fn(), modalSubmit: jest.fn() };
@@ -134,7 +135,7 @@ describe('DiscordChat posting (discord.js REST → fake Discord)', () => {
   it('a plain post with a link has no preview card; edited into an embed, the embed shows', async () => {
     const { messageId } = await chat.post(ANNOUNCE_CHANNEL, message({ intro: ['Slides: https://muc.sre.xyz/slides/'] }), { deliveryKey: 'k-link' });
     expect(discord.messages(ANNOUNCE_CHANNEL)[0]?.flags).toBe(4);
-    await chat.edit(ANNOUNCE_CHANNEL, messageId, message({ title: 'Slides', links: [{ label: 'All slides', url: 'https://muc.sre.xyz/slides/' }] }));
+    await chat.edit(ANNOUNCE_CHANNEL, messageId, message({ title: 'Slides', links: [{ label: 'All slides', url: url('https://muc.sre.xyz/slides/') }] }));
     expect(discord.messages(ANNOUNCE_CHANNEL)[0]).toMatchObject({ flags: 0, content: '', embeds: [{ title: 'Slides' }] });
   });
 

@@ -2,6 +2,7 @@ import { bold, code, link, message, time } from '../../src/chat/message';
 import { EMBED_COLOR, escapeMarkdown, LIMITS, renderButtons, renderChoices, renderMessage, renderModal, truncate } from '../../src/chat/discord/render';
 import { validateMessage } from '../fakes/discord';
 import { berlin } from '../helpers/events';
+import { url } from '../helpers/url';
 
 const ZWJ = '\u200d';
 
@@ -19,15 +20,15 @@ describe('Discord renderer', () => {
     const rendered = renderMessage(
       message({
         title: 'SRE Munich at Celonis 2024',
-        titleUrl: 'https://muc.sre.xyz/posts/sre-munich-summer-event-2024/',
+        titleUrl: url('https://muc.sre.xyz/posts/sre-munich-summer-event-2024/'),
         intro: [bold('Doors open'), ' ', time(start), ' (', time(start, 'relative'), ')'],
         sections: [{ heading: 'Agenda', body: [time(start, 'time'), ' Get together with food & drinks'] }],
         fields: [{ name: 'Where', value: ['Celonis, Theresienstraße 6'], inline: true }],
-        links: [{ label: 'Slides', url: 'https://muc.sre.xyz/slides/2024_07/clickhouse.pdf' }],
+        links: [{ label: 'Slides', url: url('https://muc.sre.xyz/slides/2024_07/clickhouse.pdf') }],
         footer: ['#sremuc · ', time(start, 'date')],
         buttons: [
           { id: 'agenda:abstracts:sre-munich-summer-event-2024', label: 'Abstracts', style: 'primary' },
-          { id: 'calendar', label: 'Add to calendar', url: 'https://muc.sre.xyz/events/sre-munich-summer-event-2024.ics' },
+          { id: 'calendar', label: 'Add to calendar', url: url('https://muc.sre.xyz/events/sre-munich-summer-event-2024.ics') },
         ],
       }),
     );
@@ -55,7 +56,7 @@ describe('Discord renderer', () => {
           type: 1,
           components: [
             { type: 2, style: 1, label: 'Abstracts', custom_id: 'agenda:abstracts:sre-munich-summer-event-2024' },
-            { type: 2, style: 5, label: 'Add to calendar', url: 'https://muc.sre.xyz/events/sre-munich-summer-event-2024.ics' },
+            { type: 2, style: 5, label: 'Add to calendar', url: url('https://muc.sre.xyz/events/sre-munich-summer-event-2024.ics') },
           ],
         },
       ],
@@ -75,7 +76,7 @@ describe('Discord renderer', () => {
       }),
     );
     const [embed] = rendered.embeds;
-    const escaped = `@${ZWJ}everyone @${ZWJ}here \\<@123> \\<@!456> \\<@&789> \\<#42> \\*\\*bold\\*\\* \\_\\_u\\_\\_ \\~\\~s\\~\\~ \\\`c\\\` \\|\\|spoiler\\|\\| \\[x\\](https://evil.example)`;
+    const escaped = `@${ZWJ}everyone @${ZWJ}here \\<@123> \\<@!456> \\<@&789> \\<#42> \\*\\*bold\\*\\* \\_\\_u\\_\\_ \\~\\~s\\~\\~ \\\`c\\\` \\|\\|spoiler\\|\\| \\[x\\](<https://evil.example>)`;
     expect(embed?.description).toBe(escaped);
     expect(embed?.title).toBe(`Title ${escaped}`);
     expect(embed?.fields?.[0]).toEqual({ name: `Name ${escaped}`, value: escaped });
@@ -86,9 +87,9 @@ describe('Discord renderer', () => {
     expect(JSON.stringify(rendered)).not.toMatch(/(?<!\\)<@|@everyone|@here/);
   });
 
-  it('escapes line-start markdown (headings, subtext, quotes, lists) but leaves URLs intact so they still link', () => {
+  it('escapes line-start markdown (headings, subtext, quotes, lists); bare URLs go in <…>, whole, so they still link', () => {
     expect(escapeMarkdown('# Big\n-# small\n> quote\n1. first\n  - item')).toBe('\\# Big\n\\-# small\n\\> quote\n1\\. first\n  \\- item');
-    expect(escapeMarkdown('see https://muc.sre.xyz/posts/sre_munich_2024/ and *this*')).toBe('see https://muc.sre.xyz/posts/sre_munich_2024/ and \\*this\\*');
+    expect(escapeMarkdown('see https://muc.sre.xyz/posts/sre_munich_2024/ and *this*')).toBe('see <https://muc.sre.xyz/posts/sre_munich_2024/> and \\*this\\*');
     expect(escapeMarkdown('Doors 18:30. Food, drinks (free)!')).toBe('Doors 18:30. Food, drinks (free)!');
   });
 
@@ -171,7 +172,7 @@ describe('Discord renderer', () => {
       { id: 'x'.repeat(101), label: 'too long id' },
       { id: 'ok', label: 'ok' },
       { id: 'ok', label: 'duplicate' },
-      { id: 'link', label: 'mail', url: 'mailto:muc@sre.xyz' },
+      { id: 'link', label: 'mail', url: url('mailto:muc@sre.xyz') },
     ]);
     expect(rows).toEqual([{ type: 1, components: [{ type: 2, style: 2, label: 'ok', custom_id: 'ok' }] }]);
   });

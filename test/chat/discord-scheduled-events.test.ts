@@ -8,6 +8,7 @@ import { FakeDiscord } from '../fakes/discord';
 import { makeEvent, makeSettings, ZONE } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';
 import { capturingLogger } from './discord-harness';
+import { url } from '../helpers/url';
 
 const ZWJ = '\u200d';
 const EVENTS_ROUTE = /^\/guilds\/\d+\/scheduled-events/;
@@ -18,7 +19,7 @@ const inDays = (days: number, hour = 18, minute = 30) => now.plus({ days }).set(
 
 function meetup(id: string, days: number, overrides: Partial<MeetupEvent> = {}): MeetupEvent {
   const start = inDays(days);
-  return makeEvent({ id, title: `Meetup ${id}`, start, end: start.plus({ hours: 2, minutes: 30 }), url: `https://muc.sre.xyz/posts/${id}/`, address: 'Theresienstraße 6, 80333 München', ...overrides });
+  return makeEvent({ id, title: `Meetup ${id}`, start, end: start.plus({ hours: 2, minutes: 30 }), url: url(`https://muc.sre.xyz/posts/${id}/`), address: 'Theresienstraße 6, 80333 München', ...overrides });
 }
 
 describe('ScheduledEventSync against the fake Discord', () => {

@@ -98,7 +98,7 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
       text: `Echo\n${escaped}`,
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'Echo', emoji: true } },
-        { type: 'section', text: { type: 'mrkdwn', text: escaped } },
+        { type: 'section', text: { type: 'mrkdwn', text: escaped, verbatim: true } },
       ],
     });
     expect(bot.slack.responses).toHaveLength(0);

@@ -99,7 +99,7 @@ describe('SlackChat posting (real Bolt web client → fake Slack)', () => {
     const [stored] = slack.messages('C0ANNOUNCE');
     const escaped = `Venue &lt;!channel&gt; @${ZWJ}everyone &lt;@U123&gt; &amp; friends`;
     expect(stored?.text).toBe(escaped);
-    expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: escaped } }]);
+    expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: escaped, verbatim: true } }]);
   });
 
   it('tells the organizers in their channel, e.g. that a post failed for good', async () => {

@@ -1,6 +1,7 @@
 import { bold, code, link, message, time } from '../../src/chat/message';
 import { escapeText, LIMITS, renderMessage, renderModal, splitMrkdwn, truncate } from '../../src/chat/slack/render';
 import { berlin } from '../helpers/events';
+import { url } from '../helpers/url';
 
 const ZWJ = '\u200d';
 
@@ -14,7 +15,7 @@ describe('Slack renderer', () => {
       `Pizza &amp; &lt;!channel&gt; &lt;!here&gt; &lt;!everyone&gt; @${ZWJ}everyone @${ZWJ}here @${ZWJ}channel ` +
       `&lt;@U123&gt; &lt;!subteam^S42|@sre&gt; &lt;https://evil|x&gt;`;
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: `Talk by &lt;@U123&gt; &amp; @${ZWJ}here`, emoji: true } });
-    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: `*Q&amp;A &lt;!here&gt;*\n${expected}` } });
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: `*Q&amp;A &lt;!here&gt;*\n${expected}`, verbatim: true } });
     expect(text).toBe(`Talk by &lt;@U123&gt; &amp; @${ZWJ}here\n\nQ&amp;A &lt;!here&gt;\n${expected}`);
     const everything = JSON.stringify({ blocks, text });
     expect(everything).not.toMatch(/<!(channel|here|everyone|subteam)|<@U|@(here|channel|everyone)/);
@@ -33,6 +34,7 @@ describe('Slack renderer', () => {
           text:
             `*Doors* <!date^${at.toSeconds()}^{date_short_pretty} at {time}|Wed 10 Jul 2024, 18:30 CEST> · ` +
             `<!date^${at.toSeconds()}^{time}|18:30> \`a'b\` <https://muc.sre.xyz/?a=1&amp;b=2|Post &lt;1&gt;>`,
+          verbatim: true,
         },
       },
     ]);
@@ -51,10 +53,10 @@ describe('Slack renderer', () => {
     const { blocks } = renderMessage(
       message({
         fields,
-        links: [{ label: 'Calendar', url: 'https://muc.sre.xyz/calendar.ics' }],
+        links: [{ label: 'Calendar', url: url('https://muc.sre.xyz/calendar.ics') }],
         buttons: [
           { id: 'agenda:abstracts:sre-2024', label: 'Abstracts', style: 'primary' },
-          { id: 'link:slides', label: 'Slides', url: 'https://muc.sre.xyz/slides/x.pdf' },
+          { id: 'link:slides', label: 'Slides', url: url('https://muc.sre.xyz/slides/x.pdf') },
         ],
         footer: ['#sremuc'],
       }),
@@ -62,15 +64,15 @@ describe('Slack renderer', () => {
     expect(blocks.map((b) => b.type)).toEqual(['section', 'section', 'section', 'actions', 'context']);
     expect((blocks[0] as { fields: unknown[] }).fields).toHaveLength(10);
     expect((blocks[1] as { fields: { text: string }[] }).fields.map((f) => f.text)).toEqual(['*F10*\nv10', '*F11*\nv11']);
-    expect(blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<https://muc.sre.xyz/calendar.ics|Calendar>' } });
+    expect(blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '<https://muc.sre.xyz/calendar.ics|Calendar>', verbatim: true } });
     expect(blocks[3]).toEqual({
       type: 'actions',
       elements: [
         { type: 'button', action_id: 'agenda:abstracts:sre-2024', text: { type: 'plain_text', text: 'Abstracts', emoji: true }, value: 'agenda:abstracts:sre-2024', style: 'primary' },
-        { type: 'button', action_id: 'link:slides', text: { type: 'plain_text', text: 'Slides', emoji: true }, url: 'https://muc.sre.xyz/slides/x.pdf' },
+        { type: 'button', action_id: 'link:slides', text: { type: 'plain_text', text: 'Slides', emoji: true }, url: url('https://muc.sre.xyz/slides/x.pdf') },
       ],
     });
-    expect(blocks[4]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '#sremuc' }] });
+    expect(blocks[4]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '#sremuc', verbatim: true }] });
   });
 
   it('respects Block Kit limits: header 150, section text 3000, at most 50 blocks with buttons kept', () => {
@@ -133,8 +135,8 @@ describe('Slack renderer', () => {
   });
 
   it('links the title to its page in a context line under the header', () => {
-    const { blocks } = renderMessage(message({ title: 'SRE Munich at Celonis 2024', titleUrl: 'https://muc.sre.xyz/posts/sre-munich-summer-event-2024/' }));
-    expect(blocks[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://muc.sre.xyz/posts/sre-munich-summer-event-2024/|muc.sre.xyz/posts/sre-munich-summer-event-2024/>' }] });
+    const { blocks } = renderMessage(message({ title: 'SRE Munich at Celonis 2024', titleUrl: url('https://muc.sre.xyz/posts/sre-munich-summer-event-2024/') }));
+    expect(blocks[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '<https://muc.sre.xyz/posts/sre-munich-summer-event-2024/|muc.sre.xyz/posts/sre-munich-summer-event-2024/>', verbatim: true }] });
   });
 
   it('escapeText leaves ordinary text alone', () => {

@@ -53,7 +53,7 @@ describe('npm run validate as a CI step in the website repository', () => {
   });
 
   it('refuses an unknown option or format with the usage', () => {
-    expect(validate('--format', 'junit')).toMatchObject({ status: 2, stdout: expect.stringContaining('--format must be text or github') });
+    expect(validate('--format', 'junit')).toMatchObject({ status: 2, stdout: expect.stringContaining('--format must be text, github or json') });
     expect(validate('--evnets', 'x').stdout).toContain('Unknown option --evnets');
   });
 

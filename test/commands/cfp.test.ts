@@ -21,7 +21,7 @@ describe('/cfp', () => {
     ]);
     const text = plainOf({ message: m });
     expect(text).toContain('• Tales from On-call / Featured Post Mortem');
-    expect(text).toContain('type /cfp submit, or send it to muc@sre.xyz (mailto:muc@sre.xyz)');
+    expect(text).toContain('type /cfp submit, or send it to muc@sre.xyz.');
     expect(text).toContain('Questions\nmuc@sre.xyz');
     expect(m.buttons).toEqual([{ id: 'cfp:open', label: 'Submit a talk', style: 'primary' }]);
     expect(plainOf(await makeWorld().dispatcher.run('cfp', { subcommand: 'show', options: {} }, member))).toBe(text);

@@ -88,7 +88,7 @@ describe('/subscribe', () => {
     const m = messageOf(await makeWorld().dispatcher.runText('subscribe', '', member));
     expect(m.title).toBe('Subscribe to SRE Munich meetups');
     const urls = m.sections.flatMap((s) => s.body.flatMap((span) => (typeof span !== 'string' && span.kind === 'link' ? [span.url] : typeof span !== 'string' && span.kind === 'code' ? [span.text] : [])));
-    expect(urls).toEqual([TEST_FEEDS.google, TEST_FEEDS.webcal, TEST_FEEDS.calendar, TEST_FEEDS.event('sre-munich-summer-event-2024')]);
+    expect(urls).toEqual([TEST_FEEDS.google, TEST_FEEDS.page, TEST_FEEDS.webcal, TEST_FEEDS.calendar, TEST_FEEDS.event('sre-munich-summer-event-2024')]);
     expect(m.buttons).toEqual([{ id: 'subscribe:page', label: 'All the ways to subscribe', url: TEST_FEEDS.page }]);
     expect(richToPlain(m.footer)).toBe('#sremuc');
   });

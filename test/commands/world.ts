@@ -16,6 +16,7 @@ import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { makeServices, type TestServiceOptions } from '../helpers/services';
+import { url } from '../helpers/url';
 
 export const commands = loadCommands();
 
@@ -30,7 +31,7 @@ export function pastEvents(): MeetupEvent[] {
       start: grafana,
       end: grafana.set({ hour: 21 }),
       venue: 'Nordcloud, Highlight Towers',
-      url: 'https://muc.sre.xyz/posts/sre-munich-winter-event-2024/',
+      url: url('https://muc.sre.xyz/posts/sre-munich-winter-event-2024/'),
       talks: [
         { title: 'Philosophy of Observability', speakers: [{ name: 'Richard Hartmann', company: 'Grafana Labs' }], kind: 'talk', slides: [], start: grafana.set({ hour: 19, minute: 5 }) },
         {
@@ -38,7 +39,7 @@ export function pastEvents(): MeetupEvent[] {
           speakers: [{ name: 'Nadya Shakhat', company: 'Nordcloud' }],
           kind: 'talk',
           abstract: 'In this presentation we are going to dive into the interplay between OpenTelemetry (OTel) and Grafana within the AWS landscape.',
-          slides: [{ label: 'Navigating Observability with OTel and Grafana', url: 'https://muc.sre.xyz/slides/otel.pdf' }],
+          slides: [{ label: 'Navigating Observability with OTel and Grafana', url: url('https://muc.sre.xyz/slides/otel.pdf') }],
           start: grafana.set({ hour: 19, minute: 35 }),
         },
       ],
@@ -56,7 +57,7 @@ export function pastEvents(): MeetupEvent[] {
       end: google.set({ hour: 21 }),
       venue: 'Google Munich',
       address: 'Erika-Mann-Str. 33, 80636 München',
-      url: 'https://muc.sre.xyz/posts/sre-munich-summer-fall-event-2023/',
+      url: url('https://muc.sre.xyz/posts/sre-munich-summer-fall-event-2023/'),
       talks: [],
       agenda: [{ start: google, title: 'Doors open' }],
       source: { file: 'events/sre-munich-summer-fall-event-2023.md' },
@@ -67,7 +68,7 @@ export function pastEvents(): MeetupEvent[] {
       start: sixt,
       end: sixt.set({ hour: 21 }),
       venue: 'Sixt',
-      url: 'https://muc.sre.xyz/posts/sre-munich-fall-event-2022/',
+      url: url('https://muc.sre.xyz/posts/sre-munich-fall-event-2022/'),
       talks: [],
       agenda: [],
       source: { file: 'events/sre-munich-fall-event-2022.md' },

@@ -7,6 +7,8 @@ import { ManualClock } from '../../src/clock';
 import { renderSubscribePage } from '../../src/feeds/page';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { freeLoopbackPort } from '../fakes/loopback';
+import { url } from '../helpers/url';
+import type { SafeUrl } from '../../src/catalogue/safe-url';
 import { startFeedServer, type FeedServerUnderTest } from './feed-server';
 
 const CHROMIUM_ARGS = [
@@ -44,7 +46,7 @@ const september = makeEvent({
   end: berlin('2024-09-25T21:30'),
   venue: 'Google Munich',
   address: 'Erika-Mann-Str. 33',
-  url: 'https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/',
+  url: url('https://muc.sre.xyz/posts/sre-munich-wiesn-event-2024/'),
   talks: [],
   agenda: [],
 });
@@ -192,7 +194,8 @@ describe('renderSubscribePage', () => {
   });
 
   it('escapes event fields that reach attributes and text', () => {
-    const hostile = makeEvent({ id: '"><script>alert(1)</script>', title: '<img src=x onerror=alert(1)>', venue: 'A & B', url: 'javascript:"x"' });
+    const hostile = makeEvent({ id: '"><script>alert(1)</script>', title: '<img src=x onerror=alert(1)>', venue: 'A & B', // The type keeps such URLs out of events; the page must stay safe even if one slipped past it.
+      url: 'javascript:"x"' as SafeUrl });
     const { html } = renderSubscribePage({ catalogue: new Catalogue([hostile]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-06-01T12:00') });
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<script>alert');

@@ -8,6 +8,7 @@ import { FeedSequences } from '../../src/feeds/sequence';
 import { openDatabase, type Db } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth, parseWithIcalJs, type ParsedEvent } from './ics';
+import { url } from '../helpers/url';
 
 const PUBLIC_URL = 'https://feeds.example.org';
 
@@ -24,7 +25,7 @@ function winter(): MeetupEvent {
     end: start.set({ hour: 21, minute: 0 }),
     venue: 'Nordcloud',
     address: 'Highlight Towers, Mies-van-der-Rohe-Str. 8, 80807 München',
-    url: 'https://muc.sre.xyz/posts/sre-munich-winter-event-2024/',
+    url: url('https://muc.sre.xyz/posts/sre-munich-winter-event-2024/'),
     talks: [],
     agenda: [],
   });

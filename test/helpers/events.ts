@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { MeetupEvent, Talk } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
+import { url } from './url';
 
 export const ZONE = 'Europe/Berlin';
 
@@ -18,7 +19,7 @@ export function makeEvent(overrides: Partial<MeetupEvent> = {}): MeetupEvent {
       speakers: [{ name: 'Michael Lex', company: 'ClickHouse' }],
       kind: 'talk',
       abstract: 'How do you upgrade thousands of similar but independent stateful applications running ClickHouse?',
-      slides: [{ label: 'Clickhouse', url: 'https://muc.sre.xyz/slides/2024_07/clickhouse.pdf' }],
+      slides: [{ label: 'Clickhouse', url: url('https://muc.sre.xyz/slides/2024_07/clickhouse.pdf') }],
       start: start.set({ hour: 19, minute: 10 }),
     },
     {
@@ -50,7 +51,7 @@ export function makeEvent(overrides: Partial<MeetupEvent> = {}): MeetupEvent {
     cfp: "We're always looking for 20-45 minute (technical) talks related to the very broad field of Site Reliability Engineering.",
     slides: [],
     recordings: [],
-    url: 'https://muc.sre.xyz/posts/sre-munich-summer-event-2024/',
+    url: url('https://muc.sre.xyz/posts/sre-munich-summer-event-2024/'),
     status: 'scheduled',
     source: { file: 'events/sre-munich-summer-event-2024.md', publishedAt: berlin('2024-07-07T07:30') },
     ...overrides,

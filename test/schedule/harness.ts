@@ -20,6 +20,7 @@ import { contractDispatcher, startSlackBot, type SlackBot } from '../chat/slack-
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { TEST_FEEDS, makeServices } from '../helpers/services';
 import type { StoredMessage } from '../fakes/slack';
+import { url } from '../helpers/url';
 
 export const ANNOUNCE_CHANNELS = ['C0ANNOUNCE', 'C0GENERAL', 'C0MEETUPS'];
 export const ORGANIZERS_CHANNEL = 'C0ORGS';
@@ -39,7 +40,7 @@ export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent 
     title: 'SRE Munich Autumn 2026',
     start,
     end: start.set({ hour: 21, minute: 0 }),
-    url: 'https://muc.sre.xyz/posts/sre-munich-autumn-event-2026/',
+    url: url('https://muc.sre.xyz/posts/sre-munich-autumn-event-2026/'),
     source: { file: 'events/sre-munich-autumn-event-2026.md', publishedAt: berlin('2026-10-01T09:00') },
     ...overrides,
   });

@@ -6,9 +6,9 @@ import { built, ROOT } from '../helpers/built';
 
 const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
 
-function validate(...args: string[]): { status: number | null; stdout: string } {
+function validate(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [built('src/cli/validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe('npm run validate', () => {
@@ -42,5 +42,30 @@ describe('npm run validate', () => {
     const { status, stdout } = validate(REAL_DATA, '--timezone', 'Mars/Olympus');
     expect(status).toBe(1);
     expect(stdout).toContain('settings.yml: error: BOT_TIMEZONE "Mars/Olympus" is not a time zone');
+  });
+
+  it('--json: the catalogue on stdout (ids, files, times with offsets, venue, agenda, talks, speakers, links), problems on stderr', () => {
+    const { status, stdout, stderr } = validate(REAL_DATA, '--json');
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.timeZone).toBe('Europe/Berlin');
+    expect(json.events).toHaveLength(13);
+    const celonis = json.events.find((e: { id: string }) => e.id === 'sre-munich-summer-event-2024');
+    expect(celonis).toMatchObject({
+      file: 'events/sre-munich-summer-event-2024.md',
+      title: 'SRE Munich at Celonis 2024',
+      status: 'scheduled',
+      start: '2024-07-10T18:30:00+02:00',
+      end: '2024-07-10T21:00:00+02:00',
+      timeZone: 'Europe/Berlin',
+      venue: 'Celonis',
+      url: 'https://muc.sre.xyz/posts/sre-munich-summer-event-2024/',
+    });
+    expect(celonis.agenda[0]).toEqual({ start: '2024-07-10T18:30:00+02:00', title: expect.any(String) });
+    expect(celonis.talks[0]).toMatchObject({ title: 'Upgrading thousands of stateful applications across a global Kubernetes infrastructure', kind: 'talk', start: '2024-07-10T19:10:00+02:00', speakers: [{ name: 'Michael Lex', company: 'ClickHouse' }] });
+    expect(celonis.agenda.some((a: { talk?: number }) => a.talk === 0)).toBe(true);
+    expect(json.events.filter((e: { dateToBeConfirmed?: boolean }) => e.dateToBeConfirmed)).toHaveLength(6);
+    expect(stderr).toContain('events/sre-munich-winter-event-2023.md:40: info:');
+    expect(stdout).not.toContain(': info:');
   });
 });

@@ -10,7 +10,10 @@ import {
   type APILabelComponent,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
-import { formatPlainTime, type Button, type MessageModel, type ModalModel, type RichText, type Span, type TimeFormat } from '../message';
+import { formatPlainTime, linkToPlain, type Button, type MessageModel, type ModalModel, type RichText, type Span, type TimeFormat } from '../message';
+import { discordLink, escapeMarkdown, neutraliseMentions } from './escape';
+
+export { escapeMarkdown, neutraliseMentions } from './escape';
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 export const LIMITS = {
@@ -62,45 +65,7 @@ export interface RenderOptions {
   marker?: string;
 }
 
-const ZERO_WIDTH_JOINER = '\u200d';
 const EMPTY_FIELD = '\u200b';
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>]+[^\s<>.,:;"')\]!?]/g;
-/** Characters Discord's markdown gives a meaning to anywhere in a line; a backslash before them is not shown. */
-const INLINE_MARKDOWN = /[\\*_~`|[\]<]/g;
-/** Headings, subtext, quotes and lists only mean something at the start of a line. */
-const LINE_START_MARKDOWN = /^(\s*)([#>+-]|\d+(?=\.))/gm;
-
-/** Keeps @everyone/@here from ever being read as broadcasts, in any field, whatever allowed_mentions says. */
-export function neutraliseMentions(text: string): string {
-  return text.replace(/@(everyone|here)\b/gi, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`).replace(/<([@#]|\/|a?:|t:)/g, `<${ZERO_WIDTH_JOINER}$1`);
-}
-
-/**
- * Raw text as inert Discord markdown: formatting characters are backslash-escaped (invisible once rendered),
- * so `<@123>`, `<@&1>`, `**x**` and `# heading` show as typed; URLs stay as they are so they still link.
- */
-export function escapeMarkdown(text: string): string {
-  let out = '';
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    out += escapePlain(text.slice(last, match.index));
-    out += match[0];
-    last = match.index + match[0].length;
-  }
-  return out + escapePlain(text.slice(last));
-}
-
-function escapePlain(text: string): string {
-  return text
-    .replace(INLINE_MARKDOWN, (c) => `\\${c}`)
-    .replace(LINE_START_MARKDOWN, (_m, space: string, mark: string) => (/\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`))
-    .replace(/@(everyone|here)\b/gi, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`);
-}
-
-/** A URL inside `[label](url)`: characters that would end the link early are percent-encoded. */
-function escapeUrl(url: string): string {
-  return url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\s/g, '%20').replace(/</g, '%3C').replace(/>/g, '%3E');
-}
 
 const TIME_STYLES: Record<TimeFormat, string> = { full: 'F', date: 'D', time: 't', relative: 'R' };
 
@@ -118,8 +83,7 @@ export function spanToMarkdown(span: Span): string {
       // Inside a code span nothing is parsed: only the backtick itself needs replacing.
       return span.text ? '`' + neutraliseMentions(span.text.replace(/`/g, "'")) + '`' : '';
     case 'link':
-      if (!/^https?:\/\//i.test(span.url)) return escapeMarkdown(span.label || span.url);
-      return `[${escapeMarkdown(span.label || span.url)}](${escapeUrl(span.url)})`;
+      return discordLink(span);
     case 'time':
       return discordTime(span);
   }
@@ -136,7 +100,7 @@ export function richToInert(text: RichText | undefined): string {
 
 function plainSpan(span: Span): string {
   if (typeof span === 'string') return span;
-  if (span.kind === 'link') return span.label && span.label !== span.url ? `${span.label} (${span.url})` : span.url;
+  if (span.kind === 'link') return linkToPlain(span);
   if (span.kind === 'time') return formatPlainTime(span.at, span.format);
   return span.text;
 }
@@ -236,7 +200,7 @@ function descriptionParts(m: MessageModel): string[] {
     const heading = s.heading ? `**${escapeMarkdown(s.heading)}**\n` : '';
     parts.push(heading + richToMarkdown(s.body));
   }
-  if (m.links.length) parts.push(m.links.map((l) => spanToMarkdown({ kind: 'link', url: l.url, label: l.label })).join('  ·  '));
+  if (m.links.length) parts.push(m.links.map(discordLink).join('  ·  '));
   return parts.filter((p) => p.trim());
 }
 

@@ -17,7 +17,7 @@ import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import type { Logger } from '../../log';
 import type { Db } from '../../store/db';
-import { neutraliseMentions, truncate } from './render';
+import { escapeMarkdown, neutraliseMentions, truncate } from './render';
 
 export interface ScheduledEventSyncOptions {
   db: Db;
@@ -228,15 +228,16 @@ function location(event: MeetupEvent, settings: CommunitySettings): string {
 
 /**
  * Summary, then the talks, then the link to the full agenda, within Discord's 1000 characters: the link always
- * survives, the prose gives way.
+ * survives, the prose gives way. Descriptions show markdown, so text from event files is escaped like a
+ * message's (no `[x](javascript:…)`, no `**` breaking out), and mention syntax is broken as well.
  */
 export function describe(event: MeetupEvent, link: string): string {
   const talks = event.talks.map((t) => {
     const speakers = t.speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ');
-    return `• ${t.title}${speakers ? ` — ${speakers}` : ''}`;
+    return `• ${escapeMarkdown(t.title)}${speakers ? ` — ${escapeMarkdown(speakers)}` : ''}`;
   });
-  const online = event.online && (event.venue || event.address) ? [`Online: ${event.online}`] : [];
-  const body = neutraliseMentions([event.summary, talks.join('\n'), ...online].filter(Boolean).join('\n\n'));
+  const online = event.online && (event.venue || event.address) ? [`Online: ${escapeMarkdown(event.online)}`] : [];
+  const body = neutraliseMentions([event.summary && escapeMarkdown(event.summary), talks.join('\n'), ...online].filter(Boolean).join('\n\n'));
   const tail = `Full agenda: ${link}`;
   const room = LIMITS.description - tail.length - 2;
   if (room < 20 || !body) return truncate(tail, LIMITS.description);

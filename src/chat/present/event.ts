@@ -2,7 +2,8 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
-import { bold, link, message, time, type Button, type Field, type MessageModel, type RichText, type Section } from '../message';
+import { safeUrl } from '../../catalogue/safe-url';
+import { bold, link, linkItem, message, time, type Button, type Field, type LinkItem, type MessageModel, type RichText, type Section } from '../message';
 import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
 
 /** Button that shows a meetup's abstracts; commands/agenda.ts answers it. */
@@ -111,7 +112,7 @@ function whereText(event: MeetupEvent): RichText | undefined {
   const parts: RichText = [];
   if (event.venue) parts.push(clip(event.venue, 200));
   if (event.address) parts.push(...(parts.length ? [', '] : []), clip(event.address, 300));
-  if (event.online !== undefined) parts.push(...(parts.length ? [' · '] : []), ...(isUrl(event.online) ? [link(event.online, 'Join online')] : ['Online (the link follows)']));
+  if (event.online !== undefined) parts.push(...(parts.length ? [' · '] : []), safeUrl(event.online) ? link(event.online, 'Join online') : 'Online (the link follows)');
   return parts.length > 0 ? parts : undefined;
 }
 
@@ -236,12 +237,12 @@ function abstractsButtons(event: MeetupEvent): Button[] {
   return event.talks.some((t) => t.abstract?.trim()) ? [{ id: abstractsButtonId(event.id), label: 'Abstracts' }] : [];
 }
 
-function eventLinks(event: MeetupEvent, feeds: FeedLinks, options: { calendar: boolean }): { label: string; url: string }[] {
-  const links: { label: string; url: string }[] = [];
-  if (event.url) links.push({ label: 'Event page', url: event.url });
-  if (options.calendar && event.status !== 'cancelled') links.push({ label: 'Add to calendar', url: feeds.event(event.id) });
-  for (const slides of event.slides.slice(0, 5)) links.push({ label: slides.label || 'Slides', url: slides.url });
-  for (const recording of event.recordings.slice(0, 5)) links.push({ label: recording.label || 'Recording', url: recording.url });
+function eventLinks(event: MeetupEvent, feeds: FeedLinks, options: { calendar: boolean }): LinkItem[] {
+  const links: LinkItem[] = [];
+  links.push(...linkItem(event.url, 'Event page'));
+  if (options.calendar && event.status !== 'cancelled') links.push(...linkItem(feeds.event(event.id), 'Add to calendar'));
+  for (const slides of event.slides.slice(0, 5)) links.push(...linkItem(slides.url, slides.label || 'Slides'));
+  for (const recording of event.recordings.slice(0, 5)) links.push(...linkItem(recording.url, recording.label || 'Recording'));
   return links;
 }
 
@@ -260,8 +261,4 @@ function messageLength(m: MessageModel): number {
     m.links.reduce((n, l) => n + l.label.length + l.url.length + 3, 0) +
     textLength(m.footer)
   );
-}
-
-function isUrl(text: string): boolean {
-  return /^https?:\/\/\S+$/i.test(text);
 }

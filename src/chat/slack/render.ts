@@ -1,5 +1,8 @@
 import type { types } from '@slack/bolt';
 import { formatPlainTime, toPlainText, type Field, type MessageModel, type ModalModel, type RichText, type Span, type TimeFormat } from '../message';
+import { escapeMrkdwn, escapeText, slackLink } from './escape';
+
+export { escapeMrkdwn, escapeText } from './escape';
 
 type Block = types.KnownBlock;
 
@@ -24,26 +27,6 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-const BROADCAST_WORDS = /@(here|channel|everyone)\b/gi;
-const ZERO_WIDTH_JOINER = '\u200d';
-
-/**
- * Makes raw text inert in Slack markup: `&`, `<`, `>` become entities (so `<!channel>`, `<@U1>` and
- * `<!subteam^S1>` are shown, not parsed), and a zero-width joiner after the `@` of `@here`/`@channel`/`@everyone`
- * keeps them from ever being read as broadcasts, even by clients that link names.
- */
-export function escapeText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(BROADCAST_WORDS, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`);
-}
-
-/** A URL inside `<url|label>`: the control characters must not end the link early. */
-function escapeUrl(url: string): string {
-  return url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
-}
 
 const DATE_TOKENS: Record<TimeFormat, string> = {
   full: '{date_short_pretty} at {time}',
@@ -60,22 +43,40 @@ export function slackDate(span: Extract<Span, { kind: 'time' }>): string {
 }
 
 export function spanToMrkdwn(span: Span): string {
-  if (typeof span === 'string') return escapeText(span);
+  if (typeof span === 'string') return escapeMrkdwn(span);
   switch (span.kind) {
     case 'bold':
-      return span.text.trim() ? `*${escapeText(span.text.trim())}*` : escapeText(span.text);
+      return span.text.trim() ? `*${escapeMrkdwn(span.text.trim())}*` : escapeMrkdwn(span.text);
     case 'code':
+      // Nothing is formatted inside a code span; only its own backtick must not end it early.
       return span.text ? '`' + escapeText(span.text.replace(/`/g, "'")) + '`' : '';
     case 'link':
-      return `<${escapeUrl(span.url)}|${escapeText(span.label || span.url)}>`;
+      return slackLink(span);
     case 'time':
       return slackDate(span);
   }
 }
 
+/**
+ * Slack only formats a marker at a word boundary: bold glued to a word ("0*x*") would show its asterisks, so
+ * a zero-width space goes between them.
+ */
 export function richToMrkdwn(text: RichText | undefined): string {
-  return (text ?? []).map(spanToMrkdwn).join('');
+  let out = '';
+  let afterBold = false;
+  for (const span of text ?? []) {
+    const piece = spanToMrkdwn(span);
+    const bold = typeof span !== 'string' && span.kind === 'bold' && piece.startsWith('*');
+    if ((bold && WORD_END.test(out)) || (afterBold && WORD_START.test(piece))) out += ZERO_WIDTH_SPACE;
+    out += piece;
+    afterBold = bold;
+  }
+  return out;
 }
+
+const ZERO_WIDTH_SPACE = '\u200b';
+const WORD_END = /[\p{L}\p{N}]$/u;
+const WORD_START = /^[\p{L}\p{N}]/u;
 
 /** Cuts at a line (or word) boundary when possible, marking the cut with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -124,7 +125,8 @@ function splitLine(line: string, max: number): string[] {
 }
 
 const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: truncate(escapeText(text), max), emoji: true });
-const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text });
+/** verbatim: Slack must not link-ify channel names or parse mentions by itself; every link here is explicit. */
+const mrkdwn = (text: string): types.MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 
 function sections(text: string): Block[] {
   return splitMrkdwn(text).filter((t) => t.trim()).map((t) => ({ type: 'section', text: mrkdwn(t) }));
@@ -134,7 +136,7 @@ function fieldBlocks(fields: Field[]): Block[] {
   const blocks: Block[] = [];
   for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
     const group = fields.slice(i, i + LIMITS.fieldsPerSection);
-    blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(truncate(`*${escapeText(f.name)}*\n${richToMrkdwn(f.value)}`, LIMITS.fieldText))) });
+    blocks.push({ type: 'section', fields: group.map((f) => mrkdwn(truncate(`*${escapeMrkdwn(f.name)}*\n${richToMrkdwn(f.value)}`, LIMITS.fieldText))) });
   }
   return blocks;
 }
@@ -155,7 +157,7 @@ function buttonBlocks(m: MessageModel): Block[] {
 }
 
 function linkBlocks(m: MessageModel): Block[] {
-  const links = m.links.map((l) => spanToMrkdwn({ kind: 'link', url: l.url, label: l.label }));
+  const links = m.links.map(slackLink);
   return links.length ? sections(links.join('  ·  ')) : [];
 }
 
@@ -163,10 +165,10 @@ function linkBlocks(m: MessageModel): Block[] {
 export function renderMessage(m: MessageModel): SlackMessage {
   const head: Block[] = [];
   if (m.title) head.push({ type: 'header', text: plain(m.title, LIMITS.header) });
-  if (m.titleUrl) head.push({ type: 'context', elements: [mrkdwn(`<${escapeUrl(m.titleUrl)}|${escapeText(m.titleUrl.replace(/^https?:\/\//, ''))}>`)] });
+  if (m.titleUrl) head.push({ type: 'context', elements: [mrkdwn(slackLink({ url: m.titleUrl, label: m.titleUrl.replace(/^https?:\/\//, '') }))] });
   if (m.intro) head.push(...sections(richToMrkdwn(m.intro)));
   for (const s of m.sections) {
-    const heading = s.heading ? `*${escapeText(s.heading)}*\n` : '';
+    const heading = s.heading ? `*${escapeMrkdwn(s.heading)}*\n` : '';
     head.push(...sections(heading + richToMrkdwn(s.body)));
   }
   head.push(...fieldBlocks(m.fields), ...linkBlocks(m));

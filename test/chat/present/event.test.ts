@@ -10,6 +10,7 @@ import { fairShares, linesToSections } from '../../../src/chat/present/fit';
 import { LIMITS, renderMessage } from '../../../src/chat/slack/render';
 import { berlin, makeEvent, makeSettings } from '../../helpers/events';
 import { TEST_FEEDS } from '../../helpers/services';
+import { url } from '../../helpers/url';
 
 const settings = makeSettings();
 const plain = (m: MessageModel) => toPlainText(m);
@@ -122,7 +123,7 @@ describe('a long agenda still fits every platform', () => {
     kind: i % 3 === 0 ? 'lightning' : 'talk',
     // One short abstract among long ones: it must survive whole.
     abstract: i === 5 ? 'Short and sweet.' : `${'We learned a lot about error budgets and on-call. '.repeat(60)}The end.`,
-    slides: [{ label: 'Slides', url: `https://muc.sre.xyz/slides/2025_03/talk-${i + 1}.pdf` }],
+    slides: [{ label: 'Slides', url: url(`https://muc.sre.xyz/slides/2025_03/talk-${i + 1}.pdf`) }],
     start: start.plus({ minutes: 30 + i * 10 }),
   }));
   const event: MeetupEvent = makeEvent({
@@ -136,7 +137,7 @@ describe('a long agenda still fits every platform', () => {
       ...talks.map((t, i) => ({ start: t.start, title: t.title, talkIndex: i })),
       ...Array.from({ length: 20 }, (_, i) => ({ title: `Untimed note ${i + 1}: ${'bring your questions '.repeat(3)}` })),
     ],
-    url: 'https://muc.sre.xyz/posts/sre-munich-marathon-2025/',
+    url: url('https://muc.sre.xyz/posts/sre-munich-marathon-2025/'),
   });
 
   it.each([

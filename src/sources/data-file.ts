@@ -1,0 +1,188 @@
+/**
+ * Data files that hold events as records rather than posts: one JSON file per meeting (Astro), a YAML list of all
+ * events (Jekyll `_data/events.yml`), a TOML file with `[[upcoming]]`/`[[past]]` tables (Zola). Which keys hold
+ * what comes from the profile's `dataFiles` block (README "Source profile"); nothing here knows a community.
+ */
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
+import type { CommunitySettings } from '../catalogue/settings';
+import { parseAgendaLines } from './agenda';
+import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
+import { tomlToText } from './front-matter';
+import { eventUrl } from './links';
+import type { ParsedFile } from './markdown';
+import { plainText } from './markdown-text';
+import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
+import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime, plusMillis } from './time';
+
+export interface DataFileOptions {
+  file: string;
+  settings: CommunitySettings;
+}
+
+/** Every event in one data file, with diagnostics; a record that cannot be read is skipped with an error at its line. */
+export function readDataFile(text: string, options: DataFileOptions): { events: MeetupEvent[]; diagnostics: Diagnostic[] } {
+  const { file } = options;
+  const size = tooLarge(text, file);
+  if (size) return { events: [], diagnostics: [size] };
+  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const parsed = parseData(source, file);
+  if (parsed.diagnostics.length > 0) return { events: [], diagnostics: parsed.diagnostics };
+  const profile = resolveProfile(options.settings);
+  const fields = profile.dataFields;
+  const records = recordsOf(parsed.value, fields);
+  const diagnostics: Diagnostic[] = [];
+  const events: MeetupEvent[] = [];
+  records.forEach((record, index) => {
+    const event = toEvent(record, index, records.length, options, profile, (d) => diagnostics.push({ ...d, file, line: d.line ?? parsed.line(record.path) }));
+    if (event) events.push(event);
+  });
+  return { events, diagnostics };
+}
+
+/** The same, shaped like one post's result, for a data file that holds a single event (one JSON per meeting). */
+export function parseDataFile(text: string, options: DataFileOptions): ParsedFile & { events: MeetupEvent[] } {
+  const { events, diagnostics } = readDataFile(text, options);
+  return { event: events.length === 1 ? events[0] : undefined, events, diagnostics };
+}
+
+interface Parsed {
+  value?: unknown;
+  diagnostics: Diagnostic[];
+  line: (path: (string | number)[]) => number | undefined;
+}
+
+function parseData(text: string, file: string): Parsed {
+  const noLine = () => undefined;
+  if (/\.json$/i.test(file)) {
+    try {
+      return { value: JSON.parse(text), diagnostics: [], line: noLine };
+    } catch (error) {
+      const at = /position (\d+)/.exec(String(error))?.[1];
+      const line = at === undefined ? undefined : text.slice(0, Number(at)).split('\n').length;
+      return { diagnostics: [{ file, line, severity: 'error', message: `Not valid JSON: ${(error as Error).message}. Check commas and quotes on this line.` }], line: noLine };
+    }
+  }
+  if (/\.toml$/i.test(file)) {
+    try {
+      return { value: tomlToText(parseToml(text)), diagnostics: [], line: noLine };
+    } catch (error) {
+      return { diagnostics: [{ file, line: error instanceof TomlError ? error.line : undefined, severity: 'error', message: `Not valid TOML: ${(error as Error).message.split('\n')[0]}.` }], line: noLine };
+    }
+  }
+  const located = parseLocatedYaml(text);
+  const syntax = yamlErrorDiagnostics(located, file, 'This data file');
+  if (syntax.length > 0) return { diagnostics: syntax, line: noLine };
+  const js = yamlToJs(located, file, 'This data file');
+  return { value: js.value, diagnostics: js.diagnostics, line: (path) => issueLine(located, path) };
+}
+
+interface DataRecord {
+  value: Record<string, unknown>;
+  path: (string | number)[];
+}
+
+/** A list at the top, lists under the profile's `lists` keys, or the file itself as one record. */
+function recordsOf(value: unknown, fields: DataFields): DataRecord[] {
+  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(value)) return value.flatMap((v, i) => (isRecord(v) ? [{ value: v, path: [i] }] : []));
+  if (!isRecord(value)) return [];
+  const lists = fields.lists.filter((key) => Array.isArray(value[key]));
+  if (lists.length === 0) return [{ value, path: [] }];
+  return lists.flatMap((key) => (value[key] as unknown[]).flatMap((v, i) => (isRecord(v) ? [{ value: v, path: [key, i] }] : [])));
+}
+
+type Report = (d: Omit<Diagnostic, 'file'>) => void;
+
+function text(record: unknown, paths: readonly string[]): string | undefined {
+  const found = firstValue(record, paths);
+  if (!found) return undefined;
+  const v = found.value;
+  return typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
+}
+
+function toEvent(record: DataRecord, index: number, count: number, options: DataFileOptions, profile: Profile, report: Report): MeetupEvent | undefined {
+  const f = profile.dataFields;
+  const zone = options.settings.timeZone;
+  const r = record.value;
+  const title = text(r, f.title);
+  const when = text(r, f.eventDate);
+  const wall = when ? parseWallDateTime(when, zone) : undefined;
+  const name = title ?? `record ${index + 1}`;
+  if (!wall) {
+    report({ severity: 'error', message: `"${name}" has ${when ? `a date that cannot be read ("${when}")` : 'no date'}: write ${f.eventDate[0] ?? 'date'} as 2024-07-10 or "2024-07-10 18:30".` });
+    return undefined;
+  }
+  if (wall.offsetMismatch) report({ severity: 'warning', message: `"${name}" says ${wall.offsetMismatch.written}, but ${zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time as written.` });
+  const startText = text(r, f.start);
+  const time = wall.time ?? (startText ? parseTimeOfDay(startText) : undefined) ?? profile.defaultStart;
+  const start = atWallTime(wall.date, time, zone);
+  const fileId = options.file.split('/').pop()!.replace(/\.[^.]+$/, '');
+  const ownId = text(r, f.id);
+  const id = count === 1 && !ownId ? fileId : `${fileId}-${ownId ?? isoDate(wall.date)}`;
+  const agenda = agendaOf(text(r, f.agenda), wall.date, zone, report);
+  const endText = text(r, f.end);
+  const endTime = endText ? parseTimeOfDay(endText) : undefined;
+  const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : plusMillis(start, profile.defaultDurationMinutes * 60_000);
+  const venueText = text(r, f.venue);
+  // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
+  const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
+  const cancelledTitle = profile.cancelledTitle;
+  return {
+    id,
+    title: (title ?? name).replace(cancelledTitle, '').trim(),
+    start,
+    end: end > start ? end : plusMillis(start, profile.defaultDurationMinutes * 60_000),
+    dateSource: 'yaml',
+    venue: venueText && !/^online$/i.test(venueText) ? venueText : undefined,
+    address: text(r, f.address),
+    online: online || undefined,
+    agenda,
+    talks: talksOf(r, f, profile),
+    slides: [],
+    recordings: [],
+    url: text(r, f.url) ?? eventUrl(options.settings, id),
+    status: title && cancelledTitle.test(title) ? 'cancelled' : 'scheduled',
+    source: { file: options.file },
+  };
+}
+
+/** An agenda written as text or HTML in one field ("18:05–18:15: Welcome<br>..."): one line per item. */
+function agendaOf(raw: string | undefined, date: { year: number; month: number; day: number }, zone: string, report: Report): AgendaItem[] {
+  if (!raw) return [];
+  const lines = htmlToLines(raw).map((t, i) => ({ text: t, line: i + 1 }));
+  const { items, problems } = parseAgendaLines(lines);
+  for (const p of problems) report({ severity: p.severity, message: p.message });
+  return items.map((item) => ({ start: item.time ? atWallTime(addDays(date, item.dayOffset), item.time, zone) : undefined, title: plainText(item.text) }));
+}
+
+export function htmlToLines(html: string): string[] {
+  return html
+    .replace(/<br\s*\/?>|<\/(?:p|li|div|h\d)>/gi, '\n\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .split('\n')
+    .map((l) => l.trim());
+}
+
+function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile): Talk[] {
+  const list = firstValue(record, f.talks)?.value;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((t): Talk[] => {
+    const title = text(t, f.talkTitle);
+    if (!title) return [];
+    const names = firstValue(t, f.talkSpeakers)?.value;
+    const speakers: Speaker[] = (Array.isArray(names) ? names : [names])
+      .flatMap((n) => (typeof n === 'string' ? n.split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/) : []))
+      .map((n) => n.trim())
+      .filter((n) => n !== '' && !profile.notSpeaker.test(n))
+      .map((name) => ({ name }));
+    const abstract = text(t, f.talkAbstract);
+    const slides = f.talkLinks.flatMap((key) => {
+      const url = text(t, [key]);
+      return url && /^https?:\/\//.test(url) ? [{ label: key, url }] : [];
+    });
+    return [{ title: plainText(title.replace(/\s*\n\s*/g, ' ')), speakers, kind: speakers.length === 0 && /discuss|roundtable/i.test(title) ? 'discussion' : 'talk', ...(abstract ? { abstract } : {}), slides }];
+  });
+}

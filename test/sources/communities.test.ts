@@ -1,0 +1,115 @@
+import path from 'node:path';
+import type { MeetupEvent } from '../../src/catalogue/event';
+import { loadData } from '../../src/sources/load';
+
+/**
+ * Other communities' real files (/work/shared/events-other, copied bytes) read with nothing but their source
+ * profile (test/fixtures/profiles/<community>.yml). Each expectation is a fact from that folder's README, read by
+ * hand from the files.
+ */
+const OTHER = process.env.EVENTS_OTHER ?? '/work/shared/events-other';
+const PROFILES = path.join(__dirname, '..', 'fixtures', 'profiles');
+
+function community(name: string): { events: readonly MeetupEvent[]; byFile: (file: string) => MeetupEvent; errors: string[] } {
+  const result = loadData(OTHER, { settingsFile: path.join(PROFILES, `${name}.yml`), eventsDir: path.join(OTHER, name) });
+  const events = result.catalogue.events;
+  const byFile = (file: string) => {
+    const found = events.find((e) => e.source.file === `events/${file}`);
+    if (!found) throw new Error(`no event from ${file}`);
+    return found;
+  };
+  return { events, byFile, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`) };
+}
+
+const local = (e: MeetupEvent) => e.start.toFormat("yyyy-MM-dd'T'HH:mm");
+const talks = (e: MeetupEvent) => e.talks.map((t) => `${t.title} — ${t.speakers.map((s) => s.name).join(', ')}`);
+
+describe('other communities through their profiles', () => {
+  it('sluug: one JSON per meeting, date only; 18:30 America/Chicago and online by the site\'s own rule; presenters as speakers', () => {
+    const { events, byFile, errors } = community('sluug');
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(6);
+    expect(events.every((e) => e.start.zoneName === 'America/Chicago' && e.start.hour === 18 && e.start.minute === 30 && e.online && e.agenda.length === 0)).toBe(true);
+    expect(local(byFile('2021-01-13_sluug.json'))).toBe('2021-01-13T18:30');
+    expect(talks(byFile('2021-01-13_sluug.json'))).toEqual(['Customized "whereis" project — Robert C. Hansen', 'Hand Held Music Box — Lee Lammert']);
+    expect(talks(byFile('2021-10-21_stllug.json'))).toEqual(['Open Discussion — ']);
+    expect(byFile('2021-10-21_stllug.json').talks[0]!.kind).toBe('discussion');
+    expect(talks(byFile('2022-09-14_sluug.json'))).toEqual(['Archiving Web Pages', 'Securing WordPress', 'Setting up a Linode', 'Visual Studio Code'].map((t) => `${t} — Scott Granneman`));
+    expect(local(byFile('2023-09-21_stllug.json'))).toBe('2023-09-21T18:30');
+    expect(talks(byFile('2024-06-12_sluug.json'))).toEqual(['Social Media for Nerds — Scott Granneman', "An adventure in starting network 'sniffing' — Lee Lammert, Grant Taylor"]);
+    expect(talks(byFile('2024-11-21_stllug.json'))).toEqual(["Using BASH's getopt to simplify argument parsing — Steven Lembark"]);
+  });
+
+  it('cloudnativelinz: one YAML list of 49 events; 18:00 Vienna by default, doors_open when given; "A & B" two speakers; "the community" nobody', () => {
+    const { events, errors } = community('cloudnativelinz');
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(49);
+    const id = (n: number) => events.find((e) => e.id === `events-${n}`)!;
+    expect(local(id(1))).toBe('2020-09-29T18:00');
+    expect(id(1).end.toFormat('HH:mm')).toBe('21:00');
+    expect(id(1).online).toBeDefined();
+    expect(id(1).venue).toBeUndefined();
+    expect(talks(id(1))).toEqual(['Digital Transformation (from on-premises to the cloud) — Donovan Brown', 'Serverless on the AWS Cloud, Challenges Beyond the Toy Problems — Matthias Steinbauer']);
+    expect(talks(id(12))).toEqual(['A Tour of Operator-SDK — Alexandre Menezes, Yuri Oliveira Sá']);
+    expect(local(id(34))).toBe('2024-10-21T18:00');
+    expect(id(34).venue).toBe('Dynatrace');
+    expect(local(id(42))).toBe('2025-09-24T17:30');
+    expect(id(42)).toMatchObject({ venue: 'G+D Netcetera', address: 'G+D Netcetera, Europaplatz 4, 4020 Linz', online: undefined });
+    expect(talks(id(42))).toEqual(['Secrets management - from plaintext to hiding keys in the Swiss Alps — Georg Mayrhauser', 'Open Mic - Share your Cloud Native Journey — ']);
+    expect(talks(id(44))[0]).toBe('Hacking the Cloud Bill: Building a Multi-Cloud Cost Pipeline — Clemens Kriechbaumer');
+    expect(local(id(49))).toBe('2026-05-26T17:30');
+    expect(talks(id(49))).toEqual(['Closing the loop — Christoph Neumüller', 'SBOBs or how ship "Intended Behavior" — Constanze B. Roedig']);
+  });
+
+  it('cph-rust: TOML +++ pages whose date is the meetup day; events.toml with wrong offsets read as wall times, HTML agendas', () => {
+    const { events, byFile, errors } = community('cph-rust');
+    expect(errors).toEqual([]);
+    expect(byFile('meetup-37.md').start.toISODate()).toBe('2023-06-29');
+    expect(byFile('meetup-39.md').start.toISODate()).toBe('2023-08-30');
+    expect(byFile('meetup-40.md').start.toISODate()).toBe('2023-09-28');
+    const toml = events.filter((e) => e.source.file === 'events/events.toml');
+    expect(toml).toHaveLength(63);
+    const named = (title: string) => toml.find((e) => e.title === title)!;
+    expect(named('Meetup #52').start.toISO()).toBe('2024-10-31T18:00:00.000+01:00');
+    expect(named('Meetup #52')).toMatchObject({ venue: 'Trifork', address: 'Gdanskgade 2, 2150 Nordhavn' });
+    expect(named('Meetup #52').agenda.map((a) => `${a.start?.toFormat('HH:mm')} ${a.title}`)).toEqual([
+      '18:05 Welcome with quick words from Trifork and OpenZeppelin.',
+      '18:15 "Building a Rust-based OS Kernel with Memory Safety First" by Hongliang Tian (Ant Group, China)',
+      '19:00 Break and food sponsored by OpenZeppelin',
+      '19:50 "Rust dev and build environments on Nix/NixOS" by Simon Shine',
+      '20:35 Raffle 🎲',
+      '20:45 Hangout and talk',
+    ]);
+    expect(named('Hack Night #22').start.toISO()).toBe('2021-10-28T19:00:00.000+02:00');
+    expect(named('Rust 1.0 Release Party')).toMatchObject({ venue: 'Robocat', address: 'Pilestræde 43, 2nd floor' });
+    expect(named('Rust 1.0 Release Party').start.toISO()).toBe('2015-05-15T18:00:00.000+02:00');
+  });
+
+  it('rust-aarhus: no front matter, the date from the folder name, "- 18:05 - 18:15: Title by Speaker" agendas', () => {
+    const { byFile, errors } = community('rust-aarhus');
+    expect(errors).toEqual([]);
+    expect(local(byFile('2023-04-20-talks.md'))).toBe('2023-04-20T18:00');
+    expect(byFile('2023-04-20-talks.md').agenda).toHaveLength(7);
+    expect(byFile('2023-04-20-talks.md').venue).toBe('Geanix');
+    expect(local(byFile('2023-11-07-talks.md'))).toBe('2023-11-07T16:15');
+    expect(byFile('2023-11-07-talks.md').agenda).toHaveLength(6);
+    expect(local(byFile('2024-04-25-talk-night.md'))).toBe('2024-04-25T18:05');
+    expect(byFile('2024-04-25-talk-night.md').agenda).toHaveLength(8);
+    expect(talks(byFile('2024-04-25-talk-night.md'))).toEqual(['Home Automation with Rust — Cosmin Constantin Lazar', 'Rust, Flutter and AI for Nature Conservation — José Díaz', 'Building Rust for Production — Kasper Juul Hermansen']);
+    expect(byFile('2024-11-28-talk-night.md').agenda).toHaveLength(7);
+    expect(byFile('2025-06-19-talk-night.md').agenda).toHaveLength(7);
+    expect(byFile('2023-08-24-hack.md').start.toISODate()).toBe('2023-08-24');
+  });
+
+  it('swcraftstras: Jekyll posts whose meetup date is event.date (not the post date), venue from event.location.name', () => {
+    const { byFile, errors } = community('swcraftstras');
+    expect(errors).toEqual([]);
+    expect(byFile('2019-03-15-coding-dojo-01.md').start.toISODate()).toBe('2019-03-15');
+    expect(byFile('2019-03-15-coding-dojo-01.md').venue).toBe('La plage Digitale');
+    expect(byFile('2022-11-14-dojo-de-programmation.md').start.toISODate()).toBe('2022-11-14');
+    expect(local(byFile('2023-10-26-yoan-thirion-clean-code-du-point-de-vue-de-la-cognition.md'))).toBe('2023-10-26T12:00');
+    expect(local(byFile('2024-03-08-edouard-mangel-mieux-collaborer-avec-les-testeurs-grace-au-BDD.md'))).toBe('2024-04-03T19:00');
+    expect(local(byFile('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md'))).toBe('2024-07-18T18:45');
+    expect(byFile('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md').venue).toBe('La Plage Digitale');
+  });
+});
