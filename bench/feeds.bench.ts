@@ -1,38 +1,24 @@
 /**
- * Feed serving throughput: FeedServer (1,000 real-shaped posts from bench/generate-events.ts loaded) against nginx serving the same calendar bytes from
- * a file with `etag on`, the usual way to publish a static .ics. Measured per scenario with the same load
- * generator: 64 keep-alive connections, one request in flight each, for a few seconds:
- *   - GET /calendar.ics -> 200 (the whole calendar)
+ * Feeds as calendar apps see them: the bot's HTTP server (feed catalogue and routes, 1,000 real-shaped meetups
+ * from bench/generate-events.ts) against a bare node:http server sending the same prepared bytes from a Map
+ * with no routing, validation, metrics or negotiation. Two scenarios, each in alternating rounds with the same
+ * load generator (64 keep-alive connections, a separate process with raw sockets):
+ *   - GET /calendar.ics -> 200 (the whole calendar, identity)
  *   - GET /calendar.ics with If-None-Match -> 304 (what polling calendar apps mostly do)
- *   - GET /events/<id>.ics -> 200 (one meetup, a small body)
- * The load generator is a separate Node process with raw sockets (an autocannon-style loop), so it neither
- * shares the FeedServer's event loop nor costs much per request. nginx runs one worker process, like Node's
- * one loop.
- * A bare node:http server with the same bytes is measured too: the floor of answering through node:http, which
- * FeedServer's fast lane (src/feeds/fast-lane.ts) goes below by answering plain requests from the socket.
- * If nginx is not installed, FeedServer numbers are printed and the baseline is skipped.
+ * Goal: at least 0.9x the bare server's requests per second in both.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import { createLogger } from '../src/log';
 import { startFeedServer } from '../test/feeds/feed-server';
 import { makeSettings } from '../test/helpers/events';
 import { generateEvents } from './generate-events';
-import { freeLoopbackPort } from '../test/fakes/loopback';
+import { alternate } from './harness';
 
 const EVENTS = 1000;
 const CONNECTIONS = 64;
-const WARMUP_S = 1;
-/** Rounds alternate between the servers and the median counts: other work on a shared machine comes and goes. */
-const ROUNDS = 3;
 const ROUND_S = 2;
-const GOAL = 0.6;
-const NGINX_CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx'];
 
 interface LoadResult {
   ok: number;
@@ -98,76 +84,18 @@ function load(port: number, urlPath: string, headers: Record<string, string>, ex
   });
 }
 
-interface Target {
-  name: string;
-  port: number;
-  headers: Record<string, string>;
-  /** Body bytes of a 200: both servers must serve the same calendar. */
-  length: number;
-  cpuSeconds(): number;
-  rates: number[];
-  /** Server CPU time per answered request, in microseconds: what a busy shared machine cannot blur. */
-  cpuPerRequest: number[];
-  unexpected: number;
+/** Requests per second over one round; any unexpected status fails the bench. */
+async function rate(port: number, headers: Record<string, string>, expectStatus: number): Promise<number> {
+  const result = await load(port, '/calendar.ics', headers, expectStatus, ROUND_S);
+  if (result.bad > 0) throw new Error(`${result.bad} answers on port ${port} were not ${expectStatus}`);
+  return result.ok / result.seconds;
 }
 
-/** Warms every target up, then measures them in turn, ROUNDS times, each for ROUND_S seconds. */
-async function measureAlternating(targets: Target[], urlPath: string, expectStatus: number): Promise<void> {
-  for (const t of targets) await load(t.port, urlPath, t.headers, expectStatus, WARMUP_S);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const t of targets) {
-      const cpuBefore = t.cpuSeconds();
-      const result = await load(t.port, urlPath, t.headers, expectStatus, ROUND_S);
-      t.cpuPerRequest.push(((t.cpuSeconds() - cpuBefore) * 1e6) / result.ok);
-      t.rates.push(rate(result));
-      t.unexpected += result.bad;
-    }
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-/** A single blocking GET to learn the ETag and body size each server uses. */
-async function probe(port: number, urlPath: string): Promise<{ status: number; etag: string; length: number }> {
-  const res = await fetch(`http://127.0.0.1:${port}${urlPath}`);
-  const body = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, etag: res.headers.get('etag') ?? '', length: body.length };
-}
-
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * The floor for answering through node:http: the same bytes and ETags from a Map, no routing, validation, metrics
- * or negotiation. Shows what the fast lane saves over node:http's request and response objects.
- */
-async function startBareNode(files: Map<string, { body: Buffer; etag: string }>): Promise<{ port: number; stop(): Promise<void> }> {
+/** The floor for answering through node:http: the same bytes, one ETag, nothing else. */
+async function startBare(body: Buffer, etag: string): Promise<{ port: number; stop(): Promise<void> }> {
   const bare = createHttpServer((req, res) => {
-    const file = files.get(req.url ?? '');
-    if (!file) {
-      res.writeHead(404).end();
-    } else if (req.headers['if-none-match'] === file.etag) {
-      res.writeHead(304, { ETag: file.etag }).end();
-    } else {
-      res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8', ETag: file.etag, 'Content-Length': file.body.length }).end(file.body);
-    }
+    if (req.headers['if-none-match'] === etag) res.writeHead(304, { ETag: etag }).end();
+    else res.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8', ETag: etag, 'Content-Length': body.length }).end(body);
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   return {
@@ -180,192 +108,35 @@ async function startBareNode(files: Map<string, { body: Buffer; etag: string }>)
   };
 }
 
-interface Nginx {
-  port: number;
-  /** CPU seconds used so far by the master and its worker. */
-  cpuSeconds(): number;
-  stop(): Promise<void>;
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** utime + stime of a process and its children from /proc (Linux), in seconds; NaN where /proc is missing. */
-function processTreeCpuSeconds(pid: number): number {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    return [pid, ...children].reduce((sum, p) => {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return sum + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    }, 0);
-  } catch {
-    return NaN;
-  }
-}
-
-/** Starts nginx on a loopback port with a temp prefix, serving `files` (path -> bytes) with etag on. */
-async function startNginx(binary: string, files: Record<string, Buffer>): Promise<Nginx> {
-  const prefix = mkdtempSync(path.join(tmpdir(), 'sremuc-nginx-'));
-  // mkdtemp makes the directory 0700; nginx workers drop to an unprivileged user when started as root.
-  chmodSync(prefix, 0o755);
-  const root = path.join(prefix, 'www');
-  for (const [file, bytes] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), bytes);
-  }
-  const port = await freeLoopbackPort();
-  const conf = path.join(prefix, 'nginx.conf');
-  writeFileSync(
-    conf,
-    `worker_processes 1;
-daemon off;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  types { text/calendar ics; }
-  default_type application/octet-stream;
-  charset utf-8;
-  charset_types text/calendar;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_requests 1000000;
-  open_file_cache max=64;
-  client_body_temp_path ${prefix}/body;
-  proxy_temp_path ${prefix}/proxy;
-  fastcgi_temp_path ${prefix}/fastcgi;
-  uwsgi_temp_path ${prefix}/uwsgi;
-  scgi_temp_path ${prefix}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    etag on;
-    location / { }
-  }
-}
-`,
-  );
-  const child: ChildProcess = spawn(binary, ['-p', prefix, '-c', conf, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await Promise.race([
-      waitForPort(port, 5000),
-      exited.then(() => {
-        throw new Error(`nginx exited: ${stderr.trim()}`);
-      }),
-    ]);
-  } catch (err) {
-    child.kill('SIGKILL');
-    rmSync(prefix, { recursive: true, force: true });
-    throw err;
-  }
-  return {
-    port,
-    cpuSeconds: () => processTreeCpuSeconds(child.pid!),
-    stop: async () => {
-      child.kill('SIGQUIT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(prefix, { recursive: true, force: true });
-    },
-  };
-}
-
-/** This process is FeedServer plus an idle bench loop: the load generator runs elsewhere. */
-function ownCpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const rate = (r: LoadResult) => r.ok / r.seconds;
-
-interface Scenario {
-  label: string;
-  path: string;
-  conditional: boolean;
-}
-
 async function main(): Promise<void> {
   const server = await startFeedServer({ publicUrl: 'http://127.0.0.1', log: createLogger('error') });
-  const events = generateEvents(EVENTS);
-  const renderStarted = performance.now();
-  server.update(new Catalogue(events), makeSettings());
-  const updateMs = performance.now() - renderStarted;
-  // The first request renders the calendar.
-  const calendarBytes = Buffer.from(await (await fetch(`${server.http.url}/calendar.ics`)).arrayBuffer());
-  const renderMs = performance.now() - renderStarted;
-
-  const eventPath = `/events/${encodeURIComponent(events[events.length - 1]!.id)}.ics`;
-  const eventBytes = Buffer.from(await (await fetch(`${server.http.url}${eventPath}`)).arrayBuffer());
-  console.log(`${events.length} real-shaped events: update() ${updateMs.toFixed(0)} ms, then the first calendar request ${(renderMs - updateMs).toFixed(0)} ms; calendar.ics ${(calendarBytes.length / 1024).toFixed(0)} KiB, one event ${(eventBytes.length / 1024).toFixed(1)} KiB`);
-  console.log(
-    `load: ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up, then ${ROUNDS} alternating rounds of ${ROUND_S} s per server (median), no Accept-Encoding (identity bodies on both)`,
-  );
-
-  const bare = await startBareNode(
-    new Map([
-      ['/calendar.ics', { body: calendarBytes, etag: '"bare-calendar"' }],
-      [eventPath, { body: eventBytes, etag: '"bare-event"' }],
-    ]),
-  );
-  const binary = NGINX_CANDIDATES.find((p) => existsSync(p));
-  let nginx: Nginx | undefined;
-  if (!binary) {
-    console.log('nginx not found (apt-get install -y nginx): measuring FeedServer only, no baseline ratios.');
-  } else {
-    try {
-      nginx = await startNginx(binary, { 'calendar.ics': calendarBytes, [eventPath.slice(1)]: eventBytes });
-    } catch (err) {
-      console.log(`nginx could not start (${(err as Error).message}): measuring FeedServer only, no baseline ratios.`);
-    }
-  }
-
-  const scenarios: Scenario[] = [
-    { label: 'calendar.ics 200', path: '/calendar.ics', conditional: false },
-    { label: 'calendar.ics 304 (If-None-Match)', path: '/calendar.ics', conditional: true },
-    { label: 'one event .ics 200', path: eventPath, conditional: false },
-  ];
-  let failures = 0;
+  const started = performance.now();
+  server.update(new Catalogue(generateEvents(EVENTS)), makeSettings());
+  const reloadMs = performance.now() - started;
+  // Identity, as the load generator asks: the ETag must be the one of the plain bytes.
+  const first = await fetch(`${server.http.url}/calendar.ics`, { headers: { 'Accept-Encoding': 'identity' } });
+  const body = Buffer.from(await first.arrayBuffer());
+  const etag = first.headers.get('etag')!;
+  console.log(`${EVENTS} meetups: a reload renders every feed in ${reloadMs.toFixed(0)} ms; calendar.ics ${(body.length / 1024).toFixed(0)} KiB`);
+  const bare = await startBare(body, '"bare"');
   try {
-    for (const scenario of scenarios) {
-      const targets: Target[] = [];
-      const servers: [string, number, () => number][] = [['FeedServer', server.port, ownCpuSeconds]];
-      if (nginx) servers.push(['nginx', nginx.port, nginx.cpuSeconds]);
-      servers.push(['bare node:http', bare.port, ownCpuSeconds]);
-      for (const [name, port, cpuSeconds] of servers) {
-        const first = await probe(port, scenario.path);
-        if (first.status !== 200) throw new Error(`${name} answered ${first.status} for ${scenario.path}`);
-        if (targets[0] && first.length !== targets[0].length) throw new Error(`${name} serves ${first.length} bytes, FeedServer ${targets[0].length}`);
-        targets.push({ name, port, headers: scenario.conditional ? { 'If-None-Match': first.etag } : {}, length: first.length, cpuSeconds, rates: [], cpuPerRequest: [], unexpected: 0 });
-      }
-      await measureAlternating(targets, scenario.path, scenario.conditional ? 304 : 200);
-      failures += targets.filter((t) => t.unexpected > 0).length;
-      console.log(scenario.label);
-      for (const t of targets) {
-        const cpu = median(t.cpuPerRequest);
-        const cpuText = Number.isNaN(cpu) ? '' : `${cpu.toFixed(1).padStart(8)} us CPU/req`;
-        console.log(`  ${t.name.padEnd(16)}${fmt(median(t.rates)).padStart(8)} req/s${cpuText}${t.unexpected ? `  (${t.unexpected} unexpected)` : ''}`);
-      }
-      const ours = median(targets[0]!.rates);
-      const ratios = targets.slice(1).map((t) => {
-        const ratio = ours / median(t.rates);
-        const goal = t.name === 'nginx' ? ` (goal >= ${GOAL}x: ${ratio >= GOAL ? 'met' : 'NOT met'})` : '';
-        return `${ratio.toFixed(2)}x ${t.name}${goal}`;
+    for (const [label, conditional] of [['200 whole calendar', false], ['304 If-None-Match', true]] as const) {
+      const ours: Record<string, string> = conditional ? { 'If-None-Match': etag } : {};
+      const theirs: Record<string, string> = conditional ? { 'If-None-Match': '"bare"' } : {};
+      const status = conditional ? 304 : 200;
+      await rate(server.port, ours, status);
+      await rate(bare.port, theirs, status);
+      await alternate({
+        title: `feeds ${label}, ${CONNECTIONS} keep-alive connections, ${ROUND_S} s rounds`,
+        unit: 'req/s',
+        ours: { name: 'sremuc-bot HTTP server', measure: () => rate(server.port, ours, status) },
+        baseline: { name: 'bare node:http, same bytes', measure: () => rate(bare.port, theirs, status) },
+        goal: { op: '>=', ratio: 0.9 },
       });
-      console.log(`  FeedServer = ${ratios.join(', ')}`);
     }
   } finally {
-    await nginx?.stop();
     await bare.stop();
     await server.stop();
-  }
-  if (failures > 0) {
-    console.error(`${failures} scenario(s) saw unexpected statuses`);
-    process.exitCode = 1;
   }
 }
 

@@ -10,6 +10,7 @@ import { parseAgendaLines } from './agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
+import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
 import { plainText } from './markdown-text';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
@@ -141,7 +142,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     talks: talksOf(r, f, profile),
     slides: [],
     recordings: [],
-    url: text(r, f.url) ?? eventUrl(options.settings, id),
+    url: safeUrl(text(r, f.url), options.settings.website) ?? eventUrl(options.settings, id),
     status: title && cancelledTitle.test(title) ? 'cancelled' : 'scheduled',
     source: { file: options.file },
   };
@@ -181,7 +182,8 @@ function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profil
     const abstract = text(t, f.talkAbstract);
     const slides = f.talkLinks.flatMap((key) => {
       const url = text(t, [key]);
-      return url && /^https?:\/\//.test(url) ? [{ label: key, url }] : [];
+      const checked = safeUrl(url);
+      return checked && /^https?:/.test(checked) ? [{ label: key, url: checked }] : [];
     });
     return [{ title: plainText(title.replace(/\s*\n\s*/g, ' ')), speakers, kind: speakers.length === 0 && /discuss|roundtable/i.test(title) ? 'discussion' : 'talk', ...(abstract ? { abstract } : {}), slides }];
   });

@@ -1,0 +1,123 @@
+/**
+ * What every benchmark shares: processes started the way users start them, alternating A/B rounds, medians and
+ * the goal line. Single runs on these machines swing by 3x, so each result is a ratio against a baseline measured
+ * in the same run, round by round, and the median of at least five rounds counts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, cpSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freeLoopbackPort } from '../test/fakes/loopback';
+
+export const ROUNDS = 5;
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/**
+ * Runs `measure` on each side in turn, `ROUNDS` times (A, B, A, B, ...), and prints the medians and the ratio
+ * ours / baseline against the goal. Returns whether the goal was met.
+ */
+export async function alternate(options: {
+  title: string;
+  unit: string;
+  ours: { name: string; measure: () => Promise<number> };
+  baseline: { name: string; measure: () => Promise<number> };
+  goal: { op: '<=' | '>='; ratio: number };
+}): Promise<boolean> {
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which side goes first, so a machine getting busier or quieter over a round favours neither.
+    if (round % 2 === 0) {
+      ours.push(await options.ours.measure());
+      baseline.push(await options.baseline.measure());
+    } else {
+      baseline.push(await options.baseline.measure());
+      ours.push(await options.ours.measure());
+    }
+  }
+  const ratio = median(ours) / median(baseline);
+  const met = options.goal.op === '<=' ? ratio <= options.goal.ratio : ratio >= options.goal.ratio;
+  const fmt = (v: number) => `${v.toFixed(1)} ${options.unit}`;
+  console.log(options.title);
+  console.log(`  ${options.ours.name.padEnd(44)} median ${fmt(median(ours))}  rounds ${ours.map((v) => v.toFixed(1)).join(', ')}`);
+  console.log(`  ${options.baseline.name.padEnd(44)} median ${fmt(median(baseline))}  rounds ${baseline.map((v) => v.toFixed(1)).join(', ')}`);
+  console.log(`  ratio ${ratio.toFixed(2)}x  (goal ${options.goal.op} ${options.goal.ratio}x: ${met ? 'met' : 'NOT met'})`);
+  return met;
+}
+
+export interface Started {
+  child: ChildProcess;
+  stop(): Promise<void>;
+  /** Resident set size now, from /proc (Linux). */
+  rssMb(): number;
+}
+
+/** Spawns `node <args>` with `env` (nothing else of this process's environment but PATH) and waits for `ready`. */
+export async function startProcess(args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<Started> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited ${child.exitCode}: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} not ready after 30 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+    rssMb() {
+      const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+      return Number(line.replace(/\D/g, '')) / 1024;
+    },
+  };
+}
+
+/** The bot exactly as `npm start` runs it (the command read from package.json), with a copy of data/. */
+export async function startBot(env: Record<string, string>): Promise<Started & { httpUrl: string }> {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const [command, ...args] = start.split(' ');
+  if (command !== 'node') throw new Error(`npm start is "${start}"; the benchmarks expect "node ..."`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-bench-'));
+  cpSync(path.join(ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
+  const port = await freeLoopbackPort();
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const started = await startProcess(args, { DATA_DIR: path.join(dir, 'data'), DATABASE_PATH: path.join(dir, 'bot.db'), HTTP_PORT: String(port), LOG_LEVEL: 'error', CONSOLE_CHAT: 'false', ...env }, () =>
+    fetch(`${httpUrl}/healthz`).then((r) => r.ok, () => false),
+  );
+  return {
+    ...started,
+    httpUrl,
+    async stop() {
+      await started.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A process holding a bare Bolt app (acking "ok" on `slackPort`) and/or a bare discord.js client answering "ok". */
+export async function startBare(env: Record<string, string>): Promise<Started> {
+  const readyFile = path.join(mkdtempSync(path.join(tmpdir(), 'sremuc-bare-')), 'ready');
+  return startProcess([path.join(__dirname, 'bare-bots.js')], { ...env, READY_FILE: readyFile }, async () => {
+    try {
+      readFileSync(readyFile);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
