@@ -27,6 +27,10 @@ import { gitWebhookRoute } from './http/webhooks/route';
 import { Scheduler } from './schedule/scheduler';
 import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
+import { RsvpService } from './rsvp/service';
+import { RsvpRuntime } from './rsvp/runtime';
+import { withDirectMessages } from './rsvp/notices';
+import { countsText } from './rsvp/present';
 import { listenError } from './startup-errors';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
@@ -50,6 +54,7 @@ export interface Bot {
   readonly http: HttpServer;
   readonly feeds: FeedCatalogue;
   readonly scheduler: Scheduler;
+  readonly rsvp: RsvpRuntime;
   readonly adapters: readonly ChatAdapter[];
   start(): Promise<void>;
   stop(reason?: string): Promise<void>;
@@ -101,6 +106,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
     ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
   ];
+  // Filled in once the adapters and the scheduler exist; RSVPs only reach them after start.
+  const late: { runtime?: RsvpRuntime; scheduler?: Scheduler; interested?: (eventId: string) => Promise<string[] | undefined> } = {};
+  const rsvp = new RsvpService({
+    db,
+    now,
+    notifyOrganizers,
+    log,
+    retentionDays: config.rsvp.retentionDays,
+    onChange: (eventId) => late.runtime?.changed(eventId),
+    onQueued: () => void late.scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick for RSVP messages failed')),
+    interested: async (eventId) => late.interested?.(eventId),
+  });
   const services: CommandServices = {
     catalogue: () => data.current().catalogue,
     settings,
@@ -110,6 +127,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
     announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
     notifyOrganizers,
+    rsvp,
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
@@ -121,7 +139,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   scheduler = new Scheduler({
     db,
     clock,
-    posters: adapters,
+    // Direct messages to members (RSVP promotions, reminders) go through the same outbox as announcements.
+    posters: adapters.map((adapter) => withDirectMessages(adapter)),
     destinations,
     source: () => data.current(),
     rules,
@@ -133,7 +152,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cron: config.schedule.cron,
   });
 
-  const feeds = new FeedCatalogue({ sequences: new FeedSequences(db, clock), publicUrl: config.http.publicUrl });
+  late.scheduler = scheduler;
+  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log, onCountsChanged: () => feeds.refreshPage(clock.now()) });
+  if (discord && config.discord?.guildId) {
+    const { interestedReader } = await import('./chat/discord/interested');
+    late.interested = interestedReader(db, discord.rest, config.discord.guildId);
+  }
+
+  const feeds = new FeedCatalogue({
+    sequences: new FeedSequences(db, clock),
+    publicUrl: config.http.publicUrl,
+    rsvpCounts: (event) => (event.rsvp ? countsText(rsvp.counts(event.id), event.rsvp.capacity) : undefined),
+  });
   const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
     const started = performance.now();
     feeds.update(catalogue, current, clock.now());
@@ -163,7 +193,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
 
-  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false };
+  const running = { http: false, adapters: [] as ChatAdapter[], data: false, scheduler: false, rsvp: false };
   return {
     config,
     db,
@@ -172,6 +202,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     http,
     feeds,
     scheduler,
+    rsvp: late.runtime,
     adapters,
     inputEnded() {
       return adapters.find((a): a is ConsoleChat & OrganizerReachingAdapter => a instanceof ConsoleChat)?.finished();
@@ -194,6 +225,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await scheduler.start();
       running.scheduler = true;
       noticeMissingDates();
+      late.runtime!.start();
+      running.rsvp = true;
       void syncDiscordEvents();
       log.info(
         { feeds: links.page, platforms: adapters.map((a) => a.platform), events: data.current().catalogue.events.length },
@@ -203,6 +236,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     // Stops what start() got to, in reverse: after a refused start-up only those parts are running.
     async stop(reason = 'stop') {
       log.info({ reason }, 'sremuc-bot stopping');
+      if (running.rsvp) await late.runtime!.stop();
       if (running.scheduler) await scheduler.stop();
       if (running.data) {
         await follower?.stop();

@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   EVENTS_PATH: optional,
   EVENTS_POLL_MINUTES: z.coerce.number().min(0).default(5),
   WEBHOOK_SECRET: optional,
+
+  RSVP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 /** Every variable the bot reads; .env.example must document each (a test keeps them in step). */
@@ -133,6 +135,19 @@ export interface Config {
   discord?: DiscordConfig;
   schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
   events: EventsSourceConfig;
+  /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
+  rsvp: { retentionDays: number };
+}
+
+/** The config for a command-line entry point: a bad environment is explained on stderr and exits with 2. */
+export function loadConfigOrExit(env: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(2);
+  }
 }
 
 export { ConfigError };
@@ -206,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     discord,
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
     events,
+    rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
   };
 }
 

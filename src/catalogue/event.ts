@@ -35,6 +35,18 @@ export interface AgendaItem {
 
 export type EventStatus = 'scheduled' | 'cancelled';
 
+/** What the host needs from members who RSVP in chat (`rsvp:` in the event's front matter or YAML). */
+export interface EventRsvp {
+  /** Seats; members beyond it join the waitlist. Absent: no limit. */
+  capacity?: number;
+  /** The host must register guests by their real name (asked once in a form, remembered per member). */
+  realName: boolean;
+  /** No new RSVPs after this (changes and cancellations stay possible until the meetup starts). */
+  deadline?: DateTime;
+  /** Asked in the RSVP form, e.g. dietary needs; answers are for organizers only. */
+  question?: string;
+}
+
 /**
  * One slot of a multi-day, multi-room programme (a conference day, a workshop, a break). Imported schedules
  * (pretalx, frab, Sessionize, Sched, ICS) and YAML `sessions:` fill these; an evening meetup has none and keeps
@@ -96,6 +108,8 @@ export interface MeetupEvent {
    * synced to Discord Scheduled Events until an organizer writes the date.
    */
   dateToBeConfirmed?: boolean;
+  /** Present when members can RSVP in chat. */
+  rsvp?: EventRsvp;
   /**
    * The event's own IANA zone when it is not the community's (SREcon EMEA: Europe/Dublin, where "IST" is Irish
    * Standard Time). `start`, `end` and sessions are DateTimes in this zone; chat still shows every reader's own zone.

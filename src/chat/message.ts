@@ -58,6 +58,8 @@ export interface ModalField {
   maxLength: number;
   minLength?: number;
   placeholder?: string;
+  /** Filled in when the form opens (e.g. the real name the member gave before), to keep or change. */
+  value?: string;
 }
 
 /** A form the user fills in (Slack view, Discord modal, console prompts). */
@@ -82,6 +84,17 @@ export interface MessageModel {
   fallback?: string;
   /** Only the caller sees it (Slack ephemeral response, Discord ephemeral flag). */
   ephemeral?: boolean;
+  /**
+   * Files that go with an answer (e.g. an organizer's CSV export): a Discord attachment on the reply; on Slack an
+   * upload into the caller's direct messages with the bot (a channel upload would show it to the channel).
+   */
+  files?: Attachment[];
+}
+
+export interface Attachment {
+  name: string;
+  content: string;
+  mimeType: string;
 }
 
 /** A link listed under a message (event page, slides, recordings). */

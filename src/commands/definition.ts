@@ -3,6 +3,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { CommandReply, MessageModel } from '../chat/message';
 import type { OrganizerNotifier, Platform } from '../chat/adapter';
+import type { RsvpService } from '../rsvp/service';
 import type { FeedLinks } from '../feeds/links';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
@@ -57,6 +58,8 @@ export interface CommandServices {
   announcements: AnnouncementService;
   /** Sends a message to the organizers' channel on every platform. */
   notifyOrganizers: OrganizerNotifier;
+  /** RSVPs in chat: seats, waitlist, real names (src/rsvp/service.ts). */
+  rsvp: RsvpService;
 }
 
 export interface CfpProposal {
@@ -144,6 +147,11 @@ export interface CommandDefinition {
   description: string;
   options: CommandOption[];
   subcommands?: Subcommand[];
+  /**
+   * Free text that does not start with a subcommand's name goes to this subcommand (Slack, console): `/rsvp
+   * celonis` is `/rsvp show celonis`. Discord always names the subcommand.
+   */
+  defaultSubcommand?: string;
   /** The whole command is for organizers (Discord hides it via default member permissions). */
   organizerOnly?: boolean;
   /** Longer help text for /help <command>. */

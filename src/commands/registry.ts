@@ -54,10 +54,14 @@ export function parseCommandText(command: CommandDefinition, text: string): Comm
   let options: CommandOption[] = command.options;
   let subcommand: string | undefined;
   const sub = command.subcommands?.find((s) => s.name === words[0]?.toLowerCase());
+  const fallback = command.subcommands?.find((s) => s.name === command.defaultSubcommand);
   if (sub) {
     subcommand = sub.name;
     options = sub.options;
     words = words.slice(1);
+  } else if (fallback) {
+    subcommand = fallback.name;
+    options = fallback.options;
   } else if (command.subcommands?.length && command.options.length === 0 && words.length > 0) {
     const names = command.subcommands.map((s) => s.name).join(', ');
     throw new ArgumentError(`Unknown subcommand "${words[0]}" for /${command.name}. Try one of: ${names}.`);

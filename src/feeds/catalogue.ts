@@ -5,7 +5,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Health } from '../http/health';
 import { eventFeedPath, FEED_PATHS } from './links';
-import { PAGE_CSP, renderSubscribePage } from './page';
+import { PAGE_CSP, renderSubscribePage, type SubscribePageInput } from './page';
 import { FeedSet, type FeedOptions } from './render';
 import type { FeedSequences } from './sequence';
 
@@ -36,6 +36,8 @@ export interface Feed {
 export interface FeedCatalogueOptions {
   sequences: FeedSequences;
   publicUrl: string;
+  /** RSVP counts for the page (src/rsvp); refreshPage() re-renders it when they change. */
+  rsvpCounts?: SubscribePageInput['rsvpCounts'];
 }
 
 const CALENDAR_TYPE = 'text/calendar; charset=utf-8';
@@ -79,7 +81,7 @@ export class FeedCatalogue {
       // Last-Modified is when the meetup's content last changed (kept in SQLite with its SEQUENCE).
       add(eventFeedPath(id), (o) => set.eventCalendar(id, o)!, { type: 'event', filename: `${id}.ics` }, seconds(set.eventModified(id)!));
     }
-    const page = renderSubscribePage({ catalogue, settings, publicUrl, now });
+    const page = renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts: this.options.rsvpCounts });
     this.built = {
       catalogue,
       settings,
@@ -111,12 +113,17 @@ export class FeedCatalogue {
   page(now: DateTime): Resource | undefined {
     const built = this.built;
     if (!built) return undefined;
-    if (built.pageValidUntil && now >= built.pageValidUntil) {
-      const page = renderSubscribePage({ catalogue: built.catalogue, settings: built.settings, publicUrl: this.options.publicUrl, now });
-      built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page, true);
-      built.pageValidUntil = page.validUntil;
-    }
+    if (built.pageValidUntil && now >= built.pageValidUntil) this.refreshPage(now);
     return built.page;
+  }
+
+  /** Renders the page again from the current data (the "upcoming" list moved on, or RSVP counts changed). */
+  refreshPage(now: DateTime): void {
+    const built = this.built;
+    if (!built) return;
+    const page = renderSubscribePage({ catalogue: built.catalogue, settings: built.settings, publicUrl: this.options.publicUrl, now, rsvpCounts: this.options.rsvpCounts });
+    built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page, true);
+    built.pageValidUntil = page.validUntil;
   }
 }
 

@@ -10,6 +10,8 @@ export interface SubscribePageInput {
   settings: CommunitySettings;
   publicUrl: string;
   now: DateTime;
+  /** "23 going, 4 on the waitlist" for a meetup that takes RSVPs in chat (src/rsvp), shown under its date. */
+  rsvpCounts?: (event: MeetupEvent) => string | undefined;
 }
 
 export interface SubscribePage {
@@ -75,7 +77,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** The subscribe page at `/`: how to get the calendar into any app, and what is coming up. */
-export function renderSubscribePage({ catalogue, settings, publicUrl, now }: SubscribePageInput): SubscribePage {
+export function renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts }: SubscribePageInput): SubscribePage {
   const links = feedLinks(publicUrl);
   const talks = talksFeedLinks(publicUrl);
   // Cancelled meetups stay listed, marked: a member who saved the date must learn it is off.
@@ -106,7 +108,7 @@ ${subscribeBlock('talks', talks)}
 </section>
 <section aria-labelledby="upcoming">
 <h2 id="upcoming">Upcoming meetups</h2>
-${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
+${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id), rsvpCounts?.(e))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
 </section>
 ${past.length > 0 ? `<section aria-labelledby="past">
 <h2 id="past">Past meetups</h2>
@@ -136,7 +138,7 @@ function subscribeBlock(key: string, links: { calendar: string; webcal: string; 
 </div>`;
 }
 
-function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string): string {
+function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string, counts?: string): string {
   const zone = event.timeZone ?? settings.timeZone;
   const start = event.start.setZone(zone).setLocale('en-GB');
   const end = event.end.setZone(zone).setLocale('en-GB');
@@ -150,7 +152,7 @@ function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: str
   return `<li id="${escapeHtml(event.id)}">
 <h3>${cancelled}${escapeHtml(event.title)}</h3>
 <div class="meta">${time}${where ? ` · ${escapeHtml(where)}` : ''}</div>
-<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
+${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
 ${linkLine('Slides', [...event.slides, ...event.talks.flatMap((t) => t.slides)])}${linkLine('Recordings', event.recordings)}</li>`;
 }
 

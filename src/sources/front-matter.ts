@@ -1,5 +1,6 @@
 import { closestKey, issueLine, parseLocatedYaml, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { firstValue, type Profile, type ProfileField } from './profile';
+import { RsvpFieldsSchema, type RsvpFields } from './rsvp-fields';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseTimeOfDay, parseWallDateTime } from './time';
 
@@ -26,6 +27,8 @@ export interface FrontMatter {
   url?: string;
   cancelled?: boolean;
   status?: 'scheduled' | 'cancelled';
+  /** RSVPs in chat (src/sources/rsvp-fields.ts). */
+  rsvp?: RsvpFields;
   /** The parsed front matter as written, for data the profile points into (speakers, talks). */
   raw: Record<string, unknown>;
 }
@@ -184,6 +187,11 @@ function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) =
     if ((values as readonly unknown[]).includes(raw[key])) (data as unknown as Record<string, unknown>)[key] = raw[key];
     else diagnostics.push({ file, line: keyLine(key), severity: 'error', message: `\`${key}\`: should be ${values.map((v) => JSON.stringify(v)).join(' or ')}.` });
   }
+  if ('rsvp' in raw) {
+    const rsvp = RsvpFieldsSchema.safeParse(raw.rsvp);
+    if (rsvp.success) data.rsvp = rsvp.data;
+    else diagnostics.push({ file, line: keyLine('rsvp'), severity: 'error', message: `\`rsvp\`: ${rsvp.error.issues[0]?.message ?? 'invalid.'}` });
+  }
   if (data.title === undefined && profile.frontMatterRequired) {
     diagnostics.push({ file, line: keyLine(Object.keys(raw)[0] ?? '') ?? 2, severity: 'error', message: `\`${profile.frontMatter.title[0] ?? 'title'}\`: missing: add it (text).` });
   }
@@ -216,7 +224,7 @@ function strayQuote(title: string): string {
 
 /** `evenDate:` is silently ignored by Hugo and by us; say so instead. */
 function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => number | undefined, file: string, profile: Profile): Diagnostic[] {
-  const known = ['draft', 'status', ...Object.values(profile.frontMatter).flat().map((k) => k.split('.')[0]!)];
+  const known = ['draft', 'status', 'rsvp', ...Object.values(profile.frontMatter).flat().map((k) => k.split('.')[0]!)];
   const result: Diagnostic[] = [];
   for (const key of Object.keys(raw)) {
     if (known.includes(key)) continue;

@@ -7,6 +7,7 @@ import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, strip
 import { findProseDate, type ProseDate } from './prose-date';
 import { safeUrl } from '../catalogue/safe-url';
 import { eventUrl, resolveLink, type RawLink } from './links';
+import { toEventRsvp } from './rsvp-fields';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
@@ -145,6 +146,7 @@ class PostReader {
       recordings: this.linkSection('recordings'),
       url: safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, id),
       status: cancelled ? 'cancelled' : 'scheduled',
+      rsvp: toEventRsvp(this.fm.rsvp, this.zone),
       ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
       source: { file: this.options.file, publishedAt: published?.time ? atWallTime(published.date, published.time, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
     };

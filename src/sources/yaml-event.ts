@@ -26,6 +26,7 @@
  *   cfp: We're always looking for 20-45 minute talks ...
  *   slides: [{ label: Kick-off, url: /slides/2025_04/kickoff.pdf }]
  *   recordings: [{ label: Talk 1, url: https://www.youtube.com/watch?v=... }]
+ *   rsvp: { capacity: 50, realName: true }     # optional: RSVPs in chat (see src/sources/rsvp-fields.ts)
  */
 import type { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -35,6 +36,7 @@ import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
 import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import type { ParsedFile } from './markdown';
+import { RsvpFieldsSchema, toEventRsvp } from './rsvp-fields';
 import { similarity } from './talks';
 import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
 
@@ -78,6 +80,7 @@ const YamlEventSchema = z
     cfp: text.optional(),
     slides: z.array(link).default([]),
     recordings: z.array(link).default([]),
+    rsvp: RsvpFieldsSchema.optional(),
   })
   .passthrough();
 
@@ -168,6 +171,7 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     recordings: data.recordings.flatMap((l) => resolveLink(l, settings, 'Recording') ?? []),
     url: eventUrl(settings, id),
     status: data.cancelled === true ? 'cancelled' : data.status,
+    rsvp: toEventRsvp(data.rsvp, zone),
     source: { file },
   };
 }

@@ -89,6 +89,36 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE outbox ADD COLUMN attempted_at TEXT;
    ALTER TABLE leases ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE leases ADD COLUMN beat INTEGER NOT NULL DEFAULT 0;`,
+  // 9: RSVPs in chat (src/rsvp): one answer per member and meetup, the waitlist in queue_no order; members'
+  // real names and reminder choice; per meetup whether the organizers were told it is full
+  `CREATE TABLE rsvps (
+     event_id TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     display_name TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('going', 'waitlist', 'declined')),
+     queue_no INTEGER NOT NULL,
+     answer TEXT,
+     event_end TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (event_id, platform, user_id)
+   );
+   CREATE INDEX rsvps_queue ON rsvps(event_id, status, queue_no);
+   CREATE INDEX rsvps_member ON rsvps(platform, user_id);
+   CREATE TABLE rsvp_members (
+     platform TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     real_name TEXT,
+     reminders INTEGER CHECK (reminders IN (0, 1)),
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (platform, user_id)
+   );
+   CREATE TABLE rsvp_events (
+     event_id TEXT PRIMARY KEY,
+     full_noted_at TEXT,
+     event_end TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -43,7 +43,8 @@ describe('manifest.yml (Slack app manifest)', () => {
 
   it('asks for the scopes the adapter uses, and no more', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['channels:history', 'chat:write', 'chat:write.public', 'commands', 'groups:history', 'usergroups:read'].sort(),
+      // im:write, im:history, files:write: RSVP direct messages (conversations.open, their history after a crash) and CSV exports.
+      ['channels:history', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'groups:history', 'im:history', 'im:write', 'usergroups:read'].sort(),
     );
   });
 

@@ -17,7 +17,12 @@
  *   - bodies are validated like Discord does where cheap: content 2000, 10 embeds, title 256, description 4096,
  *     25 fields (name 256, value 1024), footer 2048, 6000 characters over all embeds, 5 rows of 5 buttons, labels
  *     80, custom ids 100, nonce 25, command names/descriptions/options, modal title 45 and 1-5 inputs, scheduled
- *     event fields. A violation answers 400 `{ code: 50035, message: 'Invalid Form Body', errors }`.
+ *     event fields. Direct messages: `POST /users/@me/channels` opens (once per member) a DM channel whose messages
+ *     work like any channel's (`discord.dmChannel(userId)`). Interested members of a scheduled event: GET
+ *     /guilds/:g/scheduled-events/:id/users with limit/after (`discord.setInterested(eventId, userIds)`).
+ *     Attachments: multipart/form-data bodies (payload_json plus files[n]) are read like Discord does, and the
+ *     files are kept on the message they created (`message.attachments`, with their text).
+ *     A violation answers 400 `{ code: 50035, message: 'Invalid Form Body', errors }`.
  *   - `enforce_nonce: true` with a nonce already used by the same author in that channel in the last 5 minutes
  *     returns the earlier message instead of creating one (Discord's duplicate-send protection). The nonce comes
  *     back in the create response only; fetched messages have none, as on Discord.
@@ -93,6 +98,8 @@ export interface StoredMessage {
   /** Set on interaction responses. */
   interactionId?: string;
   createdAt: number;
+  /** Files sent with the message (multipart), with their content as text. */
+  attachments?: { id: string; filename: string; content: string; content_type?: string }[];
 }
 
 export interface MemberSpec {
@@ -196,6 +203,9 @@ export class FakeDiscord {
   readonly roles = new Map<string, string>();
 
   private readonly channels = new Map<string, { id: string; name: string; guildId?: string; messages: StoredMessage[] }>();
+  private readonly dms = new Map<string, string>();
+  private readonly interested = new Map<string, string[]>();
+  private incomingFiles: NonNullable<StoredMessage['attachments']> = [];
   private readonly deniedChannels = new Map<string, number>();
   /** Members seen in interactions (GET /guilds/:id/members/:user answers with them). */
   private readonly members = new Map<string, Json>();
@@ -575,6 +585,7 @@ export class FakeDiscord {
     if ('flags' in body) message.flags = (message.flags & ~SUPPRESS_EMBEDS) | (((body.flags as number | null) ?? 0) & SUPPRESS_EMBEDS);
     message.pings = pingsOf({ content: message.content, allowed_mentions: body.allowed_mentions });
     message.edited_timestamp = new Date(this.now()).toISOString();
+    if (this.incomingFiles.length > 0) message.attachments = [...(message.attachments ?? []), ...this.incomingFiles.splice(0)];
   }
 
   private removeFromChannel(message: StoredMessage): void {
@@ -584,6 +595,8 @@ export class FakeDiscord {
   }
 
   private newMessage(channelId: string, fields: Partial<StoredMessage> & Pick<StoredMessage, 'content' | 'embeds' | 'components' | 'flags' | 'pings'>): StoredMessage {
+    // Files of the multipart request being handled belong to the message it creates.
+    const attachments = this.incomingFiles.splice(0);
     return {
       id: this.snowflake(),
       channel_id: channelId,
@@ -591,8 +604,40 @@ export class FakeDiscord {
       timestamp: new Date(this.now()).toISOString(),
       edited_timestamp: null,
       createdAt: this.now(),
+      ...(attachments.length > 0 ? { attachments } : {}),
       ...fields,
     };
+  }
+
+  /** The DM channel with a member, if the bot opened one. */
+  dmChannel(userId: string): string | undefined {
+    return this.dms.get(userId);
+  }
+
+  /** Members who pressed "Interested" on a scheduled event. */
+  setInterested(eventId: string, userIds: string[]): void {
+    this.interested.set(eventId, [...userIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+  }
+
+  private openDm(recipientId: unknown): Json {
+    if (typeof recipientId !== 'string' || !/^\d{5,}$/.test(recipientId)) throw invalidForm({ recipient_id: { _errors: [{ code: 'NUMBER_TYPE_COERCE', message: 'Value is not snowflake.' }] } });
+    let id = this.dms.get(recipientId);
+    if (!id) {
+      id = this.snowflake();
+      this.dms.set(recipientId, id);
+      this.channels.set(id, { id, name: `dm-${recipientId}`, messages: [] });
+    }
+    return { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipientId, username: `user${recipientId.slice(-4)}`, discriminator: '0', global_name: null, avatar: null }] };
+  }
+
+  private eventUsers(eventId: string, query: Record<string, string>): Json[] {
+    if (!this.events.has(eventId)) throw unknown('Guild Scheduled Event', 10070);
+    const limit = Math.min(Number(query.limit ?? 100), 100);
+    const after = query.after ? BigInt(query.after) : 0n;
+    return (this.interested.get(eventId) ?? [])
+      .filter((id) => BigInt(id) > after)
+      .slice(0, limit)
+      .map((id) => ({ guild_scheduled_event_id: eventId, user: { id, username: `user${id.slice(-4)}`, discriminator: '0', global_name: null, avatar: null } }));
   }
 
   /** A message as the API returns it: no nonce, no fake bookkeeping. */
@@ -611,7 +656,7 @@ export class FakeDiscord {
       mention_everyone: m.pings.includes('@everyone') || m.pings.includes('@here'),
       mentions: [],
       mention_roles: [],
-      attachments: [],
+      attachments: (m.attachments ?? []).map((a) => ({ id: a.id, filename: a.filename, size: a.content.length, url: `${this.url}/attachments/${a.id}/${a.filename}`, proxy_url: `${this.url}/attachments/${a.id}/${a.filename}`, content_type: a.content_type })),
       embeds: m.embeds,
       components: m.components,
       pinned: false,
@@ -697,8 +742,11 @@ export class FakeDiscord {
     const route = '/' + segments.join('/');
     const query = Object.fromEntries(url.searchParams);
     let body: unknown;
+    let files: NonNullable<StoredMessage['attachments']> = [];
+    const multipart = req.headers['content-type']?.startsWith('multipart/form-data');
     try {
-      body = raw ? JSON.parse(raw) : undefined;
+      if (multipart) ({ body, files } = await this.readMultipart(raw, req.headers['content-type']!));
+      else body = raw ? JSON.parse(raw) : undefined;
     } catch {
       body = raw;
     }
@@ -726,12 +774,30 @@ export class FakeDiscord {
     const limitHeaders = this.channelLimitHeaders(method, segments);
     if (limitHeaders && 'retryAfter' in limitHeaders) return this.rateLimited(reply, route, limitHeaders);
     try {
+      // Set and cleared around the synchronous route: the files belong to the message this request creates.
+      this.incomingFiles = files;
       const { status, body: out } = this.route(method, segments, query, (body ?? {}) as Json);
+      this.incomingFiles = [];
       reply(status, out, limitHeaders?.headers);
     } catch (error) {
+      this.incomingFiles = [];
       if (error instanceof DiscordHttpError) return reply(error.status, error.body);
       reply(500, { message: `fake discord: ${(error as Error).message}`, code: 0 });
     }
+  }
+
+  /** Discord's multipart form: the JSON body in payload_json, files in files[n] (their text kept for tests). */
+  private async readMultipart(raw: string, contentType: string): Promise<{ body: unknown; files: NonNullable<StoredMessage['attachments']> }> {
+    const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+    let body: unknown = {};
+    const files: NonNullable<StoredMessage['attachments']> = [];
+    for (const [name, value] of (form as unknown as { entries(): IterableIterator<[string, string | File]> }).entries()) {
+      if (name === 'payload_json' && typeof value === 'string') body = JSON.parse(value);
+      else if (/^files\[\d+\]$/.test(name) && typeof value !== 'string') {
+        files.push({ id: this.snowflake(), filename: value.name, content: await value.text(), content_type: value.type || undefined });
+      }
+    }
+    return { body, files };
   }
 
   private route(method: string, s: string[], query: Record<string, string>, body: Json): { status: number; body?: unknown } {
@@ -743,6 +809,7 @@ export class FakeDiscord {
       return ok({ url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
     }
     if (method === 'GET' && at('users/@me')) return ok(this.botUser);
+    if (method === 'POST' && at('users/@me/channels')) return ok(this.openDm(body.recipient_id));
     if (a === 'interactions' && d === 'callback' && s.length === 4 && method === 'POST') return this.callback(b!, c!, body);
     if (a === 'webhooks') return this.webhook(method, b!, c!, d === 'messages' ? e : undefined, body);
     if (a === 'applications' && b === this.applicationId) {
@@ -789,6 +856,7 @@ export class FakeDiscord {
         if (s.length === 4 && method === 'PATCH') return ok(this.patchEvent(b, d!, body));
         if (!event) throw unknown('Guild Scheduled Event', 10070);
         if (s.length === 4 && method === 'GET') return ok(event);
+        if (s.length === 5 && e === 'users' && method === 'GET') return ok(this.eventUsers(d!, query));
         if (s.length === 4 && method === 'DELETE') {
           this.events.delete(d!);
           return { status: 204 };

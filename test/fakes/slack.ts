@@ -9,7 +9,10 @@
  *     `slack.callsTo('chat.postMessage')` filters them.
  *   - implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral, views.open, views.update,
  *     conversations.history (newest first, `metadata` only with include_all_metadata, cursor paging),
- *     usergroups.users.list (`slack.setUsergroup('S1', ['U1'])`), apps.connections.open (Socket Mode URL).
+ *     usergroups.users.list (`slack.setUsergroup('S1', ['U1'])`), apps.connections.open (Socket Mode URL),
+ *     conversations.open (a direct-message channel "D<user id>" per member: `slack.dmChannel('U1')`), and the
+ *     file upload of files.uploadV2: files.getUploadURLExternal returns an upload_url on this fake, the bytes
+ *     POSTed there are kept, files.completeUploadExternal shares them into channel_id (`slack.files`).
  *     Unknown methods answer `{ok:false,error:'unknown_method'}` like Slack; a bad token `invalid_auth`.
  *   - posted messages live per channel: `slack.messages('C1')` (oldest first), each with ts, text, blocks, metadata;
  *     `slack.seedMessage('C1', {...})` puts one there as if sent earlier (e.g. before a crash).
@@ -58,6 +61,8 @@ export interface StoredMessage {
   blocks?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: boolean;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: { id: string; name: string }[];
 }
 
 export interface RecordedResponse {
@@ -65,6 +70,16 @@ export interface RecordedResponse {
   body: Record<string, unknown>;
   /** performance.now() when it arrived: lets benchmarks measure command → answer latency. */
   receivedAt: number;
+}
+
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title?: string;
+  /** The bytes POSTed to the upload URL, as text. */
+  content: string;
+  /** Where files.completeUploadExternal shared it (undefined until completed). */
+  channel?: string;
 }
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
@@ -117,12 +132,14 @@ export async function sendSigned(url: string, signingSecret: string, form: Recor
   return { status: res.status, body: text, json };
 }
 
-const JSON_PARAMS = new Set(['blocks', 'attachments', 'metadata', 'view']);
+const JSON_PARAMS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files']);
 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: RecordedResponse[] = [];
   readonly acks: SocketAck[] = [];
+  /** Files uploaded through getUploadURLExternal + upload URL + completeUploadExternal. */
+  readonly files: UploadedFile[] = [];
   readonly teamId = 'T0SREMUC';
   readonly botUserId = 'U0BOT';
 
@@ -175,6 +192,11 @@ export class FakeSlack {
   /** Puts a message into a channel's history as if someone (or an earlier bot run) had posted it. */
   seedMessage(channel: string, message: Omit<StoredMessage, 'ts' | 'channel'>): StoredMessage {
     return this.store(channel, message);
+  }
+
+  /** The direct-message channel conversations.open gives for a member. */
+  dmChannel(userId: string): string {
+    return `D${userId}`;
   }
 
   setUsergroup(id: string, users: string[]): void {
@@ -302,6 +324,7 @@ export class FakeSlack {
     const raw = await readBody(req);
     const path = new URL(req.url ?? '/', this.url).pathname;
     if (path.startsWith('/response/')) return this.recordResponse(path, raw, res);
+    if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), raw, req.headers['content-type'], res);
     if (!path.startsWith('/api/') || req.method !== 'POST') return send(res, 404, { ok: false, error: 'not_found' });
 
     const method = path.slice('/api/'.length);
@@ -357,6 +380,29 @@ export class FakeSlack {
         const users = this.usergroups.get(String(p.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'conversations.open': {
+        const user = String(p.users ?? '').split(',')[0];
+        if (!user) return { ok: false, error: 'users_list_not_supplied' };
+        const id = this.dmChannel(user);
+        if (!this.channels.has(id)) this.channels.set(id, []);
+        return { ok: true, channel: { id } };
+      }
+      case 'files.getUploadURLExternal': {
+        if (!p.filename || !p.length) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(this.files.length + 1).padStart(8, '0')}`;
+        this.files.push({ id, filename: String(p.filename), content: '' });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = (p.files as { id: string; title?: string }[] | undefined) ?? [];
+        const found = list.map((f) => this.files.find((u) => u.id === f.id));
+        if (found.length === 0 || found.some((f) => !f)) return { ok: false, error: 'file_not_found' };
+        const channel = p.channel_id ? String(p.channel_id) : undefined;
+        if (channel && !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+        found.forEach((f, i) => Object.assign(f!, { channel, title: list[i]!.title }));
+        if (channel) this.store(channel, { text: p.initial_comment as string | undefined, files: found.map((f) => ({ id: f!.id, name: f!.filename })) });
+        return { ok: true, files: found.map((f) => ({ id: f!.id, title: f!.title ?? f!.filename })) };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${this.url.replace('http', 'ws')}/link/?ticket=${++this.ticket}` };
       default:
@@ -383,6 +429,20 @@ export class FakeSlack {
     const page = newestFirst.slice(start, start + limit).map(({ metadata, ...m }) => ({ type: 'message', user: this.botUserId, ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
     const more = start + limit < newestFirst.length;
     return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+  }
+
+  /** The upload URL takes the bytes raw or as a multipart form (what @slack/web-api sends); either is kept as text. */
+  private async receiveUpload(id: string, raw: string, contentType: string | undefined, res: ServerResponse): Promise<void> {
+    const file = this.files.find((f) => f.id === id);
+    if (!file) return send(res, 404, { ok: false, error: 'file_not_found' });
+    if (contentType?.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const part = [...(form as unknown as { values(): IterableIterator<string | Blob> }).values()].find((v) => typeof v !== 'string');
+      file.content = part ? await (part as Blob).text() : '';
+    } else {
+      file.content = raw;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
   }
 
   private recordResponse(path: string, raw: string, res: ServerResponse): void {

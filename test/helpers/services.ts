@@ -3,6 +3,8 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import { CfpStore, type CfpLimits } from '../../src/cfp/submissions';
 import type { CommandServices } from '../../src/commands/definition';
 import { openDatabase, type Db } from '../../src/store/db';
+import { RsvpService } from '../../src/rsvp/service';
+import { createLogger } from '../../src/log';
 import { makeSettings } from './events';
 
 /** Feed links as the bot builds them for http://127.0.0.1:8080. */
@@ -31,12 +33,14 @@ export interface TestServiceOptions {
  */
 export function makeServices(overrides: Partial<CommandServices> = {}, options: TestServiceOptions = {}): CommandServices {
   const now = overrides.now ?? (() => DateTime.now());
+  const db = options.db ?? openDatabase(':memory:');
   return {
     catalogue: () => new Catalogue([]),
     settings: () => makeSettings(),
     now,
     feeds: TEST_FEEDS,
-    cfp: overrides.cfp ?? new CfpStore(options.db ?? openDatabase(':memory:'), { now }, options.cfpLimits),
+    cfp: overrides.cfp ?? new CfpStore(db, { now }, options.cfpLimits),
+    rsvp: overrides.rsvp ?? new RsvpService({ db, now, notifyOrganizers: overrides.notifyOrganizers ?? (async () => undefined), log: createLogger('silent') }),
     announcements: new Proxy({} as CommandServices['announcements'], { get: () => () => unwired('announcements') }),
     notifyOrganizers: async () => undefined,
     ...overrides,

@@ -46,6 +46,20 @@ export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent 
   });
 }
 
+/** What every test scheduler shares: the real rules, a silent log, the manual clock for waits, no pacing. */
+export function testSchedulerDefaults(clock: ManualClock): Pick<SchedulerOptions, 'rules' | 'log' | 'graceMinutes' | 'onChange' | 'feeds' | 'rateLimits' | 'sleep'> {
+  return {
+    rules: RULES,
+    log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
+    graceMinutes: 120,
+    onChange: 'edit',
+    feeds: TEST_FEEDS,
+    // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
+    rateLimits: { perChannelMs: {}, perSecond: {} },
+    sleep: async (ms) => void clock.advance({ milliseconds: ms }),
+  };
+}
+
 export interface ScheduleWorld {
   bot: SlackBot;
   clock: ManualClock;
@@ -93,15 +107,8 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
         posters: [bot.chat],
         destinations: SLACK_DESTINATIONS,
         source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
-        rules: RULES,
         notifyOrganizers: bot.chat.notifyOrganizers,
-        log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
-        graceMinutes: 120,
-        onChange: 'edit',
-        feeds: TEST_FEEDS,
-        // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
-        rateLimits: { perChannelMs: {}, perSecond: {} },
-        sleep: async (ms) => void clock.advance({ milliseconds: ms }),
+        ...testSchedulerDefaults(clock),
         ...overrides,
       });
     },

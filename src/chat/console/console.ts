@@ -79,6 +79,11 @@ export class ConsoleChat implements ChatAdapter {
     this.write(`[edit ${messageId} in #${channel}]\n${renderConsole(message)}`);
   }
 
+  /** The operator is the only member: their direct messages are printed like posts, under "@<user>". */
+  async openDirectMessage(userId: string): Promise<string> {
+    return `@${userId}`;
+  }
+
   /** Only what this process printed: a console has no history to search. */
   async findPosted(channel: string, deliveryKey: string): Promise<string | undefined> {
     return this.posted.get(postKey(channel, deliveryKey));
@@ -145,6 +150,8 @@ export class ConsoleChat implements ChatAdapter {
     if ('modal' in reply) return this.fillForm(reply.modal);
     this.buttons = reply.message.buttons.filter((b) => !b.url);
     this.write(renderConsole(reply.message));
+    // An export is text: shown as it would be saved (sanitized like everything else printed).
+    for (const file of reply.message.files ?? []) this.write(`--- ${sanitize(file.name)} ---\n${sanitize(file.content)}--- end of ${sanitize(file.name)} ---`);
   }
 
   /** Asks each field on its own line, submits, and asks again for the fields the bot refused. */
@@ -180,11 +187,12 @@ export class ConsoleChat implements ChatAdapter {
   /** One field's answer; undefined when the operator cancels or the input ends. */
   private async askField(field: ModalField): Promise<string | undefined> {
     for (;;) {
-      const hint = field.placeholder ? ` (${field.placeholder})` : '';
+      const hint = field.value ? ` (now "${sanitize(field.value)}"; Enter keeps it)` : field.placeholder ? ` (${field.placeholder})` : '';
       const multi = field.style === 'paragraph' ? ` [several lines; end with a line holding just "${END_OF_PARAGRAPH}"]` : '';
       this.write(`${field.label}${field.required ? '' : ' (optional)'}${hint}${multi}:`);
       const value = field.style === 'paragraph' ? await this.readParagraph() : await this.readLine();
       if (value === undefined || value.trim() === CANCEL) return undefined;
+      if (value.trim() === '' && field.value) return field.value;
       const problem = fieldProblem(field, value.trim());
       if (!problem) return value.trim();
       this.write(problem);

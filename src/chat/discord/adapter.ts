@@ -87,6 +87,7 @@ export class DiscordChat implements ChatAdapter {
   private readonly shownModals = new Map<string, ModalModel>();
   private readonly pendingForms = new Map<string, { modal: ModalModel; values: Record<string, string>; userId: string; expiresAt: number }>();
   private readonly markers = new Map<string, string>();
+  private readonly dms = new Map<string, string>();
 
   constructor(private readonly options: DiscordChatOptions) {
     const { config, log } = options;
@@ -155,6 +156,20 @@ export class DiscordChat implements ChatAdapter {
       await this.rest.patch(Routes.channelMessage(channel, messageId), { body: { ...rendered, content: rendered.content ?? '', flags: rendered.flags ?? 0 } });
     } catch (error) {
       throw toPostError(`edit of ${messageId} in ${channel}`, error);
+    }
+  }
+
+  /** The direct-message channel with a member (POST /users/@me/channels answers the same one every time). */
+  async openDirectMessage(userId: string): Promise<string> {
+    const known = this.dms.get(userId);
+    if (known) return known;
+    try {
+      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      if (this.dms.size >= MEMORY_MAX) this.dms.clear();
+      this.dms.set(userId, channel.id);
+      return channel.id;
+    } catch (error) {
+      throw toPostError(`opening a direct message with ${userId}`, error);
     }
   }
 
@@ -306,7 +321,8 @@ export class DiscordChat implements ChatAdapter {
     const early = await withinBudget(work, this.options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
     if (early) {
       if ('modal' in early && !interaction.isModalSubmit()) return this.showModal(interaction, early.modal);
-      await interaction.reply(toReplyOptions(renderMessage(this.toModel(early, interaction.user.id))));
+      const model = this.toModel(early, interaction.user.id);
+      await interaction.reply({ ...toReplyOptions(renderMessage(model)), ...attachmentsOf(model) });
       return;
     }
     await interaction.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {});
@@ -316,11 +332,11 @@ export class DiscordChat implements ChatAdapter {
       // The deferral already fixed the visibility; an edit can only set whether links unfurl.
       const rendered = renderMessage(model);
       const { flags: _visibility, ...edit } = toReplyOptions(rendered);
-      await interaction.editReply({ ...edit, flags: (rendered.flags ?? 0) & MessageFlags.SuppressEmbeds });
+      await interaction.editReply({ ...edit, ...attachmentsOf(model), flags: (rendered.flags ?? 0) & MessageFlags.SuppressEmbeds });
       return;
     }
     await interaction.deleteReply();
-    await interaction.followUp(toReplyOptions(renderMessage(model)));
+    await interaction.followUp({ ...toReplyOptions(renderMessage(model)), ...attachmentsOf(model) });
   }
 
   private async showModal(interaction: ChatInputCommandInteraction | ButtonInteraction, modal: ModalModel): Promise<void> {
@@ -415,6 +431,12 @@ function toReplyOptions(rendered: DiscordMessage): InteractionReplyOptions & { c
     allowedMentions: { parse: [] },
     ...(rendered.flags ? { flags: rendered.flags as MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds } : {}),
   };
+}
+
+/** Files that go with an answer, as discord.js attachments (sent as multipart/form-data). */
+function attachmentsOf(model: MessageModel): { files?: { attachment: Buffer; name: string; contentType: string }[] } {
+  if (!model.files?.length) return {};
+  return { files: model.files.map((f) => ({ attachment: Buffer.from(f.content, 'utf8'), name: f.name, contentType: f.mimeType })) };
 }
 
 function markerOf(m: Pick<APIMessage, 'content' | 'embeds'>): string | undefined {

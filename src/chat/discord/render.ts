@@ -281,7 +281,7 @@ export function renderModal(modal: ModalModel, prefill: Record<string, string> =
     title: truncate(neutraliseMentions(modal.title), LIMITS.modalTitle),
     components: modal.fields.map((f): APILabelComponent => {
       const maxLength = Math.min(Math.max(f.maxLength, 1), LIMITS.inputValue);
-      const value = prefill[f.id]?.slice(0, maxLength);
+      const value = (prefill[f.id] ?? f.value)?.slice(0, maxLength);
       return {
         type: ComponentType.Label,
         label: truncate(neutraliseMentions(f.label), LIMITS.inputLabel),

@@ -4,6 +4,7 @@ import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import { safeUrl } from '../../catalogue/safe-url';
 import { bold, link, linkItem, message, time, type Button, type Field, type LinkItem, type MessageModel, type RichText, type Section } from '../message';
+import { rsvpButtons } from '../../rsvp/present';
 import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
 
 /** Button that shows a meetup's abstracts; commands/agenda.ts answers it. */
@@ -31,7 +32,7 @@ export function presentAgenda(event: MeetupEvent, settings: CommunitySettings, f
     fields: factFields(event),
     sections: agendaSections(event),
     links: eventLinks(event, feeds, { calendar: !over }),
-    buttons: options.abstracts ? [] : abstractsButtons(event),
+    buttons: [...(event.rsvp && !over && event.status !== 'cancelled' && !event.dateToBeConfirmed ? rsvpButtons(event) : []), ...(options.abstracts ? [] : abstractsButtons(event))],
     footer: footer(settings),
   });
   return withTalks(base, event, options.abstracts ? 'abstracts' : 'summary');

@@ -62,6 +62,8 @@ export class SlackChat implements ChatAdapter {
   private server?: Server;
   /** True when Bolt's receiver is mounted on the bot's HTTP server rather than listening itself. */
   private readonly mounted: boolean;
+  /** Direct-message conversation per user (conversations.open answers the same id every time). */
+  private readonly dms = new Map<string, string>();
 
   constructor(private readonly options: SlackChatOptions) {
     const { config, log } = options;
@@ -152,6 +154,39 @@ export class SlackChat implements ChatAdapter {
     }
   }
 
+  /** The direct conversation with a member (opened if needed): where RSVP messages and CSV exports go. */
+  async openDirectMessage(userId: string): Promise<string> {
+    const known = this.dms.get(userId);
+    if (known) return known;
+    try {
+      const res = await this.client.conversations.open({ users: userId });
+      const id = res.channel?.id;
+      if (!id) throw new Error('conversations.open returned no channel');
+      if (this.dms.size >= 1_000) this.dms.clear();
+      this.dms.set(userId, id);
+      return id;
+    } catch (error) {
+      throw toPostError('conversations.open', error);
+    }
+  }
+
+  /**
+   * Files that go with an answer: uploaded into the caller's direct messages with the bot (files.uploadV2), since
+   * Slack cannot attach a file to an ephemeral answer and a channel upload would show it to everyone there.
+   */
+  private async uploadFiles(userId: string, files: NonNullable<MessageModel['files']>): Promise<string | undefined> {
+    try {
+      const channel = await this.openDirectMessage(userId);
+      for (const f of files) {
+        await this.client.filesUploadV2({ channel_id: channel, file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.name });
+      }
+      return undefined;
+    } catch (error) {
+      this.options.log.error({ err: error, files: files.map((f) => f.name) }, 'slack file upload failed');
+      return 'The file could not be sent just now; please try again.';
+    }
+  }
+
   /** Scans recent history for a message of ours whose metadata carries the delivery key. */
   async findPosted(channel: string, deliveryKey: string): Promise<string | undefined> {
     let cursor: string | undefined;
@@ -185,10 +220,10 @@ export class SlackChat implements ChatAdapter {
           `/${name}`,
         );
         const early = await withinBudget(work, this.ackBudgetMs);
-        if (early && 'message' in early) return ack(responseFor(early.message));
+        if (early && 'message' in early && !early.message.files?.length) return ack(responseFor(early.message));
         await ack();
         const reply = early ?? (await work);
-        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id });
+        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id, userId: command.user_id });
       });
     }
   }
@@ -213,7 +248,7 @@ export class SlackChat implements ChatAdapter {
       const channel = body.channel?.id;
       const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel);
       const reply = await this.guarded(this.options.dispatcher.button(action.action_id, caller), action.action_id);
-      await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true });
+      await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true, userId: body.user.id });
     });
 
     this.app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
@@ -243,13 +278,18 @@ export class SlackChat implements ChatAdapter {
   }
 
   /** A message goes back through response_url; a form opens as a modal with the interaction's trigger id. */
-  private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean }): Promise<void> {
+  private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean; userId?: string }): Promise<void> {
     if ('modal' in reply) {
       if (!to.triggerId) throw new Error(`cannot open modal ${reply.modal.id} without a trigger id`);
       await to.client.views.open({ trigger_id: to.triggerId, view: renderModal(reply.modal, JSON.stringify({ channel: to.channel })) });
       return;
     }
-    await to.respond({ ...responseFor(reply.message), ...(to.asNewMessage ? { replace_original: false } : {}) });
+    let model = reply.message;
+    if (model.files?.length && to.userId) {
+      const problem = await this.uploadFiles(to.userId, model.files);
+      model = { ...model, files: undefined, footer: [problem ?? 'The file is in your direct messages with the bot.'] };
+    }
+    await to.respond({ ...responseFor(model), ...(to.asNewMessage ? { replace_original: false } : {}) });
   }
 }
 

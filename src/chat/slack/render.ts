@@ -213,6 +213,7 @@ export function renderModal(modal: ModalModel, privateMetadata = ''): types.Moda
         max_length: f.maxLength,
         ...(f.minLength !== undefined ? { min_length: f.minLength } : {}),
         ...(f.placeholder ? { placeholder: plain(f.placeholder, LIMITS.placeholder) } : {}),
+        ...(f.value ? { initial_value: f.value.slice(0, f.maxLength) } : {}),
       },
     })),
   };
