@@ -6,8 +6,11 @@ import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
 import { openDatabase, type Db } from './store/db';
 import { SeenRequests } from './store/seen-requests';
-import { DataSource } from './sources/watch';
+import type { DataSource } from './sources/watch';
 import { Imports } from './sources/importers/imports';
+import type { GitFollower } from './sources/follow';
+import { openEventsSource } from './sources/source';
+import { dateToConfirmNotices } from './sources/date-notice';
 import { loadCommands } from './commands/registry';
 import type { CommandDefinition, CommandServices } from './commands/definition';
 import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
@@ -24,10 +27,10 @@ import { FeedSequences } from './feeds/sequence';
 import { HttpServer } from './http/server';
 import { healthRoute } from './http/health';
 import { metricsRoute } from './http/metrics';
+import { gitWebhookRoute } from './http/webhooks/route';
 import { Scheduler } from './schedule/scheduler';
 import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
-import { loadRules } from './schedule/rules';
 import { RsvpService } from './rsvp/service';
 import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
@@ -49,6 +52,8 @@ export interface Bot {
   readonly config: Config;
   readonly db: Db;
   readonly data: DataSource;
+  /** Set when EVENTS_SOURCE is a git repository. */
+  readonly follower?: GitFollower;
   /** The one HTTP server: feeds, page, /healthz, /metrics, Slack's /slack/events (HTTP mode). */
   readonly http: HttpServer;
   readonly feeds: FeedCatalogue;
@@ -71,26 +76,37 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.databasePath);
-  const data = new DataSource(config.dataDir, log, { timeZone: config.timeZone });
   const links = feedLinks(config.http.publicUrl);
-  const settings = () => data.current().settings;
-  const now = () => clock.now().setZone(settings().timeZone);
-
   const adapters: OrganizerReachingAdapter[] = [];
   const organizers: Destination[] = [
     ...(config.slack?.organizersChannel ? [{ platform: 'slack' as const, channel: config.slack.organizersChannel }] : []),
     ...(config.discord?.organizersChannel ? [{ platform: 'discord' as const, channel: config.discord.organizersChannel }] : []),
     ...(config.console ? [{ platform: 'console' as const, channel: 'organizers' }] : []),
   ];
-  // Through the outbox, like every post: one platform being down keeps neither the others from hearing nor the
-  // message from arriving once it is back (the scheduler retries it for a week, then logs it).
+  // Everything the organizers are told goes through the outbox, like every post: one platform being down keeps
+  // neither the others from hearing nor the message from arriving once it is back, and a key reaches each
+  // organizers' channel once (the scheduler retries for a week, then logs it).
   let scheduler: Scheduler | undefined;
-  const notifyOrganizers: OrganizerNotifier = async (message: MessageModel) => {
+  const tellOrganizers = async (reports: { key: string; message: MessageModel }[]) => {
     const at = clock.now();
-    const key = `notice:${at.toMillis()}:${randomUUID().slice(0, 8)}`;
-    new Outbox(db).enqueue(organizers.map((to) => ({ key, to, message, label: message.title ? `notice: ${message.title}` : 'notice to the organizers', worthUntil: at.plus({ days: 7 }) })), at);
-    void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after a notice failed'));
+    const added = new Outbox(db).enqueue(
+      reports.flatMap(({ key, message }) =>
+        organizers.map((to) => ({ key, to, message, label: message.title ? `notice: ${message.title}` : key, worthUntil: at.plus({ days: 7 }) })),
+      ),
+      at,
+    );
+    if (added.length > 0) void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after a notice failed'));
   };
+  const reportToOrganizers = async (key: string, message: MessageModel) => tellOrganizers([{ key, message }]);
+  // A notice without a natural key of its own is one of a kind.
+  const notifyOrganizers: OrganizerNotifier = (message: MessageModel) => reportToOrganizers(`notice:${clock.now().toMillis()}:${randomUUID().slice(0, 8)}`, message);
+  // Once per post that gives no meetup date: which file needs `eventDate:` (the outbox keeps the key).
+  const noticeMissingDates = () =>
+    void tellOrganizers(dateToConfirmNotices(data.current().catalogue.events, clock.now())).catch((err: unknown) => log.error({ err }, 'could not tell the organizers about posts without a date'));
+  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: reportToOrganizers });
+  const { data, follower, rules } = source;
+  const settings = () => data.current().settings;
+  const now = () => clock.now().setZone(settings().timeZone);
 
   // Imported calendars join the files' events in one catalogue; last good copies are kept beside the database.
   const imports = new Imports({
@@ -109,7 +125,6 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
     ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
   ];
-  const rules = loadRules(config.dataDir, log);
   // Filled in once the adapters and the scheduler exist; RSVPs only reach them after start.
   const late: { runtime?: RsvpRuntime; scheduler?: Scheduler; interested?: (eventId: string) => Promise<string[] | undefined> } = {};
   const rsvp = new RsvpService({
@@ -177,7 +192,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   };
   reloadFeeds();
   addFeedRoutes(http, feeds, clock);
-  http.add(healthRoute(() => feeds.health()));
+  // /healthz names the revision in service (and a failing fetch), so a deploy check sees what the bot serves.
+  http.add(healthRoute(() => ({ ...feeds.health(), source: follower?.status() ?? { kind: 'folder', dir: config.events.kind === 'folder' ? config.events.dir : '' } })));
+  if (follower && config.events.kind === 'git') {
+    http.add(gitWebhookRoute({ secret: config.events.webhookSecret, branch: config.events.branch, fetchNow: (reason) => follower.fetchNow(reason), log }));
+  }
   http.add(metricsRoute(config.http.metricsToken));
 
   let eventSync: ScheduledEventSync | undefined;
@@ -190,6 +209,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 
   data.onChange((catalogue, newSettings) => {
     reloadFeeds(catalogue, newSettings);
+    noticeMissingDates();
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -199,6 +219,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     config,
     db,
     data,
+    follower,
     http,
     feeds,
     imports,
@@ -222,8 +243,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       data.start();
       running.data = true;
       imports.start();
+      follower?.start();
+      if (source.fetchAtStart) void follower?.fetchNow('start');
       await scheduler.start();
       running.scheduler = true;
+      noticeMissingDates();
       late.runtime!.start();
       running.rsvp = true;
       void syncDiscordEvents();
@@ -237,7 +261,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       log.info({ reason }, 'sremuc-bot stopping');
       if (running.rsvp) await late.runtime!.stop();
       if (running.scheduler) await scheduler.stop();
-      if (running.data) data.stop();
+      if (running.data) {
+        await follower?.stop();
+        data.stop();
+      }
       imports.stop();
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
@@ -72,6 +73,12 @@ const EnvSchema = z.object({
   CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
 
+  EVENTS_SOURCE: optional,
+  EVENTS_BRANCH: z.string().min(1).default('main'),
+  EVENTS_PATH: optional,
+  EVENTS_POLL_MINUTES: z.coerce.number().min(0).default(5),
+  WEBHOOK_SECRET: optional,
+
   RSVP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
@@ -103,6 +110,17 @@ export interface DiscordConfig {
   syncScheduledEvents: boolean;
 }
 
+/**
+ * Where the meetups come from. A folder (the data folder unless EVENTS_SOURCE names another), or a git
+ * repository cloned into the state folder and followed by polling and push webhooks.
+ */
+export type EventsSourceConfig =
+  | { kind: 'folder'; dir: string; path: string }
+  | { kind: 'git'; url: string; branch: string; path: string; pollMinutes: number; webhookSecret?: string; stateDir: string };
+
+/** `https://`, `http://`, `file://`, `git://`, `ssh://` and scp-like `git@host:repo` are repositories; anything else is a folder. */
+export const GIT_URL = /^(?:(?:https?|file|git|ssh):\/\/|[\w.-]+@[\w.-]+:)/i;
+
 export interface Config {
   dataDir: string;
   databasePath: string;
@@ -116,6 +134,7 @@ export interface Config {
   slack?: SlackConfig;
   discord?: DiscordConfig;
   schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
+  events: EventsSourceConfig;
   /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
   rsvp: { retentionDays: number };
 }
@@ -185,6 +204,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     };
   }
 
+  const events = eventsSource(e, problems);
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HTTP_HOST}:${e.HTTP_PORT}`).replace(/\/+$/, '');
@@ -199,7 +220,33 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     slack,
     discord,
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
+    events,
     rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
+  };
+}
+
+/**
+ * EVENTS_PATH defaults to `events` in the data folder (today's layout) and to Hugo's `content/events` in a
+ * website's folder or repository. The clone lives beside the database (the bot's state folder).
+ */
+function eventsSource(e: z.infer<typeof EnvSchema>, problems: string[]): EventsSourceConfig {
+  const relative = (p: string) => p.replace(/^\/+|\/+$/g, '');
+  if (e.EVENTS_PATH !== undefined && (e.EVENTS_PATH.split('/').includes('..') || e.EVENTS_PATH.startsWith('/'))) {
+    problems.push(`EVENTS_PATH: "${e.EVENTS_PATH}" must be a folder inside EVENTS_SOURCE, e.g. content/events`);
+  }
+  if (!e.EVENTS_SOURCE) return { kind: 'folder', dir: e.DATA_DIR, path: relative(e.EVENTS_PATH ?? 'events') };
+  if (!GIT_URL.test(e.EVENTS_SOURCE)) return { kind: 'folder', dir: e.EVENTS_SOURCE, path: relative(e.EVENTS_PATH ?? 'content/events') };
+  if (/^\w+:\/\/[^/@]*:[^/@]*@/.test(e.EVENTS_SOURCE) && !e.EVENTS_SOURCE.startsWith('https://')) {
+    problems.push('EVENTS_SOURCE: credentials in the URL are only sent over https://');
+  }
+  return {
+    kind: 'git',
+    url: e.EVENTS_SOURCE,
+    branch: e.EVENTS_BRANCH,
+    path: relative(e.EVENTS_PATH ?? 'content/events'),
+    pollMinutes: e.EVENTS_POLL_MINUTES,
+    webhookSecret: e.WEBHOOK_SECRET,
+    stateDir: e.DATABASE_PATH === ':memory:' ? 'var' : path.dirname(e.DATABASE_PATH),
   };
 }
 

@@ -1,28 +1,50 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { DateTime } from 'luxon';
-import { countBySeverity, formatDiagnostic } from '../sources/diagnostics';
+import { loadAnnouncementRules, RULES_FILE } from '../schedule/rules';
 import { catalogueJson } from '../sources/catalogue-json';
-import { loadData } from '../sources/load';
+import { countBySeverity, formatDiagnostic, type Diagnostic } from '../sources/diagnostics';
+import { EVENTS_DIR, loadData } from '../sources/load';
+import { githubAnnotation } from './annotations';
+
+const USAGE = `Usage: npm run validate [dir] [--events <dir>] [--settings <file or dir>] [--timezone <IANA zone>] [--format text|github|json] [--json]
+Checks the events, settings.yml and announcements.yml the way the bot reads them, and prints problems as
+file:line: severity: message (--format github: GitHub Actions annotations on the files; --json: the catalogue as
+JSON on stdout, the problems on stderr). Exits 1 on errors.
+  dir          the data folder (settings.yml, announcements.yml, events/), or a website repository with --events
+  --events     the posts' folder: inside dir (e.g. content/events of a Hugo site, named so in the problems) or any folder
+  --settings   a settings file (a community profile), or a folder with settings.yml and announcements.yml used
+               when dir has none (e.g. the bot's data/)
+`;
 
 /**
- * `npm run validate [dataDir] [--timezone Europe/Berlin] [--json]`: checks the community's data the way the bot
- * reads it. Prints every problem as `file:line: severity: message`, then a summary; exits 1 when there are errors,
- * so CI can block a broken post before it is published. With `--json` the catalogue goes to stdout as JSON
- * (src/sources/catalogue-json.ts) and the problems to stderr.
+ * `npm run validate`: checks the community's data the way the bot reads it, as a CI step in the website's
+ * repository too. A broken announcements.yml is errors with their lines, never "0 errors".
  */
 function main(argv: string[]): number {
   const args = parseArgs(argv);
-  if (args.help) {
-    process.stdout.write('Usage: npm run validate [dataDir] [--timezone <IANA zone>] [--json] [--settings <file>] [--events <dir>]\nChecks data/settings.yml and data/events/* and prints problems as file:line: severity: message.\n--json prints the catalogue it read as JSON on stdout and the problems on stderr.\n');
-    return 0;
+  if (args.help || args.problem) {
+    process.stdout.write(`${args.problem ? `${args.problem}\n` : ''}${USAGE}`);
+    return args.problem ? 2 : 0;
   }
-  const result = loadData(args.dataDir, { timeZone: args.timeZone, settingsFile: args.settingsFile, eventsDir: args.eventsDir });
-  const counts = countBySeverity(result.diagnostics);
+  const settingsIsDir = args.settings !== undefined && isDir(args.settings);
+  const from = (file: string) => (settingsIsDir && !existsSync(path.join(args.dataDir, file)) ? args.settings! : args.dataDir);
+  const result = loadData(args.dataDir, {
+    timeZone: args.timeZone,
+    events: args.events ? eventsFolder(args.dataDir, args.events) : undefined,
+    settingsDir: from('settings.yml'),
+    settingsFile: args.settings !== undefined && !settingsIsDir ? args.settings : undefined,
+  });
+  const rulesFile = path.join(from(RULES_FILE), RULES_FILE);
+  const rules = existsSync(rulesFile) ? loadAnnouncementRules(rulesFile, RULES_FILE) : undefined;
+  const diagnostics: Diagnostic[] = [...result.diagnostics, ...(rules?.diagnostics ?? [])];
+  const counts = countBySeverity(diagnostics);
   if (args.format === 'json') {
-    for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     process.stdout.write(`${JSON.stringify(catalogueJson(result.catalogue.events, result.settings.timeZone), null, 2)}\n`);
     return counts.error > 0 ? 1 : 0;
   }
-  for (const d of result.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
+  for (const d of diagnostics) process.stdout.write(`${args.format === 'github' ? githubAnnotation(d) : formatDiagnostic(d)}\n`);
 
   const { catalogue, settings } = result;
   const now = DateTime.now().setZone(settings.timeZone);
@@ -30,6 +52,7 @@ function main(argv: string[]): number {
   const cancelled = catalogue.events.filter((e) => e.status === 'cancelled').length;
   const lines = [
     `${catalogue.events.length} event${catalogue.events.length === 1 ? '' : 's'} from ${result.files.size} file${result.files.size === 1 ? '' : 's'} in ${args.dataDir}${cancelled ? ` (${cancelled} cancelled)` : ''}, ${catalogue.upcoming(now).length} upcoming`,
+    rulesLine(rules),
     next ? `next meetup: ${next.start.setZone(settings.timeZone).toFormat("ccc d LLL yyyy HH:mm ZZZZ")} ${next.title} (${next.id})` : 'next meetup: none scheduled',
     `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info`,
   ];
@@ -37,27 +60,61 @@ function main(argv: string[]): number {
   return counts.error > 0 ? 1 : 0;
 }
 
-/** How results are printed: text for people (the default), json for tools; further formats add a value here. */
-type Format = 'text' | 'json';
+/** A folder inside dir is named by its path there (content/events/x.md, as CI annotations need); another as events/. */
+function eventsFolder(dataDir: string, events: string): { dir: string; prefix: string } {
+  const inside = path.join(dataDir, events);
+  if (!path.isAbsolute(events) && existsSync(inside)) return { dir: inside, prefix: path.relative(dataDir, inside).split(path.sep).join('/') };
+  return { dir: events, prefix: EVENTS_DIR };
+}
 
-function parseArgs(argv: string[]): { dataDir: string; timeZone?: string; help: boolean; format: Format; settingsFile?: string; eventsDir?: string } {
-  let dataDir: string | undefined;
-  let settingsFile: string | undefined;
-  let eventsDir: string | undefined;
-  let timeZone: string | undefined;
-  let help = false;
-  let format: Format = 'text';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') help = true;
-    else if (arg === '--json') format = 'json';
-    else if (arg === '--settings') settingsFile = argv[++i];
-    else if (arg === '--events') eventsDir = argv[++i];
-    else if (arg === '--timezone' || arg === '--tz') timeZone = argv[++i];
-    else if (arg.startsWith('--timezone=')) timeZone = arg.slice('--timezone='.length);
-    else dataDir ??= arg;
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
-  return { dataDir: dataDir ?? 'data', timeZone, help, format, settingsFile, eventsDir };
+}
+
+/** "announcements.yml: 4 rules". A broken rules file counts among the errors above, never as "0 errors". */
+function rulesLine(loaded: ReturnType<typeof loadAnnouncementRules> | undefined): string {
+  if (!loaded) return `${RULES_FILE}: none (no automatic announcements or reminders)`;
+  if (!loaded.rules) return `${RULES_FILE}: not loadable (a running bot keeps its last good rules)`;
+  const n = loaded.rules.rules.length;
+  return `${RULES_FILE}: ${n} rule${n === 1 ? '' : 's'}`;
+}
+
+/** How results are printed: text for people (the default), github annotations for CI, json for tools. */
+type Format = 'text' | 'github' | 'json';
+
+interface Args {
+  dataDir: string;
+  events?: string;
+  settings?: string;
+  timeZone?: string;
+  format: Format;
+  help: boolean;
+  problem?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { dataDir: '', format: 'text', help: false };
+  let dataDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? (argv[i]!.split(/=(.*)/s) as [string, string]) : [argv[i]!, undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === '--help' || flag === '-h') args.help = true;
+    else if (flag === '--json') args.format = 'json';
+    else if (flag === '--timezone' || flag === '--tz') args.timeZone = value();
+    else if (flag === '--events') args.events = value()?.replace(/\/+$/, '');
+    else if (flag === '--settings') args.settings = value();
+    else if (flag === '--format') {
+      const format = value();
+      if (format === 'text' || format === 'github' || format === 'json') args.format = format;
+      else args.problem = `--format must be text, github or json, not "${format ?? ''}"`;
+    } else if (flag.startsWith('--')) args.problem = `Unknown option ${flag}`;
+    else dataDir ??= flag;
+  }
+  return { ...args, dataDir: dataDir ?? 'data' };
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -6,6 +6,8 @@ export interface Health {
   events: number;
   /** ISO time of the last reload, null before the first. */
   lastReload: string | null;
+  /** Where the events come from and, for a git repository, the revision in service. */
+  source?: object;
 }
 
 /** `/healthz`: JSON `{ok, events, lastReload}`, 200 when serving, 503 before the first catalogue. */

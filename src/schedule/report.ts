@@ -39,7 +39,8 @@ function skippedLine(row: OutboxRow, zone: string): RichText {
   return [`${row.payload.label} → ${row.platform} ${row.channel}, due `, time(row.dueAt.setZone(zone), 'full'), `: ${row.lastError ?? 'too late'}`];
 }
 
-function section(heading: string, lines: RichText[]): Section {
+/** A bulleted section of at most LINES_PER_SECTION lines, saying how many more there are. */
+export function section(heading: string, lines: RichText[]): Section {
   const shown = lines.slice(0, LINES_PER_SECTION);
   const body: RichText = shown.flatMap((line, i) => [...(i > 0 ? ['\n'] : []), '• ', ...line]);
   if (lines.length > shown.length) body.push(`\n… and ${lines.length - shown.length} more`);

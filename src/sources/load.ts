@@ -31,10 +31,22 @@ export interface LoadOptions {
    */
   previous?: LoadResult;
   cache?: ParseCache;
+  /**
+   * Where the posts are, when not `<dataDir>/events/`: a folder on disk and how its files are named in
+   * diagnostics (e.g. a git checkout's `content/events`, so a problem reads `content/events/x.md:3`).
+   */
+  events?: EventsFolder;
+  /** The folder holding settings.yml, when not dataDir (a repository that carries the bot's settings). */
+  settingsDir?: string;
   /** Settings file other than `<dataDir>/settings.yml`, e.g. a community profile (validate --settings). */
   settingsFile?: string;
-  /** Folder of event files other than `<dataDir>/events` (validate --events); paths are reported relative to it. */
+  /** Folder of event files other than `<dataDir>/events`, its files named `events/...` (a community's folder). */
   eventsDir?: string;
+}
+
+export interface EventsFolder {
+  dir: string;
+  prefix: string;
 }
 
 const EVENT_FILE = /\.(?:md|markdown|ya?ml|json|toml)$/i;
@@ -45,18 +57,18 @@ const EVENT_FILE = /\.(?:md|markdown|ya?ml|json|toml)$/i;
  */
 export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult {
   const { previous } = options;
-  const settingsResult = loadSettings(dataDir, { timeZone: options.timeZone, previous: previous?.settings, path: options.settingsFile });
+  const folder = options.events ?? { dir: options.eventsDir ?? path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR };
+  const settingsResult = loadSettings(options.settingsDir ?? dataDir, { timeZone: options.timeZone, previous: previous?.settings, path: options.settingsFile });
   const settings = settingsResult.settings;
   const diagnostics: Diagnostic[] = [...settingsResult.diagnostics];
   const files = new Map<string, MeetupEvent | undefined>();
   const settingsKey = JSON.stringify(settings);
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
-  const root = options.eventsDir ?? path.join(dataDir, EVENTS_DIR);
-  const found = listEventFiles(dataDir, diagnostics, options.eventsDir);
+  const found = options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir);
   const byId = new Map<string, string>();
   for (const file of found) {
-    const parsed = parseFile(root, file, settings, settingsKey, options.cache);
+    const parsed = parseFile(path.join(folder.dir, folder.prefix ? file.slice(folder.prefix.length + 1) : file), file, settings, settingsKey, options.cache);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.events && parsed.events.length !== 1) {
       // A data file listing many events: each is in service under "<file>#<id>".
@@ -86,10 +98,10 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   return { catalogue: new Catalogue(events), settings, diagnostics, files };
 }
 
-function parseFile(root: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
+function parseFile(fullPath: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
   let text: string;
   try {
-    text = readFileSync(path.join(root, file.slice(EVENTS_DIR.length + 1)), 'utf8');
+    text = readFileSync(fullPath, 'utf8');
   } catch (error) {
     return { diagnostics: [{ file, severity: 'error', message: `Cannot read this file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check that it exists and is readable.` }] };
   }
@@ -118,17 +130,29 @@ export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = [], 
     diagnostics.push({ file: '.', severity: 'error', message: `Data directory ${dataDir} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): set DATA_DIR to the folder holding settings.yml and events/.` });
     return [];
   }
+  return listFolderEventFiles({ dir: root, prefix: EVENTS_DIR }, diagnostics);
+}
+
+/**
+ * Event files in one folder, recursively, named `<prefix>/<relative path>`. Hugo layouts as they are: a page
+ * bundle (`<name>/index.md`) is one post and the other Markdown beside its index.md are its resources, not
+ * posts; `_index.md` (section pages), images and other files are skipped without a word.
+ */
+export function listFolderEventFiles(folder: EventsFolder, diagnostics: Diagnostic[] = []): string[] {
   let entries: string[];
   try {
-    entries = readdirSync(root, { recursive: true, encoding: 'utf8' });
+    entries = readdirSync(folder.dir, { recursive: true, encoding: 'utf8' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    diagnostics.push({ file: EVENTS_DIR, severity: code === 'ENOENT' ? 'warning' : 'error', message: code === 'ENOENT' ? `No ${EVENTS_DIR}/ folder: create it and add one Markdown post or .yml file per meetup.` : `Cannot read ${EVENTS_DIR}/ (${code ?? (error as Error).message}).` });
+    diagnostics.push({ file: folder.prefix, severity: code === 'ENOENT' ? 'warning' : 'error', message: code === 'ENOENT' ? `No ${folder.prefix}/ folder: create it and add one Markdown post or .yml file per meetup.` : `Cannot read ${folder.prefix}/ (${code ?? (error as Error).message}).` });
     return [];
   }
-  return entries
+  const files = entries
     .map((e) => e.split(path.sep).join('/'))
-    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)(?:readme\.md|settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e))
+    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)(?:readme\.md|settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e));
+  const bundles = new Set(files.filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e)).map((e) => e.slice(0, e.lastIndexOf('/') + 1)));
+  return files
+    .filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e) || ![...bundles].some((dir) => dir !== '' && e.startsWith(dir)))
     .sort()
-    .map((e) => `${EVENTS_DIR}/${e}`);
+    .map((e) => (folder.prefix ? `${folder.prefix}/${e}` : e));
 }

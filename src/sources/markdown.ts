@@ -370,7 +370,9 @@ function withCompanyFromBio(speaker: Speaker): Speaker {
 }
 
 function idOf(file: string): string {
-  const base = file.split('/').pop()!;
+  const parts = file.split('/');
+  // A Hugo page bundle, `<name>/index.md`, is named by its folder.
+  const base = /^index\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
   return base.replace(/\.(md|markdown|ya?ml)$/i, '');
 }
 

@@ -4,7 +4,7 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Logger } from '../log';
 import { formatDiagnostic, type Diagnostic } from './diagnostics';
-import { EVENTS_DIR, loadData, type LoadResult, type ParseCache } from './load';
+import { EVENTS_DIR, loadData, type EventsFolder, type LoadResult, type ParseCache } from './load';
 import type { MeetupEvent } from '../catalogue/event';
 import { withImported } from './importers/merge';
 
@@ -15,6 +15,15 @@ export interface DataSourceOptions {
   timeZone?: string;
   /** Quiet period after the last file change before reloading: editors write a file in several steps. */
   debounceMs?: number;
+  /** The posts' folder when not `<dataDir>/events/` (EVENTS_SOURCE and EVENTS_PATH). */
+  events?: EventsFolder;
+  /** Where settings.yml is read from, asked on every load (a repository's copy wins over the data folder's). */
+  settingsDir?: () => string;
+  /**
+   * false for a git checkout: it changes only when the follower has checked out a whole new revision and
+   * calls reload() itself, never half-way through a checkout. The data folder is watched either way.
+   */
+  watchEvents?: boolean;
 }
 
 /**
@@ -38,7 +47,7 @@ export class DataSource {
     private readonly log: Logger,
     private readonly options: DataSourceOptions = {},
   ) {
-    this.result = loadData(dataDir, { timeZone: options.timeZone, cache: this.cache });
+    this.result = loadData(dataDir, this.loadOptions());
     this.logDiagnostics(this.result.diagnostics, []);
     this.log.info({ events: this.result.catalogue.events.length, dataDir }, 'event data loaded');
   }
@@ -88,12 +97,12 @@ export class DataSource {
   /** Reads everything again now; listeners hear about it when an event, the settings or a diagnostic changed. */
   reload(): LoadResult {
     const before = this.result;
-    const after = loadData(this.dataDir, { timeZone: this.options.timeZone, previous: before, cache: this.cache });
+    const after = loadData(this.dataDir, { ...this.loadOptions(), previous: before });
     this.result = after;
     this.merged = undefined;
     this.logDiagnostics(after.diagnostics, before.diagnostics);
     if (changed(before, after)) {
-      this.log.info({ events: after.catalogue.events.length }, 'event data reloaded');
+      this.log.info({ events: after.catalogue.events.length, files: changedFiles(before, after) }, 'event data reloaded');
       this.notify(after);
     }
     return after;
@@ -118,10 +127,16 @@ export class DataSource {
     this.watchers.clear();
   }
 
+  private loadOptions() {
+    return { timeZone: this.options.timeZone, cache: this.cache, events: this.options.events, settingsDir: this.options.settingsDir?.() };
+  }
+
   /** Watches the folders there are now and lets go of those that are gone; runs at start and after each reload. */
   private watchFolders(): void {
     if (this.stopped) return;
-    const folders = new Set([this.dataDir, ...eventFolders(this.dataDir)]);
+    const events = this.options.events?.dir ?? path.join(this.dataDir, EVENTS_DIR);
+    const settingsDir = this.options.settingsDir?.() ?? this.dataDir;
+    const folders = new Set([this.dataDir, settingsDir, ...(this.options.watchEvents === false ? [] : eventFolders(events))]);
     for (const [folder, watcher] of this.watchers) {
       if (folders.has(folder)) continue;
       watcher.close();
@@ -183,9 +198,14 @@ function changed(before: LoadResult, after: LoadResult): boolean {
   return text(before.diagnostics) !== text(after.diagnostics);
 }
 
-/** Every folder under data/events/ (none when it is missing: the data/ watcher sees it appear). */
-function eventFolders(dataDir: string): string[] {
-  const root = path.join(dataDir, EVENTS_DIR);
+/** Event files whose event in service is new, different or gone: what a reload changed, for the log. */
+function changedFiles(before: LoadResult, after: LoadResult): string[] {
+  const files = [...after.files.keys()].filter((file) => !before.files.has(file) || before.files.get(file) !== after.files.get(file));
+  return [...files, ...[...before.files.keys()].filter((file) => !after.files.has(file))].sort();
+}
+
+/** Every folder under the events folder (none when it is missing: the data/ watcher sees it appear). */
+function eventFolders(root: string): string[] {
   try {
     const entries = readdirSync(root, { recursive: true, withFileTypes: true });
     return [root, ...entries.filter((entry) => entry.isDirectory()).map((entry) => path.join(entry.parentPath, entry.name))];

@@ -80,7 +80,8 @@ export class ScheduledEventSync {
     const report: SyncReport = { created: 0, updated: 0, cancelled: 0, failed: 0 };
     const live = new Map((await this.liveEvents()).map((e) => [e.id, e]));
     const rows = new Map(this.rows().map((r) => [r.event_id, r]));
-    const wanted = catalogue.upcoming(now).filter((e) => e.start > now);
+    // A meetup whose date is to be confirmed has only a placeholder date: Discord would announce a guess.
+    const wanted = catalogue.upcoming(now).filter((e) => e.start > now && !e.dateToBeConfirmed);
 
     for (const event of wanted) {
       try {
@@ -133,7 +134,8 @@ export class ScheduledEventSync {
 
   /**
    * A meetup no longer upcoming: cancelled in the catalogue → the Discord event is cancelled (members who
-   * marked interest are told); removed from the catalogue → deleted. Past ones are only forgotten.
+   * marked interest are told); removed from the catalogue, or its date withdrawn (to be confirmed) → deleted.
+   * Past ones are only forgotten.
    */
   private async retire(row: Row, event: MeetupEvent | undefined, current: APIGuildScheduledEvent | undefined, now: DateTime): Promise<boolean> {
     const route = Routes.guildScheduledEvent(this.options.guildId, row.discord_event_id);
@@ -142,7 +144,7 @@ export class ScheduledEventSync {
       if (event?.status === 'cancelled' && event.start > now) {
         await this.tolerateUnknown(this.options.rest.patch(route, { body: { status: GuildScheduledEventStatus.Canceled } }));
         retired = true;
-      } else if (!event) {
+      } else if (!event || event.dateToBeConfirmed) {
         await this.tolerateUnknown(this.options.rest.delete(route));
         retired = true;
       }

@@ -24,7 +24,7 @@ export interface AgendaOptions {
 
 /** The agenda of one meetup: what /agenda answers. */
 export function presentAgenda(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks, options: AgendaOptions = {}): MessageModel {
-  const over = options.now !== undefined && event.end <= options.now;
+  const over = options.now !== undefined && !event.dateToBeConfirmed && event.end <= options.now;
   const base = message({
     title: titleOf(event),
     titleUrl: event.url,
@@ -57,7 +57,7 @@ export function presentNextLine(event: MeetupEvent, settings: CommunitySettings,
       'Next: ',
       event.url ? link(event.url, event.title) : bold(event.title),
       ', ',
-      time(event.start, 'full'),
+      ...when(event, 'full'),
       ...placeShort(event),
       '. ',
       link(feeds.event(event.id), 'Add it to your calendar'),
@@ -70,12 +70,17 @@ export function presentNextLine(event: MeetupEvent, settings: CommunitySettings,
 
 /** A meetup as one line of a list: date, title (linked), venue, and "cancelled" when it is. */
 export function eventLine(event: MeetupEvent, options: { withId?: boolean } = {}): RichText {
-  const line: RichText = [time(event.start, 'date'), ' · ', event.url ? link(event.url, event.title) : event.title];
+  const line: RichText = [...when(event, 'date'), ' · ', event.url ? link(event.url, event.title) : event.title];
   if (event.venue) line.push(' · ', event.venue);
   else if (event.online !== undefined) line.push(' · online');
   if (event.status === 'cancelled') line.push(' (cancelled)');
   if (options.withId) line.push(' · ', { kind: 'code', text: event.id });
   return line;
+}
+
+/** The meetup's time, or "date to be confirmed" when the source gave none (its start is only a placeholder). */
+function when(event: MeetupEvent, format: 'full' | 'date'): RichText {
+  return event.dateToBeConfirmed ? ['date to be confirmed'] : [time(event.start, format)];
 }
 
 function titleOf(event: MeetupEvent): string {
@@ -95,7 +100,7 @@ function statusIntro(event: MeetupEvent, over: boolean): RichText | undefined {
 
 /** When, doors, where: short facts, shown side by side. */
 function factFields(event: MeetupEvent): Field[] {
-  const fields: Field[] = [
+  const fields: Field[] = event.dateToBeConfirmed ? [{ name: 'When', value: when(event, 'date'), inline: true }] : [
     { name: 'When', value: [time(event.start, 'date'), ', ', time(event.start, 'time'), '–', time(event.end, 'time')], inline: true },
     { name: event.online !== undefined && !event.venue ? 'Online from' : 'Doors open', value: [time(event.start, 'time')], inline: true },
   ];
