@@ -92,6 +92,30 @@ describe('Slack renderer', () => {
     expect(JSON.stringify(blocks[blocks.length - 2])).toMatch(/more parts not shown/);
   });
 
+  it('cuts a long line only between words, never inside &amp; or a <…> token, and loses no text', () => {
+    const words = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? `R&amp;D${i}` : i % 3 === 1 ? `<https://muc.sre.xyz/${i}|l${i}>` : `word${i}`));
+    const line = words.join(' ');
+    for (const max of [30, 41, 64, 97]) {
+      const pieces = splitMrkdwn(line, max);
+      for (const p of pieces) {
+        expect(p.length).toBeLessThanOrEqual(max);
+        for (const w of p.split(' ')) expect(words).toContain(w);
+      }
+      expect(pieces.join(' ')).toBe(line);
+    }
+  });
+
+  it('cuts a word longer than a section outside its entities', () => {
+    const word = 'a&amp;'.repeat(30);
+    const pieces = splitMrkdwn(word, 50);
+    expect(pieces.join('')).toBe(word);
+    for (const p of pieces) {
+      expect(p.length).toBeLessThanOrEqual(50);
+      expect(p).not.toMatch(/&[a-z]*$/);
+      expect(p).not.toMatch(/^[a-z]*;/);
+    }
+  });
+
   it('splits long text at line breaks without cutting a link token in half', () => {
     const line = '<https://muc.sre.xyz/posts/a-long-post-name/|A long post name>';
     const pieces = splitMrkdwn(Array.from({ length: 100 }, () => line).join('\n'), 1000);

@@ -109,19 +109,41 @@ export function splitMrkdwn(text: string, max: number = LIMITS.sectionText): str
   return pieces;
 }
 
+/** Cuts one line longer than a section at word boundaries (see cutPoint). */
 function splitLine(line: string, max: number): string[] {
   const parts: string[] = [];
   let rest = line;
   while (rest.length > max) {
-    let cut = rest.lastIndexOf(' ', max);
-    const openToken = rest.lastIndexOf('<', cut);
-    if (openToken > rest.lastIndexOf('>', cut)) cut = openToken;
-    if (cut <= 0) cut = max;
-    parts.push(rest.slice(0, cut));
+    const cut = cutPoint(rest, max);
+    parts.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }
   parts.push(rest);
   return parts;
+}
+
+/**
+ * Where to cut text so the first piece is at most max long: before the last space or `<` outside a `<…>` token,
+ * so no word is cut; a single word longer than a section is cut at the last place outside a token and an
+ * entity (`&amp;` cut in half shows as raw markup). Only a token longer than a whole section is cut inside.
+ */
+function cutPoint(text: string, max: number): number {
+  let boundary = 0;
+  let safe = 0;
+  let inToken = false;
+  let inEntity = false;
+  for (let i = 0; i <= max && i < text.length; i++) {
+    const c = text[i];
+    if (i > 0 && !inToken && !inEntity) {
+      safe = i;
+      if (c === ' ' || c === '<') boundary = i;
+    }
+    if (c === '<') inToken = true;
+    else if (c === '>') inToken = false;
+    if (c === '&') inEntity = true;
+    else if (c === ';' || c === ' ') inEntity = false;
+  }
+  return boundary || safe || max;
 }
 
 const plain = (text: string, max: number): types.PlainTextElement => ({ type: 'plain_text', text: truncate(escapeText(text), max), emoji: true });
