@@ -3,7 +3,7 @@ import type { CommunitySettings } from '../src/catalogue/settings';
 import { bold, link, message, time, type Field, type MessageModel, type ModalModel, type RichText } from '../src/chat/message';
 import { clip, linesToSections } from '../src/chat/present/fit';
 import { ArgumentError, defineCommand, type CfpSubmission, type CommandContext, type CommandServices } from '../src/commands/definition';
-import { cleanProposal, normaliseLength, PROPOSAL_FIELDS } from '../src/cfp/submissions';
+import { cleanProposal, PROPOSAL_FIELDS } from '../src/cfp/submissions';
 
 const LIST_DEFAULT = 10;
 const LIST_MAX = 50;
@@ -112,8 +112,8 @@ async function submitProposal({ caller, services }: CommandContext, values: Reco
     length: values.length ?? '',
     speaker: values.speaker ?? '',
     contact: values.contact ?? '',
-  });
-  const submission = services.cfp.submit(caller, { ...clean, length: normaliseLength(clean.length, services.settings().cfp) });
+  }, services.settings().cfp);
+  const submission = services.cfp.submit(caller, clean);
   let forwarded = true;
   try {
     await services.notifyOrganizers(proposalForOrganizers(submission));

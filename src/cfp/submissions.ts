@@ -20,6 +20,17 @@ export class FieldError extends ArgumentError {
   }
 }
 
+/**
+ * Problems with several fields of one form, field id → message: people fix them all in one go instead of
+ * discovering them one submission at a time. The message lists them all for places that cannot show fields.
+ */
+export class FieldErrors extends ArgumentError {
+  constructor(readonly errors: Record<string, string>) {
+    super(Object.values(errors).join('\n'));
+    this.name = 'FieldErrors';
+  }
+}
+
 export interface FieldLimit {
   label: string;
   min: number;
@@ -154,19 +165,38 @@ function hoursAgo(row: Row, now: DateTime): string {
 
 /**
  * Trims every field, drops control characters (they would garble the organizers' chat or terminal) and checks
- * each field's size, naming the field in the error so the form can show it in the right place.
+ * each field's size, and with a call its length against the call's ranges. Every bad field is reported at once
+ * (FieldErrors, keyed by field) so the form can show each problem in the right place.
  */
-export function cleanProposal(proposal: CfpProposal): CfpProposal {
+export function cleanProposal(proposal: CfpProposal, call?: CallForTalks): CfpProposal {
   const clean = {} as CfpProposal;
+  const errors: Record<string, string> = {};
   for (const field of Object.keys(PROPOSAL_FIELDS) as ProposalField[]) {
     const { label, min, max } = PROPOSAL_FIELDS[field];
     const value = cleanText(proposal[field] ?? '', field === 'abstract');
-    if (value === '') throw new FieldError(field, `${label} is required.`);
-    if (value.length < min) throw new FieldError(field, `${label} is too short: at least ${min} characters, please.`);
-    if (value.length > max) throw new FieldError(field, `${label} is too long: at most ${max} characters (got ${value.length}).`);
+    if (value === '') errors[field] = `${label} is required.`;
+    else if (value.length < min) errors[field] = `${label} is too short: at least ${min} characters, please.`;
+    else if (value.length > max) errors[field] = `${label} is too long: at most ${max} characters (got ${value.length}).`;
+    else if (field === 'length' && call) {
+      const length = lengthOrProblem(value, call);
+      if ('problem' in length) errors[field] = length.problem;
+      else clean[field] = length.value;
+      continue;
+    }
     clean[field] = value;
   }
+  if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
   return clean;
+}
+
+/** The call's length reading as a value or the reason it fails, so it joins the other fields' problems. */
+function lengthOrProblem(value: string, call: CallForTalks): { value: string } | { problem: string } {
+  try {
+    return { value: normaliseLength(value, call) };
+  } catch (error) {
+    if (error instanceof FieldError) return { problem: error.message };
+    throw error;
+  }
 }
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;

@@ -154,8 +154,8 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
         `form ${modalId}`,
         () => command.onModalSubmit!(context({ options: {} }, caller), { purpose, values }),
         (e) => {
-          const field = fieldOf(e, values);
-          return field ? { errors: { [field]: e.message } } : ephemeral(e.message);
+          const errors = fieldErrorsOf(e, values);
+          return errors ? { errors } : ephemeral(e.message);
         },
         () => ephemeral(SOMETHING_WENT_WRONG),
       );
@@ -233,14 +233,23 @@ function checkValue(commandName: string, option: CommandOption, value: string | 
 }
 
 /**
- * Which form field an ArgumentError is about: a FieldError says so (`field`); otherwise a message that starts
- * with a submitted field's id ("title: too short") names it. Anything else is about the whole submission.
+ * Which form fields an ArgumentError is about, each with its message: a FieldErrors lists them all (`errors`),
+ * a FieldError names one (`field`); otherwise a message that starts with a submitted field's id ("title: too
+ * short") names it. Anything else is about the whole submission.
  */
-function fieldOf(error: ArgumentError, values: Record<string, string>): string | undefined {
+function fieldErrorsOf(error: ArgumentError, values: Record<string, string>): Record<string, string> | undefined {
+  const listed = (error as ArgumentError & { errors?: unknown }).errors;
+  if (isMessageRecord(listed)) return listed;
   const named = (error as ArgumentError & { field?: unknown }).field;
-  if (typeof named === 'string') return named;
+  if (typeof named === 'string') return { [named]: error.message };
   const prefix = /^([\w-]+):/.exec(error.message)?.[1];
-  return prefix !== undefined && prefix in values ? prefix : undefined;
+  return prefix !== undefined && prefix in values ? { [prefix]: error.message } : undefined;
+}
+
+function isMessageRecord(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((v) => typeof v === 'string');
 }
 
 function clip(text: string): string {

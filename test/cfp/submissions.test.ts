@@ -1,4 +1,4 @@
-import { CfpStore, cleanProposal, FieldError, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
+import { CfpStore, cleanProposal, FieldError, FieldErrors, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
 import { ArgumentError, type Caller, type CfpProposal } from '../../src/commands/definition';
 import { ManualClock } from '../../src/clock';
 import { openDatabase, type Db } from '../../src/store/db';
@@ -49,12 +49,14 @@ describe('CfpStore', () => {
     expect(stored.abstract).toBe('Line one.\n\nLine two, after a gap. Tabbed and long enough.');
   });
 
-  it('refuses empty, too short and too long fields with a FieldError naming the field', () => {
+  it('refuses empty, too short and too long fields with FieldErrors naming each field', () => {
     const problem = (overrides: Partial<CfpProposal>) => {
       try {
         store.submit(jane, proposal(overrides));
       } catch (error) {
-        return error instanceof FieldError ? { field: error.field, message: error.message } : error;
+        if (!(error instanceof FieldErrors)) return error;
+        const [[field, message], ...more] = Object.entries(error.errors);
+        return more.length === 0 ? { field, message } : error.errors;
       }
       return 'accepted';
     };
@@ -101,6 +103,26 @@ describe('CfpStore', () => {
 describe('cleanProposal', () => {
   it('returns one-line fields for everything but the abstract', () => {
     expect(cleanProposal(proposal({ speaker: 'Jane\nDoe' })).speaker).toBe('Jane Doe');
+  });
+
+  it('reports every bad field at once, the call\'s length check included, and reads a good length', () => {
+    const call = makeSettings().cfp;
+    let thrown: unknown;
+    try {
+      cleanProposal(proposal({ title: 'x', speaker: ' ', length: '3 hours' }), call);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FieldErrors);
+    expect((thrown as FieldErrors).errors).toEqual({
+      title: 'Title is too short: at least 5 characters, please.',
+      length: 'Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.',
+      speaker: 'Speaker is required.',
+    });
+    // In the form's order, so a list of problems (Discord, console) reads top to bottom like the form.
+    expect(Object.keys((thrown as FieldErrors).errors)).toEqual(['title', 'length', 'speaker']);
+    expect((thrown as FieldErrors).message).toBe(Object.values((thrown as FieldErrors).errors).join('\n'));
+    expect(cleanProposal(proposal({ length: '30' }), call).length).toBe('Talk, 30 minutes');
   });
 });
 

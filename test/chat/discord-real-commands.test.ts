@@ -69,6 +69,18 @@ describe('real commands over the real data through Discord', () => {
     expect(forwarded).toHaveLength(1);
   });
 
+  it('/cfp submit with two bad fields lists both problems privately, and nothing is stored', async () => {
+    const open = bot.discord.dispatchInteraction({ kind: 'button', customId: 'cfp:open', member });
+    await callbackOf(open);
+    const values = { title: 'x', abstract: 'What we learned when every pager rang at once, and what we changed afterwards.', length: '3 hours', speaker: 'Ada', contact: 'ada@example.org' };
+    const answer = await callbackOf(bot.discord.dispatchInteraction({ kind: 'modalSubmit', fromModal: open.id, values, member }));
+    expect(answer).toMatchObject({ status: 204, body: { type: 4, data: { flags: 64 } } });
+    expect(answer.body.data.content).toBe(
+      '**Please check the form:**\n• Title is too short: at least 5 characters, please.\n' +
+        '• Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.',
+    );
+  });
+
   it('/cfp list is refused to members and shown to organizers', async () => {
     const refused = await callbackOf(bot.discord.dispatchInteraction({ kind: 'command', name: 'cfp', subcommand: 'list', member }));
     expect(refused.body.data).toMatchObject({ content: '/cfp list is for organizers only.', flags: 64 });

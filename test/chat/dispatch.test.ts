@@ -2,7 +2,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createDispatcher, SOMETHING_WENT_WRONG } from '../../src/chat/dispatch';
 import { message, richToPlain, toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
-import { FieldError } from '../../src/cfp/submissions';
+import { FieldError, FieldErrors } from '../../src/cfp/submissions';
 import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';
 import { commandsTotal, counterValue } from '../../src/metrics';
 import { makeServices } from '../helpers/services';
@@ -53,6 +53,7 @@ const testCommands = new Map<string, CommandDefinition>(
       onButton: (_ctx, action, arg) => ({ message: message({ intro: [`pressed ${action} with ${arg}`] }) }),
       onModalSubmit: (_ctx, { purpose, values }) => {
         if (values.title === 'short') throw new FieldError('title', 'Title is too short.');
+        if (values.title === 'two') throw new FieldErrors({ title: 'Title is too short.', abstract: 'Abstract is required.' });
         if (values.title === 'prefixed') throw new ArgumentError('title: at least 3 characters, please');
         if (values.title === 'limit') throw new ArgumentError('You have sent 3 proposals today.');
         if (values.title === 'crash') throw new TypeError('cannot read properties of undefined');
@@ -243,6 +244,7 @@ describe('createDispatcher: autocomplete, buttons, forms', () => {
     const { dispatcher, notified } = setup();
     const submit = (title: string) => dispatcher.modalSubmit('form:submit', { title }, member);
     expect(await submit('short')).toEqual({ errors: { title: 'Title is too short.' } });
+    expect(await submit('two')).toEqual({ errors: { title: 'Title is too short.', abstract: 'Abstract is required.' } });
     expect(await submit('prefixed')).toEqual({ errors: { title: 'title: at least 3 characters, please' } });
     expect(await submit('limit')).toMatchObject({ intro: ['You have sent 3 proposals today.'], ephemeral: true });
     expect(await submit('crash')).toMatchObject({ intro: [SOMETHING_WENT_WRONG], ephemeral: true });

@@ -138,11 +138,21 @@ describe('the real commands on Slack', () => {
     expect(JSON.stringify(forwarded)).toContain(`&lt;!channel&gt; Tales from On-call @${ZWJ}everyone`);
   });
 
-  it('/cfp submit: field problems show next to the field; the rate limit replaces the form with an explanation', async () => {
+  it('/cfp submit: every field problem shows next to its field at once; the rate limit replaces the form with an explanation', async () => {
     await start();
     const view = { callback_id: 'cfp:submit', private_metadata: JSON.stringify({ channel: 'C0GENERAL' }) };
     const invalid = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ length: '3 hours' })));
     expect(invalid.json).toEqual({ response_action: 'errors', errors: { length: 'Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.' } });
+    // Every bad field at once, the size checks and the length check together, each next to its input.
+    const twoBad = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title: 'x', length: '3 hours' })));
+    expect(twoBad.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        title: 'Title is too short: at least 5 characters, please.',
+        length: 'Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.',
+      },
+    });
+    expect(world.services.cfp.list(10)).toEqual([]);
 
     for (const title of ['First idea here', 'Second idea here', 'Third idea here']) {
       await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title })));
