@@ -65,3 +65,8 @@ export function talksFeedLinks(publicUrl: string): { calendar: string; webcal: s
   const calendar = `${base(publicUrl)}${FEED_PATHS.talks}`;
   return { calendar, webcal: webcalUrl(calendar), google: googleAddUrl(calendar) };
 }
+
+/** A contact that is one plain mail address, safe to put after mailto: (no spaces, quotes, brackets, breaks). */
+export function isPlainAddress(contact: string): boolean {
+  return /^[^\s@<>"',;:\\()[\]]+@[^\s@<>"',;:\\()[\]]+$/.test(contact);
+}

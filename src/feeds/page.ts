@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Link, MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
-import { feedLinks, talksFeedLinks } from './links';
+import { feedLinks, isPlainAddress, talksFeedLinks } from './links';
 
 export interface SubscribePageInput {
   catalogue: Catalogue;
@@ -66,7 +66,12 @@ export const PAGE_CSP = [
 function safeUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   try {
-    return ['http:', 'https:', 'mailto:', 'webcal:'].includes(new URL(url).protocol) ? url : undefined;
+    const { protocol, username, password } = new URL(url);
+    // "https://muc.sre.xyz@evil.example/" reads as our site and goes elsewhere.
+    if (username || password) return undefined;
+    // A mailto: link only to one plain address: "mailto:<!channel>" is text, not somewhere to write to.
+    if (protocol === 'mailto:') return isPlainAddress(url.slice('mailto:'.length)) ? url : undefined;
+    return ['http:', 'https:', 'webcal:'].includes(protocol) ? url : undefined;
   } catch {
     return undefined;
   }
@@ -115,7 +120,7 @@ ${past.length > 0 ? `<section aria-labelledby="past">
 <ul class="meetups past">\n${past.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>
 </section>` : ''}
 <footer>
-<p class="hint">Questions, ideas, a talk to give? Write to <a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
+<p class="hint">Questions, ideas, a talk to give? Write to ${isPlainAddress(settings.contact) ? `<a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>` : escapeHtml(settings.contact)}${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
 </footer>
 <script>${SCRIPT}</script>
 </body>

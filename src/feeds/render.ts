@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import { feedEntries, withoutControls, type FeedEntry } from './entries';
-import { feedLinks, talksFeedLinks } from './links';
+import { feedLinks, isPlainAddress, talksFeedLinks } from './links';
 import { contentHash, type FeedSequences, type Revision } from './sequence';
 
 /** How often subscribed clients should poll (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
@@ -42,7 +42,7 @@ export class FeedSet {
   readonly talks: readonly FeedEntry[];
   private readonly byEventId: Map<string, FeedEntry>;
   private readonly revisions: Map<string, Revision>;
-  private readonly organizer: Organizer;
+  private readonly organizer?: Organizer;
   /**
    * The calendar events are rendered against. It has no zone name: with one, ical-generator writes DTSTAMP,
    * CREATED and LAST-MODIFIED as floating local times, which RFC 5545 forbids; DTSTART/DTEND carry TZID from
@@ -207,12 +207,17 @@ function foldLine(line: string): string {
 
 type Organizer = { name: string; email: string };
 
-function organizerOf(settings: CommunitySettings): Organizer {
+/**
+ * ORGANIZER only for a contact that is a plain address: ical-generator throws on an empty one (every feed would
+ * fail), and anything with spaces, quotes or line breaks would travel into the mailto: value.
+ */
+function organizerOf(settings: CommunitySettings): Organizer | undefined {
+  if (!isPlainAddress(settings.contact)) return undefined;
   return { name: withoutControls(settings.name), email: settings.contact };
 }
 
 /** Everything a calendar shows of an entry. Instant plus zone pins the wall time too. */
-function entryHash(entry: FeedEntry, organizer: Organizer): string {
+function entryHash(entry: FeedEntry, organizer: Organizer | undefined): string {
   return contentHash([
     entry.summary,
     entry.description,
@@ -222,8 +227,8 @@ function entryHash(entry: FeedEntry, organizer: Organizer): string {
     entry.start.zoneName,
     entry.url ?? null,
     entry.status,
-    organizer.name,
-    organizer.email,
+    organizer?.name ?? null,
+    organizer?.email ?? null,
   ]);
 }
 
