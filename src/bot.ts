@@ -95,15 +95,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       ),
       at,
     );
-    // Delivered at once when the scheduler runs (the outbox keeps it for the next tick otherwise). A tick already
-    // running planned its rows before these existed, so it is awaited and then one more runs.
-    if (added.length === 0 || !scheduler) return;
-    try {
-      await scheduler.tick();
-      await scheduler.tick();
-    } catch (err) {
-      log.error({ err }, 'scheduler tick after a notice failed');
-    }
+    // Delivered at once when the scheduler runs (the outbox keeps it for the next tick otherwise).
+    if (added.length > 0) await scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick after a notice failed'));
   };
   const reportToOrganizers = async (key: string, message: MessageModel) => tellOrganizers([{ key, message }]);
   // A notice without a natural key of its own is one of a kind.
