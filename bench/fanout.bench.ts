@@ -47,7 +47,7 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
     const clock = new ManualClock(berlin('2026-10-20T12:00'));
     let published = false;
     const scheduler = new Scheduler({
-      db: openDatabase(path.join(dir, 'bot.db')),
+      db: await openDatabase(path.join(dir, 'bot.db')),
       clock,
       posters: [bot.chat],
       destinations,
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   if (!paced.exactlyOnce || !baseline.exactlyOnce) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
+void main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

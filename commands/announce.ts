@@ -48,28 +48,28 @@ export default defineCommand({
     { name: 'resume', description: 'Post again; what fell due meanwhile goes out only if still recent', organizerOnly: true, options: [] },
   ],
 
-  run({ input, caller, services }) {
+  async run({ input, caller, services }) {
     const announcements = services.announcements;
     switch (input.subcommand) {
       case 'schedule':
-        return reply(schedule(services, String(input.options.when ?? ''), String(input.options.what ?? ''), caller));
+        return reply(await schedule(services, String(input.options.when ?? ''), String(input.options.what ?? ''), caller));
       case 'list':
-        return reply(list(services));
+        return reply(await list(services));
       case 'cancel': {
-        const post = announcements.cancel(Number(input.options.id), caller);
+        const post = await announcements.cancel(Number(input.options.id), caller);
         return reply(message({ intro: [`Cancelled #${post.id} (it was due `, time(post.dueAt, 'full'), '). Nothing of it will be posted.'] }));
       }
       case 'preview':
-        return reply(input.options.id === undefined ? previewAll(services) : previewOne(services, Number(input.options.id)));
+        return reply(input.options.id === undefined ? await previewAll(services) : await previewOne(services, Number(input.options.id)));
       case 'pause':
-        announcements.pause(caller);
+        await announcements.pause(caller);
         return reply(
           message({
             intro: ['Announcements are paused: nothing is posted until /announce resume. Posts that fall due meanwhile go out on resume only if they are still recent; older ones are skipped and reported here.'],
           }),
         );
       case 'resume':
-        return reply(message({ intro: [announcements.resume(caller) ? 'Announcements resumed. Recent posts that fell due during the pause go out within a minute.' : 'Announcements were not paused.'] }));
+        return reply(message({ intro: [(await announcements.resume(caller)) ? 'Announcements resumed. Recent posts that fell due during the pause go out within a minute.' : 'Announcements were not paused.'] }));
       default:
         throw new ArgumentError('Try /announce schedule, list, cancel, preview, pause or resume. /help announce explains them.');
     }
@@ -80,16 +80,16 @@ function reply(m: MessageModel): { message: MessageModel } {
   return { message: { ...m, ephemeral: true } };
 }
 
-function schedule(services: CommandServices, when: string, what: string, caller: Parameters<CommandServices['announcements']['schedule']>[2]): MessageModel {
+async function schedule(services: CommandServices, when: string, what: string, caller: Parameters<CommandServices['announcements']['schedule']>[2]): Promise<MessageModel> {
   const now = services.now();
   const zone = services.settings().timeZone;
   // Free-text platforms split the line at the first space; the time may have several words: rejoin and split again.
   const split = splitWhen(`${when} ${what}`, now, zone);
   if (!split) throw new ArgumentError(`Start with when to post, like ${WHEN_EXAMPLES}, then the text or a meetup id.`);
-  const post = services.announcements.schedule(split.when, content(services, split.rest), caller);
-  const planned = services.announcements.preview(post.id);
+  const post = await services.announcements.schedule(split.when, content(services, split.rest), caller);
+  const planned = await services.announcements.preview(post.id);
   const sections = linesToSections(undefined, [describePost(services, post)]);
-  if (services.announcements.isPaused()) {
+  if (await services.announcements.isPaused()) {
     sections.push({ heading: 'Announcements are paused', body: ['It goes out only if /announce resume comes before it is too late.'] });
   }
   return message({
@@ -113,9 +113,9 @@ function content(services: CommandServices, rest: string): { text?: string; even
   return { text: rest };
 }
 
-function list(services: CommandServices): MessageModel {
-  const posts = services.announcements.list();
-  const paused = services.announcements.paused();
+async function list(services: CommandServices): Promise<MessageModel> {
+  const posts = await services.announcements.list();
+  const paused = await services.announcements.paused();
   const lines = posts.map((p) => describePost(services, p));
   return message({
     title: 'Scheduled posts',
@@ -132,8 +132,8 @@ function describePost(services: CommandServices, post: ScheduledPostSummary): Ri
   return [`#${post.id} · `, time(post.dueAt, 'full'), ' · ', ...what, ` · by ${post.createdBy}`];
 }
 
-function previewOne(services: CommandServices, id: number): MessageModel {
-  const planned = services.announcements.preview(id);
+async function previewOne(services: CommandServices, id: number): Promise<MessageModel> {
+  const planned = await services.announcements.preview(id);
   const first = planned[0];
   if (!first) throw new ArgumentError(`#${id} has no channel to go to: no announce channels are configured.`);
   const header: RichText = [`Preview of #${id}: posts `, time(first.dueAt, 'full'), ` to ${destinations(planned)}. It will look like this:`];
@@ -142,14 +142,14 @@ function previewOne(services: CommandServices, id: number): MessageModel {
 }
 
 /** Everything planned, one line per post (several channels with the same message share a line). */
-function previewAll(services: CommandServices): MessageModel {
-  const groups = groupPlanned(services.announcements.preview());
+async function previewAll(services: CommandServices): Promise<MessageModel> {
+  const groups = groupPlanned(await services.announcements.preview());
   const shown = groups.slice(0, PREVIEW_LINES_MAX);
   const lines: RichText[] = shown.map((g) => [time(g.dueAt, 'full'), ` · ${g.label} → ${destinations(g.posts)}\n`, clip(toPlainText(g.posts[0]!.message).replace(/\s+/g, ' '), PREVIEW_TEXT_MAX)]);
   if (groups.length > shown.length) lines.push([`… and ${groups.length - shown.length} more`]);
   return message({
     title: 'Planned posts',
-    intro: services.announcements.isPaused() ? ['Announcements are paused: none of this goes out until /announce resume.'] : undefined,
+    intro: (await services.announcements.isPaused()) ? ['Announcements are paused: none of this goes out until /announce resume.'] : undefined,
     sections: linesToSections(undefined, lines.length > 0 ? lines : [['Nothing planned in the coming weeks.']]),
     footer: ['/announce preview <id> shows one scheduled post in full.'],
   });

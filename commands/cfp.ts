@@ -28,12 +28,12 @@ export default defineCommand({
     },
   ],
 
-  run({ input, services }) {
+  async run({ input, services }) {
     switch (input.subcommand) {
       case 'submit':
         return { modal: submitModal(services.settings()) };
       case 'list':
-        return { message: listProposals(services, Number(input.options.count ?? LIST_DEFAULT)) };
+        return { message: await listProposals(services, Number(input.options.count ?? LIST_DEFAULT)) };
       default:
         return { message: presentCall(services) };
     }
@@ -113,7 +113,7 @@ async function submitProposal({ caller, services }: CommandContext, values: Reco
     speaker: values.speaker ?? '',
     contact: values.contact ?? '',
   }, services.settings().cfp);
-  const submission = services.cfp.submit(caller, clean);
+  const submission = await services.cfp.submit(caller, clean);
   let forwarded = true;
   try {
     await services.notifyOrganizers(proposalForOrganizers(submission));
@@ -154,9 +154,9 @@ function proposalFields(s: CfpSubmission): Field[] {
   ];
 }
 
-function listProposals(services: CommandServices, count: number): MessageModel {
+async function listProposals(services: CommandServices, count: number): Promise<MessageModel> {
   if (!Number.isInteger(count) || count < 1 || count > LIST_MAX) throw new ArgumentError(`count must be between 1 and ${LIST_MAX}, got ${count}.`);
-  const submissions = services.cfp.list(count);
+  const submissions = await services.cfp.list(count);
   if (submissions.length === 0) return message({ intro: ['No talk proposals yet.'], ephemeral: true });
   const lines = submissions.map((s): RichText => [
     bold(clip(s.title, 150)),

@@ -33,7 +33,7 @@ export default defineCommand({
     { name: 'export', description: 'Guest list as a CSV file', organizerOnly: true, options: [EVENT] },
   ],
 
-  run(ctx) {
+  async run(ctx) {
     const { input, caller, services } = ctx;
     const rsvp = services.rsvp;
     const query = String(input.options.event ?? '');
@@ -43,17 +43,17 @@ export default defineCommand({
       case 'no':
         return answer(ctx, eventFor(ctx, query), 'declined');
       case 'reminders':
-        rsvp.setReminders(caller, input.options.on === true);
+        await rsvp.setReminders(caller, input.options.on === true);
         return reply(input.options.on === true ? 'Reminders are on: a direct message the day before each meetup you are going to.' : 'Reminders are off: no direct messages from RSVPs.');
       case 'name':
-        return { modal: nameForm('-', rsvp.mine(caller).realName) };
+        return { modal: nameForm('-', (await rsvp.mine(caller)).realName) };
       case 'me': {
-        const mine = rsvp.mine(caller);
+        const mine = await rsvp.mine(caller);
         const titleOf = (id: string) => services.catalogue().byId(id)?.title ?? id;
         return { message: presentMine(mine.answers, mine.realName, mine.reminders, titleOf, rsvp.retentionDays) };
       }
       case 'forget': {
-        const removed = rsvp.forget(caller, (id) => services.catalogue().byId(id));
+        const removed = await rsvp.forget(caller, (id) => services.catalogue().byId(id));
         return reply(removed > 0 ? 'Done: your RSVPs, real name and reminder choice are deleted. Seats you held went to the waitlist.' : 'The bot held nothing about you.');
       }
       case 'list':
@@ -78,7 +78,7 @@ export default defineCommand({
 
   async onButton(ctx, action, eventId): Promise<CommandReply> {
     const event = ctx.services.catalogue().byId(eventId);
-    if (action === 'name' && !event) return { modal: nameForm('-', ctx.services.rsvp.mine(ctx.caller).realName) };
+    if (action === 'name' && !event) return { modal: nameForm('-', (await ctx.services.rsvp.mine(ctx.caller)).realName) };
     if (!event) throw new ArgumentError('That meetup is no longer in the calendar. Try /events for the current list.');
     switch (action) {
       case 'going':
@@ -87,10 +87,10 @@ export default defineCommand({
         return answer(ctx, event, 'declined');
       case 'remind-on':
       case 'remind-off':
-        ctx.services.rsvp.setReminders(ctx.caller, action === 'remind-on');
+        await ctx.services.rsvp.setReminders(ctx.caller, action === 'remind-on');
         return show(ctx, event);
       case 'name':
-        return { modal: nameForm(event.id, ctx.services.rsvp.mine(ctx.caller).realName) };
+        return { modal: nameForm(event.id, (await ctx.services.rsvp.mine(ctx.caller)).realName) };
       case 'export':
         if (!ctx.caller.isOrganizer) throw new ArgumentError('/rsvp export is for organizers only.');
         return exportCsv(ctx, event);
@@ -99,15 +99,15 @@ export default defineCommand({
     }
   },
 
-  onModalSubmit(ctx, { purpose, values }): MessageModel {
+  async onModalSubmit(ctx, { purpose, values }): Promise<MessageModel> {
     const [kind, eventId = ''] = purpose.split(/:(.*)/s);
     const event = ctx.services.catalogue().byId(eventId);
     if (kind === 'name') {
-      ctx.services.rsvp.setRealName(ctx.caller, values.realName ?? '');
-      return event ? current(ctx, event) : reply('Saved. Organizers see this name on the guest lists of meetups that need one.').message;
+      await ctx.services.rsvp.setRealName(ctx.caller, values.realName ?? '');
+      return event ? await current(ctx, event) : reply('Saved. Organizers see this name on the guest lists of meetups that need one.').message;
     }
     if (kind !== 'going' || !event) throw new ArgumentError('This form is no longer in use. Try /rsvp.');
-    const result = ctx.services.rsvp.respond(event, ctx.caller, 'going', { realName: values.realName, answer: values.answer });
+    const result = await ctx.services.rsvp.respond(event, ctx.caller, 'going', { realName: values.realName, answer: values.answer });
     return current(ctx, event, result.position);
   },
 });
@@ -121,46 +121,46 @@ function eventFor({ services }: CommandContext, query: string): MeetupEvent {
   return event;
 }
 
-function answer(ctx: CommandContext, event: MeetupEvent, choice: Choice): CommandReply {
+async function answer(ctx: CommandContext, event: MeetupEvent, choice: Choice): Promise<CommandReply> {
   const rsvp = ctx.services.rsvp;
-  const closed = rsvp.closedReason(event, choice, ctx.caller);
+  const closed = await rsvp.closedReason(event, choice, ctx.caller);
   if (closed) throw new ArgumentError(closed);
   if (choice === 'going') {
-    const missing = rsvp.missing(event, ctx.caller);
+    const missing = await rsvp.missing(event, ctx.caller);
     if (missing.realName || missing.question) {
-      const entry = rsvp.store.entry(event.id, ctx.caller.platform, ctx.caller.id);
-      return { modal: rsvpForm(event, missing, { realName: rsvp.mine(ctx.caller).realName, answer: entry?.answer }) };
+      const entry = await rsvp.store.entry(event.id, ctx.caller.platform, ctx.caller.id);
+      return { modal: rsvpForm(event, missing, { realName: (await rsvp.mine(ctx.caller)).realName, answer: entry?.answer }) };
     }
   }
-  const result = rsvp.respond(event, ctx.caller, choice);
-  return { message: current(ctx, event, result.position) };
+  const result = await rsvp.respond(event, ctx.caller, choice);
+  return { message: await current(ctx, event, result.position) };
 }
 
-function show(ctx: CommandContext, event: MeetupEvent): CommandReply {
+async function show(ctx: CommandContext, event: MeetupEvent): Promise<CommandReply> {
   if (!event.rsvp) return reply(`${event.title} does not take RSVPs in chat.${event.url ? ` See ${event.url}.` : ''}`);
-  return { message: current(ctx, event) };
+  return { message: await current(ctx, event) };
 }
 
-function current({ caller, services }: CommandContext, event: MeetupEvent, position?: number): MessageModel {
+async function current({ caller, services }: CommandContext, event: MeetupEvent, position?: number): Promise<MessageModel> {
   const rsvp = services.rsvp;
-  const entry = rsvp.store.entry(event.id, caller.platform, caller.id);
-  const member = rsvp.mine(caller);
+  const entry = await rsvp.store.entry(event.id, caller.platform, caller.id);
+  const member = await rsvp.mine(caller);
   return presentAnswer(event, entry, {
-    position: position ?? rsvp.store.position(event.id, caller.platform, caller.id),
+    position: position ?? (await rsvp.store.position(event.id, caller.platform, caller.id)),
     reminders: member.reminders,
     realName: member.realName,
-    counts: rsvp.counts(event.id),
+    counts: await rsvp.counts(event.id),
   });
 }
 
 async function guestList({ services }: CommandContext, event: MeetupEvent): Promise<CommandReply> {
   const rsvp = services.rsvp;
   const interested = await rsvp.interested(event).catch(() => 'unavailable' as const);
-  return { message: presentGuestList(event, rsvp.store.guests(event.id), rsvp.counts(event.id), interested) };
+  return { message: presentGuestList(event, await rsvp.store.guests(event.id), await rsvp.counts(event.id), interested) };
 }
 
-function exportCsv({ services }: CommandContext, event: MeetupEvent): CommandReply {
-  const guests = services.rsvp.store.guests(event.id);
+async function exportCsv({ services }: CommandContext, event: MeetupEvent): Promise<CommandReply> {
+  const guests = await services.rsvp.store.guests(event.id);
   const file = guestListCsv(event, guests);
   return { message: message({ intro: [`Guest list of ${event.title}: ${guests.length} ${guests.length === 1 ? 'answer' : 'answers'}, in ${file.name}.`], files: [file], ephemeral: true }) };
 }

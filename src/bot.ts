@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
-import { openDatabase, type Db } from './store/db';
+import { openConfigured, type Db } from './store/db';
 import { SeenRequests } from './store/seen-requests';
 import type { DataSource } from './sources/watch';
 import { Imports } from './sources/importers/imports';
@@ -75,7 +75,7 @@ export interface Bot {
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(config.databasePath);
+  const db = await openConfigured(config);
   const links = feedLinks(config.http.publicUrl);
   const adapters: OrganizerReachingAdapter[] = [];
   const organizers: Destination[] = [
@@ -89,7 +89,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   let scheduler: Scheduler | undefined;
   const tellOrganizers = async (reports: { key: string; message: MessageModel }[]) => {
     const at = clock.now();
-    const added = new Outbox(db).enqueue(
+    const added = await new Outbox(db).enqueue(
       reports.flatMap(({ key, message }) =>
         organizers.map((to) => ({ key, to, message, label: message.title ? `notice: ${message.title}` : key, worthUntil: at.plus({ days: 7 }) })),
       ),
@@ -175,7 +175,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
 
   late.scheduler = scheduler;
-  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log, onCountsChanged: () => feeds.refreshPage(clock.now()) });
+  late.runtime = new RsvpRuntime({ db, service: rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log, onCountsChanged: () => void feeds.refreshPage(clock.now()).catch((err: unknown) => log.error({ err }, 'subscribe page refresh failed')) });
   if (discord && config.discord?.guildId) {
     const { interestedReader } = await import('./chat/discord/interested');
     late.interested = interestedReader(db, discord.rest, config.discord.guildId);
@@ -184,14 +184,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const feeds = new FeedCatalogue({
     sequences: new FeedSequences(db, clock),
     publicUrl: config.http.publicUrl,
-    rsvpCounts: (event) => (event.rsvp ? countsText(rsvp.counts(event.id), event.rsvp.capacity) : undefined),
+    rsvpCounts: async (event) => (event.rsvp ? countsText(await rsvp.counts(event.id), event.rsvp.capacity) : undefined),
   });
-  const reloadFeeds = (catalogue = data.current().catalogue, current = settings()) => {
+  const reloadFeeds = async (catalogue = data.current().catalogue, current = settings()) => {
     const started = performance.now();
-    feeds.update(catalogue, current, clock.now());
+    await feeds.update(catalogue, current, clock.now());
     log.debug({ events: catalogue.events.length, ms: Math.round(performance.now() - started) }, 'feeds updated');
   };
-  reloadFeeds();
+  await reloadFeeds();
   addFeedRoutes(http, feeds, clock);
   // /healthz names the revision in service (and a failing fetch), so a deploy check sees what the bot serves.
   http.add(healthRoute(() => ({ ...feeds.health(), source: follower?.status() ?? { kind: 'folder', dir: config.events.kind === 'folder' ? config.events.dir : '' } })));
@@ -209,7 +209,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     eventSync?.sync(data.current().catalogue, settings(), now()).catch((err: unknown) => log.error({ err }, 'discord scheduled events sync failed'));
 
   data.onChange((catalogue, newSettings) => {
-    reloadFeeds(catalogue, newSettings);
+    void reloadFeeds(catalogue, newSettings).catch((err: unknown) => log.error({ err }, 'feeds update failed'));
     noticeMissingDates();
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
@@ -269,7 +269,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       imports.stop();
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();
-      db.close();
+      await db.close();
       Object.assign(running, { http: false, adapters: [], data: false, scheduler: false });
     },
   };

@@ -35,6 +35,13 @@ export const DEFAULT_DATABASE_PATH = 'var/sremuc.db';
 const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  /** PostgreSQL instead of the SQLite file: postgres://user:password@host:5432/database. */
+  DATABASE_URL: optional.pipe(
+    z
+      .string()
+      .refine((v) => /^postgres(?:ql)?:\/\/[^/]/.test(v) && URL.canParse(v), 'must be a PostgreSQL URL such as postgres://sremuc:secret@db.example:5432/sremuc')
+      .optional(),
+  ),
   BOT_TIMEZONE: optional,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Logs to this file instead of stderr; on a terminal with the console chat they go to var/sremuc.log by default. */
@@ -124,6 +131,8 @@ export const GIT_URL = /^(?:(?:https?|file|git|ssh):\/\/|[\w.-]+@[\w.-]+:)/i;
 export interface Config {
   dataDir: string;
   databasePath: string;
+  /** PostgreSQL connection URL; when set, the store is PostgreSQL and DATABASE_PATH is not used. */
+  databaseUrl?: string;
   /** Overrides the time zone in data/settings.yml when set. */
   timeZone?: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -212,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     dataDir: e.DATA_DIR,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     timeZone: e.BOT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE,
@@ -253,7 +263,7 @@ function eventsSource(e: z.infer<typeof EnvSchema>, problems: string[]): EventsS
 /** The value that was refused, for variables that hold no secret (a token's value never reaches the log). */
 function shown(env: Record<string, string | undefined>, name: unknown): string {
   const value = typeof name === 'string' ? env[name] : undefined;
-  if (value === undefined || /TOKEN|SECRET/.test(String(name))) return '';
+  if (value === undefined || /TOKEN|SECRET|DATABASE_URL/.test(String(name))) return '';
   return ` (got "${value.length > 60 ? `${value.slice(0, 60)}…` : value}")`;
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 /**
  * The whole bot as `npm start` wires it, with Slack, Discord and the console all on: real Bolt and discord.js
  * against the fakes, the real data folder, the feed server, the scheduler. What each part does in detail is
@@ -81,9 +82,9 @@ async function registerDiscordCommands(): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    if (condition()) return;
+    if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -110,16 +111,16 @@ describe('the bot, wired as npm start wires it', () => {
   });
 
   it('a replayed signed /announce schedule (same signature and timestamp) is refused and schedules one post', async () => {
-    const count = () => (bot.db.prepare('SELECT count(*) AS n FROM scheduled_posts').get() as { n: number }).n;
-    const before = count();
+    const count = async () => Number((await bot.db.row(sql<{ n: number }>`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM scheduled_posts`))!.n);
+    const before = await count();
     const fields = slack.slashCommandFields('announce', 'schedule in 2h Replayed hello', { user_id: 'U0ORGANIZER', user_name: 'organizer' });
     const timestamp = Math.floor(Date.now() / 1000);
     const first = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields, { timestamp });
     const replay = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SIGNING_SECRET, fields, { timestamp });
     expect(first.status).toBe(200);
     expect(replay.status).toBe(401);
-    await waitFor(() => count() > before, 'the scheduled post');
-    expect(count()).toBe(before + 1);
+    await waitFor(async () => (await count()) > before, 'the scheduled post');
+    expect(await count()).toBe(before + 1);
   });
 
   it('refuses a forged Slack request', async () => {

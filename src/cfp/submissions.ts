@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
+import { sql } from 'kysely';
 import type { Db } from '../store/db';
 import { ArgumentError, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
 import type { CallForTalks } from '../catalogue/settings';
@@ -70,7 +71,7 @@ interface Row {
   created_at: string;
 }
 
-/** Call-for-talks proposals in SQLite (table cfp_submissions), checked before they are stored. */
+/** Call-for-talks proposals in the database (table cfp_submissions), checked before they are stored. */
 export class CfpStore implements CfpService {
   private readonly limits: CfpLimits;
 
@@ -82,10 +83,10 @@ export class CfpStore implements CfpService {
     this.limits = { ...DEFAULT_CFP_LIMITS, ...limits };
   }
 
-  submit(caller: Caller, proposal: CfpProposal): CfpSubmission {
+  async submit(caller: Caller, proposal: CfpProposal): Promise<CfpSubmission> {
     const clean = cleanProposal(proposal);
     const now = this.clock.now();
-    const previous = this.recentBy(caller, now);
+    const previous = await this.recentBy(caller, now);
     const duplicate = previous.find((row) => row.title.toLowerCase() === clean.title.toLowerCase());
     if (duplicate) {
       throw new ArgumentError(`We already have your proposal "${duplicate.title}" from ${hoursAgo(duplicate, now)}; the organizers will be in touch.`);
@@ -97,26 +98,22 @@ export class CfpStore implements CfpService {
       );
     }
     const createdAt = now.toUTC().toISO()!;
-    const { lastInsertRowid } = this.db
-      .prepare(
-        `INSERT INTO cfp_submissions (platform, user_id, user_name, title, abstract, length, speaker, contact, created_at)
-         VALUES (@platform, @userId, @userName, @title, @abstract, @length, @speaker, @contact, @createdAt)`,
-      )
-      .run({ platform: caller.platform, userId: caller.id, userName: caller.name, ...clean, createdAt });
-    return { id: Number(lastInsertRowid), platform: caller.platform, userId: caller.id, userName: caller.name, ...clean, createdAt: now };
+    const inserted = await this.db.row(
+      sql<{ id: number }>`INSERT INTO cfp_submissions (platform, user_id, user_name, title, abstract, length, speaker, contact, created_at)
+          VALUES (${caller.platform}, ${caller.id}, ${caller.name}, ${clean.title}, ${clean.abstract}, ${clean.length}, ${clean.speaker}, ${clean.contact}, ${createdAt}) RETURNING id`,
+    );
+    return { id: inserted!.id, platform: caller.platform, userId: caller.id, userName: caller.name, ...clean, createdAt: now };
   }
 
-  list(limit: number): CfpSubmission[] {
-    const rows = this.db.prepare('SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ?').all(clampLimit(limit)) as Row[];
+  async list(limit: number): Promise<CfpSubmission[]> {
+    const rows = await this.db.rows(sql<Row>`SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ${clampLimit(limit)}`);
     return rows.map((row) => this.toSubmission(row));
   }
 
   /** Proposals by this person inside the rate window, oldest first. */
-  private recentBy(caller: Caller, now: DateTime): Row[] {
+  private recentBy(caller: Caller, now: DateTime): Promise<Row[]> {
     const since = now.minus({ hours: this.limits.windowHours }).toUTC().toISO()!;
-    return this.db
-      .prepare('SELECT * FROM cfp_submissions WHERE platform = ? AND user_id = ? AND created_at > ? ORDER BY created_at')
-      .all(caller.platform, caller.id, since) as Row[];
+    return this.db.rows(sql<Row>`SELECT * FROM cfp_submissions WHERE platform = ${caller.platform} AND user_id = ${caller.id} AND created_at > ${since} ORDER BY created_at`);
   }
 
   private hoursUntilFree(previous: Row[], now: DateTime): string {

@@ -6,7 +6,7 @@ import { loadConfigOrExit } from '../config';
 import { guestListCsv } from '../rsvp/csv';
 import { RsvpStore } from '../rsvp/store';
 import { loadData } from '../sources/load';
-import { openDatabase } from '../store/db';
+import { openConfigured } from '../store/db';
 
 const USAGE = 'Usage: npm run rsvp-export -- <event id, month like 2025-04, or "next"> [--out file.csv]\nPrints the guest list (real names, answers, waitlist order) as CSV, from the bot\'s database (DATABASE_PATH).\n';
 
@@ -15,7 +15,7 @@ const USAGE = 'Usage: npm run rsvp-export -- <event id, month like 2025-04, or "
  * get with /rsvp export. Reads the database the bot writes (DATABASE_PATH) and the event data (DATA_DIR) for
  * the meetup's name and question; a meetup gone from the data is still exported by its id.
  */
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const out = argv.indexOf('--out');
   const file = out >= 0 ? argv[out + 1] : undefined;
   const query = argv.filter((_, i) => out < 0 || (i !== out && i !== out + 1)).join(' ').trim();
@@ -26,22 +26,29 @@ function main(argv: string[]): number {
   const config = loadConfigOrExit(process.env);
   const { catalogue, settings } = loadData(config.dataDir, { timeZone: config.timeZone });
   const now = DateTime.now().setZone(settings.timeZone);
-  const db = openDatabase(config.databasePath);
+  const db = await openConfigured(config);
   try {
     const store = new RsvpStore(db);
-    const event: Pick<MeetupEvent, 'id' | 'rsvp'> | undefined = catalogue.byId(query) ?? catalogue.find(query.toLowerCase(), now).event ?? (store.guests(query).length > 0 ? { id: query } : undefined);
+    const event: Pick<MeetupEvent, 'id' | 'rsvp'> | undefined = catalogue.byId(query) ?? catalogue.find(query.toLowerCase(), now).event ?? ((await store.guests(query)).length > 0 ? { id: query } : undefined);
     if (!event) {
       process.stderr.write(`No meetup matches "${query}" in ${config.dataDir}, and the database has no RSVPs under that id.\n`);
       return 1;
     }
-    const csv = guestListCsv(event, store.guests(event.id));
+    const guests = await store.guests(event.id);
+    const csv = guestListCsv(event, guests);
     if (file) writeFileSync(file, csv.content);
     else process.stdout.write(csv.content);
-    process.stderr.write(`${store.guests(event.id).length} answers for ${event.id}${file ? ` written to ${file}` : ''}.\n`);
+    process.stderr.write(`${guests.length} answers for ${event.id}${file ? ` written to ${file}` : ''}.\n`);
     return 0;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`rsvp-export failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

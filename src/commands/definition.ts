@@ -81,9 +81,9 @@ export interface CfpSubmission extends CfpProposal {
 
 export interface CfpService {
   /** Stores a proposal; throws ArgumentError (naming the field) when too long, empty or over the rate limit. */
-  submit(caller: Caller, proposal: CfpProposal): CfpSubmission;
+  submit(caller: Caller, proposal: CfpProposal): Promise<CfpSubmission>;
   /** Most recent first. */
-  list(limit: number): CfpSubmission[];
+  list(limit: number): Promise<CfpSubmission[]>;
 }
 
 export interface ScheduledPostSummary {
@@ -107,21 +107,21 @@ export interface PlannedPost {
 
 export interface AnnouncementService {
   /** `when` as typed ("2026-12-01 18:00", "in 2h", "tomorrow 10:00"); throws ArgumentError when unparseable or past. */
-  schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): ScheduledPostSummary;
+  schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): Promise<ScheduledPostSummary>;
   /** Organizers' posts still to go out, soonest first. */
-  list(): ScheduledPostSummary[];
-  cancel(id: number, by: Caller): ScheduledPostSummary;
+  list(): Promise<ScheduledPostSummary[]>;
+  cancel(id: number, by: Caller): Promise<ScheduledPostSummary>;
   /**
    * Dry run, sends nothing: exactly what would be posted where and when. With an id, that organizer's post;
    * without, everything planned for the coming weeks (automatic rules and organizers' posts).
    */
-  preview(id?: number): PlannedPost[];
-  pause(by: Caller): void;
+  preview(id?: number): Promise<PlannedPost[]>;
+  pause(by: Caller): Promise<void>;
   /** False when announcements were not paused. */
-  resume(by: Caller): boolean;
+  resume(by: Caller): Promise<boolean>;
   /** Who paused announcements and when, if they are paused. */
-  paused(): { by: string; at: DateTime } | undefined;
-  isPaused(): boolean;
+  paused(): Promise<{ by: string; at: DateTime } | undefined>;
+  isPaused(): Promise<boolean>;
 }
 
 export interface CommandContext {

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import etag from 'etag';
 import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
+import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Health } from '../http/health';
 import { eventFeedPath, FEED_PATHS } from './links';
@@ -36,8 +37,8 @@ export interface Feed {
 export interface FeedCatalogueOptions {
   sequences: FeedSequences;
   publicUrl: string;
-  /** RSVP counts for the page (src/rsvp); refreshPage() re-renders it when they change. */
-  rsvpCounts?: SubscribePageInput['rsvpCounts'];
+  /** RSVP counts for the page (src/rsvp), read before each render; refreshPage() re-renders it when they change. */
+  rsvpCounts?: (event: MeetupEvent) => Promise<string | undefined>;
 }
 
 const CALENDAR_TYPE = 'text/calendar; charset=utf-8';
@@ -63,13 +64,19 @@ interface Built {
  */
 export class FeedCatalogue {
   private built?: Built;
+  /** Updates and page renders run one after another, so a slower older one never replaces a newer one. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: FeedCatalogueOptions) {}
 
-  update(catalogue: Catalogue, settings: CommunitySettings, now: DateTime): void {
+  update(catalogue: Catalogue, settings: CommunitySettings, now: DateTime): Promise<void> {
+    return this.inTurn(() => this.build(catalogue, settings, now));
+  }
+
+  private async build(catalogue: Catalogue, settings: CommunitySettings, now: DateTime): Promise<void> {
     const previous = this.built;
     const { publicUrl, sequences } = this.options;
-    const set = FeedSet.build({ catalogue, settings, sequences, publicUrl });
+    const set = await FeedSet.build({ catalogue, settings, sequences, publicUrl });
     const feeds = new Map<string, Feed>();
     const add = (path: string, render: (o: FeedOptions) => string, kind: Kind, lastModified?: number) => {
       const base = prepare(render({}), kind, lastModified ?? seconds(now), previous?.feeds.get(path)?.resource, lastModified === undefined);
@@ -78,10 +85,10 @@ export class FeedCatalogue {
     add(FEED_PATHS.calendar, (o) => set.calendar(o), { type: 'calendar' });
     add(FEED_PATHS.talks, (o) => set.talksCalendar(o), { type: 'calendar' });
     for (const id of set.eventIds()) {
-      // Last-Modified is when the meetup's content last changed (kept in SQLite with its SEQUENCE).
+      // Last-Modified is when the meetup's content last changed (kept in the database with its SEQUENCE).
       add(eventFeedPath(id), (o) => set.eventCalendar(id, o)!, { type: 'event', filename: `${id}.ics` }, seconds(set.eventModified(id)!));
     }
-    const page = renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts: this.options.rsvpCounts });
+    const page = renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts: await this.countsFor(catalogue, now) });
     this.built = {
       catalogue,
       settings,
@@ -110,20 +117,37 @@ export class FeedCatalogue {
   }
 
   /** The page lists upcoming meetups, so it is rebuilt when the first one listed has ended. */
-  page(now: DateTime): Resource | undefined {
+  async page(now: DateTime): Promise<Resource | undefined> {
     const built = this.built;
     if (!built) return undefined;
-    if (built.pageValidUntil && now >= built.pageValidUntil) this.refreshPage(now);
-    return built.page;
+    if (built.pageValidUntil && now >= built.pageValidUntil) await this.refreshPage(now);
+    return this.built?.page;
   }
 
   /** Renders the page again from the current data (the "upcoming" list moved on, or RSVP counts changed). */
-  refreshPage(now: DateTime): void {
-    const built = this.built;
-    if (!built) return;
-    const page = renderSubscribePage({ catalogue: built.catalogue, settings: built.settings, publicUrl: this.options.publicUrl, now, rsvpCounts: this.options.rsvpCounts });
-    built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page, true);
-    built.pageValidUntil = page.validUntil;
+  refreshPage(now: DateTime): Promise<void> {
+    return this.inTurn(async () => {
+      const built = this.built;
+      if (!built) return;
+      const page = renderSubscribePage({ catalogue: built.catalogue, settings: built.settings, publicUrl: this.options.publicUrl, now, rsvpCounts: await this.countsFor(built.catalogue, now) });
+      built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page, true);
+      built.pageValidUntil = page.validUntil;
+    });
+  }
+
+  /** The counts of the upcoming meetups that take RSVPs, read now, as the page renderer asks for them. */
+  private async countsFor(catalogue: Catalogue, now: DateTime): Promise<SubscribePageInput['rsvpCounts']> {
+    const read = this.options.rsvpCounts;
+    if (!read) return undefined;
+    const counts = new Map<string, string | undefined>();
+    for (const event of catalogue.upcoming(now)) if (event.rsvp) counts.set(event.id, await read(event));
+    return (event) => counts.get(event.id);
+  }
+
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 }
 

@@ -56,18 +56,22 @@ export class FeedSet {
     meetups: FeedEntry[],
     talks: FeedEntry[],
     eventIds: string[],
-    sequences: FeedSequences,
+    revisions: Map<string, Revision>,
+    organizer: Organizer | undefined,
   ) {
     this.meetups = meetups;
     this.talks = talks;
     this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
-    this.organizer = organizerOf(settings);
-    this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, this.organizer) })));
+    this.organizer = organizer;
+    this.revisions = revisions;
   }
 
-  static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
+  /** Renders the entries and records their content (SEQUENCE, LAST-MODIFIED) in the store. */
+  static async build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): Promise<FeedSet> {
     const { meetups, talks } = feedEntries(catalogue, settings, publicUrl);
-    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences);
+    const organizer = organizerOf(settings);
+    const revisions = await sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, organizer) })));
+    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), revisions, organizer);
   }
 
   eventIds(): string[] {

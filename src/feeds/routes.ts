@@ -14,7 +14,7 @@ import { parseAlarmParam } from './render';
  */
 export function addFeedRoutes(http: HttpRoutes, feeds: FeedCatalogue, clock: Clock): void {
   const calendar = (path: string): RouteHandler => (req, res) => serveFeed(req, res, feeds, path);
-  http.add({ name: 'page', path: FEED_PATHS.page, handle: (req, res) => serve(req, res, feeds.loaded ? feeds.page(clock.now()) : undefined, feeds) });
+  http.add({ name: 'page', path: FEED_PATHS.page, handle: async (req, res) => serve(req, res, feeds.loaded ? await feeds.page(clock.now()) : undefined, feeds) });
   http.add({ name: 'calendar', path: FEED_PATHS.calendar, handle: calendar(FEED_PATHS.calendar) });
   http.add({ name: 'talks', path: FEED_PATHS.talks, handle: calendar(FEED_PATHS.talks) });
   http.add({

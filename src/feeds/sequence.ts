@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Statement } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Db } from '../store/db';
 import { systemClock, type Clock } from '../clock';
 
@@ -16,12 +16,6 @@ export interface Revision {
 export interface TrackedContent {
   uid: string;
   hash: string;
-}
-
-interface Params {
-  uid: string;
-  hash: string;
-  now: string;
 }
 
 interface Row {
@@ -49,47 +43,48 @@ function stableJson(value: unknown): string {
 
 /** SEQUENCE numbers per calendar UID, kept in the feed_sequences table so they survive restarts. */
 export class FeedSequences {
-  private readonly select: Statement<[string], Row>;
-  private readonly insert: Statement<[Params]>;
-  private readonly bump: Statement<[Params]>;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock = systemClock,
-  ) {
-    this.select = db.prepare('SELECT content_hash, sequence, created_at, modified_at FROM feed_sequences WHERE uid = ?');
-    this.insert = db.prepare(
-      'INSERT INTO feed_sequences (uid, content_hash, sequence, created_at, modified_at) VALUES (@uid, @hash, 0, @now, @now)',
-    );
-    this.bump = db.prepare(
-      'UPDATE feed_sequences SET content_hash = @hash, sequence = sequence + 1, modified_at = @now WHERE uid = @uid',
-    );
-  }
+  ) {}
 
   /**
    * Records the current content of every component in one transaction and returns each one's revision:
    * new UIDs start at 0, changed content bumps the sequence and the modified time, unchanged content keeps both.
+   * Known UIDs are read in one query; only new and changed ones are written.
    */
-  record(entries: Iterable<TrackedContent>): Map<string, Revision> {
+  async record(entries: Iterable<TrackedContent>): Promise<Map<string, Revision>> {
     const now = this.clock.now().toUTC().toISO()!;
+    const list = [...entries];
     const revisions = new Map<string, Revision>();
-    this.db.transaction(() => {
-      for (const { uid, hash } of entries) revisions.set(uid, this.recordOne(uid, hash, now));
-    })();
+    if (list.length === 0) return revisions;
+    await this.db.transaction(async () => {
+      const known = new Map<string, Row>();
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const uids = list.slice(i, i + CHUNK).map((e) => e.uid);
+        const rows = await this.db.rows(sql<Row & { uid: string }>`SELECT uid, content_hash, sequence, created_at, modified_at FROM feed_sequences WHERE uid IN (${sql.join(uids)})`);
+        for (const row of rows) known.set(row.uid, row);
+      }
+      for (const { uid, hash } of list) {
+        const row = known.get(uid);
+        if (!row) {
+          await this.db.run(sql`INSERT INTO feed_sequences (uid, content_hash, sequence, created_at, modified_at) VALUES (${uid}, ${hash}, 0, ${now}, ${now}) ON CONFLICT (uid) DO NOTHING`);
+          known.set(uid, { content_hash: hash, sequence: 0, created_at: now, modified_at: now });
+          revisions.set(uid, revision(0, now, now));
+        } else if (row.content_hash === hash) {
+          revisions.set(uid, revision(row.sequence, row.created_at, row.modified_at));
+        } else {
+          await this.db.run(sql`UPDATE feed_sequences SET content_hash = ${hash}, sequence = sequence + 1, modified_at = ${now} WHERE uid = ${uid}`);
+          known.set(uid, { content_hash: hash, sequence: row.sequence + 1, created_at: row.created_at, modified_at: now });
+          revisions.set(uid, revision(row.sequence + 1, row.created_at, now));
+        }
+      }
+    });
     return revisions;
   }
-
-  private recordOne(uid: string, hash: string, now: string): Revision {
-    const row = this.select.get(uid);
-    if (!row) {
-      this.insert.run({ uid, hash, now });
-      return revision(0, now, now);
-    }
-    if (row.content_hash === hash) return revision(row.sequence, row.created_at, row.modified_at);
-    this.bump.run({ uid, hash, now });
-    return revision(row.sequence + 1, row.created_at, now);
-  }
 }
+
+const CHUNK = 500;
 
 /** Times as stored (UTC ISO strings) back to instants in UTC, as DTSTAMP and LAST-MODIFIED are written. */
 function revision(sequence: number, created: string, modified: string): Revision {

@@ -3,6 +3,7 @@ import type { MeetupEvent } from '../catalogue/event';
 import type { ChatPoster, Platform, PostOptions } from '../chat/adapter';
 import { bold, link, message, time, type MessageModel } from '../chat/message';
 import { Outbox, stamp, type Delivery } from '../schedule/outbox';
+import { sql } from 'kysely';
 import type { Db } from '../store/db';
 import type { Rsvp } from './store';
 
@@ -24,31 +25,31 @@ export class DirectNotices {
   }
 
   /** Called inside the promotion's transaction: the message exists if and only if the promotion does. */
-  promoted(event: MeetupEvent, r: Rsvp, now: DateTime): boolean {
+  promoted(event: MeetupEvent, r: Rsvp, now: DateTime): Promise<boolean> {
     const key = `rsvp-promoted:${event.id}:${r.platform}:${r.userId}:${r.queueNo}`;
     return this.queue(key, r.platform, r.userId, event, `RSVP: moved up from the waitlist for ${event.title}`, promotedMessage(event), now);
   }
 
   /** The day-before reminder for a member going who turned reminders on; false when it was queued before. */
-  reminder(event: MeetupEvent, r: Pick<Rsvp, 'platform' | 'userId'>, now: DateTime): boolean {
+  reminder(event: MeetupEvent, r: Pick<Rsvp, 'platform' | 'userId'>, now: DateTime): Promise<boolean> {
     const key = `rsvp-reminder:${event.id}:${r.platform}:${r.userId}`;
     return this.queue(key, r.platform, r.userId, event, `RSVP: reminder for ${event.title}`, reminderMessage(event), now);
   }
 
   /** Drops a member's queued and sent direct messages (they asked the bot to forget them). */
-  forget(platform: Platform, userId: string): number {
-    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'message' AND platform = ? AND channel = ?`).run(platform, dmChannel(userId)).changes;
+  forget(platform: Platform, userId: string): Promise<number> {
+    return this.db.run(sql`DELETE FROM outbox WHERE kind = 'message' AND platform = ${platform} AND channel = ${dmChannel(userId)}`);
   }
 
   /** Retention: direct messages about meetups that ended before `before`. */
-  purge(before: DateTime): number {
-    return this.db.prepare(`DELETE FROM outbox WHERE kind = 'message' AND channel LIKE 'dm:%' AND created_at < ? AND event_id NOT IN (SELECT event_id FROM rsvps)`).run(stamp(before)).changes;
+  purge(before: DateTime): Promise<number> {
+    return this.db.run(sql`DELETE FROM outbox WHERE kind = 'message' AND channel LIKE 'dm:%' AND created_at < ${stamp(before)} AND event_id NOT IN (SELECT event_id FROM rsvps)`);
   }
 
   /** Worth sending until the meetup starts: a "you have a seat" after the doors opened helps nobody. */
-  private queue(key: string, platform: Platform, userId: string, event: MeetupEvent, label: string, model: MessageModel, now: DateTime): boolean {
+  private async queue(key: string, platform: Platform, userId: string, event: MeetupEvent, label: string, model: MessageModel, now: DateTime): Promise<boolean> {
     const delivery: Delivery = { key, to: { platform, channel: dmChannel(userId) }, message: model, label, worthUntil: event.start, eventId: event.id };
-    return this.outbox.enqueue([delivery], now).length === 1;
+    return (await this.outbox.enqueue([delivery], now)).length === 1;
   }
 }
 

@@ -88,13 +88,13 @@ export class RsvpRuntime {
     const { service } = this.options;
     for (const event of this.options.catalogue().upcoming(now)) {
       if (!event.rsvp || event.status === 'cancelled' || event.dateToBeConfirmed) continue;
-      service.refill(event);
-      if (event.start.minus({ days: 1 }) <= now && now < event.start) service.remind(event);
+      await service.refill(event);
+      if (event.start.minus({ days: 1 }) <= now && now < event.start) await service.remind(event);
       await this.refreshCounts(event.id);
     }
     if (now.toMillis() - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now.toMillis();
-      const purged = service.purge();
+      const purged = await service.purge();
       if (purged.answers + purged.members + purged.messages > 0) this.options.log.info(purged, 'rsvp retention: deleted past RSVPs');
     }
   }
@@ -102,13 +102,13 @@ export class RsvpRuntime {
   private async editCounts(eventId: string): Promise<void> {
     const event = this.options.catalogue().byId(eventId);
     if (!event?.rsvp) return;
-    const counts = this.options.service.counts(eventId);
+    const counts = await this.options.service.counts(eventId);
     const text = countsText(counts, event.rsvp.capacity);
     if (this.lastCounts.get(eventId) !== text) {
       this.lastCounts.set(eventId, text);
       this.options.onCountsChanged?.(eventId);
     }
-    for (const row of this.outbox.sentAbout(eventId)) {
+    for (const row of await this.outbox.sentAbout(eventId)) {
       if (!row.messageId || this.uneditable.has(row.deliveryKey) || !carriesRsvp(row.payload.message.buttons, event)) continue;
       const shown = countsOf(row.payload.message);
       if (shown === text || (shown === undefined && counts.going + counts.waitlist === 0)) continue;
@@ -117,7 +117,7 @@ export class RsvpRuntime {
       const updated = withCounts(row.payload.message, text);
       try {
         await poster.edit(row.channel, row.messageId, updated);
-        this.outbox.updateContent(row.deliveryKey, { ...row.payload, message: updated }, row.contentHash);
+        await this.outbox.updateContent(row.deliveryKey, { ...row.payload, message: updated }, row.contentHash);
       } catch (error) {
         if (error instanceof PostError && !error.retryable) this.uneditable.add(row.deliveryKey);
         this.options.log.warn({ err: error, key: row.deliveryKey }, 'could not update the RSVP counts on an announcement');

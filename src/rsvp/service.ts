@@ -54,101 +54,101 @@ export class RsvpService {
   }
 
   /** Why a member cannot answer now, or undefined when they can. Cancelling stays possible after the deadline. */
-  closedReason(event: MeetupEvent, choice: Choice, caller: Caller): string | undefined {
+  async closedReason(event: MeetupEvent, choice: Choice, caller: Caller): Promise<string | undefined> {
     const now = this.options.now();
     if (!event.rsvp) return `${event.title} does not take RSVPs in chat.${event.url ? ` See ${event.url}.` : ''}`;
     if (event.status === 'cancelled') return `${event.title} is cancelled.`;
     if (event.dateToBeConfirmed) return `The date of ${event.title} is not confirmed yet; RSVPs open when it is.`;
     if (event.start <= now) return `${event.title} has started; answers can no longer be changed.`;
-    const existing = this.store.entry(event.id, caller.platform, caller.id);
+    const existing = await this.store.entry(event.id, caller.platform, caller.id);
     const joining = choice === 'going' && (!existing || existing.status === 'declined');
     if (joining && event.rsvp.deadline && event.rsvp.deadline <= now) return `Registration for ${event.title} closed on ${event.rsvp.deadline.toFormat('ccc d LLL, HH:mm')}.`;
     return undefined;
   }
 
   /** What the RSVP form must ask before this member can be registered as going (empty: no form needed). */
-  missing(event: MeetupEvent, caller: Caller): { realName: boolean; question: boolean } {
-    const member = this.store.member(caller.platform, caller.id);
-    const entry = this.store.entry(event.id, caller.platform, caller.id);
+  async missing(event: MeetupEvent, caller: Caller): Promise<{ realName: boolean; question: boolean }> {
+    const member = await this.store.member(caller.platform, caller.id);
+    const entry = await this.store.entry(event.id, caller.platform, caller.id);
     return { realName: event.rsvp?.realName === true && !member?.realName, question: event.rsvp?.question !== undefined && entry?.answer === undefined };
   }
 
-  respond(event: MeetupEvent, caller: Caller, choice: Choice, extras: { realName?: string; answer?: string } = {}): AnswerResult {
-    const closed = this.closedReason(event, choice, caller);
+  async respond(event: MeetupEvent, caller: Caller, choice: Choice, extras: { realName?: string; answer?: string } = {}): Promise<AnswerResult> {
+    const closed = await this.closedReason(event, choice, caller);
     if (closed) throw new ArgumentError(closed);
     const now = this.options.now();
-    if (extras.realName !== undefined) this.setRealName(caller, extras.realName);
+    if (extras.realName !== undefined) await this.setRealName(caller, extras.realName);
     const answer = extras.answer === undefined ? undefined : cleanText(extras.answer, ANSWER_MAX, 'answer');
-    if (choice === 'going' && this.missing(event, caller).realName) throw new ArgumentError('This meetup needs your real name for the guest list: press Going again to fill it in.');
+    if (choice === 'going' && (await this.missing(event, caller)).realName) throw new ArgumentError('This meetup needs your real name for the guest list: press Going again to fill it in.');
     let queued = 0;
-    const result = this.store.answer(seatsOf(event), { platform: caller.platform, userId: caller.id, name: caller.name }, choice, answer, now, (r) => {
-      if (!r.quiet && this.notices.promoted(event, r, now)) queued++;
+    const result = await this.store.answer(seatsOf(event), { platform: caller.platform, userId: caller.id, name: caller.name }, choice, answer, now, async (r) => {
+      if (!r.quiet && (await this.notices.promoted(event, r, now))) queued++;
     });
     this.after(event, result, queued);
     return result;
   }
 
   /** The host added seats (or a reload changed capacity): move the waitlist up. */
-  refill(event: MeetupEvent): void {
+  async refill(event: MeetupEvent): Promise<void> {
     if (!event.rsvp || event.start <= this.options.now()) return;
     const now = this.options.now();
     let queued = 0;
-    const result = this.store.fill(seatsOf(event), now, (r) => {
-      if (!r.quiet && this.notices.promoted(event, r, now)) queued++;
+    const result = await this.store.fill(seatsOf(event), now, async (r) => {
+      if (!r.quiet && (await this.notices.promoted(event, r, now))) queued++;
     });
-    if (result.promoted.length > 0 || result.becameFull) this.after(event, { ...result, status: 'going', counts: this.store.counts(event.id) }, queued);
+    if (result.promoted.length > 0 || result.becameFull) this.after(event, { ...result, status: 'going', counts: await this.store.counts(event.id) }, queued);
   }
 
-  setRealName(caller: Caller, realName: string): void {
-    this.store.setRealName(caller.platform, caller.id, cleanText(realName, REAL_NAME_MAX, 'realName'), this.options.now());
+  setRealName(caller: Caller, realName: string): Promise<void> {
+    return this.store.setRealName(caller.platform, caller.id, cleanText(realName, REAL_NAME_MAX, 'realName'), this.options.now());
   }
 
-  setReminders(caller: Caller, on: boolean): void {
-    this.store.setReminders(caller.platform, caller.id, on, this.options.now());
+  setReminders(caller: Caller, on: boolean): Promise<void> {
+    return this.store.setReminders(caller.platform, caller.id, on, this.options.now());
   }
 
   /** Queues the day-before reminder for everyone going who turned reminders on; returns how many were new. */
-  remind(event: MeetupEvent): number {
+  async remind(event: MeetupEvent): Promise<number> {
     const now = this.options.now();
     let queued = 0;
-    for (const r of this.store.guests(event.id)) if (r.status === 'going' && r.reminders && this.notices.reminder(event, r, now)) queued++;
+    for (const r of await this.store.guests(event.id)) if (r.status === 'going' && r.reminders && (await this.notices.reminder(event, r, now))) queued++;
     if (queued > 0) this.options.onQueued?.();
     return queued;
   }
 
-  counts(eventId: string): Counts {
+  counts(eventId: string): Promise<Counts> {
     return this.store.counts(eventId);
   }
 
   async interested(event: MeetupEvent): Promise<Interested | undefined> {
     const ids = await this.options.interested?.(event.id);
     if (ids === undefined) return undefined;
-    const going = new Set(this.store.guests(event.id).filter((r) => r.platform === 'discord' && r.status === 'going').map((r) => r.userId));
+    const going = new Set((await this.store.guests(event.id)).filter((r) => r.platform === 'discord' && r.status === 'going').map((r) => r.userId));
     return { count: ids.length, alsoGoing: ids.filter((id) => going.has(id)).length };
   }
 
   /** Everything the bot holds about one member. */
-  mine(caller: Caller): { answers: Rsvp[]; realName?: string; reminders: boolean } {
-    const member = this.store.member(caller.platform, caller.id);
-    return { answers: this.store.ofMember(caller.platform, caller.id), realName: member?.realName, reminders: member?.reminders ?? false };
+  async mine(caller: Caller): Promise<{ answers: Rsvp[]; realName?: string; reminders: boolean }> {
+    const member = await this.store.member(caller.platform, caller.id);
+    return { answers: await this.store.ofMember(caller.platform, caller.id), realName: member?.realName, reminders: member?.reminders ?? false };
   }
 
   /** Deletes a member's answers, profile and direct messages; seats they held go to the waitlist first. */
-  forget(caller: Caller, eventById: (id: string) => MeetupEvent | undefined): number {
-    const held = this.store.ofMember(caller.platform, caller.id).filter((r) => r.status === 'going');
-    const removed = this.store.forget(caller.platform, caller.id) + this.notices.forget(caller.platform, caller.id);
+  async forget(caller: Caller, eventById: (id: string) => MeetupEvent | undefined): Promise<number> {
+    const held = (await this.store.ofMember(caller.platform, caller.id)).filter((r) => r.status === 'going');
+    const removed = (await this.store.forget(caller.platform, caller.id)) + (await this.notices.forget(caller.platform, caller.id));
     for (const r of held) {
       const event = eventById(r.eventId);
-      if (event) this.refill(event);
+      if (event) await this.refill(event);
     }
     return removed;
   }
 
   /** Retention: RSVPs of meetups that ended more than `retentionDays` ago, and what only they kept. */
-  purge(): { answers: number; members: number; messages: number } {
+  async purge(): Promise<{ answers: number; members: number; messages: number }> {
     const before = this.options.now().minus({ days: this.retentionDays });
-    const { answers, members } = this.store.purge(before);
-    return { answers, members, messages: this.notices.purge(before) };
+    const { answers, members } = await this.store.purge(before);
+    return { answers, members, messages: await this.notices.purge(before) };
   }
 
   private after(event: MeetupEvent, result: AnswerResult, queued: number): void {

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Platform } from '../chat/adapter';
 import type { Db } from '../store/db';
-import { statementCache } from '../schedule/sql';
+import { sql, type RawBuilder } from 'kysely';
 import { stamp } from '../schedule/outbox';
 
 export type RsvpStatus = 'going' | 'waitlist' | 'declined';
@@ -68,170 +68,182 @@ interface RawRsvp {
   updated_at: string;
 }
 
-const SELECT_RSVP = `SELECT r.*, m.real_name, m.reminders FROM rsvps r LEFT JOIN rsvp_members m ON m.platform = r.platform AND m.user_id = r.user_id`;
+const SELECT_RSVP = sql`SELECT r.*, m.real_name, m.reminders FROM rsvps r LEFT JOIN rsvp_members m ON m.platform = r.platform AND m.user_id = r.user_id`;
+
+/** Called inside the transaction that moved a member up: whatever it stores commits with the promotion. */
+export type OnPromoted = (r: Rsvp) => Promise<void> | void;
 
 /**
- * RSVPs in SQLite. Every change that can take or free a seat runs in one IMMEDIATE transaction: the write lock
- * is taken before the seats are counted, so concurrent presses (other connections, other processes) queue up
- * and a meetup never goes over capacity. Whoever is moved up from the waitlist is handed to `onPromoted`
- * inside the same transaction, so the message telling them is stored if and only if the promotion is.
+ * RSVPs in the database. Every change that can take or free a seat runs in one transaction that holds the
+ * meetup's seats first (SQLite: BEGIN IMMEDIATE takes the write lock before the seats are counted; PostgreSQL: an
+ * advisory lock on the meetup), so concurrent presses (other connections, other processes) queue up and a meetup
+ * never goes over capacity. Whoever is moved up from the waitlist is handed to `onPromoted` inside the same
+ * transaction, so the message telling them is stored if and only if the promotion is.
  */
 export class RsvpStore {
-  private readonly sql: ReturnType<typeof statementCache>;
+  constructor(private readonly db: Db) {}
 
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
-  }
-
-  answer(event: EventSeats, member: Member, choice: 'going' | 'declined', answer: string | undefined, now: DateTime, onPromoted: (r: Rsvp) => void): AnswerResult {
-    return this.db
-      .transaction((): AnswerResult => {
-        const before = this.entry(event.id, member.platform, member.userId);
+  answer(event: EventSeats, member: Member, choice: 'going' | 'declined', answer: string | undefined, now: DateTime, onPromoted: OnPromoted): Promise<AnswerResult> {
+    return this.db.transaction(
+      async (): Promise<AnswerResult> => {
+        const before = await this.entry(event.id, member.platform, member.userId);
         let status: RsvpStatus;
-        if (choice === 'going') status = before && before.status !== 'declined' ? before.status : this.seatFree(event) ? 'going' : 'waitlist';
+        if (choice === 'going') status = before && before.status !== 'declined' ? before.status : (await this.seatFree(event)) ? 'going' : 'waitlist';
         else status = 'declined';
         // A member coming back after saying no joins the end of the line; changing one's answer keeps the place.
-        const queueNo = before && before.status !== 'declined' && status !== 'declined' ? before.queueNo : this.nextQueueNo(event.id);
-        this.sql(
-          `INSERT INTO rsvps (event_id, platform, user_id, display_name, status, queue_no, answer, event_end, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (event_id, platform, user_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
-             queue_no = excluded.queue_no, answer = COALESCE(excluded.answer, rsvps.answer), event_end = excluded.event_end, updated_at = excluded.updated_at`,
-        ).run(event.id, member.platform, member.userId, member.name, status, queueNo, answer ?? null, stamp(event.end), stamp(now), stamp(now));
-        const { promoted, becameFull } = this.settle(event, now, onPromoted);
-        const position = status === 'waitlist' ? this.position(event.id, member.platform, member.userId) : undefined;
-        return { status, previous: before?.status, position, promoted, becameFull, counts: this.counts(event.id) };
-      })
-      .immediate();
+        const queueNo = before && before.status !== 'declined' && status !== 'declined' ? before.queueNo : await this.nextQueueNo(event.id);
+        await this.db.run(
+          sql`INSERT INTO rsvps (event_id, platform, user_id, display_name, status, queue_no, answer, event_end, created_at, updated_at)
+              VALUES (${event.id}, ${member.platform}, ${member.userId}, ${member.name}, ${status}, ${queueNo}, ${answer ?? null}, ${stamp(event.end)}, ${stamp(now)}, ${stamp(now)})
+              ON CONFLICT (event_id, platform, user_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
+                queue_no = excluded.queue_no, answer = COALESCE(excluded.answer, rsvps.answer), event_end = excluded.event_end, updated_at = excluded.updated_at`,
+        );
+        const { promoted, becameFull } = await this.settle(event, now, onPromoted);
+        const position = status === 'waitlist' ? await this.position(event.id, member.platform, member.userId) : undefined;
+        return { status, previous: before?.status, position, promoted, becameFull, counts: await this.counts(event.id) };
+      },
+      { lock: seatsLock(event.id) },
+    );
   }
 
   /** Moves the waitlist up into free seats (after a cancellation, or when the host added seats). */
-  fill(event: EventSeats, now: DateTime, onPromoted: (r: Rsvp) => void): { promoted: Rsvp[]; becameFull: boolean } {
-    return this.db.transaction(() => this.settle(event, now, onPromoted)).immediate();
+  fill(event: EventSeats, now: DateTime, onPromoted: OnPromoted): Promise<{ promoted: Rsvp[]; becameFull: boolean }> {
+    return this.db.transaction(() => this.settle(event, now, onPromoted), { lock: seatsLock(event.id) });
   }
 
-  counts(eventId: string): Counts {
-    const rows = this.sql(`SELECT status, COUNT(*) AS n FROM rsvps WHERE event_id = ? GROUP BY status`).all(eventId) as { status: RsvpStatus; n: number }[];
+  async counts(eventId: string): Promise<Counts> {
+    const rows = await this.db.rows(sql<{ status: RsvpStatus; n: number }>`SELECT status, CAST(COUNT(*) AS INTEGER) AS n FROM rsvps WHERE event_id = ${eventId} GROUP BY status`);
     const counts: Counts = { going: 0, waitlist: 0, declined: 0 };
-    for (const r of rows) counts[r.status] = r.n;
+    for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
   }
 
-  entry(eventId: string, platform: Platform, userId: string): Rsvp | undefined {
-    const raw = this.sql(`${SELECT_RSVP} WHERE r.event_id = ? AND r.platform = ? AND r.user_id = ?`).get(eventId, platform, userId) as RawRsvp | undefined;
+  async entry(eventId: string, platform: Platform, userId: string): Promise<Rsvp | undefined> {
+    const raw = await this.db.row(sql<RawRsvp>`${SELECT_RSVP} WHERE r.event_id = ${eventId} AND r.platform = ${platform} AND r.user_id = ${userId}`);
     return raw && toRsvp(raw);
   }
 
   /** 1-based place on the waitlist. */
-  position(eventId: string, platform: Platform, userId: string): number | undefined {
-    const entry = this.entry(eventId, platform, userId);
+  async position(eventId: string, platform: Platform, userId: string): Promise<number | undefined> {
+    const entry = await this.entry(eventId, platform, userId);
     if (entry?.status !== 'waitlist') return undefined;
-    const ahead = this.sql(`SELECT COUNT(*) FROM rsvps WHERE event_id = ? AND status = 'waitlist' AND queue_no < ?`).pluck().get(eventId, entry.queueNo) as number;
+    const ahead = await this.count(sql`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM rsvps WHERE event_id = ${eventId} AND status = 'waitlist' AND queue_no < ${entry.queueNo}`);
     return ahead + 1;
   }
 
   /** Everyone who answered, going first, then the waitlist in order, then those not going. */
-  guests(eventId: string): Rsvp[] {
-    const rows = this.sql(`${SELECT_RSVP} WHERE r.event_id = ? ORDER BY CASE r.status WHEN 'going' THEN 0 WHEN 'waitlist' THEN 1 ELSE 2 END, r.queue_no`).all(eventId) as RawRsvp[];
+  async guests(eventId: string): Promise<Rsvp[]> {
+    const rows = await this.db.rows(sql<RawRsvp>`${SELECT_RSVP} WHERE r.event_id = ${eventId} ORDER BY CASE r.status WHEN 'going' THEN 0 WHEN 'waitlist' THEN 1 ELSE 2 END, r.queue_no`);
     return rows.map(toRsvp);
   }
 
-  ofMember(platform: Platform, userId: string): Rsvp[] {
-    return (this.sql(`${SELECT_RSVP} WHERE r.platform = ? AND r.user_id = ? ORDER BY r.event_end`).all(platform, userId) as RawRsvp[]).map(toRsvp);
+  async ofMember(platform: Platform, userId: string): Promise<Rsvp[]> {
+    return (await this.db.rows(sql<RawRsvp>`${SELECT_RSVP} WHERE r.platform = ${platform} AND r.user_id = ${userId} ORDER BY r.event_end`)).map(toRsvp);
   }
 
-  member(platform: Platform, userId: string): { realName?: string; reminders: boolean } | undefined {
-    const raw = this.sql(`SELECT real_name, reminders FROM rsvp_members WHERE platform = ? AND user_id = ?`).get(platform, userId) as { real_name: string | null; reminders: number | null } | undefined;
+  async member(platform: Platform, userId: string): Promise<{ realName?: string; reminders: boolean } | undefined> {
+    const raw = await this.db.row(sql<{ real_name: string | null; reminders: number | null }>`SELECT real_name, reminders FROM rsvp_members WHERE platform = ${platform} AND user_id = ${userId}`);
     return raw && { realName: raw.real_name ?? undefined, reminders: raw.reminders === 1 };
   }
 
-  setRealName(platform: Platform, userId: string, realName: string, now: DateTime): void {
-    this.sql(
-      `INSERT INTO rsvp_members (platform, user_id, real_name, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (platform, user_id) DO UPDATE SET real_name = excluded.real_name, updated_at = excluded.updated_at`,
-    ).run(platform, userId, realName, stamp(now));
+  async setRealName(platform: Platform, userId: string, realName: string, now: DateTime): Promise<void> {
+    await this.db.run(
+      sql`INSERT INTO rsvp_members (platform, user_id, real_name, updated_at) VALUES (${platform}, ${userId}, ${realName}, ${stamp(now)})
+          ON CONFLICT (platform, user_id) DO UPDATE SET real_name = excluded.real_name, updated_at = excluded.updated_at`,
+    );
   }
 
-  setReminders(platform: Platform, userId: string, on: boolean, now: DateTime): void {
-    this.sql(
-      `INSERT INTO rsvp_members (platform, user_id, reminders, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (platform, user_id) DO UPDATE SET reminders = excluded.reminders, updated_at = excluded.updated_at`,
-    ).run(platform, userId, on ? 1 : 0, stamp(now));
+  async setReminders(platform: Platform, userId: string, on: boolean, now: DateTime): Promise<void> {
+    await this.db.run(
+      sql`INSERT INTO rsvp_members (platform, user_id, reminders, updated_at) VALUES (${platform}, ${userId}, ${on ? 1 : 0}, ${stamp(now)})
+          ON CONFLICT (platform, user_id) DO UPDATE SET reminders = excluded.reminders, updated_at = excluded.updated_at`,
+    );
   }
 
   /** Meetups with someone going or waiting, ending after `after`. */
-  activeEvents(after: DateTime): string[] {
-    return this.sql(`SELECT DISTINCT event_id FROM rsvps WHERE status != 'declined' AND event_end > ?`).pluck().all(stamp(after)) as string[];
+  async activeEvents(after: DateTime): Promise<string[]> {
+    return (await this.db.rows(sql<{ event_id: string }>`SELECT DISTINCT event_id FROM rsvps WHERE status != 'declined' AND event_end > ${stamp(after)}`)).map((r) => r.event_id);
   }
 
   /** Deletes everything about one member: their answers and their profile. */
-  forget(platform: Platform, userId: string): number {
-    return this.db.transaction(() => {
-      const answers = this.sql(`DELETE FROM rsvps WHERE platform = ? AND user_id = ?`).run(platform, userId).changes;
-      const profile = this.sql(`DELETE FROM rsvp_members WHERE platform = ? AND user_id = ?`).run(platform, userId).changes;
+  forget(platform: Platform, userId: string): Promise<number> {
+    return this.db.transaction(async () => {
+      const answers = await this.db.run(sql`DELETE FROM rsvps WHERE platform = ${platform} AND user_id = ${userId}`);
+      const profile = await this.db.run(sql`DELETE FROM rsvp_members WHERE platform = ${platform} AND user_id = ${userId}`);
       return answers + profile;
-    })();
+    });
   }
 
   /**
    * Retention: answers of meetups that ended before `before`, and the profiles (real name, reminder choice) of
    * members who have no answers left and did not touch them since then.
    */
-  purge(before: DateTime): { answers: number; members: number } {
-    return this.db.transaction(() => {
+  purge(before: DateTime): Promise<{ answers: number; members: number }> {
+    return this.db.transaction(async () => {
       const cutoff = stamp(before);
-      const answers = this.sql(`DELETE FROM rsvps WHERE event_end < ?`).run(cutoff).changes;
-      this.sql(`DELETE FROM rsvp_events WHERE event_end < ?`).run(cutoff);
-      const members = this.sql(
-        `DELETE FROM rsvp_members WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.platform = rsvp_members.platform AND r.user_id = rsvp_members.user_id)`,
-      ).run(cutoff).changes;
+      const answers = await this.db.run(sql`DELETE FROM rsvps WHERE event_end < ${cutoff}`);
+      await this.db.run(sql`DELETE FROM rsvp_events WHERE event_end < ${cutoff}`);
+      const members = await this.db.run(
+        sql`DELETE FROM rsvp_members WHERE updated_at < ${cutoff} AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.platform = rsvp_members.platform AND r.user_id = rsvp_members.user_id)`,
+      );
       return { answers, members };
-    })();
+    });
   }
 
-  private seatFree(event: EventSeats): boolean {
-    return event.capacity === undefined || this.goingCount(event.id) < event.capacity;
+  private async seatFree(event: EventSeats): Promise<boolean> {
+    return event.capacity === undefined || (await this.goingCount(event.id)) < event.capacity;
   }
 
-  private goingCount(eventId: string): number {
-    return this.sql(`SELECT COUNT(*) FROM rsvps WHERE event_id = ? AND status = 'going'`).pluck().get(eventId) as number;
+  private goingCount(eventId: string): Promise<number> {
+    return this.count(sql`SELECT CAST(COUNT(*) AS INTEGER) AS n FROM rsvps WHERE event_id = ${eventId} AND status = 'going'`);
   }
 
-  private nextQueueNo(eventId: string): number {
-    return (this.sql(`SELECT COALESCE(MAX(queue_no), 0) + 1 FROM rsvps WHERE event_id = ?`).pluck().get(eventId) as number) ?? 1;
+  private nextQueueNo(eventId: string): Promise<number> {
+    return this.count(sql`SELECT CAST(COALESCE(MAX(queue_no), 0) + 1 AS INTEGER) AS n FROM rsvps WHERE event_id = ${eventId}`);
+  }
+
+  private async count(query: RawBuilder<unknown>): Promise<number> {
+    const row = await this.db.row(query as RawBuilder<{ n: number | string }>);
+    return Number(row?.n ?? 0);
   }
 
   /** Inside a transaction: free seats go to the waitlist in order; says whether the meetup just became full. */
-  private settle(event: EventSeats, now: DateTime, onPromoted: (r: Rsvp) => void): { promoted: Rsvp[]; becameFull: boolean } {
+  private async settle(event: EventSeats, now: DateTime, onPromoted: OnPromoted): Promise<{ promoted: Rsvp[]; becameFull: boolean }> {
     const promoted: Rsvp[] = [];
     if (event.capacity === undefined) {
-      for (const r of this.waitlist(event.id, -1)) promoted.push(this.promote(r, now, onPromoted));
+      for (const r of await this.waitlist(event.id)) promoted.push(await this.promote(r, now, onPromoted));
     } else {
-      const free = event.capacity - this.goingCount(event.id);
-      if (free > 0) for (const r of this.waitlist(event.id, free)) promoted.push(this.promote(r, now, onPromoted));
+      const free = event.capacity - (await this.goingCount(event.id));
+      if (free > 0) for (const r of await this.waitlist(event.id, free)) promoted.push(await this.promote(r, now, onPromoted));
     }
-    return { promoted, becameFull: this.noteFull(event, now) };
+    return { promoted, becameFull: await this.noteFull(event, now) };
   }
 
-  private waitlist(eventId: string, limit: number): Rsvp[] {
-    return (this.sql(`${SELECT_RSVP} WHERE r.event_id = ? AND r.status = 'waitlist' ORDER BY r.queue_no LIMIT ?`).all(eventId, limit) as RawRsvp[]).map(toRsvp);
+  private async waitlist(eventId: string, limit?: number): Promise<Rsvp[]> {
+    const query = sql<RawRsvp>`${SELECT_RSVP} WHERE r.event_id = ${eventId} AND r.status = 'waitlist' ORDER BY r.queue_no`;
+    const rows = await this.db.rows(limit === undefined ? query : sql<RawRsvp>`${query} LIMIT ${limit}`);
+    return rows.map(toRsvp);
   }
 
-  private promote(r: Rsvp, now: DateTime, onPromoted: (r: Rsvp) => void): Rsvp {
-    this.sql(`UPDATE rsvps SET status = 'going', updated_at = ? WHERE event_id = ? AND platform = ? AND user_id = ?`).run(stamp(now), r.eventId, r.platform, r.userId);
+  private async promote(r: Rsvp, now: DateTime, onPromoted: OnPromoted): Promise<Rsvp> {
+    await this.db.run(sql`UPDATE rsvps SET status = 'going', updated_at = ${stamp(now)} WHERE event_id = ${r.eventId} AND platform = ${r.platform} AND user_id = ${r.userId}`);
     const moved = { ...r, status: 'going' as const };
-    onPromoted(moved);
+    await onPromoted(moved);
     return moved;
   }
 
-  private noteFull(event: EventSeats, now: DateTime): boolean {
-    this.sql(`INSERT OR IGNORE INTO rsvp_events (event_id, event_end) VALUES (?, ?)`).run(event.id, stamp(event.end));
-    if (event.capacity === undefined || this.goingCount(event.id) < event.capacity) {
-      this.sql(`UPDATE rsvp_events SET full_noted_at = NULL WHERE event_id = ?`).run(event.id);
+  private async noteFull(event: EventSeats, now: DateTime): Promise<boolean> {
+    await this.db.run(sql`INSERT INTO rsvp_events (event_id, event_end) VALUES (${event.id}, ${stamp(event.end)}) ON CONFLICT (event_id) DO NOTHING`);
+    if (event.capacity === undefined || (await this.goingCount(event.id)) < event.capacity) {
+      await this.db.run(sql`UPDATE rsvp_events SET full_noted_at = NULL WHERE event_id = ${event.id}`);
       return false;
     }
-    return this.sql(`UPDATE rsvp_events SET full_noted_at = ? WHERE event_id = ? AND full_noted_at IS NULL`).run(stamp(now), event.id).changes === 1;
+    return (await this.db.run(sql`UPDATE rsvp_events SET full_noted_at = ${stamp(now)} WHERE event_id = ${event.id} AND full_noted_at IS NULL`)) === 1;
   }
+}
+
+function seatsLock(eventId: string): string {
+  return `rsvp:${eventId}`;
 }
 
 function toRsvp(r: RawRsvp): Rsvp {

@@ -44,7 +44,7 @@ export class AnnouncementStore implements AnnouncementService {
     this.state = new ScheduleState(options.db);
   }
 
-  schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): ScheduledPostSummary {
+  async schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): Promise<ScheduledPostSummary> {
     const { catalogue, settings } = this.options.source();
     const now = this.options.clock.now().setZone(settings.timeZone);
     const at = this.resolveWhen(when, now, settings.timeZone);
@@ -52,24 +52,24 @@ export class AnnouncementStore implements AnnouncementService {
     if (this.options.destinations.length === 0) {
       throw new ArgumentError('No announce channels are configured (SLACK_ANNOUNCE_CHANNELS, DISCORD_ANNOUNCE_CHANNELS), so there is nowhere to post.');
     }
-    return this.inZone(this.posts.add(at, checked, `${by.platform}:${by.name}`, now), settings);
+    return this.inZone(await this.posts.add(at, checked, `${by.platform}:${by.name}`, now), settings);
   }
 
-  list(): ScheduledPostSummary[] {
+  async list(): Promise<ScheduledPostSummary[]> {
     const { settings } = this.options.source();
-    return this.posts.scheduled().map((p) => this.inZone(p, settings));
+    return (await this.posts.scheduled()).map((p) => this.inZone(p, settings));
   }
 
-  cancel(id: number, _by: Caller): ScheduledPostSummary {
-    const post = this.existing(id);
-    if (!this.posts.cancel(id)) throw new ArgumentError(notScheduled(post));
+  async cancel(id: number, _by: Caller): Promise<ScheduledPostSummary> {
+    const post = await this.existing(id);
+    if (!(await this.posts.cancel(id))) throw new ArgumentError(notScheduled(post));
     return this.inZone({ ...post, status: 'cancelled' }, this.options.source().settings);
   }
 
-  preview(id?: number): PlannedPost[] {
+  async preview(id?: number): Promise<PlannedPost[]> {
     const input = this.planInput();
     if (id !== undefined) {
-      const post = this.existing(id);
+      const post = await this.existing(id);
       if (post.status !== 'scheduled') throw new ArgumentError(notScheduled(post));
       return expand(planPost(input, post));
     }
@@ -77,26 +77,27 @@ export class AnnouncementStore implements AnnouncementService {
     const until = now.plus({ days: this.options.previewDays ?? 30 });
     // Meetups the scheduler has not seen yet would be seen now, and posted at once if published late: from
     // just before now, so those show.
-    const groups = planRules(input, (subject) => this.state.seenAt(subject) ?? now, now.minus({ milliseconds: 1 }), until);
-    groups.push(...this.posts.scheduled().filter((p) => p.dueAt <= until).map((p) => planPost(input, p)));
+    const seen = await this.state.allSeen();
+    const groups = planRules(input, (subject) => seen.get(subject) ?? now, now.minus({ milliseconds: 1 }), until);
+    groups.push(...(await this.posts.scheduled()).filter((p) => p.dueAt <= until).map((p) => planPost(input, p)));
     return groups.flatMap(expand).sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis());
   }
 
-  pause(by: Caller): void {
-    this.state.pause(`${by.platform}:${by.name}`, this.options.clock.now());
+  async pause(by: Caller): Promise<void> {
+    await this.state.pause(`${by.platform}:${by.name}`, this.options.clock.now());
   }
 
-  resume(_by: Caller): boolean {
+  resume(_by: Caller): Promise<boolean> {
     return this.state.resume();
   }
 
-  paused(): { by: string; at: DateTime } | undefined {
-    const info = this.state.paused();
+  async paused(): Promise<{ by: string; at: DateTime } | undefined> {
+    const info = await this.state.paused();
     return info && { by: info.by, at: info.at.setZone(this.options.source().settings.timeZone) };
   }
 
-  isPaused(): boolean {
-    return this.state.paused() !== undefined;
+  async isPaused(): Promise<boolean> {
+    return (await this.state.paused()) !== undefined;
   }
 
   private resolveWhen(when: string, now: DateTime, zone: string): DateTime {
@@ -120,8 +121,8 @@ export class AnnouncementStore implements AnnouncementService {
     return { text };
   }
 
-  private existing(id: number): ScheduledPostSummary {
-    const post = this.posts.get(id);
+  private async existing(id: number): Promise<ScheduledPostSummary> {
+    const post = await this.posts.get(id);
     if (!post) throw new ArgumentError(`There is no scheduled post #${id}. /announce list shows them.`);
     return post;
   }

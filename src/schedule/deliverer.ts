@@ -56,29 +56,29 @@ export class Deliverer {
     const { outbox, lease } = this.options;
     if (this.inFlight.has(row.deliveryKey)) return 'waiting';
     await this.options.pause?.();
-    const fence = lease.valid() ? lease.fence : undefined;
+    const fence = (await lease.valid()) ? lease.fence : undefined;
     if (!fence) return 'fenced';
     const now = this.options.clock.now();
     if (now > (row.worthUntil ?? row.dueAt.plus({ days: 1 }))) return this.giveUp(row, now);
     const poster = this.options.posters.get(row.platform);
     if (!poster) {
-      outbox.fail(row.deliveryKey, `no ${row.platform} adapter is configured`);
+      await outbox.fail(row.deliveryKey, `no ${row.platform} adapter is configured`);
       return 'failed';
     }
     if (row.status === 'sending' || row.checkedGen !== fence.generation) {
       const checked = await this.lookUp(row, poster, now);
       if (checked !== 'checked') return checked;
     }
-    return this.send(outbox.get(row.deliveryKey)!, poster);
+    return this.send((await outbox.get(row.deliveryKey))!, poster);
   }
 
   /** Applies an agenda edit to a sent message. Throws a non-retryable PostError when it cannot ever work. */
   async edit(row: OutboxRow, payload: OutboxPayload, contentHash: string): Promise<boolean> {
     const poster = this.options.posters.get(row.platform);
-    if (!this.options.lease.valid()) return false;
+    if (!(await this.options.lease.valid())) return false;
     if (!poster) throw new PostError(`no ${row.platform} adapter is configured`, false);
     await poster.edit(row.channel, row.messageId!, payload.message);
-    this.options.outbox.updateContent(row.deliveryKey, payload, contentHash);
+    await this.options.outbox.updateContent(row.deliveryKey, payload, contentHash);
     return true;
   }
 
@@ -91,7 +91,7 @@ export class Deliverer {
     } catch (error) {
       if (error instanceof PostError && !error.retryable && row.status === 'pending') {
         // The channel is gone or closed to the bot: nothing can be posted there either.
-        outbox.fail(row.deliveryKey, error.message);
+        await outbox.fail(row.deliveryKey, error.message);
         return 'failed';
       }
       log.warn({ err: error, key: row.deliveryKey }, 'could not look a delivery up; trying again later');
@@ -101,7 +101,7 @@ export class Deliverer {
     if (!fence) return 'fenced';
     if (found !== undefined) {
       this.looks.delete(row.deliveryKey);
-      if (!outbox.markSent(row.deliveryKey, found, fence, this.options.clock.now())) return 'fenced';
+      if (!(await outbox.markSent(row.deliveryKey, found, fence, this.options.clock.now()))) return 'fenced';
       log.info({ key: row.deliveryKey, messageId: found }, 'delivery found on the platform; marked sent');
       return 'recovered';
     }
@@ -114,34 +114,34 @@ export class Deliverer {
     }
     this.looks.delete(row.deliveryKey);
     const retryAt = row.attempts > 0 ? now.plus({ milliseconds: Math.max(0, backoff(row.attempts) - (this.options.settleMs ?? DEFAULT_SETTLE_MS)) }) : undefined;
-    if (!outbox.markChecked(row.deliveryKey, fence, retryAt)) return 'fenced';
+    if (!(await outbox.markChecked(row.deliveryKey, fence, retryAt))) return 'fenced';
     return retryAt && retryAt > now ? 'retrying' : 'checked';
   }
 
   private async send(row: OutboxRow, poster: ChatPoster): Promise<Outcome> {
     const { outbox, lease, log } = this.options;
     const fence = lease.fence;
-    if (!fence || row.status !== 'pending' || !outbox.claim(row.deliveryKey, fence, this.options.clock.now())) return 'fenced';
+    if (!fence || row.status !== 'pending' || !(await outbox.claim(row.deliveryKey, fence, this.options.clock.now()))) return 'fenced';
     this.inFlight.add(row.deliveryKey);
     try {
       const { messageId } = await poster.post(row.channel, row.payload.message, { deliveryKey: row.deliveryKey });
       // Fenced: a holder that lost the lease meanwhile leaves the row to the new one, which finds the message.
-      return outbox.markSent(row.deliveryKey, messageId, fence, this.options.clock.now()) ? 'sent' : 'fenced';
+      return (await outbox.markSent(row.deliveryKey, messageId, fence, this.options.clock.now())) ? 'sent' : 'fenced';
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (!(error instanceof PostError) || error.ambiguous) {
-        outbox.noteUnknown(row.deliveryKey, `outcome unknown: ${reason}`);
+        await outbox.noteUnknown(row.deliveryKey, `outcome unknown: ${reason}`);
         this.looks.set(row.deliveryKey, this.options.mono());
         log.warn({ key: row.deliveryKey, err: reason }, 'delivery outcome unknown; looking it up before any resend');
         return 'unknown';
       }
       if (!error.retryable) {
-        outbox.fail(row.deliveryKey, reason);
+        await outbox.fail(row.deliveryKey, reason);
         log.error({ key: row.deliveryKey, err: reason }, 'delivery failed for good');
         return 'failed';
       }
       const delay = Math.max(error.retryAfterMs ?? 0, backoff(row.attempts + 1));
-      outbox.retryLater(row.deliveryKey, reason, this.options.clock.now().plus({ milliseconds: delay }), fence);
+      await outbox.retryLater(row.deliveryKey, reason, this.options.clock.now().plus({ milliseconds: delay }), fence);
       log.warn({ key: row.deliveryKey, delayMs: delay, err: reason }, 'delivery refused; retrying');
       return 'retrying';
     } finally {
@@ -149,10 +149,10 @@ export class Deliverer {
     }
   }
 
-  private giveUp(row: OutboxRow, now: DateTime): Outcome {
+  private async giveUp(row: OutboxRow, now: DateTime): Promise<Outcome> {
     this.looks.delete(row.deliveryKey);
     const why = row.status === 'sending' ? `could not confirm it arrived (${row.lastError ?? 'no answer'})` : (row.lastError ?? 'not sent');
-    this.options.outbox.fail(row.deliveryKey, `${why}; no longer worth posting after ${(row.worthUntil ?? now).toUTC().toISO()}`);
+    await this.options.outbox.fail(row.deliveryKey, `${why}; no longer worth posting after ${(row.worthUntil ?? now).toUTC().toISO()}`);
     this.options.log.error({ key: row.deliveryKey, err: why }, 'delivery given up: no longer worth making');
     return 'failed';
   }

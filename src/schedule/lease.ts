@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { Fence } from './outbox';
-import { statementCache } from './sql';
+import { sql } from 'kysely';
 
 /** Milliseconds that only go forward at the rate of real time (performance.now()); injected in tests. */
 export type Monotonic = () => number;
@@ -28,24 +28,22 @@ interface LeaseRow {
 }
 
 /**
- * A named lease in SQLite with a fencing token: `generation` grows by one at every take-over, and every change a
+ * A named lease in the database with a fencing token: `generation` grows by one at every take-over, and every change a
  * holder makes to the outbox names the generation it holds, checked in the same statement. A holder that was
  * stopped (SIGSTOP, a long GC pause) and wakes up after a take-over can therefore change nothing.
  */
 export class Lease {
-  private readonly sql: ReturnType<typeof statementCache>;
+  private turn: Promise<unknown> = Promise.resolve();
   private held?: { generation: number; beatStartedAt: number; fromDead: boolean };
   private observed?: { row: string; at: number };
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     readonly name: string,
     readonly holder: string,
     private readonly mono: Monotonic = monotonic,
     private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
-  ) {
-    this.sql = statementCache(db);
-  }
+  ) {}
 
   /** The fence for outbox changes while held. */
   get fence(): Fence | undefined {
@@ -65,16 +63,25 @@ export class Lease {
    * Beats if we hold the lease, takes it if it is free or its heartbeat stood still for the TTL, otherwise notes
    * the heartbeat seen. Returns the generation held afterwards, if any.
    */
-  acquire(): number | undefined {
+  acquire(): Promise<number | undefined> {
+    // One at a time per process: a beat from the timer and one from a delivery must not race each other's result.
+    const next = this.turn.then(() => this.acquireNow());
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async acquireNow(): Promise<number | undefined> {
     const startedAt = this.mono();
-    const row = this.sql('SELECT holder, generation, beat FROM leases WHERE name = ?').get(this.name) as LeaseRow | undefined;
+    const row = await this.db.row(sql<LeaseRow>`SELECT holder, generation, beat FROM leases WHERE name = ${this.name}`);
     if (!row) {
-      const info = this.sql(`INSERT OR IGNORE INTO leases (name, holder, expires_at, generation, beat) VALUES (?, ?, 0, 1, 0)`).run(this.name, this.holder);
-      return info.changes === 1 ? this.hold(1, startedAt, false) : this.lose();
+      const changed = await this.db.run(
+        sql`INSERT INTO leases (name, holder, expires_at, generation, beat) VALUES (${this.name}, ${this.holder}, 0, 1, 0) ON CONFLICT (name) DO NOTHING`,
+      );
+      return changed === 1 ? this.hold(1, startedAt, false) : this.lose();
     }
     if (this.held && row.holder === this.holder && row.generation === this.held.generation) {
-      const info = this.sql('UPDATE leases SET beat = beat + 1 WHERE name = ? AND holder = ? AND generation = ?').run(this.name, this.holder, row.generation);
-      return info.changes === 1 ? this.hold(row.generation, startedAt, this.held.fromDead) : this.lose();
+      const changed = await this.db.run(sql`UPDATE leases SET beat = beat + 1 WHERE name = ${this.name} AND holder = ${this.holder} AND generation = ${row.generation}`);
+      return changed === 1 ? this.hold(row.generation, startedAt, this.held.fromDead) : this.lose();
     }
     this.held = undefined;
     const seen = `${row.holder}|${row.generation}|${row.beat}`;
@@ -84,38 +91,37 @@ export class Lease {
     }
     if (row.holder !== '' && startedAt - this.observed!.at < this.timing.ttlMs) return undefined;
     // Free, or its holder stopped beating: take it, unless someone else moved it since we read it.
-    const info = this.sql('UPDATE leases SET holder = ?, generation = generation + 1, beat = 0 WHERE name = ? AND holder = ? AND generation = ? AND beat = ?').run(
-      this.holder,
-      this.name,
-      row.holder,
-      row.generation,
-      row.beat,
+    const changed = await this.db.run(
+      sql`UPDATE leases SET holder = ${this.holder}, generation = generation + 1, beat = 0
+          WHERE name = ${this.name} AND holder = ${row.holder} AND generation = ${row.generation} AND beat = ${row.beat}`,
     );
-    return info.changes === 1 ? this.hold(row.generation + 1, startedAt, row.holder !== '') : this.lose();
+    return changed === 1 ? this.hold(row.generation + 1, startedAt, row.holder !== '') : this.lose();
   }
 
   /**
    * Still ours: within our own monotonic TTL since the last heartbeat, beating again when one is due, and the
    * database still names us with our generation. Checked before every attempt to post.
    */
-  valid(): boolean {
+  async valid(): Promise<boolean> {
     if (!this.held) return false;
     // A beat is due (or long overdue after a stop): beating is the check, atomic against a contender's take-over.
-    if (this.mono() - this.held.beatStartedAt >= this.timing.beatMs) return this.acquire() !== undefined;
-    const row = this.sql('SELECT generation FROM leases WHERE name = ? AND holder = ?').get(this.name, this.holder) as { generation: number } | undefined;
-    return row?.generation === this.held.generation || this.lose() !== undefined;
+    if (this.mono() - this.held.beatStartedAt >= this.timing.beatMs) return (await this.acquire()) !== undefined;
+    const held = this.held.generation;
+    const row = await this.db.row(sql<{ generation: number }>`SELECT generation FROM leases WHERE name = ${this.name} AND holder = ${this.holder}`);
+    return row?.generation === held || this.lose() !== undefined;
   }
 
   /** Who holds it according to the database (the holder may be dead: only the heartbeat tells). */
-  currentHolder(): string | undefined {
-    const row = this.sql('SELECT holder FROM leases WHERE name = ?').get(this.name) as { holder: string } | undefined;
+  async currentHolder(): Promise<string | undefined> {
+    const row = await this.db.row(sql<{ holder: string }>`SELECT holder FROM leases WHERE name = ${this.name}`);
     return row?.holder || undefined;
   }
 
   /** Lets another process take over at once instead of waiting for the TTL (clean shutdown). */
-  release(): void {
-    if (this.held) this.sql(`UPDATE leases SET holder = '' WHERE name = ? AND holder = ? AND generation = ?`).run(this.name, this.holder, this.held.generation);
+  async release(): Promise<void> {
+    const held = this.held;
     this.held = undefined;
+    if (held) await this.db.run(sql`UPDATE leases SET holder = '' WHERE name = ${this.name} AND holder = ${this.holder} AND generation = ${held.generation}`);
   }
 
   private hold(generation: number, beatStartedAt: number, fromDead: boolean): number | undefined {

@@ -2,11 +2,17 @@ import type { DateTime } from 'luxon';
 import type { Db } from '../store/db';
 import { deliveryRowKey, stamp, toRow, type Delivery, type Fence, type NewOutboxRow, type OutboxRow, type RawRow } from './outbox-row';
 import { encodePayload, type OutboxPayload } from './payload';
-import { statementCache } from './sql';
+import { sql, type RawBuilder } from 'kysely';
 
 export * from './outbox-row';
 
-const FENCED = 'EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND generation = ?)';
+/** True while the fence's holder still holds the lease with its generation: checked in the statement it guards. */
+function fenced(fence: Fence): RawBuilder<unknown> {
+  return sql`EXISTS (SELECT 1 FROM leases WHERE name = ${fence.lease} AND holder = ${fence.holder} AND generation = ${fence.generation})`;
+}
+
+/** Rows per INSERT: well under both engines' limits on bound parameters. */
+const INSERT_CHUNK = 500;
 
 /**
  * One row per delivery (a message to one channel), keyed by its delivery key, written before the message is
@@ -14,18 +20,14 @@ const FENCED = 'EXISTS (SELECT 1 FROM leases WHERE name = ? AND holder = ? AND g
  * generation in the same statement, so a process that lost the lease can never move a row.
  */
 export class Outbox {
-  private readonly sql: ReturnType<typeof statementCache>;
-
-  constructor(private readonly db: Db) {
-    this.sql = statementCache(db);
-  }
+  constructor(private readonly db: Db) {}
 
   /**
    * Enqueues messages for the scheduler to deliver exactly once (by key and destination), like its own posts:
    * written now, sent on its next tick, looked up before any resend, retried until `worthUntil`, then reported
    * to the organizers. Returns the row keys added (a key already enqueued is left as it is).
    */
-  enqueue(deliveries: Delivery[], now: DateTime): string[] {
+  enqueue(deliveries: Delivery[], now: DateTime): Promise<string[]> {
     return this.insert(
       deliveries.map((d) => ({
         deliveryKey: deliveryRowKey(d.key, d.to),
@@ -44,153 +46,190 @@ export class Outbox {
   }
 
   /** Adds rows that do not exist yet (by key); returns the keys actually added. */
-  insert(rows: NewOutboxRow[], now: DateTime, checkedGen?: number): string[] {
-    const statement = this.sql(
-      `INSERT OR IGNORE INTO outbox (delivery_key, platform, channel, kind, event_id, due_at, worth_until, payload, content_hash, status, last_error, checked_gen, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const added: string[] = [];
+  async insert(rows: NewOutboxRow[], now: DateTime, checkedGen?: number): Promise<string[]> {
+    if (rows.length === 0) return [];
     // The rows of one fan-out share one payload object: encode it once.
     const encoded = new Map<OutboxPayload, string>();
-    this.db.transaction(() => {
-      for (const r of rows) {
-        let json = encoded.get(r.payload);
-        if (json === undefined) encoded.set(r.payload, (json = encodePayload(r.payload)));
-        const worth = r.worthUntil ? stamp(r.worthUntil) : null;
-        const info = statement.run(r.deliveryKey, r.platform, r.channel, r.kind, r.eventId ?? null, stamp(r.dueAt), worth, json, r.contentHash, r.status, r.lastError ?? null, checkedGen ?? null, stamp(now));
-        if (info.changes > 0) added.push(r.deliveryKey);
+    const values = rows.map((r) => {
+      let json = encoded.get(r.payload);
+      if (json === undefined) encoded.set(r.payload, (json = encodePayload(r.payload)));
+      return {
+        delivery_key: r.deliveryKey,
+        platform: r.platform,
+        channel: r.channel,
+        kind: r.kind,
+        event_id: r.eventId ?? null,
+        due_at: stamp(r.dueAt),
+        worth_until: r.worthUntil ? stamp(r.worthUntil) : null,
+        payload: json,
+        content_hash: r.contentHash,
+        status: r.status,
+        last_error: r.lastError ?? null,
+        checked_gen: checkedGen ?? null,
+        created_at: stamp(now),
+      };
+    });
+    const added = new Set<string>();
+    await this.db.transaction(async () => {
+      for (let i = 0; i < values.length; i += INSERT_CHUNK) {
+        const inserted = await this.db
+          .q()
+          .insertInto('outbox')
+          .values(values.slice(i, i + INSERT_CHUNK))
+          .onConflict((oc) => oc.column('delivery_key').doNothing())
+          .returning('delivery_key')
+          .execute();
+        for (const r of inserted) added.add(r.delivery_key as string);
       }
-    })();
-    return added;
+    });
+    return rows.map((r) => r.deliveryKey).filter((key) => added.has(key));
   }
 
-  get(key: string): OutboxRow | undefined {
-    const raw = this.sql('SELECT * FROM outbox WHERE delivery_key = ?').get(key) as RawRow | undefined;
+  async get(key: string): Promise<OutboxRow | undefined> {
+    const raw = await this.db.row(sql<RawRow>`SELECT * FROM outbox WHERE delivery_key = ${key}`);
     return raw && toRow(raw);
   }
 
   /** Which of these keys already have a row (in any state). */
-  existing(keys: string[]): Set<string> {
-    const statement = this.sql('SELECT 1 FROM outbox WHERE delivery_key = ?').pluck();
-    return new Set(keys.filter((key) => statement.get(key) !== undefined));
+  async existing(keys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+      const chunk = keys.slice(i, i + INSERT_CHUNK);
+      if (chunk.length === 0) continue;
+      const rows = await this.db.rows(sql<{ delivery_key: string }>`SELECT delivery_key FROM outbox WHERE delivery_key IN (${sql.join(chunk)})`);
+      for (const r of rows) found.add(r.delivery_key);
+    }
+    return found;
   }
 
   /** Rows the deliverer has to act on now: due and not retrying later, or with an unknown outcome. Oldest first. */
-  actionable(now: DateTime): OutboxRow[] {
+  actionable(now: DateTime): Promise<OutboxRow[]> {
     return this.select(
-      `(status = 'pending' AND due_at <= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) OR status = 'sending' ORDER BY due_at, delivery_key`,
-      stamp(now),
-      stamp(now),
+      sql`(status = 'pending' AND due_at <= ${stamp(now)} AND (next_attempt_at IS NULL OR next_attempt_at <= ${stamp(now)})) OR status = 'sending' ORDER BY due_at, delivery_key`,
     );
   }
 
   /** Not yet confirmed on the platform: what a new lease holder checks against the platforms before sending. */
-  unconfirmed(): OutboxRow[] {
-    return this.select(`status IN ('pending', 'sending') ORDER BY due_at, delivery_key`);
+  unconfirmed(): Promise<OutboxRow[]> {
+    return this.select(sql`status IN ('pending', 'sending') ORDER BY due_at, delivery_key`);
   }
 
   /** Sent posts about a meetup: the ones to edit or follow up when it changes or is cancelled. */
-  sentAbout(eventId: string): OutboxRow[] {
-    return this.select(`status = 'sent' AND event_id = ? AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`, eventId);
+  sentAbout(eventId: string): Promise<OutboxRow[]> {
+    return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
   }
 
   /** Not yet sent posts about a meetup. */
-  unsentAbout(eventId: string): OutboxRow[] {
-    return this.select(`status IN ('pending', 'sending') AND event_id = ? AND kind IN ('rule', 'post', 'update', 'cancel')`, eventId);
+  unsentAbout(eventId: string): Promise<OutboxRow[]> {
+    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')`);
+  }
+
+  /**
+   * The posts about these meetups (kinds rule, post, update, cancel) in any state, by meetup, in the order of
+   * sentAbout: what the planner's follow-ups read, fetched for many meetups at once.
+   */
+  async followUpRows(eventIds: string[]): Promise<Map<string, OutboxRow[]>> {
+    const out = new Map<string, OutboxRow[]>();
+    for (let i = 0; i < eventIds.length; i += INSERT_CHUNK) {
+      const chunk = eventIds.slice(i, i + INSERT_CHUNK);
+      if (chunk.length === 0) continue;
+      const rows = await this.select(sql`event_id IN (${sql.join(chunk)}) AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
+      for (const row of rows) {
+        const list = out.get(row.eventId!);
+        if (list) list.push(row);
+        else out.set(row.eventId!, [row]);
+      }
+    }
+    return out;
   }
 
   /** Pending posts about meetups: to drop the ones whose meetup is gone from the data. */
-  pendingAboutEvents(): OutboxRow[] {
-    return this.select(`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')`);
+  pendingAboutEvents(): Promise<OutboxRow[]> {
+    return this.select(sql`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')`);
   }
 
   /** Failed or skipped rows the organizers have not been told about (reports about reports would never end). */
-  unreported(): OutboxRow[] {
-    return this.select(`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report' ORDER BY due_at, delivery_key`);
+  unreported(): Promise<OutboxRow[]> {
+    return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report' ORDER BY due_at, delivery_key`);
   }
 
   /** pending → sending for the fence's holder, before the request leaves; false when the row or the lease moved. */
-  claim(key: string, fence: Fence, now: DateTime): boolean {
-    return (
-      this.sql(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ?, claimed_gen = ?
-         WHERE delivery_key = ? AND status = 'pending' AND checked_gen = ? AND ${FENCED}`,
-      ).run(stamp(now), fence.generation, key, fence.generation, fence.lease, fence.holder, fence.generation).changes === 1
+  async claim(key: string, fence: Fence, now: DateTime): Promise<boolean> {
+    const changed = await this.db.run(
+      sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ${stamp(now)}, claimed_gen = ${fence.generation}
+          WHERE delivery_key = ${key} AND status = 'pending' AND checked_gen = ${fence.generation} AND ${fenced(fence)}`,
     );
+    return changed === 1;
   }
 
   /** On the platform (answered, or found by a lookup): final. Fenced in the same statement. */
-  markSent(key: string, messageId: string, fence: Fence, now: DateTime): boolean {
-    return (
-      this.sql(
-        `UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, next_attempt_at = NULL
-         WHERE delivery_key = ? AND status IN ('pending', 'sending') AND ${FENCED}`,
-      ).run(messageId, stamp(now), key, fence.lease, fence.holder, fence.generation).changes === 1
+  async markSent(key: string, messageId: string, fence: Fence, now: DateTime): Promise<boolean> {
+    const changed = await this.db.run(
+      sql`UPDATE outbox SET status = 'sent', message_id = ${messageId}, sent_at = ${stamp(now)}, last_error = NULL, next_attempt_at = NULL
+          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
     );
+    return changed === 1;
   }
 
   /** Checked absent from the platform under this generation (a lookup found nothing, long enough): may be sent. */
-  markChecked(key: string, fence: Fence, nextAttemptAt?: DateTime): boolean {
-    return (
-      this.sql(
-        `UPDATE outbox SET status = 'pending', checked_gen = ?, next_attempt_at = ?
-         WHERE delivery_key = ? AND status IN ('pending', 'sending') AND ${FENCED}`,
-      ).run(fence.generation, nextAttemptAt ? stamp(nextAttemptAt) : null, key, fence.lease, fence.holder, fence.generation).changes === 1
+  async markChecked(key: string, fence: Fence, nextAttemptAt?: DateTime): Promise<boolean> {
+    const changed = await this.db.run(
+      sql`UPDATE outbox SET status = 'pending', checked_gen = ${fence.generation}, next_attempt_at = ${nextAttemptAt ? stamp(nextAttemptAt) : null}
+          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
     );
+    return changed === 1;
   }
 
   /** sending → pending after a clear refusal (nothing was posted): tried again at `at`. */
-  retryLater(key: string, error: string, at: DateTime, fence: Fence): void {
-    this.sql(`UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE delivery_key = ? AND status = 'sending' AND ${FENCED}`).run(
-      error,
-      stamp(at),
-      key,
-      fence.lease,
-      fence.holder,
-      fence.generation,
+  async retryLater(key: string, error: string, at: DateTime, fence: Fence): Promise<void> {
+    await this.db.run(
+      sql`UPDATE outbox SET status = 'pending', last_error = ${error}, next_attempt_at = ${stamp(at)} WHERE delivery_key = ${key} AND status = 'sending' AND ${fenced(fence)}`,
     );
   }
 
   /** An ambiguous answer: stays 'sending' (unknown) with the reason, to be looked up before anything else. */
-  noteUnknown(key: string, error: string): void {
-    this.sql(`UPDATE outbox SET last_error = ? WHERE delivery_key = ? AND status = 'sending'`).run(error, key);
+  async noteUnknown(key: string, error: string): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET last_error = ${error} WHERE delivery_key = ${key} AND status = 'sending'`);
   }
 
   /** Gives up on a delivery: the organizers hear about it once. */
-  fail(key: string, error: string): void {
-    this.sql(`UPDATE outbox SET status = 'failed', last_error = ? WHERE delivery_key = ? AND status IN ('pending', 'sending')`).run(error, key);
+  async fail(key: string, error: string): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error} WHERE delivery_key = ${key} AND status IN ('pending', 'sending')`);
   }
 
-  skip(key: string, reason: string): void {
-    this.sql(`UPDATE outbox SET status = 'skipped', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
+  async skip(key: string, reason: string): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET status = 'skipped', last_error = ${reason} WHERE delivery_key = ${key} AND status = 'pending'`);
   }
 
-  cancel(key: string, reason: string): void {
-    this.sql(`UPDATE outbox SET status = 'cancelled', last_error = ? WHERE delivery_key = ? AND status = 'pending'`).run(reason, key);
+  async cancel(key: string, reason: string): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET status = 'cancelled', last_error = ${reason} WHERE delivery_key = ${key} AND status = 'pending'`);
   }
 
-  markReported(keys: string[], now: DateTime): void {
-    const statement = this.sql('UPDATE outbox SET reported_at = ? WHERE delivery_key = ?');
-    this.db.transaction(() => keys.forEach((key) => statement.run(stamp(now), key)))();
+  async markReported(keys: string[], now: DateTime): Promise<void> {
+    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+      const chunk = keys.slice(i, i + INSERT_CHUNK);
+      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET reported_at = ${stamp(now)} WHERE delivery_key IN (${sql.join(chunk)})`);
+    }
   }
 
   /** After an edit: the message now shows this content. */
-  updateContent(key: string, payload: OutboxPayload, contentHash: string): void {
-    this.sql('UPDATE outbox SET payload = ?, content_hash = ? WHERE delivery_key = ?').run(encodePayload(payload), contentHash, key);
+  async updateContent(key: string, payload: OutboxPayload, contentHash: string): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET payload = ${encodePayload(payload)}, content_hash = ${contentHash} WHERE delivery_key = ${key}`);
   }
 
-  setContentHash(keys: string[], contentHash: string): void {
-    const statement = this.sql('UPDATE outbox SET content_hash = ? WHERE delivery_key = ?');
-    this.db.transaction(() => keys.forEach((key) => statement.run(contentHash, key)))();
+  async setContentHash(keys: string[], contentHash: string): Promise<void> {
+    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
+      const chunk = keys.slice(i, i + INSERT_CHUNK);
+      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
+    }
   }
 
   /** Runs several outbox changes atomically (e.g. add an update post and mark the old ones as covered). */
-  atomically<T>(work: () => T): T {
-    return this.db.transaction(work)();
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
-  private select(where: string, ...params: unknown[]): OutboxRow[] {
-    return (this.sql(`SELECT * FROM outbox WHERE ${where}`).all(...params) as RawRow[]).map(toRow);
+  private async select(where: RawBuilder<unknown>): Promise<OutboxRow[]> {
+    return (await this.db.rows(sql<RawRow>`SELECT * FROM outbox WHERE ${where}`)).map(toRow);
   }
 }
-

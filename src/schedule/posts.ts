@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { ScheduledPostSummary } from '../commands/definition';
 import type { Db } from '../store/db';
 import { stamp } from './outbox';
-import { statementCache } from './sql';
+import { sql, type RawBuilder } from 'kysely';
 
 interface RawPost {
   id: number;
@@ -16,44 +16,42 @@ interface RawPost {
 
 /** Organizers' ad-hoc posts (/announce schedule) in table scheduled_posts. */
 export class ScheduledPosts {
-  private readonly sql: ReturnType<typeof statementCache>;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.sql = statementCache(db);
+  async add(dueAt: DateTime, content: { text?: string; eventId?: string }, createdBy: string, now: DateTime): Promise<ScheduledPostSummary> {
+    const raw = await this.db.row(
+      sql<RawPost>`INSERT INTO scheduled_posts (due_at, text, event_id, created_by, created_at)
+                   VALUES (${stamp(dueAt)}, ${content.text ?? null}, ${content.eventId ?? null}, ${createdBy}, ${stamp(now)}) RETURNING *`,
+    );
+    return toSummary(raw!);
   }
 
-  add(dueAt: DateTime, content: { text?: string; eventId?: string }, createdBy: string, now: DateTime): ScheduledPostSummary {
-    const info = this.sql('INSERT INTO scheduled_posts (due_at, text, event_id, created_by, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(stamp(dueAt), content.text ?? null, content.eventId ?? null, createdBy, stamp(now));
-    return this.get(Number(info.lastInsertRowid))!;
-  }
-
-  get(id: number): ScheduledPostSummary | undefined {
-    const raw = this.sql('SELECT * FROM scheduled_posts WHERE id = ?').get(id) as RawPost | undefined;
+  async get(id: number): Promise<ScheduledPostSummary | undefined> {
+    const raw = await this.db.row(sql<RawPost>`SELECT * FROM scheduled_posts WHERE id = ${id}`);
     return raw && toSummary(raw);
   }
 
   /** Still to be posted, soonest first. */
-  scheduled(): ScheduledPostSummary[] {
-    return this.select(`status = 'scheduled' ORDER BY due_at, id`);
+  scheduled(): Promise<ScheduledPostSummary[]> {
+    return this.select(sql`status = 'scheduled' ORDER BY due_at, id`);
   }
 
-  due(now: DateTime): ScheduledPostSummary[] {
-    return this.select(`status = 'scheduled' AND due_at <= ? ORDER BY due_at, id`, stamp(now));
+  due(now: DateTime): Promise<ScheduledPostSummary[]> {
+    return this.select(sql`status = 'scheduled' AND due_at <= ${stamp(now)} ORDER BY due_at, id`);
   }
 
   /** Handed to the outbox: from here on its deliveries are tracked there. */
-  markDone(id: number): void {
-    this.sql(`UPDATE scheduled_posts SET status = 'done' WHERE id = ? AND status = 'scheduled'`).run(id);
+  async markDone(id: number): Promise<void> {
+    await this.db.run(sql`UPDATE scheduled_posts SET status = 'done' WHERE id = ${id} AND status = 'scheduled'`);
   }
 
   /** False when it was no longer scheduled (already posted or cancelled). */
-  cancel(id: number): boolean {
-    return this.sql(`UPDATE scheduled_posts SET status = 'cancelled' WHERE id = ? AND status = 'scheduled'`).run(id).changes === 1;
+  async cancel(id: number): Promise<boolean> {
+    return (await this.db.run(sql`UPDATE scheduled_posts SET status = 'cancelled' WHERE id = ${id} AND status = 'scheduled'`)) === 1;
   }
 
-  private select(where: string, ...params: unknown[]): ScheduledPostSummary[] {
-    return (this.sql(`SELECT * FROM scheduled_posts WHERE ${where}`).all(...params) as RawPost[]).map(toSummary);
+  private async select(where: RawBuilder<unknown>): Promise<ScheduledPostSummary[]> {
+    return (await this.db.rows(sql<RawPost>`SELECT * FROM scheduled_posts WHERE ${where}`)).map(toSummary);
   }
 }
 

@@ -18,6 +18,7 @@ import { plan, planReport, type OutboxOp } from './planner';
 import { ScheduledPosts } from './posts';
 import type { LooseProblem } from './report';
 import { interleaveByChannel, runPool } from './pool';
+import { planAgainst } from './outbox-view';
 import { count, emptyReport, type TickReport } from './tick-report';
 import type { AnnouncementRules } from './rules';
 import { ScheduleState } from './state';
@@ -103,12 +104,16 @@ export class Scheduler {
   start(): Promise<TickReport> {
     this.task ??= cron.schedule(this.options.cron ?? '* * * * *', () => this.tickLogged(), { name: 'sremuc-scheduler', noOverlap: true });
     if (!this.leaseTimer) {
-      const beat = () => {
+      const beat = async () => {
         // A contender that takes over ticks at once instead of at the next minute.
         const held = this.lease.generation;
-        if (this.lease.acquire() !== undefined && held === undefined) void this.tickLogged();
+        try {
+          if ((await this.lease.acquire()) !== undefined && held === undefined) void this.tickLogged();
+        } catch (error) {
+          this.options.log.warn({ err: error }, 'could not beat the scheduler lease; trying again');
+        }
       };
-      this.leaseTimer = setInterval(beat, (this.options.leaseTiming ?? DEFAULT_LEASE_TIMING).beatMs);
+      this.leaseTimer = setInterval(() => void beat(), (this.options.leaseTiming ?? DEFAULT_LEASE_TIMING).beatMs);
       this.leaseTimer.unref();
     }
     return this.tick();
@@ -121,7 +126,7 @@ export class Scheduler {
     clearInterval(this.leaseTimer);
     this.leaseTimer = undefined;
     await this.running?.catch(() => undefined);
-    this.lease.release();
+    await this.lease.release();
   }
 
   /** One pass. Ticks never overlap: asking while one runs returns that one. */
@@ -150,23 +155,27 @@ export class Scheduler {
   private async runTick(): Promise<TickReport> {
     const now = this.clock.now();
     const report = emptyReport(now);
-    const generation = this.lease.acquire();
+    const generation = await this.lease.acquire();
     if (generation === undefined) return report;
     report.ran = true;
     const input = this.planInput();
-    const paused = this.state.paused() !== undefined;
+    const paused = (await this.state.paused()) !== undefined;
     report.paused = paused;
-    const ops = plan({ ...input, now, graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused, outbox: this.outbox, duePosts: paused ? [] : this.posts.due(now), seen: (s) => this.state.seenAt(s) });
+    const duePosts = paused ? [] : await this.posts.due(now);
+    const seen = await this.state.allSeen();
+    const ops = await planAgainst(this.outbox, (outbox) =>
+      plan({ ...input, now, graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused, outbox, duePosts, seen: (s) => seen.get(s) }),
+    );
     // Rows of a holder's first pass may repeat what a lost state had already posted: they are looked up first.
-    const edits = this.apply(ops, this.plannedGen === generation ? generation : undefined, report);
+    const edits = await this.apply(ops, this.plannedGen === generation ? generation : undefined, report);
     this.plannedGen = generation;
     if (!paused) {
-      await this.deliverAll(this.outbox.actionable(now).filter((r) => r.kind !== 'report'), report);
+      await this.deliverAll((await this.outbox.actionable(now)).filter((r) => r.kind !== 'report'), report);
       for (const op of edits) await this.edit(op, report);
     }
-    const reportOps = planReport(this.outbox.unreported(), this.loose.splice(0), this.options.organizers, { settings: input.settings, now });
-    this.apply(reportOps, generation, report);
-    await this.deliverAll(this.outbox.actionable(this.clock.now()).filter((r) => r.kind === 'report'), report);
+    const reportOps = planReport(await this.outbox.unreported(), this.loose.splice(0), this.options.organizers, { settings: input.settings, now });
+    await this.apply(reportOps, generation, report);
+    await this.deliverAll((await this.outbox.actionable(this.clock.now())).filter((r) => r.kind === 'report'), report);
     return report;
   }
 
@@ -177,24 +186,25 @@ export class Scheduler {
   }
 
   /** Applies the planner's operations in one transaction; returns the edits, which need the platform. */
-  private apply(ops: OutboxOp[], checkedGen: number | undefined, report: TickReport): Extract<OutboxOp, { op: 'edit' }>[] {
+  private async apply(ops: OutboxOp[], checkedGen: number | undefined, report: TickReport): Promise<Extract<OutboxOp, { op: 'edit' }>[]> {
     const now = this.clock.now();
     const edits: Extract<OutboxOp, { op: 'edit' }>[] = [];
-    this.outbox.atomically(() => {
+    if (ops.length === 0) return edits;
+    await this.outbox.atomically(async () => {
       for (const op of ops) {
-        if (op.op === 'seen') this.state.firstSeen(op.subject, op.at);
-        else if (op.op === 'postDone') this.posts.markDone(op.id);
-        else if (op.op === 'setContentHash') this.outbox.setContentHash(op.keys, op.contentHash);
+        if (op.op === 'seen') await this.state.firstSeen(op.subject, op.at);
+        else if (op.op === 'postDone') await this.posts.markDone(op.id);
+        else if (op.op === 'setContentHash') await this.outbox.setContentHash(op.keys, op.contentHash);
         else if (op.op === 'edit') edits.push(op);
         else if (op.op === 'cancel') {
-          this.outbox.cancel(op.key, op.reason);
+          await this.outbox.cancel(op.key, op.reason);
           report.cancelled++;
         } else if (op.op === 'report') {
-          this.outbox.insert(op.rows, now, checkedGen);
-          this.outbox.markReported(op.covers, now);
+          await this.outbox.insert(op.rows, now, checkedGen);
+          await this.outbox.markReported(op.covers, now);
           report.reported += op.covers.length;
         } else {
-          const added = new Set(this.outbox.insert(op.rows, now, checkedGen));
+          const added = new Set(await this.outbox.insert(op.rows, now, checkedGen));
           for (const row of op.rows.filter((r) => r.status === 'skipped' && added.has(r.deliveryKey))) {
             postsTotal.inc({ platform: row.platform, status: 'skipped' });
             report.skipped++;
@@ -213,7 +223,7 @@ export class Scheduler {
       const done = await this.pacer.wait(row.platform, row.channel);
       try {
         const outcome = await this.deliverer.deliver(row);
-        if (outcome === 'fenced') fenced = !this.lease.valid();
+        if (outcome === 'fenced') fenced = !(await this.lease.valid());
         count(report, row, outcome);
       } finally {
         done();
@@ -227,7 +237,7 @@ export class Scheduler {
     } catch (error) {
       if (error instanceof PostError && !error.retryable) {
         // E.g. the message was deleted: say so once, and stop trying for this version of the agenda.
-        this.outbox.setContentHash([op.row.deliveryKey], op.contentHash);
+        await this.outbox.setContentHash([op.row.deliveryKey], op.contentHash);
         this.loose.push({ label: `${op.row.payload.label} (agenda changed)`, platform: op.row.platform, channel: op.row.channel, error: error.message });
       } else {
         this.options.log.warn({ err: error, key: op.row.deliveryKey }, 'could not edit a post; trying again next tick');

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../store/db';
-import { statementCache } from './sql';
+import { sql } from 'kysely';
 
 const PAUSED = 'announcements.paused';
 const SEEN_PREFIX = 'schedule.first-seen:';
@@ -13,52 +13,58 @@ export interface PauseInfo {
 /** The scheduler's small persistent state in bot_state: pause switch and when each meetup was first seen. */
 export class ScheduleState {
   private readonly seen = new Map<string, DateTime>();
-  private readonly sql: ReturnType<typeof statementCache>;
+  constructor(private readonly db: Db) {}
 
-  constructor(db: Db) {
-    this.sql = statementCache(db);
-  }
-
-  paused(): PauseInfo | undefined {
-    const raw = this.read(PAUSED);
+  async paused(): Promise<PauseInfo | undefined> {
+    const raw = await this.read(PAUSED);
     if (raw === undefined) return undefined;
     const { by, at } = JSON.parse(raw) as { by: string; at: string };
     return { by, at: DateTime.fromISO(at, { zone: 'utc' }) };
   }
 
   /** Keeps the first pause's author and time: pausing twice must not hide how long posts have been held. */
-  pause(by: string, at: DateTime): void {
-    this.sql('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(PAUSED, JSON.stringify({ by, at: at.toUTC().toISO() }));
+  async pause(by: string, at: DateTime): Promise<void> {
+    await this.insert(PAUSED, JSON.stringify({ by, at: at.toUTC().toISO() }));
   }
 
-  resume(): boolean {
-    return this.sql('DELETE FROM bot_state WHERE key = ?').run(PAUSED).changes === 1;
+  async resume(): Promise<boolean> {
+    return (await this.db.run(sql`DELETE FROM bot_state WHERE key = ${PAUSED}`)) === 1;
   }
 
   /**
    * When the bot first saw a subject (a meetup id, a call-for-talks deadline). The first call records `now`;
    * later calls, in this or any process, return that first time.
    */
-  firstSeen(subject: string, now: DateTime): DateTime {
+  async firstSeen(subject: string, now: DateTime): Promise<DateTime> {
     const cached = this.seen.get(subject);
     if (cached) return cached;
     const key = SEEN_PREFIX + subject;
-    this.sql('INSERT OR IGNORE INTO bot_state (key, value) VALUES (?, ?)').run(key, now.toUTC().toISO());
-    const at = DateTime.fromISO(this.read(key)!, { zone: 'utc' });
+    await this.insert(key, now.toUTC().toISO()!);
+    const at = DateTime.fromISO((await this.read(key))!, { zone: 'utc' });
     this.seen.set(subject, at);
     return at;
   }
 
   /** Without recording: for previews, which must not change what the scheduler will do. */
-  seenAt(subject: string): DateTime | undefined {
+  async seenAt(subject: string): Promise<DateTime | undefined> {
     const cached = this.seen.get(subject);
     if (cached) return cached;
-    const raw = this.read(SEEN_PREFIX + subject);
+    const raw = await this.read(SEEN_PREFIX + subject);
     return raw === undefined ? undefined : DateTime.fromISO(raw, { zone: 'utc' });
   }
 
-  private read(key: string): string | undefined {
-    const row = this.sql('SELECT value FROM bot_state WHERE key = ?').get(key) as { value: string } | undefined;
+  /** Every subject first seen so far: what a planning pass reads once instead of asking per meetup. */
+  async allSeen(): Promise<Map<string, DateTime>> {
+    const rows = await this.db.rows(sql<{ key: string; value: string }>`SELECT key, value FROM bot_state WHERE key LIKE ${SEEN_PREFIX + '%'}`);
+    return new Map(rows.map((r) => [r.key.slice(SEEN_PREFIX.length), this.seen.get(r.key.slice(SEEN_PREFIX.length)) ?? DateTime.fromISO(r.value, { zone: 'utc' })]));
+  }
+
+  private async insert(key: string, value: string): Promise<void> {
+    await this.db.run(sql`INSERT INTO bot_state (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO NOTHING`);
+  }
+
+  private async read(key: string): Promise<string | undefined> {
+    const row = await this.db.row(sql<{ value: string }>`SELECT value FROM bot_state WHERE key = ${key}`);
     return row?.value;
   }
 }

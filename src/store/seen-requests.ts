@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './db';
 
 /** How long a signed Slack request is accepted (Bolt's and Slack's window); a signature is kept this long. */
@@ -10,17 +11,12 @@ export const REQUEST_WINDOW_SEC = 5 * 60;
  * past the window Bolt refuses the request as stale anyway.
  */
 export class SeenRequests {
-  private readonly insert;
-  private readonly prune;
-
-  constructor(db: Db) {
-    this.insert = db.prepare('INSERT OR IGNORE INTO slack_request_signatures (signature, timestamp) VALUES (?, ?)');
-    this.prune = db.prepare('DELETE FROM slack_request_signatures WHERE timestamp < ?');
-  }
+  constructor(private readonly db: Db) {}
 
   /** Records the signature; false when it was already there (a replay). */
-  firstTime(signature: string, timestampSec: number, nowSec = Math.floor(Date.now() / 1000)): boolean {
-    this.prune.run(nowSec - 2 * REQUEST_WINDOW_SEC);
-    return this.insert.run(signature, timestampSec).changes === 1;
+  async firstTime(signature: string, timestampSec: number, nowSec = Math.floor(Date.now() / 1000)): Promise<boolean> {
+    await this.db.run(sql`DELETE FROM slack_request_signatures WHERE timestamp < ${nowSec - 2 * REQUEST_WINDOW_SEC}`);
+    const added = await this.db.run(sql`INSERT INTO slack_request_signatures (signature, timestamp) VALUES (${signature}, ${timestampSec}) ON CONFLICT (signature) DO NOTHING`);
+    return added === 1;
   }
 }

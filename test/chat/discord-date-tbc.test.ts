@@ -1,9 +1,10 @@
+import { lazyMemoryDb } from '../helpers/db';
 import { REST } from 'discord.js';
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { ScheduledEventSync } from '../../src/chat/discord/scheduled-events';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 import { FakeDiscord } from '../fakes/discord';
 import { makeEvent, makeSettings, ZONE } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';
@@ -22,10 +23,10 @@ describe('Discord Scheduled Events and meetups whose date is to be confirmed', (
   let db: Db;
   beforeEach(async () => {
     discord = await FakeDiscord.start();
-    db = openDatabase(':memory:');
+    db = lazyMemoryDb();
   });
   afterEach(async () => {
-    db.close();
+    await db.close();
     await discord.close();
   });
 

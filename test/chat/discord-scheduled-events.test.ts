@@ -1,9 +1,10 @@
+import { lazyMemoryDb } from '../helpers/db';
 import { REST } from 'discord.js';
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { describe as describeEvent, ScheduledEventSync } from '../../src/chat/discord/scheduled-events';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 import { FakeDiscord } from '../fakes/discord';
 import { makeEvent, makeSettings, ZONE } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';
@@ -34,10 +35,10 @@ describe('ScheduledEventSync against the fake Discord', () => {
   beforeEach(async () => {
     discord = await FakeDiscord.start();
     rest = new REST({ version: '10', api: discord.apiUrl, retries: 0, offset: 0 }).setToken(discord.token);
-    db = openDatabase(':memory:');
+    db = lazyMemoryDb();
   });
   afterEach(async () => {
-    db.close();
+    await db.close();
     await discord.close();
   });
 
@@ -116,7 +117,7 @@ describe('ScheduledEventSync against the fake Discord', () => {
   it('adopts an event created just before a crash (no row recorded) instead of creating a duplicate', async () => {
     const catalogue = new Catalogue([meetup('summer', 10)]);
     await newSync().sync(catalogue, settings, now);
-    const lostDb = openDatabase(':memory:');
+    const lostDb = lazyMemoryDb();
     try {
       expect(await newSync(lostDb).sync(catalogue, settings, now)).toEqual({ created: 0, updated: 0, cancelled: 0, failed: 0 });
       expect(discord.scheduledEvents()).toHaveLength(1);
@@ -125,7 +126,7 @@ describe('ScheduledEventSync against the fake Discord', () => {
       expect(await newSync(lostDb).sync(new Catalogue([meetup('summer', 10, { title: 'Renamed' })]), settings, now)).toMatchObject({ updated: 1, created: 0 });
       expect(discord.scheduledEvents().map((e) => e.name)).toEqual(['Renamed']);
     } finally {
-      lostDb.close();
+      await lostDb.close();
     }
   });
 

@@ -129,7 +129,7 @@ describe('the real commands on Slack', () => {
       await waitUntil(() => bot.slack.callsTo('views.update').length === 1);
       expect(JSON.stringify(bot.slack.callsTo('views.update')[0]!.params.view)).toContain('Thank you!');
     }
-    expect(world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: '<!channel> Tales from On-call @everyone', platform: 'slack', userId: 'U0MEMBER' })]);
+    expect(await world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: '<!channel> Tales from On-call @everyone', platform: 'slack', userId: 'U0MEMBER' })]);
 
     await waitUntil(() => bot.slack.messages(ORGANIZERS_CHANNEL).length === 1);
     const forwarded = bot.slack.messages(ORGANIZERS_CHANNEL)[0]!;
@@ -152,7 +152,7 @@ describe('the real commands on Slack', () => {
         length: 'Please give minutes or a kind of talk: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.',
       },
     });
-    expect(world.services.cfp.list(10)).toEqual([]);
+    expect(await world.services.cfp.list(10)).toEqual([]);
 
     for (const title of ['First idea here', 'Second idea here', 'Third idea here']) {
       await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title })));
@@ -160,7 +160,7 @@ describe('the real commands on Slack', () => {
     const limited = await bot.slack.sendInteraction(bot.eventsUrl, SIGNING_SECRET, bot.slack.viewSubmissionPayload(view, proposalValues({ title: 'Fourth idea here' })));
     expect(limited.json).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(limited.json)).toContain('You have sent 3 proposals in the last 24 hours');
-    expect(world.services.cfp.list(10)).toHaveLength(3);
+    expect(await world.services.cfp.list(10)).toHaveLength(3);
   });
 
   it('/cfp list: refused to a member, shown privately to an organizer', async () => {

@@ -2,6 +2,7 @@
  * /announce through the real dispatcher (the path every adapter takes), then once end to end through the real
  * Slack adapter (signed slash command) and the real Discord adapter (interaction with a subcommand).
  */
+import { lazyMemoryDb } from '../helpers/db';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { createDispatcher } from '../../src/chat/dispatch';
@@ -11,7 +12,6 @@ import { loadCommands } from '../../src/commands/registry';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { AnnouncementStore } from '../../src/schedule/announcements';
-import { openDatabase } from '../../src/store/db';
 import { startDiscordBot } from '../chat/discord-harness';
 import { SIGNING_SECRET, startSlackBot } from '../chat/slack-harness';
 import { PERMISSIONS } from '../fakes/discord';
@@ -27,7 +27,7 @@ function setup() {
   const clock = new ManualClock(berlin('2026-10-20T12:00'));
   const events: MeetupEvent[] = [autumnMeetup()];
   const source = () => ({ catalogue: new Catalogue(events), settings: makeSettings() });
-  const store = new AnnouncementStore({ db: openDatabase(':memory:'), clock, source, rules: RULES, destinations: SLACK_DESTINATIONS, feeds: TEST_FEEDS });
+  const store = new AnnouncementStore({ db: lazyMemoryDb(), clock, source, rules: RULES, destinations: SLACK_DESTINATIONS, feeds: TEST_FEEDS });
   const services: CommandServices = makeServices({
     catalogue: () => source().catalogue,
     settings: () => source().settings,
@@ -48,7 +48,7 @@ describe('/announce through the dispatcher', () => {
     const { dispatcher, store } = setup();
     const text = textOf(await dispatcher.runText('announce', 'schedule in 2h Hello', member));
     expect(text).toMatch(/organizers/i);
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('schedule with a time of several words, as Slack delivers it, then list', async () => {
@@ -56,7 +56,7 @@ describe('/announce through the dispatcher', () => {
     const scheduled = textOf(await dispatcher.runText('announce', 'schedule tomorrow 10:00 Doors open at 18:30, pizza from 18:45!', organizer));
     expect(scheduled).toMatch(/^Scheduled #1\nPosts Wed 21 Oct 2026, 10:00 \S+ to slack C0ANNOUNCE, slack C0GENERAL, slack C0MEETUPS\./);
     expect(scheduled).toContain('“Doors open at 18:30, pizza from 18:45!”');
-    expect(store.list()[0]).toMatchObject({ id: 1, text: 'Doors open at 18:30, pizza from 18:45!', createdBy: 'slack:ingo' });
+    expect((await store.list())[0]).toMatchObject({ id: 1, text: 'Doors open at 18:30, pizza from 18:45!', createdBy: 'slack:ingo' });
 
     const listed = textOf(await dispatcher.runText('announce', 'list', organizer));
     expect(listed).toMatch(/^Scheduled posts\n#1 · Wed 21 Oct 2026, 10:00 \S+ · “Doors open at 18:30, pizza from 18:45!” · by slack:ingo/);
@@ -66,7 +66,7 @@ describe('/announce through the dispatcher', () => {
     const { dispatcher, store } = setup();
     await dispatcher.runText('announce', 'schedule "2026-12-01 18:00" Happy December!', organizer);
     await dispatcher.runText('announce', 'schedule 2026-10-26T09:00 next', organizer);
-    expect(store.list().map((p) => [p.dueAt.toISO(), p.text, p.eventId])).toEqual([
+    expect((await store.list()).map((p) => [p.dueAt.toISO(), p.text, p.eventId])).toEqual([
       ['2026-10-26T09:00:00.000+01:00', undefined, 'sre-munich-autumn-event-2026'],
       ['2026-12-01T18:00:00.000+01:00', 'Happy December!', undefined],
     ]);
@@ -76,7 +76,7 @@ describe('/announce through the dispatcher', () => {
     const { dispatcher, store } = setup();
     const reply = await dispatcher.run('announce', { subcommand: 'schedule', options: { when: '2026-12-01 18:00', what: 'Line one\nLine two' } }, { ...organizer, platform: 'discord' });
     expect(textOf(reply)).toContain('Scheduled #1');
-    expect(store.list()[0]).toMatchObject({ text: 'Line one\nLine two', createdBy: 'discord:ingo' });
+    expect((await store.list())[0]).toMatchObject({ text: 'Line one\nLine two', createdBy: 'discord:ingo' });
   });
 
   it('explains a time it cannot read or that has passed, and schedules nothing', async () => {
@@ -84,7 +84,7 @@ describe('/announce through the dispatcher', () => {
     expect(textOf(await dispatcher.runText('announce', 'schedule someday Hello', organizer))).toMatch(/^Start with when to post, like "2026-12-01 18:00", .* then the text or a meetup id\.$/);
     expect(textOf(await dispatcher.runText('announce', 'schedule 2026-10-19 10:00 Hello', organizer))).toMatch(/^Mon 19 Oct 2026, 10:00 \S+ is in the past/);
     expect(textOf(await dispatcher.runText('announce', 'schedule in 2h', organizer))).toBe('Say what to post: text, or a meetup id such as "next".');
-    expect(store.list()).toEqual([]);
+    expect(await store.list()).toEqual([]);
   });
 
   it('cancel, preview one and preview everything', async () => {
@@ -110,7 +110,7 @@ describe('/announce through the dispatcher', () => {
   it('pause and resume, and what list and schedule say meanwhile', async () => {
     const { dispatcher, store } = setup();
     expect(textOf(await dispatcher.runText('announce', 'pause', organizer))).toMatch(/^Announcements are paused: nothing is posted until \/announce resume\./);
-    expect(store.isPaused()).toBe(true);
+    expect(await store.isPaused()).toBe(true);
     expect(textOf(await dispatcher.runText('announce', 'list', organizer))).toMatch(/Announcements are paused \(by slack:ingo since Tue 20 Oct 2026, 12:00 \S+\)/);
     expect(textOf(await dispatcher.runText('announce', 'schedule in 1h Hi', organizer))).toContain('Announcements are paused\nIt goes out only if /announce resume comes before it is too late.');
     expect(textOf(await dispatcher.runText('announce', 'resume', organizer))).toBe('Announcements resumed. Recent posts that fell due during the pause go out within a minute.');
@@ -128,11 +128,11 @@ describe('/announce end to end', () => {
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({ response_type: 'ephemeral' });
       expect(String(answer.json?.text)).toContain('Scheduled #1');
-      expect(store.list()).toHaveLength(1);
+      expect(await store.list()).toHaveLength(1);
 
       const refused = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('/announce', 'pause'));
       expect(String(refused.json?.text)).toMatch(/organizers/i);
-      expect(store.isPaused()).toBe(false);
+      expect(await store.isPaused()).toBe(false);
     } finally {
       await bot.stop();
     }
@@ -153,7 +153,7 @@ describe('/announce end to end', () => {
       expect(callback.type).toBe(4);
       expect(callback.data.flags).toBe(64);
       expect(callback.data.embeds?.[0]?.title).toBe('Scheduled #1');
-      expect(store.list()[0]).toMatchObject({ text: 'Happy December!', createdBy: 'discord:ingo' });
+      expect((await store.list())[0]).toMatchObject({ text: 'Happy December!', createdBy: 'discord:ingo' });
     } finally {
       await bot.stop();
     }

@@ -61,7 +61,7 @@ describe('/cfp', () => {
     const outcome = await world.dispatcher.modalSubmit('cfp:submit', proposal, member);
     expect(outcome).toMatchObject({ title: 'Thank you!', ephemeral: true });
     expect('intro' in outcome && richToPlain(outcome.intro)).toBe('We received “Tales from On-call: the night DNS died”. The organizers will get back to you at jane@example.org.');
-    expect(world.services.cfp.list(10)).toEqual([
+    expect(await world.services.cfp.list(10)).toEqual([
       expect.objectContaining({ title: proposal.title, length: 'Talk, 30 minutes', speaker: proposal.speaker, userId: 'U0MEMBER', platform: 'slack' }),
     ]);
     expect(world.notified).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('/cfp', () => {
     expect(await world.dispatcher.modalSubmit('cfp:submit', { ...proposal, abstract: huge }, member)).toEqual({
       errors: { abstract: `Abstract is too long: at most ${PROPOSAL_FIELDS.abstract.max} characters (got ${huge.length}).` },
     });
-    expect(world.services.cfp.list(10)).toEqual([]);
+    expect(await world.services.cfp.list(10)).toEqual([]);
     expect(world.notified).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('/cfp', () => {
     expect('intro' in limited && richToPlain(limited.intro)).toBe(
       'You have sent 3 proposals in the last 24 hours, the most we take from one person. You can send the next one in 24 hours.',
     );
-    expect(world.services.cfp.list(10)).toHaveLength(3);
+    expect(await world.services.cfp.list(10)).toHaveLength(3);
     world.clock.advance({ hours: 24, minutes: 1 });
     expect(await world.dispatcher.modalSubmit('cfp:submit', { ...proposal, title: 'Fourth idea here' }, member)).toMatchObject({ title: 'Thank you!' });
   });
@@ -117,7 +117,7 @@ describe('/cfp', () => {
     });
     const outcome = await world.dispatcher.modalSubmit('cfp:submit', proposal, member);
     expect('intro' in outcome && richToPlain(outcome.intro)).toContain('(They could not be notified just now; they will find it with /cfp list.)');
-    expect(world.services.cfp.list(10)).toHaveLength(1);
+    expect(await world.services.cfp.list(10)).toHaveLength(1);
   });
 
   it('keeps mentions in proposals as plain text for the renderers (never pinging from the organizers’ channel)', async () => {
@@ -177,7 +177,7 @@ describe('/cfp on the console', () => {
     expect(out).toContain('Abstract (What will people take home? A few sentences are plenty.) [several lines; end with a line holding just "."]:');
     expect(out).toContain('Length: Please give minutes or a kind of talk');
     expect(out).toContain('We received “Tales from On-call: the night DNS died”.');
-    expect(world.services.cfp.list(10)).toEqual([
+    expect(await world.services.cfp.list(10)).toEqual([
       expect.objectContaining({ abstract: 'We lost DNS for an hour.\nHere is what we learned about caches.', length: 'Talk, 25 minutes', platform: 'console', userName: 'operator' }),
     ]);
   });
@@ -189,7 +189,7 @@ describe('/cfp on the console', () => {
     expect(out).toContain(`Title is too long: at most ${PROPOSAL_FIELDS.title.max} characters (got ${PROPOSAL_FIELDS.title.max + 1}).`);
     expect(out).toContain('Form cancelled; nothing was sent.');
     expect(out).toContain('Next: SRE Munich at Celonis 2024');
-    expect(world.services.cfp.list(10)).toEqual([]);
+    expect(await world.services.cfp.list(10)).toEqual([]);
   });
 
   it('lists proposals for the operator, who is an organizer', async () => {

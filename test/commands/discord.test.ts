@@ -114,7 +114,7 @@ describe('the real commands on Discord', () => {
     const values = { title: 'Tales from On-call <@&1>', abstract: 'We lost DNS for an hour. Here is what we learned about caches.', length: 'lightning', speaker: 'Jane', contact: 'jane@example.org' };
     const submitted = await bot.discord.dispatchInteraction({ kind: 'modalSubmit', fromModal: open.id, values, member }).firstCallback;
     expect(submitted.data).toMatchObject({ flags: 64, embeds: [{ title: 'Thank you!' }] });
-    expect(world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: 'Tales from On-call <@&1>', length: 'Lightning talk (5-8 minutes)', platform: 'discord', userId: member.id })]);
+    expect(await world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: 'Tales from On-call <@&1>', length: 'Lightning talk (5-8 minutes)', platform: 'discord', userId: member.id })]);
     await waitUntil(() => bot.discord.messages('1300000000000000002').length === 1, 'the forwarded proposal');
     const forwarded = bot.discord.messages('1300000000000000002')[0]!;
     expect(forwarded.pings).toEqual([]);
@@ -133,7 +133,7 @@ describe('the real commands on Discord', () => {
     const reopened = await bot.discord.dispatchInteraction({ kind: 'button', customId: reopenId, member }).firstCallback;
     expect(reopened.type).toBe(9);
     expect(reopened.data!.components).toMatchObject([{ component: { custom_id: 'title', value: 'A talk title' } }, {}, { component: { custom_id: 'length', value: 'two hours' } }, {}, {}]);
-    expect(world.services.cfp.list(5)).toEqual([]);
+    expect(await world.services.cfp.list(5)).toEqual([]);
   });
 
   it('/cfp list: refused to members, shown privately to organizers', async () => {

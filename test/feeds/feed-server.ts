@@ -1,3 +1,4 @@
+import { lazyMemoryDb } from '../helpers/db';
 import type { Catalogue } from '../../src/catalogue/catalogue';
 import type { CommunitySettings } from '../../src/catalogue/settings';
 import { systemClock, type Clock } from '../../src/clock';
@@ -8,7 +9,7 @@ import { healthRoute } from '../../src/http/health';
 import { metricsRoute } from '../../src/http/metrics';
 import { HttpServer } from '../../src/http/server';
 import { createLogger, type Logger } from '../../src/log';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 
 export interface FeedServerUnderTest {
   http: HttpServer;
@@ -22,7 +23,7 @@ export interface FeedServerUnderTest {
 export async function startFeedServer(options: { publicUrl: string; db?: Db; clock?: Clock; port?: number; metricsToken?: string; log?: Logger }): Promise<FeedServerUnderTest> {
   const clock = options.clock ?? systemClock;
   const http = new HttpServer({ host: '127.0.0.1', port: options.port ?? 0, log: options.log ?? createLogger('silent') });
-  const feeds = new FeedCatalogue({ sequences: new FeedSequences(options.db ?? openDatabase(':memory:'), clock), publicUrl: options.publicUrl });
+  const feeds = new FeedCatalogue({ sequences: new FeedSequences(options.db ?? lazyMemoryDb(), clock), publicUrl: options.publicUrl });
   addFeedRoutes(http, feeds, clock);
   http.add(healthRoute(() => feeds.health()));
   http.add(metricsRoute(options.metricsToken));

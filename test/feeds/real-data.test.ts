@@ -1,19 +1,22 @@
+import { lazyMemoryDb } from '../helpers/db';
 import path from 'node:path';
 import { ManualClock } from '../../src/clock';
 import { FeedSet } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { loadData } from '../../src/sources/load';
-import { openDatabase } from '../../src/store/db';
 import { contentLines, parseBoth } from './ics';
 
 /** The 13 real SRE Munich posts in data/, through the real loader, into every feed. */
 describe('feeds from the real data directory', () => {
   const { catalogue, settings } = loadData(path.join(__dirname, '..', '..', 'data'));
-  const feeds = FeedSet.build({
-    catalogue,
-    settings,
-    sequences: new FeedSequences(openDatabase(':memory:'), new ManualClock('2025-01-01T00:00:00Z')),
-    publicUrl: 'https://cal.sre.xyz',
+  let feeds: FeedSet;
+  beforeAll(async () => {
+    feeds = await FeedSet.build({
+      catalogue,
+      settings,
+      sequences: new FeedSequences(lazyMemoryDb(), new ManualClock('2025-01-01T00:00:00Z')),
+      publicUrl: 'https://cal.sre.xyz',
+    });
   });
 
   it('has every meetup once, with unique UIDs and Berlin wall times', () => {

@@ -1,3 +1,4 @@
+import { lazyMemoryDb } from '../helpers/db';
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
@@ -5,7 +6,7 @@ import { ManualClock } from '../../src/clock';
 import { talkWindow } from '../../src/feeds/entries';
 import { FeedSet, foldLines, parseAlarmParam } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth, parseWithIcalJs, type ParsedEvent } from './ics';
 import { url } from '../helpers/url';
@@ -52,11 +53,11 @@ function acrossFallBack(): MeetupEvent {
 interface World {
   db: Db;
   clock: ManualClock;
-  build(events: MeetupEvent[], settings?: ReturnType<typeof makeSettings>): FeedSet;
+  build(events: MeetupEvent[], settings?: ReturnType<typeof makeSettings>): Promise<FeedSet>;
 }
 
 function world(): World {
-  const db = openDatabase(':memory:');
+  const db = lazyMemoryDb();
   const clock = new ManualClock('2024-06-01T10:00:00Z');
   return {
     db,
@@ -73,8 +74,8 @@ const byUid = (events: ParsedEvent[], uid: string) => {
 };
 
 describe('meetups calendar', () => {
-  it('puts summer, winter and DST-day meetups at the right instants in Europe/Berlin, for both parsers', () => {
-    const feeds = world().build([summer(), winter(), springForwardDay(), acrossFallBack()]);
+  it('puts summer, winter and DST-day meetups at the right instants in Europe/Berlin, for both parsers', async () => {
+    const feeds = await world().build([summer(), winter(), springForwardDay(), acrossFallBack()]);
     const { events } = parseBoth(feeds.calendar());
 
     const july = byUid(events, 'sre-munich-summer-event-2024@muc.sre.xyz');
@@ -87,8 +88,8 @@ describe('meetups calendar', () => {
     expect(byUid(events, 'dst-night-2024@muc.sre.xyz')).toMatchObject({ start: '2024-10-26T20:00:00.000Z', end: '2024-10-27T03:00:00.000Z' });
   });
 
-  it('writes wall times with TZID, a VTIMEZONE for the zone and UTC stamps', () => {
-    const text = world().build([summer()]).calendar();
+  it('writes wall times with TZID, a VTIMEZONE for the zone and UTC stamps', async () => {
+    const text = (await world().build([summer()])).calendar();
     const lines = contentLines(text);
     expect(lines).toContain('DTSTART;TZID=Europe/Berlin:20240710T183000');
     expect(lines).toContain('DTEND;TZID=Europe/Berlin:20240710T210000');
@@ -102,8 +103,8 @@ describe('meetups calendar', () => {
     expect(text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75)).toBe(true);
   });
 
-  it('describes the calendar: name, description, refresh interval, method', () => {
-    const lines = contentLines(world().build([summer()]).calendar());
+  it('describes the calendar: name, description, refresh interval, method', async () => {
+    const lines = contentLines((await world().build([summer()])).calendar());
     expect(lines).toEqual(
       expect.arrayContaining([
         'NAME:SRE Munich',
@@ -119,8 +120,8 @@ describe('meetups calendar', () => {
     expect(lines.find((l) => l.startsWith('X-WR-CALDESC:'))).toBe('X-WR-CALDESC:SRE Munich meetups (#sremuc). Subscribe: https://feeds.example.org/');
   });
 
-  it('gives each meetup its summary, plain-text agenda and talks, location, URL, organizer and status', () => {
-    const feeds = world().build([summer(), winter()]);
+  it('gives each meetup its summary, plain-text agenda and talks, location, URL, organizer and status', async () => {
+    const feeds = await world().build([summer(), winter()]);
     const text = feeds.calendar();
     const [july] = parseBoth(text).events.filter((e) => e.uid.startsWith('sre-munich-summer'));
     expect(july.summary).toBe('SRE Munich at Celonis 2024');
@@ -137,35 +138,35 @@ describe('meetups calendar', () => {
     expect(january.location).toBe('Nordcloud, Highlight Towers, Mies-van-der-Rohe-Str. 8, 80807 München');
   });
 
-  it('uses the online link as location for online meetups and mentions it for hybrid ones', () => {
+  it('uses the online link as location for online meetups and mentions it for hybrid ones', async () => {
     const online = makeEvent({ id: 'online-2020', venue: undefined, online: 'https://meet.example.org/sremuc', talks: [], agenda: [] });
     const hybrid = makeEvent({ id: 'hybrid-2021', start: berlin('2021-05-05T18:30'), end: berlin('2021-05-05T21:00'), online: 'https://meet.example.org/hybrid', talks: [], agenda: [] });
-    const { events } = parseBoth(world().build([online, hybrid]).calendar());
+    const { events } = parseBoth((await world().build([online, hybrid])).calendar());
     expect(byUid(events, 'online-2020@muc.sre.xyz').location).toBe('https://meet.example.org/sremuc');
     const both = byUid(events, 'hybrid-2021@muc.sre.xyz');
     expect(both.location).toBe('Celonis');
     expect(both.description).toContain('Join online: https://meet.example.org/hybrid');
   });
 
-  it('lists past and upcoming meetups in start order', () => {
-    const { events } = parseWithIcalJs(world().build([summer(), springForwardDay(), winter()]).calendar());
+  it('lists past and upcoming meetups in start order', async () => {
+    const { events } = parseWithIcalJs((await world().build([summer(), springForwardDay(), winter()])).calendar());
     expect(events.map((e) => e.uid.split('@')[0])).toEqual(['sre-munich-winter-event-2024', 'dst-spring-2024', 'sre-munich-summer-event-2024']);
   });
 
-  it('follows the community zone from settings, not a hard-coded Berlin', () => {
+  it('follows the community zone from settings, not a hard-coded Berlin', async () => {
     const start = DateTime.fromISO('2024-11-06T18:30', { zone: 'America/New_York' });
     const event = makeEvent({ id: 'nyc', start, end: start.set({ hour: 21, minute: 0 }), talks: [], agenda: [] });
-    const text = world().build([event], makeSettings({ timeZone: 'America/New_York' })).calendar();
+    const text = (await world().build([event], makeSettings({ timeZone: 'America/New_York' }))).calendar();
     expect(contentLines(text)).toEqual(expect.arrayContaining(['DTSTART;TZID=America/New_York:20241106T183000', 'TZID:America/New_York']));
     expect(parseBoth(text).events[0].start).toBe('2024-11-06T23:30:00.000Z');
   });
 });
 
 describe('cancelled meetups', () => {
-  it('keep their UID, say CANCELLED in status and title, and carry no reminder', () => {
+  it('keep their UID, say CANCELLED in status and title, and carry no reminder', async () => {
     const w = world();
-    w.build([summer()]);
-    const text = w.build([summer(), makeEvent({ ...winter(), status: 'cancelled' })]).calendar({ alarmMinutes: 30 });
+    await w.build([summer()]);
+    const text = (await w.build([summer(), makeEvent({ ...winter(), status: 'cancelled' })])).calendar({ alarmMinutes: 30 });
     const { events } = parseBoth(text);
     const cancelled = byUid(events, 'sre-munich-winter-event-2024@muc.sre.xyz');
     expect(cancelled).toMatchObject({ status: 'CANCELLED', summary: 'CANCELLED: SRE+Grafana Munich at nordcloud 2024', alarmTriggers: [] });
@@ -173,71 +174,71 @@ describe('cancelled meetups', () => {
     expect(byUid(events, 'sre-munich-summer-event-2024@muc.sre.xyz').alarmTriggers).toEqual(['-PT30M']);
   });
 
-  it('bump SEQUENCE when a published meetup is cancelled, so clients replace it', () => {
+  it('bump SEQUENCE when a published meetup is cancelled, so clients replace it', async () => {
     const w = world();
-    w.build([summer()]);
+    await w.build([summer()]);
     w.clock.advance({ days: 3 });
-    const feeds = w.build([makeEvent({ status: 'cancelled' })]);
+    const feeds = await w.build([makeEvent({ status: 'cancelled' })]);
     const [event] = parseBoth(feeds.calendar()).events;
     expect(event).toMatchObject({ sequence: 1, status: 'CANCELLED', lastModified: '2024-06-04T10:00:00.000Z' });
   });
 
-  it('cancel their talks too', () => {
-    const { events } = parseBoth(world().build([makeEvent({ status: 'cancelled' })]).talksCalendar());
+  it('cancel their talks too', async () => {
+    const { events } = parseBoth((await world().build([makeEvent({ status: 'cancelled' })])).talksCalendar());
     expect(events).toHaveLength(2);
     expect(events.every((e) => e.status === 'CANCELLED' && e.summary.startsWith('CANCELLED: '))).toBe(true);
   });
 });
 
 describe('UIDs and SEQUENCE', () => {
-  it('derives stable UIDs from event ids and the website host, identical across renders and reloads', () => {
+  it('derives stable UIDs from event ids and the website host, identical across renders and reloads', async () => {
     const w = world();
-    const first = parseWithIcalJs(w.build([summer(), winter()]).calendar()).events.map((e) => e.uid);
-    const again = parseWithIcalJs(w.build([winter(), summer()]).calendar()).events.map((e) => e.uid);
+    const first = parseWithIcalJs((await w.build([summer(), winter()])).calendar()).events.map((e) => e.uid);
+    const again = parseWithIcalJs((await w.build([winter(), summer()])).calendar()).events.map((e) => e.uid);
     expect(first).toEqual(['sre-munich-winter-event-2024@muc.sre.xyz', 'sre-munich-summer-event-2024@muc.sre.xyz']);
     expect(again).toEqual(first);
   });
 
-  it('falls back to the feed host for UIDs when no website is configured', () => {
-    const { events } = parseWithIcalJs(world().build([summer()], makeSettings({ website: undefined })).calendar());
+  it('falls back to the feed host for UIDs when no website is configured', async () => {
+    const { events } = parseWithIcalJs((await world().build([summer()], makeSettings({ website: undefined }))).calendar());
     expect(events[0].uid).toBe('sre-munich-summer-event-2024@feeds.example.org');
   });
 
-  it("keeps a talk's UID when its title is corrected, so calendars update the entry rather than replace it", () => {
+  it("keeps a talk's UID when its title is corrected, so calendars update the entry rather than replace it", async () => {
     const w = world();
     const event = summer();
-    const before = parseWithIcalJs(w.build([event]).talksCalendar()).events;
+    const before = parseWithIcalJs((await w.build([event])).talksCalendar()).events;
     expect(before.map((e) => e.uid)).toEqual([
       'sre-munich-summer-event-2024-talk-1@muc.sre.xyz',
       'sre-munich-summer-event-2024-talk-2@muc.sre.xyz',
     ]);
     w.clock.advance({ hours: 1 });
     const retitled = { ...event, talks: [{ ...event.talks[0]!, title: 'Upgrading ClickHouse at scale' }, event.talks[1]!] };
-    const after = parseBoth(w.build([retitled]).talksCalendar()).events;
+    const after = parseBoth((await w.build([retitled])).talksCalendar()).events;
     expect(after.map((e) => e.uid)).toEqual(before.map((e) => e.uid));
     expect(after[0]).toMatchObject({ summary: 'Upgrading ClickHouse at scale (Michael Lex, ClickHouse)', sequence: 1 });
     expect(after[1]!.sequence).toBe(0);
 
     const lightning = { title: 'Lightning talk', speakers: [], kind: 'lightning' as const, slides: [] };
-    const uids = parseWithIcalJs(w.build([makeEvent({ talks: [lightning, lightning] })]).talksCalendar()).events.map((e) => e.uid);
+    const uids = parseWithIcalJs((await w.build([makeEvent({ talks: [lightning, lightning] })])).talksCalendar()).events.map((e) => e.uid);
     expect(new Set(uids).size).toBe(2);
   });
 
-  it('keeps SEQUENCE and DTSTAMP on an unchanged reload, so the bytes are identical', () => {
+  it('keeps SEQUENCE and DTSTAMP on an unchanged reload, so the bytes are identical', async () => {
     const w = world();
-    const first = w.build([summer(), winter()]).calendar();
+    const first = (await w.build([summer(), winter()])).calendar();
     w.clock.advance({ hours: 5 });
-    const second = w.build([summer(), winter()]).calendar();
+    const second = (await w.build([summer(), winter()])).calendar();
     expect(second).toBe(first);
     expect(parseBoth(second).events.map((e) => e.sequence)).toEqual([0, 0]);
   });
 
-  it('bumps SEQUENCE and LAST-MODIFIED only for the meetup that changed, and remembers it across restarts', () => {
+  it('bumps SEQUENCE and LAST-MODIFIED only for the meetup that changed, and remembers it across restarts', async () => {
     const w = world();
-    w.build([summer(), winter()]);
+    await w.build([summer(), winter()]);
     w.clock.set('2024-06-02T08:00:00Z');
     const moved = makeEvent({ venue: 'Celonis HQ, 5th floor' });
-    const events = parseBoth(w.build([moved, winter()]).calendar()).events;
+    const events = parseBoth((await w.build([moved, winter()])).calendar()).events;
     expect(byUid(events, 'sre-munich-summer-event-2024@muc.sre.xyz')).toMatchObject({
       sequence: 1,
       lastModified: '2024-06-02T08:00:00.000Z',
@@ -248,27 +249,27 @@ describe('UIDs and SEQUENCE', () => {
 
     // A new process on the same database: same numbers, and the next edit continues from them.
     w.clock.set('2024-06-03T08:00:00Z');
-    const restarted = FeedSet.build({ catalogue: new Catalogue([moved, winter()]), settings: makeSettings(), sequences: new FeedSequences(w.db, w.clock), publicUrl: PUBLIC_URL });
+    const restarted = await FeedSet.build({ catalogue: new Catalogue([moved, winter()]), settings: makeSettings(), sequences: new FeedSequences(w.db, w.clock), publicUrl: PUBLIC_URL });
     expect(restarted.revision('sre-munich-summer-event-2024@muc.sre.xyz')?.sequence).toBe(1);
-    const later = w.build([makeEvent({ venue: 'Celonis HQ, 6th floor' }), winter()]);
+    const later = await w.build([makeEvent({ venue: 'Celonis HQ, 6th floor' }), winter()]);
     expect(later.revision('sre-munich-summer-event-2024@muc.sre.xyz')?.sequence).toBe(2);
   });
 
-  it('bumps a talk only when that talk changes', () => {
+  it('bumps a talk only when that talk changes', async () => {
     const w = world();
     const event = summer();
-    w.build([event]);
+    await w.build([event]);
     const edited = { ...event, talks: [event.talks[0], { ...event.talks[1], abstract: 'A new abstract.' }] };
-    const { events } = parseBoth(w.build([edited]).talksCalendar());
+    const { events } = parseBoth((await w.build([edited])).talksCalendar());
     expect(events.map((e) => [e.summary.slice(0, 20), e.sequence])).toEqual([
       ['Upgrading thousands ', 0],
       ['Lessons learned from', 1],
     ]);
   });
 
-  it('does not bump anything for a new ?alarm= rendering', () => {
+  it('does not bump anything for a new ?alarm= rendering', async () => {
     const w = world();
-    const feeds = w.build([summer()]);
+    const feeds = await w.build([summer()]);
     const plain = parseBoth(feeds.calendar()).events[0];
     const withAlarm = parseBoth(feeds.calendar({ alarmMinutes: 15 })).events[0];
     expect(withAlarm.sequence).toBe(plain.sequence);
@@ -279,9 +280,9 @@ describe('UIDs and SEQUENCE', () => {
 describe('escaping', () => {
   const hostile = 'Rock, paper; scissors \\ done\r\nSTATUS:CANCELLED\r\nX-EVIL:1\nATTENDEE:mailto:x@y.z\rEND:VEVENT';
 
-  it('keeps commas, semicolons, backslashes and line breaks inside the value', () => {
+  it('keeps commas, semicolons, backslashes and line breaks inside the value', async () => {
     const event = makeEvent({ title: hostile, venue: 'Room 1; Floor 2, \\ wing', summary: 'Line one\r\nDESCRIPTION:fake', talks: [], agenda: [] });
-    const text = world().build([event]).calendar();
+    const text = (await world().build([event])).calendar();
     const lines = contentLines(text);
     expect(lines.filter((l) => l.startsWith('STATUS:'))).toEqual(['STATUS:CONFIRMED']);
     expect(lines.some((l) => /^(X-EVIL|ATTENDEE|DESCRIPTION:fake)/.test(l))).toBe(false);
@@ -294,9 +295,9 @@ describe('escaping', () => {
     expect(parsed.status).toBe('CONFIRMED');
   });
 
-  it('drops control characters pasted into titles, places and descriptions (RFC 5545 allows none but tab)', () => {
+  it('drops control characters pasted into titles, places and descriptions (RFC 5545 allows none but tab)', async () => {
     const event = makeEvent({ title: 'Kick\u000boff\u0007 at\tnoon', venue: 'Room\u0000 1', summary: 'Bring\u001b[31m snacks\nand\u007f drinks', talks: [], agenda: [] });
-    const text = world().build([event], makeSettings({ name: 'SRE\u0007 Munich' })).calendar();
+    const text = (await world().build([event], makeSettings({ name: 'SRE\u0007 Munich' }))).calendar();
     expect(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)).toBe(false);
     const [parsed] = parseBoth(text).events;
     expect(parsed).toMatchObject({ summary: 'Kickoff at\tnoon', location: 'Room 1' });
@@ -304,10 +305,10 @@ describe('escaping', () => {
     expect(contentLines(text)).toContain('ORGANIZER;CN="SRE Munich":mailto:muc@sre.xyz');
   });
 
-  it('escapes the community name in calendar properties and organizer, and odd ids in UIDs', () => {
+  it('escapes the community name in calendar properties and organizer, and odd ids in UIDs', async () => {
     const settings = makeSettings({ name: 'SRE\r\nX-EVIL:1; Munich, "quoted"' });
     const event = makeEvent({ id: 'odd id\r\nX-EVIL:2;x', talks: [], agenda: [] });
-    const text = world().build([event], settings).calendar();
+    const text = (await world().build([event], settings)).calendar();
     const lines = contentLines(text);
     expect(lines.some((l) => l.startsWith('X-EVIL'))).toBe(false);
     const parsed = parseBoth(text);
@@ -317,8 +318,8 @@ describe('escaping', () => {
 });
 
 describe('talks calendar', () => {
-  it('has one entry per talk, timed from the agenda, with speakers and abstract', () => {
-    const { events } = parseBoth(world().build([summer()]).talksCalendar());
+  it('has one entry per talk, timed from the agenda, with speakers and abstract', async () => {
+    const { events } = parseBoth((await world().build([summer()])).talksCalendar());
     expect(events).toHaveLength(2);
     const [first, second] = events;
     expect(first).toMatchObject({
@@ -351,8 +352,8 @@ describe('talks calendar', () => {
 });
 
 describe('alarms', () => {
-  it('are off by default and added as display reminders when asked', () => {
-    const feeds = world().build([summer()]);
+  it('are off by default and added as display reminders when asked', async () => {
+    const feeds = await world().build([summer()]);
     expect(parseBoth(feeds.calendar()).events[0].alarmTriggers).toEqual([]);
     expect(parseBoth(feeds.calendar({ alarmMinutes: 60 })).events[0].alarmTriggers).toEqual(['-PT1H']);
     expect(parseBoth(feeds.eventCalendar('sre-munich-summer-event-2024', { alarmMinutes: 0 })!).events[0].alarmTriggers).toEqual(['PT0S']);
@@ -374,8 +375,8 @@ describe('alarms', () => {
 });
 
 describe('one meetup', () => {
-  it('renders a calendar with just that meetup, and nothing for an unknown id', () => {
-    const feeds = world().build([summer(), winter()]);
+  it('renders a calendar with just that meetup, and nothing for an unknown id', async () => {
+    const feeds = await world().build([summer(), winter()]);
     const parsed = parseBoth(feeds.eventCalendar('sre-munich-winter-event-2024')!);
     expect(parsed.events.map((e) => e.uid)).toEqual(['sre-munich-winter-event-2024@muc.sre.xyz']);
     expect(parsed.name).toBe('SRE Munich: SRE+Grafana Munich at nordcloud 2024');

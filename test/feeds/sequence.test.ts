@@ -1,27 +1,28 @@
+import { sql } from 'kysely';
+import { lazyMemoryDb } from '../helpers/db';
 import { ManualClock } from '../../src/clock';
 import { contentHash, FeedSequences } from '../../src/feeds/sequence';
-import { openDatabase } from '../../src/store/db';
 
 describe('FeedSequences', () => {
   function setup() {
-    const db = openDatabase(':memory:');
+    const db = lazyMemoryDb();
     const clock = new ManualClock('2024-06-01T10:00:00Z');
     return { db, clock, sequences: new FeedSequences(db, clock) };
   }
 
-  it('starts new UIDs at 0 with created = modified = now', () => {
+  it('starts new UIDs at 0 with created = modified = now', async () => {
     const { sequences } = setup();
-    const revision = sequences.record([{ uid: 'a@x', hash: 'h1' }]).get('a@x')!;
+    const revision = (await sequences.record([{ uid: 'a@x', hash: 'h1' }])).get('a@x')!;
     expect(revision.sequence).toBe(0);
     expect(revision.created.toISO()).toBe('2024-06-01T10:00:00.000Z');
     expect(revision.modified.toISO()).toBe('2024-06-01T10:00:00.000Z');
   });
 
-  it('keeps sequence and times for unchanged content, bumps both for changed content', () => {
+  it('keeps sequence and times for unchanged content, bumps both for changed content', async () => {
     const { clock, sequences } = setup();
-    sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h1' }]);
+    await sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h1' }]);
     clock.advance({ hours: 2 });
-    const second = sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h2' }]);
+    const second = await sequences.record([{ uid: 'a@x', hash: 'h1' }, { uid: 'b@x', hash: 'h2' }]);
     expect(second.get('a@x')).toMatchObject({ sequence: 0 });
     expect(second.get('a@x')!.modified.toISO()).toBe('2024-06-01T10:00:00.000Z');
     expect(second.get('b@x')).toMatchObject({ sequence: 1 });
@@ -30,16 +31,16 @@ describe('FeedSequences', () => {
 
     clock.advance({ hours: 1 });
     // Back to an earlier content is still a change for the client, which has the latest version.
-    expect(sequences.record([{ uid: 'b@x', hash: 'h1' }]).get('b@x')!.sequence).toBe(2);
+    expect((await sequences.record([{ uid: 'b@x', hash: 'h1' }])).get('b@x')!.sequence).toBe(2);
   });
 
-  it('survives a restart on the same database and stores rows in feed_sequences', () => {
+  it('survives a restart on the same database and stores rows in feed_sequences', async () => {
     const { db, clock, sequences } = setup();
-    sequences.record([{ uid: 'a@x', hash: 'h1' }]);
-    sequences.record([{ uid: 'a@x', hash: 'h2' }]);
+    await sequences.record([{ uid: 'a@x', hash: 'h1' }]);
+    await sequences.record([{ uid: 'a@x', hash: 'h2' }]);
     const reopened = new FeedSequences(db, clock);
-    expect(reopened.record([{ uid: 'a@x', hash: 'h2' }]).get('a@x')!.sequence).toBe(1);
-    expect(db.prepare('SELECT uid, content_hash, sequence FROM feed_sequences').all()).toEqual([{ uid: 'a@x', content_hash: 'h2', sequence: 1 }]);
+    expect((await reopened.record([{ uid: 'a@x', hash: 'h2' }])).get('a@x')!.sequence).toBe(1);
+    expect(await db.rows(sql`SELECT uid, content_hash, sequence FROM feed_sequences`)).toEqual([{ uid: 'a@x', content_hash: 'h2', sequence: 1 }]);
   });
 });
 

@@ -1,9 +1,9 @@
+import { lazyMemoryDb } from '../helpers/db';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import { ManualClock } from '../../src/clock';
-import { openDatabase } from '../../src/store/db';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth } from './ics';
 import { startFeedServer, type FeedServerUnderTest } from './feed-server';
@@ -46,7 +46,7 @@ function winter(): MeetupEvent {
 
 describe('FeedServer over HTTP', () => {
   const clock = new ManualClock('2024-06-01T10:00:00Z');
-  const db = openDatabase(':memory:');
+  const db = lazyMemoryDb();
   let server: FeedServerUnderTest;
 
   beforeAll(async () => {

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import { CfpStore, type CfpLimits } from '../../src/cfp/submissions';
 import type { CommandServices } from '../../src/commands/definition';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
+import { lazyMemoryDb } from './db';
 import { RsvpService } from '../../src/rsvp/service';
 import { createLogger } from '../../src/log';
 import { makeSettings } from './events';
@@ -33,7 +34,7 @@ export interface TestServiceOptions {
  */
 export function makeServices(overrides: Partial<CommandServices> = {}, options: TestServiceOptions = {}): CommandServices {
   const now = overrides.now ?? (() => DateTime.now());
-  const db = options.db ?? openDatabase(':memory:');
+  const db = options.db ?? lazyMemoryDb();
   return {
     catalogue: () => new Catalogue([]),
     settings: () => makeSettings(),

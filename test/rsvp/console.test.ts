@@ -26,18 +26,18 @@ describe('RSVP on the console', () => {
     // The name form opens with the name given before; Enter keeps it.
     expect(printed).toContain('(now "Ada Operator"; Enter keeps it)');
     expect(printed).toMatch(/--- rsvp-sre-munich-december-2026\.csv ---\nstatus,waitlist_position,real_name,chat_name,platform,user_id,Any dietary needs\?,answered_at\r?\nGoing,,Ada Operator,operator,console,console,no nuts,/);
-    expect(world.service.mine({ platform: 'console', id: 'console', name: 'operator', isOrganizer: true }).realName).toBe('Ada Operator');
-    world.close();
+    expect((await world.service.mine({ platform: 'console', id: 'console', name: 'operator', isOrganizer: true })).realName).toBe('Ada Operator');
+    await world.close();
   });
 
   it('prints direct messages to the operator through the outbox', async () => {
     const { world, chat } = await session([]);
     const event = world.events[0]!;
-    world.service.respond(event, { platform: 'slack', id: 'U1', name: 'u1', isOrganizer: false }, 'going', { realName: 'Someone Else', answer: '' });
-    world.service.respond(event, { platform: 'console', id: 'console', name: 'operator', isOrganizer: true }, 'going', { realName: 'Ada Operator', answer: '' });
-    world.service.respond(event, { platform: 'slack', id: 'U1', name: 'u1', isOrganizer: false }, 'declined');
+    await world.service.respond(event, { platform: 'slack', id: 'U1', name: 'u1', isOrganizer: false }, 'going', { realName: 'Someone Else', answer: '' });
+    await world.service.respond(event, { platform: 'console', id: 'console', name: 'operator', isOrganizer: true }, 'going', { realName: 'Ada Operator', answer: '' });
+    await world.service.respond(event, { platform: 'slack', id: 'U1', name: 'u1', isOrganizer: false }, 'declined');
     const report = await world.scheduler([], [], { posters: [withDirectMessages(chat)] }).tick();
     expect(report.sent).toBe(1);
-    world.close();
+    await world.close();
   });
 });

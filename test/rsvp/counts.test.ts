@@ -23,32 +23,32 @@ describe('RSVP counts where members look', () => {
     const announcement = presentAgenda(event, makeSettings(), TEST_FEEDS);
     // The announcement as the scheduler leaves it once sent: claimed and marked under the lease's fence.
     const lease = new Lease(world.db, 'scheduler', 'test-holder');
-    const generation = lease.acquire()!;
+    const generation = (await lease.acquire())!;
     const fence = lease.fence!;
-    outbox.insert([{ deliveryKey: 'rule:announce:x:slack:C1', platform: 'slack', channel: 'C1', kind: 'rule', eventId: EVENT_ID, dueAt: world.clock.now(), payload: { label: 'announce', message: announcement }, contentHash: 'h', status: 'pending' }], world.clock.now(), generation);
-    expect(outbox.claim('rule:announce:x:slack:C1', fence, world.clock.now())).toBe(true);
-    expect(outbox.markSent('rule:announce:x:slack:C1', '1720000000.000100', fence, world.clock.now())).toBe(true);
+    await outbox.insert([{ deliveryKey: 'rule:announce:x:slack:C1', platform: 'slack', channel: 'C1', kind: 'rule', eventId: EVENT_ID, dueAt: world.clock.now(), payload: { label: 'announce', message: announcement }, contentHash: 'h', status: 'pending' }], world.clock.now(), generation);
+    expect(await outbox.claim('rule:announce:x:slack:C1', fence, world.clock.now())).toBe(true);
+    expect(await outbox.markSent('rule:announce:x:slack:C1', '1720000000.000100', fence, world.clock.now())).toBe(true);
     const edits: MessageModel[] = [];
     const poster: ChatPoster = { platform: 'slack', post: async () => ({ messageId: 'x' }), findPosted: async () => undefined, edit: async (_c, _id, m) => void edits.push(m) };
     const changed: string[] = [];
     const runtime = new RsvpRuntime({ db: world.db, service: world.service, posters: [poster], catalogue: () => new Catalogue(world.events), clock: world.clock, log: createLogger('silent'), debounceMs: 20, onCountsChanged: (id) => changed.push(id) });
 
     for (let n = 1; n <= 5; n++) {
-      world.service.respond(event, member(n), 'going');
+      await world.service.respond(event, member(n), 'going');
       runtime.changed(EVENT_ID);
     }
     for (let i = 0; i < 300 && edits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await runtime.stop();
     expect(edits.map(countsOf)).toEqual(['3 of 3 going, 2 on the waitlist']);
-    expect(countsOf(outbox.get('rule:announce:x:slack:C1')!.payload.message)).toBe('3 of 3 going, 2 on the waitlist');
+    expect(countsOf((await outbox.get('rule:announce:x:slack:C1'))!.payload.message)).toBe('3 of 3 going, 2 on the waitlist');
     expect(changed).toEqual([EVENT_ID]);
     // Nothing changed since: the minute sweep leaves the post alone.
     await runtime.sweep();
     expect(edits).toHaveLength(1);
-    world.close();
+    await world.close();
   });
 
-  it('the subscribe page shows the counts under the meetup, escaped', () => {
+  it('the subscribe page shows the counts under the meetup, escaped', async () => {
     const world = rsvpWorld();
     const html = renderSubscribePage({
       catalogue: new Catalogue(world.events),
@@ -58,6 +58,6 @@ describe('RSVP counts where members look', () => {
       rsvpCounts: (e) => (e.id === EVENT_ID ? `${countsText({ going: 23, waitlist: 4, declined: 1 })} <b>` : undefined),
     }).html;
     expect(html).toContain(`<div class="meta" data-rsvp="${EVENT_ID}">RSVPs in chat: 23 going, 4 on the waitlist &#60;b&#62;</div>`);
-    world.close();
+    await world.close();
   });
 });

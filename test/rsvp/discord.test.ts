@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { parse } from 'csv-parse/sync';
 import { Routes } from 'discord.js';
 import { interestedReader } from '../../src/chat/discord/interested';
@@ -21,7 +22,7 @@ describe('RSVP on Discord, end to end (real discord.js against the fake Discord)
   });
   afterEach(async () => {
     await bot.stop();
-    world.close();
+    await world.close();
   });
 
   const scheduler = () => world.scheduler([bot.chat], [{ platform: 'discord', channel: ANNOUNCE_CHANNEL }]);
@@ -105,11 +106,11 @@ describe('RSVP on Discord, end to end (real discord.js against the fake Discord)
     const created = (await bot.chat.rest.post(Routes.guildScheduledEvents(bot.discord.guildId), {
       body: { name: 'SRE Munich December', scheduled_start_time: '2030-12-10T17:30:00.000Z', scheduled_end_time: '2030-12-10T20:30:00.000Z', privacy_level: 2, entity_type: 3, entity_metadata: { location: 'Example GmbH' } },
     })) as { id: string };
-    world.db.prepare('INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (?, ?, ?, ?)').run(bot.discord.guildId, EVENT_ID, created.id, 'x');
+    await world.db.run(sql`INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (${bot.discord.guildId}, ${EVENT_ID}, ${created.id}, 'x')`);
     const many = Array.from({ length: 130 }, (_, i) => String(1400000000000001000n + BigInt(i)));
     bot.discord.setInterested(created.id, [ANNA.id!, ...many]);
     world.interested = interestedReader(world.db, bot.chat.rest, bot.discord.guildId);
-    world.service.respond(world.events[0]!, { platform: 'discord', id: ANNA.id!, name: 'Anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: '' });
+    await world.service.respond(world.events[0]!, { platform: 'discord', id: ANNA.id!, name: 'Anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: '' });
 
     const list = bot.discord.dispatchInteraction({ kind: 'command', name: 'rsvp', subcommand: 'list', options: { event: EVENT_ID }, member: HOST });
     const answer = text((await list.firstCallback).data);

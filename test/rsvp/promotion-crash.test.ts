@@ -19,50 +19,50 @@ describe('waitlist promotion: exactly once across a crash', () => {
     world = rsvpWorld();
     bot = await startSlackBot({ commands, dispatcher: world.dispatcher, config: { announceChannels: [] } });
     const event = world.events[0]!;
-    world.service.respond(event, ANNA, 'going', { realName: 'Anna Muster', answer: '' });
-    world.service.respond(event, BEN, 'going', { realName: 'Ben Beispiel', answer: '' });
+    await world.service.respond(event, ANNA, 'going', { realName: 'Anna Muster', answer: '' });
+    await world.service.respond(event, BEN, 'going', { realName: 'Ben Beispiel', answer: '' });
   });
   afterEach(async () => {
     await bot.stop();
-    world.close();
+    await world.close();
   });
 
   const benDms = () => bot.slack.messages(bot.slack.dmChannel(BEN.id)).map((m) => m.text?.split('\n')[0]);
-  const promotionRows = () => new Outbox(world.db).unconfirmed().filter((r) => r.kind === 'message');
+  const promotionRows = async () => (await new Outbox(world.db).unconfirmed()).filter((r) => r.kind === 'message');
 
-  it('a crash inside the cancellation leaves nobody moved up and nothing queued (one transaction)', () => {
+  it('a crash inside the cancellation leaves nobody moved up and nothing queued (one transaction)', async () => {
     const event = world.events[0]!;
-    expect(() =>
+    await expect(
       world.service.store.answer(seatsOf(event), { platform: 'slack', userId: ANNA.id, name: 'anna' }, 'declined', undefined, world.clock.now(), () => {
         throw new Error('process killed');
       }),
-    ).toThrow('process killed');
-    expect(world.service.store.entry(EVENT_ID, 'slack', ANNA.id)?.status).toBe('going');
-    expect(world.service.store.entry(EVENT_ID, 'slack', BEN.id)?.status).toBe('waitlist');
-    expect(promotionRows()).toHaveLength(0);
+    ).rejects.toThrow('process killed');
+    expect((await world.service.store.entry(EVENT_ID, 'slack', ANNA.id))?.status).toBe('going');
+    expect((await world.service.store.entry(EVENT_ID, 'slack', BEN.id))?.status).toBe('waitlist');
+    expect(await promotionRows()).toHaveLength(0);
   });
 
   it('a crash after the cancellation but before the message was sent: the restart sends it, once', async () => {
-    world.service.respond(world.events[0]!, ANNA, 'declined');
-    expect(promotionRows()).toHaveLength(1);
+    await world.service.respond(world.events[0]!, ANNA, 'declined');
+    expect(await promotionRows()).toHaveLength(1);
     // The process is gone before any tick; a new one starts on the same database file.
     const restarted = world.scheduler([bot.chat], []);
     expect(await restarted.tick()).toMatchObject({ sent: 1 });
     await restarted.tick();
     expect(benDms()).toEqual(['You have a seat!']);
     // Pressing Not going again, or a second cancellation, does not tell Ben again.
-    world.service.respond(world.events[0]!, ANNA, 'declined');
+    await world.service.respond(world.events[0]!, ANNA, 'declined');
     await restarted.tick();
     expect(benDms()).toEqual(['You have a seat!']);
   });
 
   it('a crash after Slack took the message but before it was marked sent: found in the DM history, not sent again', async () => {
-    world.service.respond(world.events[0]!, ANNA, 'declined');
+    await world.service.respond(world.events[0]!, ANNA, 'declined');
     const { poster, crashed } = crashingPoster(withDirectMessages(bot.chat), 1, 'after-send');
     const dying = world.scheduler([], [], { posters: [poster] });
     void dying.tick();
     await crashed;
-    expect(promotionRows().map((r) => r.status)).toEqual(['sending']);
+    expect((await promotionRows()).map((r) => r.status)).toEqual(['sending']);
     expect(benDms()).toEqual(['You have a seat!']);
 
     const restarted = world.scheduler([bot.chat], []);
@@ -75,7 +75,7 @@ describe('waitlist promotion: exactly once across a crash', () => {
   });
 
   it('a crash before Slack got the message: the restart finds nothing in the DM history and sends it once', async () => {
-    world.service.respond(world.events[0]!, ANNA, 'declined');
+    await world.service.respond(world.events[0]!, ANNA, 'declined');
     const { poster, crashed } = crashingPoster(withDirectMessages(bot.chat), 1, 'before-send');
     void world.scheduler([], [], { posters: [poster] }).tick();
     await crashed;

@@ -18,7 +18,7 @@ describe('RSVP on Slack, end to end (real Bolt against the fake Slack)', () => {
   });
   afterEach(async () => {
     await bot.stop();
-    world.close();
+    await world.close();
   });
 
   const scheduler = () => world.scheduler([bot.chat], [{ platform: 'slack', channel: ANNOUNCE }]);
@@ -115,19 +115,19 @@ describe('RSVP on Slack, end to end (real Bolt against the fake Slack)', () => {
   });
 
   it('/rsvp me shows a member what the bot holds, privately; /rsvp forget deletes it', async () => {
-    world.service.respond(world.events[0]!, { platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: 'none' });
+    await world.service.respond(world.events[0]!, { platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: 'none' });
     const me = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('/rsvp', 'me', { user_id: ANNA.id }));
     expect(me.json).toMatchObject({ response_type: 'ephemeral' });
     expect(me.body).toContain('Anna Muster');
     const forget = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('/rsvp', 'forget', { user_id: ANNA.id }));
     expect(forget.body).toContain('deleted');
-    expect(world.service.mine({ platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false })).toEqual({ answers: [], realName: undefined, reminders: false });
+    expect(await world.service.mine({ platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false })).toEqual({ answers: [], realName: undefined, reminders: false });
   });
 
   it('the organizers’ list shows names and the waitlist; members are refused', async () => {
     const event = world.events[0]!;
-    world.service.respond(event, { platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: 'vegan' });
-    world.service.respond(event, { platform: 'slack', id: BEN.id, name: 'ben', isOrganizer: false }, 'going', { realName: 'Ben Beispiel' });
+    await world.service.respond(event, { platform: 'slack', id: ANNA.id, name: 'anna', isOrganizer: false }, 'going', { realName: 'Anna Muster', answer: 'vegan' });
+    await world.service.respond(event, { platform: 'slack', id: BEN.id, name: 'ben', isOrganizer: false }, 'going', { realName: 'Ben Beispiel' });
     const list = await bot.slack.sendSlashCommand(bot.eventsUrl, SIGNING_SECRET, bot.slack.slashCommandFields('/rsvp', 'list', { user_id: ORGANIZER }));
     expect(list.json).toMatchObject({ response_type: 'ephemeral' });
     expect(list.body).toMatch(/Anna Muster.*vegan/);

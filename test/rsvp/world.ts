@@ -20,7 +20,8 @@ import { withDirectMessages } from '../../src/rsvp/notices';
 import { RsvpRuntime } from '../../src/rsvp/runtime';
 import { RsvpService } from '../../src/rsvp/service';
 import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
+import { sharedDb, type SharedDb } from '../helpers/db';
 import { testSchedulerDefaults } from '../schedule/harness';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { url } from '../helpers/url';
@@ -46,7 +47,7 @@ export function rsvpMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent {
 
 export interface RsvpWorld {
   db: Db;
-  dbFile: string;
+  shared: SharedDb;
   clock: ManualClock;
   events: MeetupEvent[];
   services: CommandServices;
@@ -59,13 +60,13 @@ export interface RsvpWorld {
   /** A scheduler on its own connection (a restart after a crash gets a new one). */
   scheduler(posters: ChatPoster[], destinations: Destination[], overrides?: Partial<SchedulerOptions>): Scheduler;
   runtime(posters: ChatPoster[]): RsvpRuntime;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
   const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-rsvp-'));
-  const dbFile = path.join(dir, 'bot.db');
-  const db = openDatabase(dbFile);
+  const shared = sharedDb(dir);
+  const db = shared.lazy();
   const connections: Db[] = [db];
   const clock = new ManualClock(berlin(now));
   const events = [rsvpMeetup()];
@@ -77,7 +78,7 @@ export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
   const services = makeServices({ catalogue, now: () => clock.now(), settings: () => settings, rsvp: service }, { db });
   const world: RsvpWorld = {
     db,
-    dbFile,
+    shared,
     clock,
     events,
     services,
@@ -85,7 +86,7 @@ export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
     dispatcher: createDispatcher(commands, services, log),
     organizerNotes,
     scheduler(posters, destinations, overrides = {}) {
-      const connection = openDatabase(dbFile);
+      const connection = shared.lazy();
       connections.push(connection);
       return new Scheduler({
         db: connection,
@@ -99,8 +100,8 @@ export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
       });
     },
     runtime: (posters) => new RsvpRuntime({ db, service, posters, catalogue, clock, log, debounceMs: 0 }),
-    close() {
-      for (const c of connections) if (c.open) c.close();
+    async close() {
+      for (const c of connections) await c.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

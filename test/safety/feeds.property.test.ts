@@ -1,3 +1,4 @@
+import { lazyMemoryDb } from '../helpers/db';
 import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { Catalogue } from '../../src/catalogue/catalogue';
@@ -7,7 +8,6 @@ import { ManualClock } from '../../src/clock';
 import { FeedCatalogue } from '../../src/feeds/catalogue';
 import { eventFeedPath, FEED_PATHS } from '../../src/feeds/links';
 import { FeedSequences } from '../../src/feeds/sequence';
-import { openDatabase } from '../../src/store/db';
 import { berlin } from '../helpers/events';
 import { FC_PARAMS, hostileEvent, hostileSettings, hostileUrl } from './hostile';
 import { urlProblem } from './inspect';
@@ -49,12 +49,12 @@ function catalogueOf(events: MeetupEvent[]): Catalogue {
 }
 
 // One database for every run: sequences only grow, which the feeds handle like any reload.
-const feeds = new FeedCatalogue({ sequences: new FeedSequences(openDatabase(':memory:'), new ManualClock('2030-06-01T10:00:00Z')), publicUrl: PUBLIC_URL });
+const feeds = new FeedCatalogue({ sequences: new FeedSequences(lazyMemoryDb(), new ManualClock('2030-06-01T10:00:00Z')), publicUrl: PUBLIC_URL });
 
-function render(w: { events: MeetupEvent[]; settings: CommunitySettings; website?: string }) {
+async function render(w: { events: MeetupEvent[]; settings: CommunitySettings; website?: string }) {
   const settings: CommunitySettings = { ...w.settings, website: w.website };
   const catalogue = catalogueOf(w.events);
-  feeds.update(catalogue, settings, NOW);
+  await feeds.update(catalogue, settings, NOW);
   return { catalogue, settings, carried: JSON.stringify({ w, PUBLIC_URL }) };
 }
 
@@ -130,10 +130,10 @@ function pageProblems(html: string, catalogue: Catalogue, carried: string): stri
 }
 
 describe(`nothing from data can inject into the calendar feeds or the subscribe page (seed ${FC_PARAMS.seed}; FC_SEED replays)`, () => {
-  it('ICS: ical.js reads exactly the components and properties the feeds write; every URL property is http(s) and named by data', () => {
-    fc.assert(
-      fc.property(world, fc.option(fc.integer({ min: 1, max: 10080 }), { nil: undefined }), (w, alarm) => {
-        const { catalogue, carried } = render(w);
+  it('ICS: ical.js reads exactly the components and properties the feeds write; every URL property is http(s) and named by data', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, fc.option(fc.integer({ min: 1, max: 10080 }), { nil: undefined }), async (w, alarm) => {
+        const { catalogue, carried } = await render(w);
         const bodies: [string, number][] = [];
         const feed = (path: string) => {
           const f = feeds.feed(path)!;
@@ -149,11 +149,11 @@ describe(`nothing from data can inject into the calendar feeds or the subscribe 
     );
   });
 
-  it('page: no script but ours, no on*= handler, every href http(s)/mailto or our own feeds, every data string escaped', () => {
-    fc.assert(
-      fc.property(world, (w) => {
-        const { catalogue, settings, carried } = render(w);
-        const html = feeds.page(NOW)!.plain.body.toString('utf8');
+  it('page: no script but ours, no on*= handler, every href http(s)/mailto or our own feeds, every data string escaped', async () => {
+    await fc.assert(
+      fc.asyncProperty(world, async (w) => {
+        const { catalogue, settings, carried } = await render(w);
+        const html = (await feeds.page(NOW))!.plain.body.toString('utf8');
         expectNone(pageProblems(html, catalogue, carried));
         const listed = catalogue.events.filter((e) => e.end > NOW || e.status !== 'cancelled');
         const strings = [settings.name, settings.hashtag, settings.contact, ...listed.flatMap((e) => [e.title, ...(e.venue ? [e.venue] : [])])];

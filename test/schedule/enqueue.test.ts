@@ -20,23 +20,23 @@ describe('Outbox.enqueue: deliver this message to this destination exactly once 
       label: 'RSVP report',
       worthUntil: world.clock.now().plus({ days: 1 }),
     };
-    expect(outbox.enqueue([delivery], world.clock.now())).toEqual([`${delivery.key}:slack:${ORGANIZERS_CHANNEL}`]);
+    expect(await outbox.enqueue([delivery], world.clock.now())).toEqual([`${delivery.key}:slack:${ORGANIZERS_CHANNEL}`]);
     await scheduler.tick();
-    expect(outbox.enqueue([delivery], world.clock.now())).toEqual([]);
+    expect(await outbox.enqueue([delivery], world.clock.now())).toEqual([]);
     world.clock.advance({ minutes: 1 });
     await scheduler.tick();
     expect(world.reports().filter((text) => text.includes('RSVPs'))).toHaveLength(1);
-    expect(outbox.get(`${delivery.key}:slack:${ORGANIZERS_CHANNEL}`)).toMatchObject({ status: 'sent', kind: 'message' });
+    expect(await outbox.get(`${delivery.key}:slack:${ORGANIZERS_CHANNEL}`)).toMatchObject({ status: 'sent', kind: 'message' });
   });
 
   it('past its worth-until time it is not posted late', async () => {
     world = await startWorld({ now: '2026-10-20T12:00' });
     const outbox = new Outbox(world.db);
     const to = { platform: 'slack' as const, channel: ORGANIZERS_CHANNEL };
-    outbox.enqueue([{ key: 'stale', to, message: message({ intro: ['stale news'] }), label: 'stale', worthUntil: world.clock.now().plus({ minutes: 5 }) }], world.clock.now());
+    await outbox.enqueue([{ key: 'stale', to, message: message({ intro: ['stale news'] }), label: 'stale', worthUntil: world.clock.now().plus({ minutes: 5 }) }], world.clock.now());
     world.clock.advance({ minutes: 10 });
     await world.scheduler().tick();
     expect(world.reports().some((text) => text.includes('stale news'))).toBe(false);
-    expect(outbox.get(`stale:slack:${ORGANIZERS_CHANNEL}`)?.status).not.toBe('sent');
+    expect((await outbox.get(`stale:slack:${ORGANIZERS_CHANNEL}`))?.status).not.toBe('sent');
   });
 });

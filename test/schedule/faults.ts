@@ -15,7 +15,9 @@ import { SlackChat } from '../../src/chat/slack/adapter';
 import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { Scheduler } from '../../src/schedule/scheduler';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
+import { sql } from 'kysely';
+import { sharedDb, type SharedDb } from '../helpers/db';
 import { contractDispatcher } from '../chat/slack-harness';
 import { FakeDiscord, type Fault as DiscordFault } from '../fakes/discord';
 import { FakeSlack, type Fault as SlackFault } from '../fakes/slack';
@@ -83,7 +85,8 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
   const slack = await FakeSlack.start({ botToken: 'xoxb-faults', now: () => wall.now().toMillis() });
   const discord = await FakeDiscord.start({ channels: [...DISCORD, '1300000000000000799'], now: () => wall.now().toMillis() });
   const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-faults-'));
-  const dbFile = path.join(dir, 'bot.db');
+  const main = sharedDb(dir);
+  const before = scenario.lostState ? sharedDb(dir, 'before.db') : undefined;
   const processes: Process[] = [];
   const release: (() => void)[] = [];
   const storeLater: (() => void)[] = [];
@@ -108,8 +111,8 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
     slack.historyLag(scenario.historyLagMs ?? 0);
     discord.historyLag(scenario.historyLagMs ?? 0);
 
-    const startProcess = (file: string, id: string, stopAt?: number): Process => {
-      const db = openDatabase(file);
+    const startProcess = async (shared: SharedDb, id: string, stopAt?: number): Promise<Process> => {
+      const db = await shared.open();
       let calls = 0;
       let dead = false;
       let attempts = 0;
@@ -150,17 +153,14 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
       return p;
     };
 
-    if (scenario.lostState) {
-      // The state a lost -wal or a restored backup leaves: the outbox as it was before anything was sent.
+    if (before) {
+      // The state a lost -wal or a restored backup leaves: the outbox as it was before anything was sent (empty).
       // It was written while a bot was running, so it names that holder in the lease.
-      const seedDb = openDatabase(dbFile);
-      seedDb.exec(`VACUUM INTO '${path.join(dir, 'before.db')}'`);
-      seedDb.close();
-      const before = openDatabase(path.join(dir, 'before.db'));
-      before.prepare(`INSERT INTO leases (name, holder, expires_at, generation, beat) VALUES ('scheduler', 'earlier', 0, 1, 7)`).run();
-      before.close();
+      const seed = await before.open();
+      await seed.run(sql`INSERT INTO leases (name, holder, expires_at, generation, beat) VALUES ('scheduler', 'earlier', 0, 1, 7)`);
+      await seed.close();
     }
-    const first = startProcess(dbFile, 'first', scenario.stopAtAttempt);
+    const first = await startProcess(main, 'first', scenario.stopAtAttempt);
     // The first process ticks every 10 s of trial time until it is killed or stopped.
     const firstRun = (async () => {
       for (let i = 0; i < 30; i++) {
@@ -182,7 +182,7 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
       for (const c of SLACK) slack.seedMessage(c, { text: `chatter ${i}` });
       for (const c of DISCORD) discord.seedMessage(c, { content: `chatter ${i}`, author: { id: '1400000000000000001', username: 'member', bot: false } });
     }
-    const second = startProcess(scenario.lostState ? path.join(dir, 'before.db') : dbFile, 'second');
+    const second = await startProcess(before ?? main, 'second');
     for (let i = 0; i < 40; i++) {
       if (i === 3) release.splice(0).forEach((resolve) => resolve()); // the stopped holder continues, and must do nothing
       if (i === (scenario.stormMs ? 15 : 5)) slack.clearFaults(), discord.clearFaults();
@@ -195,7 +195,7 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
     storeLater.splice(0).forEach((store) => store());
     await slack.close();
     await discord.close();
-    for (const p of processes) if (p.db.open) p.db.close();
+    for (const p of processes) await p.db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,8 @@ import { createLogger } from '../../src/log';
 import { Scheduler, type SchedulerOptions, type TickReport } from '../../src/schedule/scheduler';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { loadAnnouncementRules, type AnnouncementRules } from '../../src/schedule/rules';
-import { openDatabase, type Db } from '../../src/store/db';
+import type { Db } from '../../src/store/db';
+import { sharedDb, type SharedDb } from '../helpers/db';
 import { contractDispatcher, startSlackBot, type SlackBot } from '../chat/slack-harness';
 import { ROOT } from '../helpers/built';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
@@ -67,7 +68,7 @@ export interface ScheduleWorld {
   clock: ManualClock;
   db: Db;
   /** The database file, for a second connection (two processes, or a restart after a crash). */
-  dbFile: string;
+  shared: SharedDb;
   events: MeetupEvent[];
   settings: CommunitySettings;
   /** A scheduler on its own database connection, as a separate process would have. */
@@ -101,19 +102,19 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
     config: { announceChannels: ANNOUNCE_CHANNELS, organizersChannel: ORGANIZERS_CHANNEL },
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-schedule-'));
-  const dbFile = path.join(dir, 'bot.db');
-  const db = openDatabase(dbFile);
+  const shared = sharedDb(dir);
+  const db = await shared.open();
   const connections: Db[] = [db];
   const clock = new ManualClock(berlin(options.now));
   const world: ScheduleWorld = {
     bot,
     clock,
     db,
-    dbFile,
+    shared,
     events: options.events ?? [autumnMeetup()],
     settings: makeSettings(options.settings),
     scheduler(overrides = {}) {
-      const connection = openDatabase(dbFile);
+      const connection = shared.lazy();
       connections.push(connection);
       return new Scheduler({
         db: connection,
@@ -141,7 +142,7 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
     reports: () => bot.slack.messages(ORGANIZERS_CHANNEL).map((m) => m.text ?? ''),
     async close() {
       await bot.stop();
-      for (const c of connections) if (c.open) c.close();
+      for (const c of connections) await c.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,10 @@
 import type { Destination } from '../../src/chat/adapter';
 import { Lease } from '../../src/schedule/lease';
 import { Outbox } from '../../src/schedule/outbox';
-import { openDatabase } from '../../src/store/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sharedDb } from '../helpers/db';
 import { startDiscordBot, type DiscordBot } from '../chat/discord-harness';
 import { berlin } from '../helpers/events';
 import { makeServices } from '../helpers/services';
@@ -38,7 +41,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
     void dying.tick();
     await crashed;
     const outbox = new Outbox(world.db);
-    expect(outbox.get(key('reminder', 'slack', ANNOUNCE_CHANNELS[step - 1]!))?.status).toBe('sending');
+    expect((await outbox.get(key('reminder', 'slack', ANNOUNCE_CHANNELS[step - 1]!)))?.status).toBe('sending');
 
     const restarted = world.scheduler({ concurrency: 1 });
     expect(await restarted.tick()).toMatchObject({ ran: false, sent: 0 }); // the dead holder's heartbeat was just seen
@@ -48,7 +51,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
 
     for (const channel of ANNOUNCE_CHANNELS) {
       expect(world.keys(channel)).toEqual([key('announce', 'slack', channel), key('reminder', 'slack', channel)]);
-      expect(outbox.get(key('reminder', 'slack', channel))).toMatchObject({ status: 'sent', messageId: world.messages(channel)[1]!.ts });
+      expect(await outbox.get(key('reminder', 'slack', channel))).toMatchObject({ status: 'sent', messageId: world.messages(channel)[1]!.ts });
     }
     // Every channel whose reminder may have been posted was looked up before anything was sent there again.
     const looked = new Set(world.bot.slack.callsTo('conversations.history').map((c) => c.params.channel));
@@ -107,7 +110,7 @@ describe('crash in the middle of a fan-out, then restart: nothing lost, nothing 
         expect(messages).toHaveLength(2);
         // One create request per post: recovery found the interrupted one instead of relying on Discord's nonce check.
         expect(creates(channel)).toHaveLength(2);
-        expect(outbox.get(key('reminder', 'discord', channel))).toMatchObject({ status: 'sent', messageId: messages[1]!.id });
+        expect(await outbox.get(key('reminder', 'discord', channel))).toMatchObject({ status: 'sent', messageId: messages[1]!.id });
       }
     });
   });
@@ -147,32 +150,34 @@ describe('two bot processes on one database file', () => {
 });
 
 describe('Lease', () => {
-  it('has one holder at a time; a contender takes over after the heartbeat stood still for the TTL on its own clock', () => {
-    const file = `/tmp/sremuc-lease-${process.pid}-${Date.now()}.db`;
-    const first = openDatabase(file);
-    const second = openDatabase(file);
+  it('has one holder at a time; a contender takes over after the heartbeat stood still for the TTL on its own clock', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-lease-'));
+    const shared = sharedDb(dir);
+    const first = await shared.open();
+    const second = await shared.open();
     let t = 0;
     const mono = () => t;
     const timing = { ttlMs: 15_000, beatMs: 5_000 };
     try {
       const a = new Lease(first, 'scheduler', 'a', mono, timing);
       const b = new Lease(second, 'scheduler', 'b', mono, timing);
-      expect(a.acquire()).toBe(1);
-      expect(b.acquire()).toBeUndefined(); // b sees a's heartbeat for the first time
+      expect(await a.acquire()).toBe(1);
+      expect(await b.acquire()).toBeUndefined(); // b sees a's heartbeat for the first time
       t += 10_000;
-      expect(a.acquire()).toBe(1); // beats
+      expect(await a.acquire()).toBe(1); // beats
       t += 10_000;
-      expect(b.acquire()).toBeUndefined(); // a new beat since b looked: wait again
-      expect(b.currentHolder()).toBe('a');
+      expect(await b.acquire()).toBeUndefined(); // a new beat since b looked: wait again
+      expect(await b.currentHolder()).toBe('a');
       t += 15_000; // a is stopped: no beat for the TTL
-      expect(b.acquire()).toBe(2); // taken over, with a new fencing generation
-      expect(a.valid()).toBe(false); // a wakes up: its overdue beat finds generation 2
-      expect(a.acquire()).toBeUndefined();
-      b.release();
-      expect(a.acquire()).toBe(3); // released: taken at once
+      expect(await b.acquire()).toBe(2); // taken over, with a new fencing generation
+      expect(await a.valid()).toBe(false); // a wakes up: its overdue beat finds generation 2
+      expect(await a.acquire()).toBeUndefined();
+      await b.release();
+      expect(await a.acquire()).toBe(3); // released: taken at once
     } finally {
-      first.close();
-      second.close();
+      await first.close();
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

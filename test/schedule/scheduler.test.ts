@@ -98,20 +98,20 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     const organizer = { platform: 'slack' as const, id: 'U1', name: 'anna', isOrganizer: true };
 
     world.clock.set(berlin('2026-10-26T09:00'));
-    store.pause(organizer);
+    await store.pause(organizer);
     await runMinutes(world, scheduler, '2026-10-26T10:30');
     expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE')]);
 
-    store.resume(organizer);
+    await store.resume(organizer);
     const resumed = await scheduler.tick();
     expect(resumed).toMatchObject({ sent: 3, skipped: 0 });
     expect(world.keys('C0ANNOUNCE')).toEqual([key('announce', 'C0ANNOUNCE'), key('reminder', 'C0ANNOUNCE')]);
 
     // Paused from before the doors-open post until the evening: too late to say the doors open.
     world.clock.set(berlin('2026-10-27T17:00'));
-    store.pause(organizer);
+    await store.pause(organizer);
     await runMinutes(world, scheduler, '2026-10-27T20:00');
-    store.resume(organizer);
+    await store.resume(organizer);
     const late = await scheduler.tick();
     expect(late).toMatchObject({ sent: 0, skipped: 3, reported: 3 });
     expect(world.keys('C0ANNOUNCE')).toHaveLength(2);
@@ -132,7 +132,7 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     world.clock.advance({ seconds: 31 });
     expect(await scheduler.tick()).toMatchObject({ sent: 1, recovered: 0 }); // the other is still absent: sent again
     for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', channel), key('reminder', channel)]);
-    expect(new Outbox(world.db).get(key('reminder', 'C0ANNOUNCE'))).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await new Outbox(world.db).get(key('reminder', 'C0ANNOUNCE'))).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('a 429 is a clear refusal: tried again after Retry-After, no lookup needed, nothing doubled', async () => {
@@ -271,7 +271,7 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     world.bot.slack.limitPostsPerChannel(1);
     const store = world.store();
     const organizer = { platform: 'slack' as const, id: 'U1', name: 'anna', isOrganizer: true };
-    for (const text of ['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']) store.schedule('09:30', { text }, organizer);
+    for (const text of ['Pizza is here', 'Talks start in 10 minutes', 'Stream link is up']) await store.schedule('09:30', { text }, organizer);
     world.clock.set(berlin('2026-10-26T09:30'));
     await runMinutes(world, scheduler, '2026-10-26T09:33');
     expect(world.bot.slack.callsTo('chat.postMessage').filter((c) => c.status === 429)).toHaveLength(0);

@@ -1,6 +1,7 @@
 /**
  * `npm run backup`: SQLite's online backup of the live database, checked before it is put in place.
  */
+import { sql } from 'kysely';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,13 @@ import { built, ROOT } from '../helpers/built';
 
 let dir: string;
 let live: Db;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sremuc-backup-'));
-  live = openDatabase(path.join(dir, 'bot.db'));
-  live.prepare('INSERT INTO bot_state (key, value) VALUES (?, ?)').run('before', '1');
+  live = await openDatabase(path.join(dir, 'bot.db'));
+  await live.run(sql`INSERT INTO bot_state (key, value) VALUES ('before', '1')`);
 });
-afterEach(() => {
-  live.close();
+afterEach(async () => {
+  await live.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -34,13 +35,13 @@ const rows = (file: string) => {
 describe('backupDatabase', () => {
   it('copies the live database, WAL content included, while the bot keeps its connection open', async () => {
     // Still in the -wal file: a copy of bot.db alone would miss it.
-    live.prepare('INSERT INTO bot_state (key, value) VALUES (?, ?)').run('in-wal', '2');
+    await live.run(sql`INSERT INTO bot_state (key, value) VALUES ('in-wal', '2')`);
     const result = await backupDatabase(path.join(dir, 'bot.db'), path.join(dir, 'copy.db'));
     expect(result).toMatchObject({ file: path.join(dir, 'copy.db'), schemaVersion: MIGRATIONS.length });
     expect(result.bytes).toBeGreaterThan(0);
     expect(rows(result.file)).toEqual({ state: [{ key: 'before' }, { key: 'in-wal' }], version: MIGRATIONS.length });
     // The bot goes on writing afterwards; the copy is a snapshot.
-    live.prepare('INSERT INTO bot_state (key, value) VALUES (?, ?)').run('after', '3');
+    await live.run(sql`INSERT INTO bot_state (key, value) VALUES ('after', '3')`);
     expect(rows(result.file).state).toHaveLength(2);
   });
 

@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { MIGRATIONS, openDatabase } from '../../src/store/db';
 import { ConfigError } from '../../src/config-error';
 import { built } from '../helpers/built';
@@ -30,8 +31,10 @@ async function openTogether(file: string, count: number): Promise<string[]> {
     process.stdout.write('ready\\n');
     const pause = new Int32Array(new SharedArrayBuffer(4));
     while (!fs.existsSync(${JSON.stringify(go)})) Atomics.wait(pause, 0, 0, 1);
-    try { openDatabase(${JSON.stringify(file)}).close(); process.stdout.write('ok\\n'); }
-    catch (e) { process.stdout.write(String(e && e.message) + '\\n'); }`;
+    openDatabase(${JSON.stringify(file)}).then((db) => db.close()).then(
+      () => process.stdout.write('ok\\n'),
+      (e) => process.stdout.write(String(e && e.message) + '\\n'),
+    );`;
   const children = Array.from({ length: count }, () => spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const outputs = children.map((child) => {
     let out = '';
@@ -54,54 +57,75 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('upgrades a database from an older version, keeping its rows', () => {
+  it('upgrades a database from an older version, keeping its rows', async () => {
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
     old.exec(MIGRATIONS[0]!);
     old.pragma('user_version = 1');
     old.prepare("INSERT INTO cfp_submissions (platform, user_id, user_name, title, abstract, length, speaker, contact, created_at) VALUES ('slack','U1','u','T','A','20','S','c','2026-01-01')").run();
     old.close();
-    const db = openDatabase(file);
+    await (await openDatabase(file)).close();
+    const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.prepare('SELECT title FROM cfp_submissions').all()).toEqual([{ title: 'T' }]);
     db.close();
   });
 
-  it('refuses a database written by a newer version of the bot, and leaves it as it was', () => {
+  it('upgrades a database left at every earlier version (1 to the last but one), keeping the rows each had', async () => {
+    for (let version = 1; version < MIGRATIONS.length; version++) {
+      const file = path.join(dir, `v${version}.db`);
+      const old = new Database(file);
+      // Exactly what that version's bot ran: the shipped steps as SQLite executed them.
+      for (const step of MIGRATIONS.slice(0, version)) old.exec(step);
+      old.pragma(`user_version = ${version}`);
+      old.prepare("INSERT INTO cfp_submissions (platform, user_id, user_name, title, abstract, length, speaker, contact, created_at) VALUES ('slack','U1','u','T','A','20','S','c','2026-01-01')").run();
+      if (version >= 3) old.prepare("INSERT INTO outbox (delivery_key, platform, channel, kind, due_at, payload, content_hash, status, created_at) VALUES ('k', 'slack', 'C1', 'rule', '2026-01-01', '{}', '', 'sent', '2026-01-01')").run();
+      old.close();
+      const db = await openDatabase(file);
+      expect(await db.rows(sql`SELECT title FROM cfp_submissions`)).toEqual([{ title: 'T' }]);
+      if (version >= 3) expect(await db.rows(sql`SELECT delivery_key, status, claimed_gen FROM outbox`)).toEqual([{ delivery_key: 'k', status: 'sent', claimed_gen: null }]);
+      await db.close();
+      const raw = new Database(file, { readonly: true });
+      expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      raw.close();
+    }
+  });
+
+  it('refuses a database written by a newer version of the bot, and leaves it as it was', async () => {
     const file = path.join(dir, 'newer.db');
-    openDatabase(file).close();
+    await (await openDatabase(file)).close();
     const newer = new Database(file);
     newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     newer.close();
-    expect(() => openDatabase(file)).toThrow(ConfigError);
-    expect(() => openDatabase(file)).toThrow(`DATABASE_PATH: ${file} has schema version ${MIGRATIONS.length + 1}, newer than this sremuc-bot knows (${MIGRATIONS.length})`);
+    await expect(openDatabase(file)).rejects.toThrow(ConfigError);
+    await expect(openDatabase(file)).rejects.toThrow(`DATABASE_PATH: ${file} has schema version ${MIGRATIONS.length + 1}, newer than this sremuc-bot knows (${MIGRATIONS.length})`);
     const after = new Database(file, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     after.close();
   });
 
-  it('refuses every DATABASE_PATH it cannot use, naming the variable, without spinning', () => {
-    const refused = (file: string, why: RegExp) => {
-      expect(() => openDatabase(file)).toThrow(ConfigError);
-      expect(() => openDatabase(file)).toThrow(why);
+  it('refuses every DATABASE_PATH it cannot use, naming the variable, without spinning', async () => {
+    const refused = async (file: string, why: RegExp) => {
+      await expect(openDatabase(file)).rejects.toThrow(ConfigError);
+      await expect(openDatabase(file)).rejects.toThrow(why);
     };
-    refused(dir, /^DATABASE_PATH: .* is a folder; give a file in it/);
+    await refused(dir, /^DATABASE_PATH: .* is a folder; give a file in it/);
     // Node's recursive mkdir never returns under /proc.
-    refused('/proc/x/bot.db', /^DATABASE_PATH: cannot create the folder \/proc\/x for \/proc\/x\/bot.db/);
+    await refused('/proc/x/bot.db', /^DATABASE_PATH: cannot create the folder \/proc\/x for \/proc\/x\/bot.db/);
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'not a folder');
-    refused(path.join(file, 'bot.db'), /^DATABASE_PATH: .*a-file is a file, so .* cannot be created under it/);
+    await refused(path.join(file, 'bot.db'), /^DATABASE_PATH: .*a-file is a file, so .* cannot be created under it/);
     writeFileSync(path.join(dir, 'junk.db'), 'this is not a database, just text long enough to have a header of sorts'.repeat(20));
-    refused(path.join(dir, 'junk.db'), /^DATABASE_PATH: cannot use .*junk.db: .*SQLITE_NOTADB/);
+    await refused(path.join(dir, 'junk.db'), /^DATABASE_PATH: cannot use .*junk.db: .*SQLITE_NOTADB/);
   });
 
-  it('refuses a folder the bot may not write', () => {
+  it('refuses a folder the bot may not write', async () => {
     // root writes anywhere on a normal file system; sysfs refuses new files even to root.
     const readOnly = process.getuid?.() === 0 ? '/sys' : path.join(dir, 'ro');
     if (readOnly !== '/sys') {
       require('node:fs').mkdirSync(readOnly);
       chmodSync(readOnly, 0o555);
     }
-    expect(() => openDatabase(path.join(readOnly, 'bot.db'))).toThrow(/^DATABASE_PATH: cannot use .*bot.db: .*SQLITE_CANTOPEN.*may write/);
+    await expect(openDatabase(path.join(readOnly, 'bot.db'))).rejects.toThrow(/^DATABASE_PATH: cannot use .*bot.db: .*SQLITE_CANTOPEN.*may write/);
   });
 });

@@ -1,4 +1,5 @@
 import { Routes, type REST } from 'discord.js';
+import { sql } from 'kysely';
 import type { Db } from '../../store/db';
 
 const PAGE = 100;
@@ -11,9 +12,9 @@ const PAGES_MAX = 50;
  * RSVPs, not among them.
  */
 export function interestedReader(db: Db, rest: REST, guildId: string): (eventId: string) => Promise<string[] | undefined> {
-  const lookup = db.prepare('SELECT discord_event_id FROM discord_scheduled_events WHERE guild_id = ? AND event_id = ?').pluck();
   return async (eventId) => {
-    const discordEventId = lookup.get(guildId, eventId) as string | undefined;
+    const row = await db.row(sql<{ discord_event_id: string }>`SELECT discord_event_id FROM discord_scheduled_events WHERE guild_id = ${guildId} AND event_id = ${eventId}`);
+    const discordEventId = row?.discord_event_id;
     if (!discordEventId) return undefined;
     const ids: string[] = [];
     let after: string | undefined;

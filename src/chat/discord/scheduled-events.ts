@@ -16,6 +16,7 @@ import type { MeetupEvent } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import type { Logger } from '../../log';
+import { sql } from 'kysely';
 import type { Db } from '../../store/db';
 import { escapeMarkdown, neutraliseMentions, truncate } from './render';
 
@@ -79,7 +80,7 @@ export class ScheduledEventSync {
     const { guildId, log } = this.options;
     const report: SyncReport = { created: 0, updated: 0, cancelled: 0, failed: 0 };
     const live = new Map((await this.liveEvents()).map((e) => [e.id, e]));
-    const rows = new Map(this.rows().map((r) => [r.event_id, r]));
+    const rows = new Map((await this.rows()).map((r) => [r.event_id, r]));
     // A meetup whose date is to be confirmed has only a placeholder date: Discord would announce a guess.
     const wanted = catalogue.upcoming(now).filter((e) => e.start > now && !e.dateToBeConfirmed);
 
@@ -116,7 +117,7 @@ export class ScheduledEventSync {
     if (!row || !current) {
       if (row) this.options.log.info({ event: event.id, discordEvent: row.discord_event_id }, 'Discord scheduled event was removed in Discord; creating it again');
       const created = (await this.options.rest.post(Routes.guildScheduledEvents(this.options.guildId), { body: desired })) as APIGuildScheduledEvent;
-      this.save(event.id, created.id, hash);
+      await this.save(event.id, created.id, hash);
       return 'created';
     }
     // A started event keeps its time on Discord; finished and cancelled ones are gone from the live list.
@@ -128,7 +129,7 @@ export class ScheduledEventSync {
       live.delete(current.id);
       return this.upsert(event, desired, row, live);
     }
-    this.save(event.id, current.id, hash);
+    await this.save(event.id, current.id, hash);
     return 'updated';
   }
 
@@ -149,7 +150,7 @@ export class ScheduledEventSync {
         retired = true;
       }
     }
-    this.options.db.prepare('DELETE FROM discord_scheduled_events WHERE guild_id = ? AND event_id = ?').run(this.options.guildId, row.event_id);
+    await this.options.db.run(sql`DELETE FROM discord_scheduled_events WHERE guild_id = ${this.options.guildId} AND event_id = ${row.event_id}`);
     return retired;
   }
 
@@ -160,12 +161,13 @@ export class ScheduledEventSync {
   private async adopt(event: MeetupEvent, desired: DesiredEvent, live: Map<string, APIGuildScheduledEvent>): Promise<Row | undefined> {
     const link = agendaLink(event, this.options.feeds);
     const ownId = await this.ownUserId();
-    const orphan = [...live.values()].find((e) => e.creator_id === ownId && e.description?.endsWith(link) && !this.rows().some((r) => r.discord_event_id === e.id));
+    const known = new Set((await this.rows()).map((r) => r.discord_event_id));
+    const orphan = [...live.values()].find((e) => e.creator_id === ownId && e.description?.endsWith(link) && !known.has(e.id));
     if (!orphan) return undefined;
     this.options.log.info({ event: event.id, discordEvent: orphan.id }, 'adopting a Discord scheduled event created before a restart');
     // An empty hash makes the next step bring it up to date if anything differs.
     const matches = contentHash(desired) === contentHash(fromLive(orphan));
-    this.save(event.id, orphan.id, matches ? contentHash(desired) : '');
+    await this.save(event.id, orphan.id, matches ? contentHash(desired) : '');
     return { event_id: event.id, discord_event_id: orphan.id, content_hash: matches ? contentHash(desired) : '' };
   }
 
@@ -190,17 +192,15 @@ export class ScheduledEventSync {
     return this.botUserId;
   }
 
-  private rows(): Row[] {
-    return this.options.db.prepare('SELECT event_id, discord_event_id, content_hash FROM discord_scheduled_events WHERE guild_id = ?').all(this.options.guildId) as Row[];
+  private rows(): Promise<Row[]> {
+    return this.options.db.rows(sql<Row>`SELECT event_id, discord_event_id, content_hash FROM discord_scheduled_events WHERE guild_id = ${this.options.guildId}`);
   }
 
-  private save(eventId: string, discordEventId: string, hash: string): void {
-    this.options.db
-      .prepare(
-        `INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (?, ?, ?, ?)
-         ON CONFLICT (guild_id, event_id) DO UPDATE SET discord_event_id = excluded.discord_event_id, content_hash = excluded.content_hash`,
-      )
-      .run(this.options.guildId, eventId, discordEventId, hash);
+  private async save(eventId: string, discordEventId: string, hash: string): Promise<void> {
+    await this.options.db.run(
+      sql`INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (${this.options.guildId}, ${eventId}, ${discordEventId}, ${hash})
+          ON CONFLICT (guild_id, event_id) DO UPDATE SET discord_event_id = excluded.discord_event_id, content_hash = excluded.content_hash`,
+    );
   }
 
   private async tolerateUnknown(request: Promise<unknown>): Promise<void> {

@@ -15,7 +15,7 @@ import { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
 import { withinBudget } from '../answer-deadline';
 import { rejectedToken } from '../../startup-errors';
-import { openDatabase } from '../../store/db';
+import { lazyDatabase } from '../../store/db';
 import { SeenRequests } from '../../store/seen-requests';
 import { guardRequests } from './request-guard';
 
@@ -97,7 +97,7 @@ export class SlackChat implements ChatAdapter {
     };
     this.receiver = createReceiver(config, logger, clientOptions);
     if (this.receiver instanceof HTTPReceiver) {
-      const seen = options.seenRequests ?? new SeenRequests(openDatabase(':memory:'));
+      const seen = options.seenRequests ?? new SeenRequests(lazyDatabase(':memory:'));
       guardRequests(this.receiver, { signingSecret: config.signingSecret ?? '', endpoint: SLACK_EVENTS_PATH, seen, log });
     }
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,

@@ -47,6 +47,6 @@ async function check(req: IncomingMessage, options: { signingSecret: string; see
   } catch {
     return undefined; // forged or stale: Bolt refuses it with its own 401 and log line
   }
-  if (!options.seen.firstTime(signature, timestamp, nowSec)) return 'replayed signature';
+  if (!(await options.seen.firstTime(signature, timestamp, nowSec))) return 'replayed signature';
   return undefined;
 }
