@@ -39,7 +39,7 @@ const EnvSchema = z.object({
   DATABASE_URL: optional.pipe(
     z
       .string()
-      .refine((v) => /^postgres(?:ql)?:\/\/[^/]/.test(v) && URL.canParse(v), 'must be a PostgreSQL URL such as postgres://sremuc:secret@db.example:5432/sremuc')
+      .refine((v) => /^postgres(?:ql)?:\/\/[^/]/.test(v) && URL.canParse(v), 'must be a PostgreSQL URL: postgres://user:password@host:5432/database')
       .optional(),
   ),
   BOT_TIMEZONE: optional,

@@ -32,6 +32,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLACK_MODE: 'carrier-pigeon' })).toThrow(/SLACK_MODE/);
     expect(() => loadConfig({ BOT_TIMEZONE: 'Europe/Munich' })).toThrow(/BOT_TIMEZONE/);
     expect(() => loadConfig({ PUBLIC_URL: 'not a url' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@db/x' })).toThrow(/^Invalid configuration:\n  DATABASE_URL: must be a PostgreSQL URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@db/x' })).not.toThrow(/secret/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://sremuc:secret@db.example:5432/sremuc' }).databaseUrl).toBe('postgres://sremuc:secret@db.example:5432/sremuc');
   });
 
   it('treats empty values from a copied .env.example as unset', () => {

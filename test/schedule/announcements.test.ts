@@ -27,9 +27,9 @@ function makeStore(now = '2026-10-20T12:00', destinations = SLACK_DESTINATIONS) 
   return { db, clock, events, store };
 }
 
-function argumentError(work: () => unknown): string {
+async function argumentError(work: () => unknown): Promise<string> {
   try {
-    work();
+    await work();
   } catch (error) {
     if (error instanceof ArgumentError) return error.message;
     throw error;
@@ -53,20 +53,20 @@ describe('AnnouncementStore.schedule', () => {
 
   it('refuses what it cannot post, saying why', async () => {
     const { store } = makeStore();
-    expect(argumentError(() => store.schedule('someday', { text: 'x' }, anna))).toMatch(/^Cannot read "someday" as a time\. Write it like "2026-12-01 18:00", .* \(Europe\/Berlin time\)\.$/);
-    expect(argumentError(() => store.schedule('2026-10-20 11:00', { text: 'x' }, anna))).toMatch(/^Tue 20 Oct 2026, 11:00 \S+ is in the past \(it is now Tue 20 Oct 2026, 12:00 \S+\)\.$/);
-    expect(argumentError(() => store.schedule('2028-01-01 10:00', { text: 'x' }, anna))).toMatch(/more than a year ahead; check the year\.$/);
-    expect(argumentError(() => store.schedule('in 1h', { text: '   ' }, anna))).toBe('Say what to post: text, or a meetup id such as "next".');
-    expect(argumentError(() => store.schedule('in 1h', { text: 'x'.repeat(1901) }, anna))).toBe('The text is too long: at most 1900 characters, got 1901.');
-    expect(argumentError(() => store.schedule('in 1h', { eventId: 'sre-munich-nope' }, anna))).toBe('There is no meetup "sre-munich-nope". /events lists them with their ids.');
-    expect(argumentError(() => makeStore('2026-10-20T12:00', []).store.schedule('in 1h', { text: 'x' }, anna))).toMatch(/^No announce channels are configured/);
+    expect(await argumentError(() => store.schedule('someday', { text: 'x' }, anna))).toMatch(/^Cannot read "someday" as a time\. Write it like "2026-12-01 18:00", .* \(Europe\/Berlin time\)\.$/);
+    expect(await argumentError(() => store.schedule('2026-10-20 11:00', { text: 'x' }, anna))).toMatch(/^Tue 20 Oct 2026, 11:00 \S+ is in the past \(it is now Tue 20 Oct 2026, 12:00 \S+\)\.$/);
+    expect(await argumentError(() => store.schedule('2028-01-01 10:00', { text: 'x' }, anna))).toMatch(/more than a year ahead; check the year\.$/);
+    expect(await argumentError(() => store.schedule('in 1h', { text: '   ' }, anna))).toBe('Say what to post: text, or a meetup id such as "next".');
+    expect(await argumentError(() => store.schedule('in 1h', { text: 'x'.repeat(1901) }, anna))).toBe('The text is too long: at most 1900 characters, got 1901.');
+    expect(await argumentError(() => store.schedule('in 1h', { eventId: 'sre-munich-nope' }, anna))).toBe('There is no meetup "sre-munich-nope". /events lists them with their ids.');
+    expect(await argumentError(() => makeStore('2026-10-20T12:00', []).store.schedule('in 1h', { text: 'x' }, anna))).toMatch(/^No announce channels are configured/);
     expect(await store.list()).toEqual([]);
   });
 
-  it('refuses to announce a cancelled meetup', () => {
+  it('refuses to announce a cancelled meetup', async () => {
     const { store, events } = makeStore();
     events[0] = autumnMeetup({ status: 'cancelled' });
-    expect(argumentError(() => store.schedule('in 1h', { eventId: 'sre-munich-autumn-event-2026' }, anna))).toBe('SRE Munich Autumn 2026 is cancelled; the bot posts the cancellation by itself.');
+    expect(await argumentError(() => store.schedule('in 1h', { eventId: 'sre-munich-autumn-event-2026' }, anna))).toBe('SRE Munich Autumn 2026 is cancelled; the bot posts the cancellation by itself.');
   });
 });
 
@@ -76,9 +76,9 @@ describe('AnnouncementStore.cancel', () => {
     const post = await store.schedule('in 2h', { text: 'x' }, anna);
     expect(await store.cancel(post.id, anna)).toMatchObject({ id: post.id, status: 'cancelled' });
     expect(await store.list()).toEqual([]);
-    expect(argumentError(() => store.cancel(post.id, anna))).toBe(`#${post.id} was cancelled.`);
-    expect(argumentError(() => store.cancel(99, anna))).toBe('There is no scheduled post #99. /announce list shows them.');
-    expect(argumentError(() => store.preview(post.id))).toBe(`#${post.id} was cancelled.`);
+    expect(await argumentError(() => store.cancel(post.id, anna))).toBe(`#${post.id} was cancelled.`);
+    expect(await argumentError(() => store.cancel(99, anna))).toBe('There is no scheduled post #99. /announce list shows them.');
+    expect(await argumentError(() => store.preview(post.id))).toBe(`#${post.id} was cancelled.`);
   });
 });
 
@@ -134,7 +134,7 @@ describe('a scheduled post through the scheduler', () => {
     expect(posted.metadata?.event_payload.delivery_key).toBe(`post:${post.id}:sre-munich-autumn-event-2026:slack:C0GENERAL`);
     expect({ text: posted.text, blocks: posted.blocks }).toEqual(renderMessage(preview!.message));
     expect(await store.list()).toEqual([]);
-    expect(argumentError(() => store.cancel(post.id, anna))).toBe(`#${post.id} has already been posted.`);
+    expect(await argumentError(() => store.cancel(post.id, anna))).toBe(`#${post.id} has already been posted.`);
   });
 
   it('an organizer’s post about a meetup removed from the data meanwhile is skipped and reported', async () => {
