@@ -5,6 +5,7 @@ import type { CommandServices } from '../../src/commands/definition';
 import { openDatabase, type Db } from '../../src/store/db';
 import { RsvpService } from '../../src/rsvp/service';
 import { createLogger } from '../../src/log';
+import { Removals } from '../../src/sources/removals';
 import { makeSettings } from './events';
 
 /** Feed links as the bot builds them for http://127.0.0.1:8080. */
@@ -43,6 +44,7 @@ export function makeServices(overrides: Partial<CommandServices> = {}, options: 
     rsvp: overrides.rsvp ?? new RsvpService({ db, now, notifyOrganizers: overrides.notifyOrganizers ?? (async () => undefined), log: createLogger('silent') }),
     announcements: new Proxy({} as CommandServices['announcements'], { get: () => () => unwired('announcements') }),
     notifyOrganizers: async () => undefined,
+    removals: overrides.removals ?? new Removals({ now, log: createLogger('silent') }),
     ...overrides,
   };
 }
