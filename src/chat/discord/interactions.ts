@@ -16,7 +16,8 @@ import type { Caller, CommandInput, OptionValues } from '../../commands/definiti
 import type { Dispatcher, ModalOutcome } from '../dispatch';
 import { message, type CommandReply, type MessageModel, type ModalModel } from '../message';
 import { withinBudget } from '../answer-deadline';
-import { renderChoices, renderMessage, renderModal, type DiscordMessage } from './render';
+import { renderMessage, type DiscordMessage } from './render';
+import { renderChoices, renderModal } from './components';
 import { FormMemory, REOPEN_FORM_PREFIX } from './forms';
 
 /** The part of the platform-neutral dispatcher the Discord adapter drives: typed options, completions, buttons, forms. */
