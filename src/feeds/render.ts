@@ -41,6 +41,7 @@ export class FeedSet {
   readonly meetups: readonly FeedEntry[];
   readonly talks: readonly FeedEntry[];
   private readonly byEventId: Map<string, FeedEntry>;
+  private readonly talksByEvent: Map<string, FeedEntry[]>;
   private readonly revisions: Map<string, Revision>;
   private readonly organizer?: Organizer;
   /**
@@ -57,17 +58,19 @@ export class FeedSet {
     talks: FeedEntry[],
     eventIds: string[],
     sequences: FeedSequences,
+    talksByEvent: Map<string, FeedEntry[]>,
   ) {
     this.meetups = meetups;
     this.talks = talks;
+    this.talksByEvent = talksByEvent;
     this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
     this.organizer = organizerOf(settings);
     this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, this.organizer) })));
   }
 
   static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
-    const { meetups, talks } = feedEntries(catalogue, settings, publicUrl);
-    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences);
+    const { meetups, talks, talksByEvent } = feedEntries(catalogue, settings, publicUrl);
+    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences, talksByEvent);
   }
 
   eventIds(): string[] {
@@ -100,6 +103,29 @@ export class FeedSet {
       name: `${this.settings.name} talks`,
       description: `Every talk at ${this.settings.name} meetups, with speakers and abstracts.`,
       source: talksFeedLinks(this.publicUrl).calendar,
+    });
+  }
+
+  /** Events with talks or sessions: each has a feed of its own (`/talks.ics?event=<id>`). */
+  talkEventIds(): string[] {
+    return [...this.talksByEvent.keys()];
+  }
+
+  /** When any talk or session of an event last changed in the feed. */
+  eventTalksModified(id: string): DateTime | undefined {
+    const times = (this.talksByEvent.get(id) ?? []).map((e) => this.revisions.get(e.uid)!.modified);
+    return times.reduce<DateTime | undefined>((latest, t) => (!latest || t > latest ? t : latest), undefined);
+  }
+
+  /** The talks or sessions of one event: a conference's programme in the calendar, one entry per session. */
+  eventTalksCalendar(id: string, options: FeedOptions = {}): string | undefined {
+    const entries = this.talksByEvent.get(id);
+    const meetup = this.byEventId.get(id);
+    if (!entries || !meetup) return undefined;
+    return this.render(entries, options, {
+      name: `${this.settings.name}: ${meetup.summary} (programme)`,
+      description: `The sessions of ${meetup.summary}, with rooms, speakers and abstracts.`,
+      source: feedLinks(this.publicUrl).talks(id),
     });
   }
 
