@@ -15,7 +15,7 @@ export const TEST_FEEDS: CommandServices['feeds'] = {
   google: 'https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F127.0.0.1%3A8080%2Fcalendar.ics',
   page: 'http://127.0.0.1:8080/',
   event: (id) => `http://127.0.0.1:8080/events/${id}.ics`,
-  talks: (id) => `http://127.0.0.1:8080/talks.ics?event=${id}`,
+  talks: (id) => `http://127.0.0.1:8080/talks.ics?event=${encodeURIComponent(id)}`,
 };
 
 function unwired(name: string): never {
