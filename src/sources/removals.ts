@@ -58,9 +58,12 @@ export class Removals {
     }
   }
 
-  /** The meetups served although their post is gone: pending ones as they were, confirmed ones cancelled. */
+  /**
+   * The meetups served although their post is gone: pending ones as they were, except that nothing new is
+   * announced or reminded about them while the organizers decide; confirmed ones cancelled.
+   */
   events(): MeetupEvent[] {
-    return [...this.records.values()].map((r) => (r.state === 'confirmed' ? { ...r.event, status: 'cancelled' as const } : r.event));
+    return [...this.records.values()].map((r) => (r.state === 'confirmed' ? { ...r.event, status: 'cancelled' as const } : { ...r.event, announce: false }));
   }
 
   /** Every held or cancelled removal, most recently removed first. */

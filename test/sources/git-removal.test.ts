@@ -87,6 +87,14 @@ async function feedEvent(id: string) {
   return parseWithNodeIcal(await res.text()).events[0];
 }
 
+/** What /announce preview lists as planned, as the console prints it. */
+async function preview(): Promise<string> {
+  const from = output.length;
+  input.write('/announce preview\n');
+  await waitFor(() => /Planned posts[\s\S]*\/announce preview <id>/.test(output.slice(from)), 'the preview');
+  return output.slice(from);
+}
+
 async function push(subject: string): Promise<string> {
   const sha = repo.commit(subject);
   await bot.follower!.fetchNow('webhook');
@@ -97,6 +105,7 @@ it('an upcoming meetup whose post is deleted stays as it was, and the organizers
   await waitFor(() => posts('announcements').some((p) => p.includes('SRE Munich Spring 2026')), 'the announcement of spring');
   const before = await feedEvent('spring-2026');
   expect(before).toMatchObject({ summary: 'SRE Munich Spring 2026', status: 'CONFIRMED' });
+  expect(await preview()).toContain('reminder: SRE Munich Spring 2026');
 
   repo.remove('content/events/spring-2026.md').remove('content/events/winter-2025.md');
   const sha = await push('Remove spring and an old post');
@@ -116,8 +125,9 @@ it('an upcoming meetup whose post is deleted stays as it was, and the organizers
   expect(report).toContain('meetups 1 removed, 1 removed pending confirmation');
   expect(report).toMatch(/Removed\n.*SRE Munich Winter 2025/);
   expect(report).toMatch(/Removed, kept until you confirm\n.*SRE Munich Spring 2026/);
-  // Nothing went to the members.
+  // Nothing went to the members, and nothing new is planned about it while the organizers decide.
   expect(posts('announcements').some((p) => /Cancelled/.test(p))).toBe(false);
+  expect(await preview()).not.toContain('SRE Munich Spring 2026');
 });
 
 it('a post restored before confirmation simply comes back; nothing is posted', async () => {
