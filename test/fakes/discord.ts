@@ -147,8 +147,15 @@ export interface InteractionState {
   /** The modal shown by a type 9 callback. */
   modal?: Json;
   originalDeleted?: boolean;
-  /** With an interactions endpoint: what it answered to the POST. */
+  /** With an interactions endpoint: the signed request sent, and what it answered. */
+  sent?: SignedInteraction;
   endpointAnswer?: { status: number; body: string };
+}
+
+export interface SignedInteraction {
+  signature: string;
+  timestamp: string;
+  body: string;
 }
 
 export interface InteractionHandle {
@@ -412,15 +419,21 @@ export class FakeDiscord {
   }
 
   /** POSTs a body to an interactions endpoint, signed with the application's key unless `forge` says otherwise. */
-  async signedPost(url: string, body: string, options: { forge?: 'key' | 'body'; timestamp?: number } = {}): Promise<{ status: number; body: string }> {
+  async signedPost(url: string, body: string, options: { forge?: 'key' | 'body'; timestamp?: number } = {}): Promise<{ status: number; body: string; sent: SignedInteraction }> {
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
     const key = options.forge === 'key' ? generateKeyPairSync('ed25519').privateKey : this.interactionsKey.privateKey;
     const signature = sign(null, Buffer.from(timestamp + body), key).toString('hex');
-    const sent = options.forge === 'body' ? body.replace(/}$/, ',"x":1}') : body;
+    const sent = { signature, timestamp, body: options.forge === 'body' ? body.replace(/}$/, ',"x":1}') : body };
+    const answer = await FakeDiscord.send(url, sent);
+    return { ...answer, sent };
+  }
+
+  /** Sends exactly these bytes and headers (a captured request, replayed). */
+  static async send(url: string, request: SignedInteraction): Promise<{ status: number; body: string }> {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' },
-      body: sent,
+      headers: { 'content-type': 'application/json', 'x-signature-ed25519': request.signature, 'x-signature-timestamp': request.timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' },
+      body: request.body,
     });
     return { status: res.status, body: await res.text() };
   }
@@ -441,7 +454,8 @@ export class FakeDiscord {
 
   private async postInteraction(url: string, state: InteractionState): Promise<void> {
     try {
-      const answer = await this.signedPost(url, JSON.stringify(state.payload));
+      const { sent, ...answer } = await this.signedPost(url, JSON.stringify(state.payload));
+      state.sent = sent;
       state.endpointAnswer = answer;
       // A JSON interaction response in the answer is the first callback, held to the same rules as a REST one.
       if (answer.status === 200 && answer.body.length > 0) this.callback(state.id, state.token, JSON.parse(answer.body) as Json);
