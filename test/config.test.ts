@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
+import { CONFIG_VARIABLES } from '../src/config-env';
 import { unknownVariableWarnings } from '../src/config-warnings';
 
 describe('loadConfig', () => {

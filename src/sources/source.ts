@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, type EventsSourceConfig } from '../config';
+import { ConfigError } from '../config-error';
+import type { EventsSourceConfig } from '../config-events';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { loadAnnouncementRules, loadRules, RULES_FILE, type AnnouncementRules } from '../schedule/rules';
+import { RULES_FILE, type AnnouncementRules } from '../schedule/rules';
+import { loadAnnouncementRules } from '../schedule/rules-file';
+import { loadRules } from '../schedule/rules-reload';
 import type { Diagnostic } from './diagnostics';
 import { GitFollower, type OrganizerReport } from './follow';
 import { GitCheckout, gitVersion, redactUrl } from './git';

@@ -7,7 +7,7 @@ import { richToPlain, toPlainText, type MessageModel } from '../../src/chat/mess
 import { renderMessage as renderDiscord } from '../../src/chat/discord/render';
 import { presentAbstracts, presentAgenda } from '../../src/chat/present/event';
 import { cancellationMessage, ruleMessage, updatedMessage } from '../../src/schedule/messages';
-import { loadAnnouncementRules } from '../../src/schedule/rules';
+import { loadAnnouncementRules } from '../../src/schedule/rules-file';
 import { LIMITS, renderMessage as renderSlack } from '../../src/chat/slack/render';
 import { loadData } from '../../src/sources/load';
 import { TEST_FEEDS } from '../helpers/services';

@@ -1,0 +1,35 @@
+import type { Db } from '../../store/db';
+
+export interface ScheduledEventLink {
+  event_id: string;
+  discord_event_id: string;
+  content_hash: string;
+}
+
+/**
+ * Which Discord scheduled event stands for which meetup, per guild, with the hash of what was last sent: the
+ * table discord_scheduled_events, so a restart neither duplicates nor needlessly updates an event.
+ */
+export class ScheduledEventLinks {
+  constructor(
+    private readonly db: Db,
+    private readonly guildId: string,
+  ) {}
+
+  all(): ScheduledEventLink[] {
+    return this.db.prepare('SELECT event_id, discord_event_id, content_hash FROM discord_scheduled_events WHERE guild_id = ?').all(this.guildId) as ScheduledEventLink[];
+  }
+
+  save(eventId: string, discordEventId: string, hash: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (?, ?, ?, ?)
+         ON CONFLICT (guild_id, event_id) DO UPDATE SET discord_event_id = excluded.discord_event_id, content_hash = excluded.content_hash`,
+      )
+      .run(this.guildId, eventId, discordEventId, hash);
+  }
+
+  forget(eventId: string): void {
+    this.db.prepare('DELETE FROM discord_scheduled_events WHERE guild_id = ? AND event_id = ?').run(this.guildId, eventId);
+  }
+}
