@@ -24,15 +24,19 @@ export interface FeedEntry {
  * What the feeds show of a catalogue: one entry per meetup (in catalogue order), and per event its talks (an
  * evening meetup) or its sessions (a multi-day programme), in programme order.
  */
-export function feedEntries(catalogue: Catalogue, settings: CommunitySettings, publicUrl: string): { meetups: FeedEntry[]; talks: FeedEntry[]; talksByEvent: Map<string, FeedEntry[]> } {
+export function feedEntries(catalogue: Catalogue, settings: CommunitySettings, publicUrl: string): { meetups: FeedEntry[]; eventIds: string[]; talks: FeedEntry[]; talksByEvent: Map<string, FeedEntry[]> } {
   const domain = uidDomain(settings, publicUrl);
+  // A meetup whose date is to be confirmed has only a placeholder (the post's publication day): a calendar
+  // entry would be a guessed date in every subscriber's calendar, so it has none until its date is written.
+  const dated = catalogue.events.filter((e) => !e.dateToBeConfirmed);
   const talksByEvent = new Map<string, FeedEntry[]>();
-  for (const e of catalogue.events) {
+  for (const e of dated) {
     const entries = [...talkEntries(e, settings, domain), ...sessionEntries(e, settings, domain)].map(clean);
     if (entries.length > 0) talksByEvent.set(e.id, entries);
   }
   return {
-    meetups: catalogue.events.map((e) => clean(meetupEntry(e, settings, domain))),
+    meetups: dated.map((e) => clean(meetupEntry(e, settings, domain))),
+    eventIds: dated.map((e) => e.id),
     talks: [...talksByEvent.values()].flat(),
     talksByEvent,
   };

@@ -146,6 +146,8 @@ function subscribeBlock(key: string, links: { calendar: string; webcal: string; 
 
 function meetupItem(event: MeetupEvent, settings: CommunitySettings, links: FeedLinks, now: DateTime, counts?: string): string {
   const icsUrl = links.event(event.id);
+  // The feeds carry no entry for a meetup without its date (it would be a guessed date).
+  const calendarLink = event.dateToBeConfirmed ? 'No calendar entry until the date is set' : `<a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>`;
   // A multi-day programme also has a feed with one entry per session.
   const programme = event.sessions?.length ? ` · <a href="${escapeHtml(links.talks(event.id))}" data-programme="${escapeHtml(event.id)}">Every session (.ics)</a>` : '';
   const zone = event.timeZone ?? settings.timeZone;
@@ -165,7 +167,7 @@ function meetupItem(event: MeetupEvent, settings: CommunitySettings, links: Feed
   return `<li id="${escapeHtml(event.id)}">
 <h3>${cancelled}${escapeHtml(event.title)}</h3>
 <div class="meta">${time}${where ? ` · ${escapeHtml(where)}` : ''}</div>
-${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${programme}${pageLink}${online}</div>
+${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div>${calendarLink}${programme}${pageLink}${online}</div>
 ${linkLine('Slides', [...event.slides, ...event.talks.flatMap((t) => t.slides)])}${linkLine('Recordings', event.recordings)}</li>`;
 }
 

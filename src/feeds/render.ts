@@ -72,8 +72,8 @@ export class FeedSet {
   }
 
   static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
-    const { meetups, talks, talksByEvent } = feedEntries(catalogue, settings, publicUrl);
-    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences, talksByEvent);
+    const { meetups, eventIds, talks, talksByEvent } = feedEntries(catalogue, settings, publicUrl);
+    return new FeedSet(settings, publicUrl, meetups, talks, eventIds, sequences, talksByEvent);
   }
 
   eventIds(): string[] {

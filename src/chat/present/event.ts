@@ -29,14 +29,14 @@ export interface AgendaOptions {
 /** The agenda of one meetup: what /agenda answers. */
 export function presentAgenda(event: MeetupEvent, settings: CommunitySettings, feeds: FeedLinks, options: AgendaOptions = {}): MessageModel {
   const over = options.now !== undefined && !event.dateToBeConfirmed && event.end <= options.now;
-  const history = options.now !== undefined && isUndatedHistory(event, options.now);
   const base = message({
     title: titleOf(event),
     titleUrl: event.url,
     intro: statusIntro(event, over),
     fields: factFields(event, options.now),
     sections: agendaSections(event),
-    links: eventLinks(event, feeds, { calendar: !over && !history }),
+    // A meetup without its date has no calendar entry (the feeds never carry a guessed date).
+    links: eventLinks(event, feeds, { calendar: !over && !event.dateToBeConfirmed }),
     buttons: [...(event.rsvp && !over && event.status !== 'cancelled' && !event.dateToBeConfirmed ? rsvpButtons(event) : []), ...(options.abstracts ? [] : abstractsButtons(event))],
     footer: footer(settings),
   });
@@ -65,9 +65,7 @@ export function presentNextLine(event: MeetupEvent, settings: CommunitySettings,
       ...when(event, 'full'),
       ...placeShort(event),
       '. ',
-      link(feeds.event(event.id), 'Add it to your calendar'),
-      ' or ',
-      link(feeds.page, `subscribe to all ${settings.name} meetups`),
+      ...(event.dateToBeConfirmed ? ['Subscribe to ', link(feeds.page, `all ${settings.name} meetups`), ' to get it once its date is set'] : [link(feeds.event(event.id), 'Add it to your calendar'), ' or ', link(feeds.page, `subscribe to all ${settings.name} meetups`)]),
       '.',
     ],
   });

@@ -19,6 +19,9 @@ describe('a meetup whose date is to be confirmed, in chat', () => {
     }
     // Its placeholder is in the past, but the meetup has not taken place.
     expect(texts[0]).not.toContain('took place');
+    // No calendar link: the feeds carry no entry at a guessed date.
+    expect(presentAgenda(guessed, makeSettings(), TEST_FEEDS, { now: berlin('2025-03-10T22:00') }).links.map((l) => l.label)).not.toContain('Add to calendar');
+    expect(texts[1]).not.toContain(TEST_FEEDS.event(guessed.id));
   });
 
   it('a meetup with its date shows it as before', () => {
