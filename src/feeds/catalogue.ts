@@ -9,10 +9,14 @@ import { PAGE_CSP, renderSubscribePage, type SubscribePageInput } from './page';
 import { FeedSet, type FeedOptions } from './render';
 import type { FeedSequences } from './sequence';
 
-/** One encoding of a resource: the bytes and the ETag that names exactly these bytes. */
+/** One encoding of a resource: the bytes, the ETag that names exactly these bytes, and the headers of each answer. */
 export interface Representation {
   body: Buffer;
   etag: string;
+  /** What a 304 carries: the resource's headers with this ETag and its Last-Modified. */
+  notModified: Record<string, string>;
+  /** What a 200 carries: a 304's headers with the length (and encoding) of these bytes. */
+  ok: Record<string, string | number>;
 }
 
 /** One servable document, prepared at reload: a request only picks bytes and headers. */
@@ -22,8 +26,6 @@ export interface Resource {
   gzip?: Representation;
   /** Whole seconds, as Last-Modified carries them. */
   lastModified: number;
-  /** Content type, caching and security headers; the handler adds length, encoding and validators. */
-  headers: Record<string, string>;
 }
 
 /** A calendar document, with `?alarm=` applied when asked; the bytes of a variant are rendered on demand. */
@@ -141,18 +143,29 @@ function prepare(text: string, kind: Kind, lastModified: number, previous: Resou
   const body = Buffer.from(text, 'utf8');
   const tag = etag(body);
   if (carry && previous?.plain.etag === tag) return previous;
-  return { ...encodings(body, tag), lastModified, headers: headersFor(kind) };
+  return { ...encodings(body, tag, kind, lastModified), lastModified };
 }
 
 /** A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified. */
 function variant(base: Resource, text: string, kind: Kind, minutes: number): Resource {
-  return { ...encodings(Buffer.from(text, 'utf8'), `${base.plain.etag.slice(0, -1)}-a${minutes}"`), lastModified: base.lastModified, headers: headersFor(kind) };
+  return { ...encodings(Buffer.from(text, 'utf8'), `${base.plain.etag.slice(0, -1)}-a${minutes}"`, kind, base.lastModified), lastModified: base.lastModified };
 }
 
-/** A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. */
-function encodings(body: Buffer, tag: string): Pick<Resource, 'plain' | 'gzip'> {
+/**
+ * A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. The
+ * headers of both answers are settled here, once per reload, so a request only picks them.
+ */
+function encodings(body: Buffer, tag: string, kind: Kind, lastModified: number): Pick<Resource, 'plain' | 'gzip'> {
+  const headers = { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString() };
+  const representation = (bytes: Buffer, etag: string, encoding?: string): Representation => {
+    const notModified = { ...headers, ETag: etag };
+    return { body: bytes, etag, notModified, ok: { ...notModified, 'Content-Length': bytes.length, ...(encoding ? { 'Content-Encoding': encoding } : {}) } };
+  };
   const compressed = gzipSync(body);
-  return { plain: { body, etag: tag }, gzip: compressed.length < body.length ? { body: compressed, etag: `${tag.slice(0, -1)}-gz"` } : undefined };
+  return {
+    plain: representation(body, tag),
+    gzip: compressed.length < body.length ? representation(compressed, `${tag.slice(0, -1)}-gz"`, 'gzip') : undefined,
+  };
 }
 
 function headersFor(kind: Kind): Record<string, string> {
