@@ -28,7 +28,10 @@ export interface Resource {
   lastModified: number;
 }
 
-/** A calendar document, with `?alarm=` applied when asked; the bytes of a variant are rendered on demand. */
+/**
+ * A calendar document, with `?alarm=` applied when asked. A variant's validators come from the base's, so a
+ * calendar app polling a reminder feed gets its 304 without a render; the bytes are rendered only for a 200.
+ */
 export interface Feed {
   resource: Resource;
   /** The same feed with a reminder per meetup: ETag derived from the base's, so a 304 needs no rendering. */
@@ -75,7 +78,7 @@ export class FeedCatalogue {
     const feeds = new Map<string, Feed>();
     const add = (path: string, render: (o: FeedOptions) => string, kind: Kind, lastModified?: number) => {
       const base = prepare(render({}), kind, lastModified ?? seconds(now), previous?.feeds.get(path)?.resource, lastModified === undefined);
-      feeds.set(path, { resource: base, withAlarm: (minutes) => variant(base, render({ alarmMinutes: minutes }), kind, minutes) });
+      feeds.set(path, { resource: base, withAlarm: (minutes) => variant(base, () => render({ alarmMinutes: minutes }), kind, minutes) });
     };
     add(FEED_PATHS.calendar, (o) => set.calendar(o), { type: 'calendar' });
     add(FEED_PATHS.talks, (o) => set.talksCalendar(o), { type: 'calendar' });
@@ -146,26 +149,52 @@ function prepare(text: string, kind: Kind, lastModified: number, previous: Resou
   return { ...encodings(body, tag, kind, lastModified), lastModified };
 }
 
-/** A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified. */
-function variant(base: Resource, text: string, kind: Kind, minutes: number): Resource {
-  return { ...encodings(Buffer.from(text, 'utf8'), `${base.plain.etag.slice(0, -1)}-a${minutes}"`, kind, base.lastModified), lastModified: base.lastModified };
+/**
+ * A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified,
+ * gzip when the base has it. Its bytes are rendered the first time a 200 asks for them.
+ */
+function variant(base: Resource, render: () => string, kind: Kind, minutes: number): Resource {
+  const tag = `${base.plain.etag.slice(0, -1)}-a${minutes}"`;
+  let rendered: Pick<Resource, 'plain' | 'gzip'> | undefined;
+  const bytes = () => (rendered ??= encodings(Buffer.from(render(), 'utf8'), tag, kind, base.lastModified, base.gzip !== undefined));
+  const lazy = (encoding: 'plain' | 'gzip'): Representation => {
+    const etag = encoding === 'plain' ? tag : gzipTag(tag);
+    return {
+      etag,
+      notModified: notModifiedHeaders(kind, base.lastModified, etag),
+      get body() {
+        return bytes()[encoding]!.body;
+      },
+      get ok() {
+        return bytes()[encoding]!.ok;
+      },
+    };
+  };
+  return { plain: lazy('plain'), gzip: base.gzip ? lazy('gzip') : undefined, lastModified: base.lastModified };
 }
 
 /**
  * A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. The
  * headers of both answers are settled here, once per reload, so a request only picks them.
  */
-function encodings(body: Buffer, tag: string, kind: Kind, lastModified: number): Pick<Resource, 'plain' | 'gzip'> {
-  const headers = { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString() };
+function encodings(body: Buffer, tag: string, kind: Kind, lastModified: number, alwaysGzip = false): Pick<Resource, 'plain' | 'gzip'> {
   const representation = (bytes: Buffer, etag: string, encoding?: string): Representation => {
-    const notModified = { ...headers, ETag: etag };
+    const notModified = notModifiedHeaders(kind, lastModified, etag);
     return { body: bytes, etag, notModified, ok: { ...notModified, 'Content-Length': bytes.length, ...(encoding ? { 'Content-Encoding': encoding } : {}) } };
   };
   const compressed = gzipSync(body);
   return {
     plain: representation(body, tag),
-    gzip: compressed.length < body.length ? representation(compressed, `${tag.slice(0, -1)}-gz"`, 'gzip') : undefined,
+    gzip: alwaysGzip || compressed.length < body.length ? representation(compressed, gzipTag(tag), 'gzip') : undefined,
   };
+}
+
+function gzipTag(tag: string): string {
+  return `${tag.slice(0, -1)}-gz"`;
+}
+
+function notModifiedHeaders(kind: Kind, lastModified: number, etag: string): Record<string, string> {
+  return { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString(), ETag: etag };
 }
 
 function headersFor(kind: Kind): Record<string, string> {
