@@ -4,7 +4,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Health } from '../http/health';
-import { eventFeedPath, FEED_PATHS } from './links';
+import { eventFeedPath, eventTalksPath, FEED_PATHS } from './links';
 import { PAGE_CSP, renderSubscribePage, type SubscribePageInput } from './page';
 import { FeedSet, type FeedOptions } from './render';
 import type { FeedSequences } from './sequence';
@@ -86,6 +86,9 @@ export class FeedCatalogue {
       // Last-Modified is when the meetup's content last changed (kept in SQLite with its SEQUENCE).
       add(eventFeedPath(id), (o) => set.eventCalendar(id, o)!, { type: 'event', filename: `${id}.ics` }, seconds(set.eventModified(id)!));
     }
+    for (const id of set.talkEventIds()) {
+      add(eventTalksPath(id), (o) => set.eventTalksCalendar(id, o)!, { type: 'event', filename: `${id}-programme.ics` }, seconds(set.eventTalksModified(id)!));
+    }
     const page = renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts: this.options.rsvpCounts });
     this.built = {
       catalogue,
@@ -109,7 +112,10 @@ export class FeedCatalogue {
     return { ok: built !== undefined, events: built?.catalogue.events.length ?? 0, lastReload: built?.reloadedAt.toUTC().toISO() ?? null };
   }
 
-  /** A feed by its request path (decoded, e.g. "/events/grüße.ics" as eventFeedPath encodes it). */
+  /**
+   * A feed by its path as eventFeedPath/eventTalksPath build it ("/events/grüße.ics" decoded, or
+   * "/talks.ics?event=<encoded id>").
+   */
   feed(path: string): Feed | undefined {
     return this.built?.feeds.get(path);
   }

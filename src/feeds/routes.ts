@@ -4,11 +4,12 @@ import Negotiator from 'negotiator';
 import type { Clock } from '../clock';
 import { plain, type HttpRoutes, type RouteHandler } from '../http/server';
 import type { FeedCatalogue, Resource } from './catalogue';
-import { eventFeedPath, FEED_PATHS } from './links';
+import { eventFeedPath, eventTalksPath, FEED_PATHS } from './links';
 import { parseAlarmParam } from './render';
 
 /**
- * The feed routes on the bot's HTTP server: the page, the whole calendar, the talks and each meetup, answered
+ * The feed routes on the bot's HTTP server: the page, the whole calendar, the talks (all, or one event's talks or
+ * sessions with `?event=<id>`) and each meetup, answered
  * from the prepared bytes in the feed catalogue with conditional requests (`fresh`), gzip when the client takes
  * it (`negotiator`), and HEAD.
  */
@@ -16,7 +17,17 @@ export function addFeedRoutes(http: HttpRoutes, feeds: FeedCatalogue, clock: Clo
   const calendar = (path: string): RouteHandler => (req, res) => serveFeed(req, res, feeds, path);
   http.add({ name: 'page', path: FEED_PATHS.page, handle: (req, res) => serve(req, res, feeds.loaded ? feeds.page(clock.now()) : undefined, feeds) });
   http.add({ name: 'calendar', path: FEED_PATHS.calendar, handle: calendar(FEED_PATHS.calendar) });
-  http.add({ name: 'talks', path: FEED_PATHS.talks, handle: calendar(FEED_PATHS.talks) });
+  http.add({
+    name: 'talks',
+    path: FEED_PATHS.talks,
+    handle(req, res) {
+      // `?event=<id>`: that event's talks or sessions; without it, every talk.
+      const events = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').getAll('event');
+      if (events.length > 1) return plain(res, 400, 'event given more than once\n');
+      if (events.length === 0) return serveFeed(req, res, feeds, FEED_PATHS.talks);
+      serveFeed(req, res, feeds, eventTalksPath(events[0]!), 'No such event, or it has no talks or sessions.\n');
+    },
+  });
   http.add({
     name: 'event',
     path: FEED_PATHS.eventPrefix,
@@ -49,7 +60,7 @@ function serve(req: IncomingMessage, res: ServerResponse, resource: Resource | u
   res.end(req.method === 'HEAD' ? undefined : chosen.body);
 }
 
-/** `alarm` is the only parameter that changes a feed; other parameters (cache busters) are ignored. */
+/** `alarm` is the only parameter that changes a feed's content (`event` picks the feed); others (cache busters) are ignored. */
 function alarmMinutes(target: string): number | string | undefined {
   const queryAt = target.indexOf('?');
   if (queryAt === -1) return undefined;
