@@ -52,15 +52,11 @@ function serveFeed(req: IncomingMessage, res: ServerResponse, feeds: FeedCatalog
 /** 200 or 304 for a prepared resource: the representation is chosen first, so a 304 names the ETag a 200 would. */
 function serve(req: IncomingMessage, res: ServerResponse, resource: Resource | undefined, feeds: FeedCatalogue): void {
   if (!feeds.loaded || !resource) return plain(res, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
-  const gzip = resource.gzip && new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
+  // Without Accept-Encoding a client takes any encoding (RFC 9110), and Negotiator answers identity for it.
+  const gzip = resource.gzip && req.headers['accept-encoding'] !== undefined && new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
   const chosen = gzip ? resource.gzip! : resource.plain;
-  const validators = { ETag: chosen.etag, 'Last-Modified': new Date(resource.lastModified).toUTCString() };
-  for (const [name, value] of Object.entries({ ...resource.headers, ...validators })) res.setHeader(name, value);
-  if (fresh(req.headers, { etag: validators.ETag, 'last-modified': validators['Last-Modified'] })) {
-    res.statusCode = 304;
-    return void res.end();
-  }
-  res.writeHead(200, { 'Content-Length': chosen.body.length, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+  if (fresh(req.headers, { etag: chosen.etag, 'last-modified': chosen.notModified['Last-Modified'] })) return void res.writeHead(304, chosen.notModified).end();
+  res.writeHead(200, chosen.ok);
   res.end(req.method === 'HEAD' ? undefined : chosen.body);
 }
 
