@@ -1,44 +1,40 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
-import { openConfigured, type Db } from './store/db';
-import { SeenRequests } from './store/seen-requests';
+import type { Db } from './store/db';
 import type { DataSource } from './sources/watch';
 import { Imports } from './sources/importers/imports';
 import type { GitFollower } from './sources/follow';
 import { openEventsSource } from './sources/source';
 import { dateToConfirmNotices } from './sources/date-notice';
+import { Removals } from './sources/removals';
+import { RemovalStore } from './sources/removal-store';
+import { removalNotices } from './sources/removal-notice';
 import { loadCommands } from './commands/registry';
-import type { CommandDefinition, CommandServices } from './commands/definition';
-import type { ChatAdapter, Destination, OrganizerNotifier } from './chat/adapter';
-import { message, type MessageModel } from './chat/message';
-import { createDispatcher, type Dispatcher } from './chat/dispatch';
+import type { CommandServices } from './commands/definition';
+import type { ChatAdapter } from './chat/adapter';
+import { message } from './chat/message';
+import { createDispatcher } from './chat/dispatch';
 import { ConsoleChat } from './chat/console/console';
 import type { DiscordChat } from './chat/discord/adapter';
 import type { ScheduledEventSync } from './chat/discord/scheduled-events';
-import { CfpStore } from './cfp/submissions';
 import { feedLinks } from './feeds/links';
 import { FeedCatalogue } from './feeds/catalogue';
-import { addFeedRoutes } from './feeds/routes';
-import { FeedSequences } from './feeds/sequence';
 import { HttpServer } from './http/server';
-import { healthRoute } from './http/health';
-import { metricsRoute } from './http/metrics';
-import { gitWebhookRoute } from './http/webhooks/route';
 import { Scheduler } from './schedule/scheduler';
-import { Outbox } from './schedule/outbox';
 import { AnnouncementStore } from './schedule/announcements';
 import { RsvpService } from './rsvp/service';
 import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
 import { countsText } from './rsvp/present';
 import { listenError } from './startup-errors';
-
-/** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
-type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
+import { openStorage } from './bot/storage';
+import { announcementDestinations, organizerDestinations } from './bot/destinations';
+import { organizerNotices } from './bot/organizer-notices';
+import { chatAdapters, type OrganizerReachingAdapter } from './bot/chat-adapters';
+import { addBotRoutes } from './bot/http-routes';
 
 export interface BotOptions {
   clock?: Clock;
@@ -75,36 +71,23 @@ export interface Bot {
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const db = await openConfigured(config);
+  const storage = await openStorage(config, clock);
+  const { db } = storage;
   const links = feedLinks(config.http.publicUrl);
   const adapters: OrganizerReachingAdapter[] = [];
-  const organizers: Destination[] = [
-    ...(config.slack?.organizersChannel ? [{ platform: 'slack' as const, channel: config.slack.organizersChannel }] : []),
-    ...(config.discord?.organizersChannel ? [{ platform: 'discord' as const, channel: config.discord.organizersChannel }] : []),
-    ...(config.console ? [{ platform: 'console' as const, channel: 'organizers' }] : []),
-  ];
-  // Everything the organizers are told goes through the outbox, like every post: one platform being down keeps
-  // neither the others from hearing nor the message from arriving once it is back, and a key reaches each
-  // organizers' channel once (the scheduler retries for a week, then logs it).
+  const organizers = organizerDestinations(config);
   let scheduler: Scheduler | undefined;
-  const tellOrganizers = async (reports: { key: string; message: MessageModel }[]) => {
-    const at = clock.now();
-    const added = await new Outbox(db).enqueue(
-      reports.flatMap(({ key, message }) =>
-        organizers.map((to) => ({ key, to, message, label: message.title ? `notice: ${message.title}` : key, worthUntil: at.plus({ days: 7 }) })),
-      ),
-      at,
-    );
-    // Delivered at once when the scheduler runs (the outbox keeps it for the next tick otherwise).
-    if (added.length > 0) await scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick after a notice failed'));
-  };
-  const reportToOrganizers = async (key: string, message: MessageModel) => tellOrganizers([{ key, message }]);
-  // A notice without a natural key of its own is one of a kind.
-  const notifyOrganizers: OrganizerNotifier = (message: MessageModel) => reportToOrganizers(`notice:${clock.now().toMillis()}:${randomUUID().slice(0, 8)}`, message);
+  const notices = organizerNotices({ outbox: storage.outbox, organizers, clock, log, deliverNow: () => scheduler?.tickAfterWrite() });
+  const notifyOrganizers = notices.notify;
   // Once per post that gives no meetup date: which file needs `eventDate:` (the outbox keeps the key).
   const noticeMissingDates = () =>
-    void tellOrganizers(dateToConfirmNotices(data.current().catalogue.events, clock.now())).catch((err: unknown) => log.error({ err }, 'could not tell the organizers about posts without a date'));
-  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: reportToOrganizers });
+    void notices.tell(dateToConfirmNotices(data.current().catalogue.events, clock.now())).catch((err: unknown) => log.error({ err }, 'could not tell the organizers about posts without a date'));
+  // Deleted posts of upcoming meetups stay in service until an organizer confirms; each is asked about once.
+  const removals = new Removals({ store: new RemovalStore(db), now: () => clock.now(), log });
+  await removals.load();
+  const askAboutRemovals = () =>
+    void notices.tell(removalNotices(removals.pending())).catch((err: unknown) => log.error({ err }, 'could not ask the organizers about removed posts'));
+  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: notices.report, removals });
   const { data, follower, rules } = source;
   const settings = () => data.current().settings;
   const now = () => clock.now().setZone(settings().timeZone);
@@ -121,11 +104,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   data.setImported(imports.events());
   imports.onChange((events) => data.setImported(events));
 
-  const destinations: Destination[] = [
-    ...(config.slack?.announceChannels ?? []).map((channel) => ({ platform: 'slack' as const, channel })),
-    ...(config.discord?.announceChannels ?? []).map((channel) => ({ platform: 'discord' as const, channel })),
-    ...(config.console ? [{ platform: 'console' as const, channel: 'announcements' }] : []),
-  ];
+  const destinations = announcementDestinations(config);
   // Filled in once the adapters and the scheduler exist; RSVPs only reach them after start.
   const late: { runtime?: RsvpRuntime; scheduler?: Scheduler; interested?: (eventId: string) => Promise<string[] | undefined> } = {};
   const rsvp = new RsvpService({
@@ -143,17 +122,18 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     settings,
     now,
     feeds: links,
-    cfp: new CfpStore(db, clock),
+    cfp: storage.cfp,
     // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
     announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
     notifyOrganizers,
     rsvp,
+    removals,
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
   const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 
-  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, seenRequests: new SeenRequests(db), input: options.input, output: options.output })));
+  adapters.push(...(await chatAdapters(config, { commands, dispatcher, log, http, seenRequests: storage.seenRequests, input: options.input, output: options.output })));
   const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
 
   scheduler = new Scheduler({
@@ -182,7 +162,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   }
 
   const feeds = new FeedCatalogue({
-    sequences: new FeedSequences(db, clock),
+    sequences: storage.feedSequences,
     publicUrl: config.http.publicUrl,
     rsvpCounts: async (event) => (event.rsvp ? countsText(await rsvp.counts(event.id), event.rsvp.capacity) : undefined),
   });
@@ -192,13 +172,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     log.debug({ events: catalogue.events.length, ms: Math.round(performance.now() - started) }, 'feeds updated');
   };
   await reloadFeeds();
-  addFeedRoutes(http, feeds, clock);
-  // /healthz names the revision in service (and a failing fetch), so a deploy check sees what the bot serves.
-  http.add(healthRoute(() => ({ ...feeds.health(), source: follower?.status() ?? { kind: 'folder', dir: config.events.kind === 'folder' ? config.events.dir : '' } })));
-  if (follower && config.events.kind === 'git') {
-    http.add(gitWebhookRoute({ secret: config.events.webhookSecret, branch: config.events.branch, fetchNow: (reason) => follower.fetchNow(reason), log }));
-  }
-  http.add(metricsRoute(config.http.metricsToken));
+  addBotRoutes(http, { config, feeds, clock, follower, log });
 
   let eventSync: ScheduledEventSync | undefined;
   if (discord && config.discord?.guildId && config.discord.syncScheduledEvents) {
@@ -211,6 +185,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   data.onChange((catalogue, newSettings) => {
     void reloadFeeds(catalogue, newSettings).catch((err: unknown) => log.error({ err }, 'feeds update failed'));
     noticeMissingDates();
+    askAboutRemovals();
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -249,6 +224,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await scheduler.start();
       running.scheduler = true;
       noticeMissingDates();
+      askAboutRemovals();
       late.runtime!.start();
       running.rsvp = true;
       void syncDiscordEvents();
@@ -267,33 +243,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         data.stop();
       }
       imports.stop();
+      await removals.flushed();
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();
-      await db.close();
+      await storage.close();
       Object.assign(running, { http: false, adapters: [], data: false, scheduler: false });
     },
   };
-}
-
-/** The chat adapters the config turns on. Bolt and discord.js are loaded only when configured (~0.8 s). */
-async function chatAdapters(
-  config: Config,
-  parts: { commands: Map<string, CommandDefinition>; dispatcher: Dispatcher; log: Logger; http: HttpServer; seenRequests: SeenRequests; input?: Readable; output?: Writable },
-): Promise<OrganizerReachingAdapter[]> {
-  const { commands, dispatcher, log } = parts;
-  const adapters: OrganizerReachingAdapter[] = [];
-  if (config.slack) {
-    const { SlackChat } = await import('./chat/slack/adapter');
-    // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
-    const http = config.slack.port === undefined ? parts.http : undefined;
-    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http, seenRequests: parts.seenRequests }));
-  }
-  if (config.discord) {
-    const { DiscordChat } = await import('./chat/discord/adapter');
-    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log }));
-  }
-  if (config.console) {
-    adapters.push(new ConsoleChat({ input: parts.input ?? process.stdin, output: parts.output ?? process.stdout, dispatcher, commands, log }));
-  }
-  return adapters;
 }

@@ -1,5 +1,5 @@
 import { closestKey } from './sources/diagnostics';
-import { CONFIG_VARIABLES } from './config';
+import { CONFIG_VARIABLES } from './config-env';
 
 /** Prefixes only our variables use: anything else under them is a typo or a leftover. */
 const OUR_PREFIXES = ['SLACK_', 'DISCORD_', 'SREMUC_'];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
+import { CONFIG_VARIABLES } from '../src/config-env';
 import { unknownVariableWarnings } from '../src/config-warnings';
 
 describe('loadConfig', () => {
@@ -51,6 +52,13 @@ describe('loadConfig', () => {
     const example = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
     const documented = new Set(example.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]));
     expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('takes the Discord public key for HTTP interactions, and refuses one that is not 32 bytes of hex', () => {
+    const key = 'a'.repeat(64);
+    expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1', DISCORD_PUBLIC_KEY: key }).discord?.publicKey).toBe(key);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1', DISCORD_PUBLIC_KEY: 'abc' })).toThrow(/DISCORD_PUBLIC_KEY: must be the 64 hex characters/);
+    expect(() => loadConfig({ DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_TOKEN: required when DISCORD_PUBLIC_KEY is set/);
   });
 
   it('refuses each bad value naming its variable (and the value, unless it is a secret)', () => {

@@ -1,8 +1,11 @@
 import type { Logger } from '../log';
 import { commandsTotal } from '../metrics';
-import { ArgumentError, type Caller, type CommandContext, type CommandDefinition, type CommandInput, type CommandOption, type CommandServices } from '../commands/definition';
+import { ArgumentError, type Caller, type CommandContext, type CommandDefinition, type CommandInput, type CommandServices } from '../commands/definition';
 import { parseCommandText } from '../commands/registry';
-import { bold, code, message, type CommandReply, type MessageModel } from './message';
+import { message, type CommandReply, type MessageModel } from './message';
+import { checkInput, organizerRefusal } from './input-check';
+import { fieldErrorsOf } from './form-errors';
+import { reportFailure, SOMETHING_WENT_WRONG } from './failure-report';
 
 /** What a submitted modal yields: a confirmation to show, or per-field problems to show next to the inputs. */
 export type ModalOutcome = MessageModel | { errors: Record<string, string> };
@@ -30,8 +33,6 @@ type Outcome = 'ok' | 'invalid' | 'refused' | 'unknown' | 'error';
 /** Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters. */
 const COMPLETIONS_MAX = 25;
 const COMPLETION_TEXT_MAX = 100;
-
-export const SOMETHING_WENT_WRONG = 'Something went wrong; the organizers have been told.';
 
 /**
  * The platform-neutral half of every interaction: finds the command, checks organizer rights, validates input,
@@ -183,98 +184,10 @@ function splitId(id: string, parts: number): string[] {
   return [...head, tail, ...Array<string>(parts).fill('')].slice(0, parts);
 }
 
-function organizerRefusal(command: CommandDefinition, subcommand: string | undefined, caller: Caller): string | undefined {
-  if (caller.isOrganizer) return undefined;
-  const sub = command.subcommands?.find((s) => s.name === subcommand);
-  if (command.organizerOnly) return `/${command.name} is for organizers only.`;
-  if (sub?.organizerOnly) return `/${command.name} ${sub.name} is for organizers only.`;
-  return undefined;
-}
-
-/**
- * Options from Discord are typed and size-checked by Discord, but the request could come from anything that
- * signs correctly: check them as strictly as the free-text path does.
- */
-function checkInput(command: CommandDefinition, input: CommandInput): CommandInput {
-  let options: CommandOption[] = command.options;
-  if (input.subcommand !== undefined) {
-    const sub = command.subcommands?.find((s) => s.name === input.subcommand);
-    if (!sub) throw new ArgumentError(`Unknown subcommand "${input.subcommand}" for /${command.name}.`);
-    options = sub.options;
-  }
-  const values: CommandInput['options'] = {};
-  for (const option of options) {
-    const value = input.options[option.name];
-    if (value === undefined || value === '') {
-      if (option.required) throw new ArgumentError(`/${command.name} needs ${option.name}: ${option.description}`);
-      continue;
-    }
-    values[option.name] = checkValue(command.name, option, value);
-  }
-  const unknown = Object.keys(input.options).filter((key) => !options.some((o) => o.name === key));
-  if (unknown.length > 0) throw new ArgumentError(`/${command.name} does not take ${unknown.join(', ')}.`);
-  return { subcommand: input.subcommand, options: values };
-}
-
-function checkValue(commandName: string, option: CommandOption, value: string | number | boolean): string | number | boolean {
-  const expected = option.type === 'integer' ? 'number' : option.type;
-  if (typeof value !== expected || (option.type === 'integer' && !Number.isInteger(value))) {
-    throw new ArgumentError(`${option.name} for /${commandName} must be ${option.type === 'integer' ? 'a whole number' : option.type === 'boolean' ? 'yes or no' : 'text'}.`);
-  }
-  if (typeof value === 'string') {
-    if (option.maxLength !== undefined && value.length > option.maxLength) {
-      throw new ArgumentError(`${option.name} is too long for /${commandName}: at most ${option.maxLength} characters, got ${value.length}.`);
-    }
-    if (option.choices && !option.choices.some((c) => c.value === value)) {
-      throw new ArgumentError(`${option.name} must be one of ${option.choices.map((c) => c.value).join(', ')}; got "${value}".`);
-    }
-  }
-  return value;
-}
-
-/**
- * Which form fields an ArgumentError is about, each with its message: a FieldErrors lists them all (`errors`),
- * a FieldError names one (`field`); otherwise a message that starts with a submitted field's id ("title: too
- * short") names it. Anything else is about the whole submission.
- */
-function fieldErrorsOf(error: ArgumentError, values: Record<string, string>): Record<string, string> | undefined {
-  const listed = (error as ArgumentError & { errors?: unknown }).errors;
-  if (isMessageRecord(listed)) return listed;
-  const named = (error as ArgumentError & { field?: unknown }).field;
-  if (typeof named === 'string') return { [named]: error.message };
-  const prefix = /^([\w-]+):/.exec(error.message)?.[1];
-  return prefix !== undefined && prefix in values ? { [prefix]: error.message } : undefined;
-}
-
-function isMessageRecord(value: unknown): value is Record<string, string> {
-  if (typeof value !== 'object' || value === null) return false;
-  const entries = Object.values(value);
-  return entries.length > 0 && entries.every((v) => typeof v === 'string');
-}
-
 function clip(text: string): string {
   return text.length <= COMPLETION_TEXT_MAX ? text : text.slice(0, COMPLETION_TEXT_MAX - 1) + '…';
 }
 
 function countCommand(caller: Caller, command: string, outcome: Outcome): void {
   commandsTotal.inc({ platform: caller.platform, command, outcome });
-}
-
-/** Tells the organizers that something broke, without the stack (that is in the log) or the user's full input. */
-async function reportFailure(services: CommandServices, log: Logger, caller: Caller, what: string, error: unknown): Promise<void> {
-  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const report = message({
-    title: 'A command failed',
-    intro: ['Someone got "', SOMETHING_WENT_WRONG, '" The details are in the bot’s log.'],
-    fields: [
-      { name: 'Command', value: [code(what.slice(0, 200))] },
-      { name: 'Who', value: [bold(caller.name), ` on ${caller.platform}`] },
-      { name: 'Error', value: [code(reason.slice(0, 500))] },
-    ],
-  });
-  try {
-    await services.notifyOrganizers(report);
-  } catch (notifyError) {
-    log.error({ err: notifyError }, 'could not tell the organizers about a failed command');
-  }
 }

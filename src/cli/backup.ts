@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import { DEFAULT_DATABASE_PATH } from '../config';
+import { DEFAULT_DATABASE_PATH } from '../config-env';
 import { backupDatabase, defaultBackupFile } from '../store/backup';
 import { redact } from '../store/open';
 

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { loadAnnouncementRules, RULES_FILE } from '../schedule/rules';
+import { RULES_FILE } from '../schedule/rules';
+import { loadAnnouncementRules } from '../schedule/rules-file';
 import { catalogueJson } from '../sources/catalogue-json';
 import { countBySeverity, formatDiagnostic, type Diagnostic } from '../sources/diagnostics';
 import { EVENTS_DIR, loadData } from '../sources/load';

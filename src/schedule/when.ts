@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseDuration } from './rules';
+import { parseDuration } from './duration';
 
 export const WHEN_EXAMPLES = '"2026-12-01 18:00", 2026-12-01T18:00, "in 2h", "tomorrow 10:00", "friday 18:30" or "18:00"';
 

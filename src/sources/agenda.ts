@@ -11,6 +11,10 @@ export interface AgendaLine {
   dayOffset: number;
   text: string;
   line: number;
+  /** Bullets nested under this item (speakers, slides, a description): its details, never items of their own. */
+  details: SourceLine[];
+  /** List nesting of the item's bullet (undefined outside a list). */
+  depth?: number;
 }
 
 export interface AgendaProblem {
@@ -41,6 +45,10 @@ export function parseAgendaLines(lines: readonly SourceLine[]): { items: AgendaL
     if (!parsed.some((p) => p.time)) continue;
     let last: AgendaLine | undefined;
     for (const p of parsed) {
+      if (last && isDetailOf(p.source, last, p.time !== undefined)) {
+        last.details.push(p.source);
+        continue;
+      }
       if (!p.time && !p.bullet) {
         // A wrapped line continues the item above it.
         if (last && p.text !== '') last.text = `${last.text} ${p.text}`;
@@ -56,12 +64,21 @@ export function parseAgendaLines(lines: readonly SourceLine[]): { items: AgendaL
         time = fixed.time;
         previous = { minutes: time.hour * 60 + time.minute, meridiem: p.time.meridiem ?? previous?.meridiem };
       }
-      last = { time, dayOffset: time ? dayOffset : 0, text: p.text, line: p.source.line };
+      last = { time, dayOffset: time ? dayOffset : 0, text: p.text, line: p.source.line, details: [], depth: p.source.depth };
       items.push(last);
     }
   }
   if (!anyMeridiem) readAsEvening(items, problems);
   return { items, problems };
+}
+
+/**
+ * A bullet nested deeper than the item above it belongs to that item. Timed bullets under an untimed one are the
+ * programme itself (a "Programme:" bullet holding the times), so they stay items.
+ */
+function isDetailOf(line: SourceLine, item: AgendaLine, timed: boolean): boolean {
+  if (line.depth === undefined || item.depth === undefined || line.depth <= item.depth) return false;
+  return !(timed && !item.time);
 }
 
 /** "6:30 Get together ... 9:00 Leave" with no am/pm anywhere is an evening, not a breakfast. */

@@ -1,9 +1,15 @@
-/** Markdown helpers for event posts: sections with their file line numbers, plain text, links. */
+/** Markdown helpers for event posts: sections and lines with their file line numbers (see markdown-tree.ts), plain text, links. */
 
 export interface SourceLine {
   text: string;
   /** 1-based line in the file, front matter included. */
   line: number;
+  /** List nesting from the syntax tree: 1 for a top-level item and its continuation lines, 2 under it, ... */
+  depth?: number;
+  /** The first line of a list item. */
+  item?: boolean;
+  /** A line of an indented code block (its indentation removed). */
+  code?: boolean;
 }
 
 export interface Section {
@@ -16,31 +22,6 @@ export interface Section {
   line: number;
   /** Lines up to the next heading of any level. */
   lines: SourceLine[];
-}
-
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-/** `**Agenda**` alone on a line works as a heading in the wild; only for section names we know. */
-const BOLD_HEADING = /^(?:\*\*|__)\s*(agenda|abstracts|speakers|participation|slides|recordings|location)\s*:?\s*(?:\*\*|__)\s*:?$/i;
-const FENCE = /^\s*(```|~~~)/;
-
-export function parseSections(body: string, firstLine: number): Section[] {
-  const sections: Section[] = [{ level: 0, title: '', key: '', line: firstLine, lines: [] }];
-  let inFence = false;
-  const rows = body.split('\n');
-  for (let i = 0; i < rows.length; i++) {
-    const text = rows[i]!.replace(/\r$/, '');
-    const line = firstLine + i;
-    if (FENCE.test(text)) inFence = !inFence;
-    const heading = inFence ? null : HEADING.exec(text);
-    const bold = inFence || heading ? null : BOLD_HEADING.exec(text.trim());
-    if (heading || bold) {
-      const title = plainText(heading ? heading[2]! : bold![1]!);
-      sections.push({ level: heading ? heading[1]!.length : 2, title, key: sectionKey(title), line, lines: [] });
-    } else {
-      sections[sections.length - 1]!.lines.push({ text, line });
-    }
-  }
-  return sections;
 }
 
 export function sectionKey(title: string): string {

@@ -3,13 +3,15 @@ import type { CommunitySettings } from '../catalogue/settings';
 import { parseAgendaLines, type AgendaLine } from './agenda';
 import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
-import { findLinks, paragraphs, parseSections, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { parseSections } from './markdown-tree';
 import { findProseDate, type ProseDate } from './prose-date';
 import { safeUrl } from '../catalogue/safe-url';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import { toEventRsvp } from './rsvp-fields';
 import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
-import { abstractEntriesFromBullets, abstractEntriesFromSections, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
+import { readItemDetails } from './agenda-details';
+import { abstractEntriesFromBullets, abstractEntriesFromSections, isNonTalk, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
 import { resolveProfile, type HeadingKind, type Profile } from './profile';
 import { addDays, atWallTime, parseWallDateTime, type CalendarDate, type WallDateTime } from './time';
@@ -54,7 +56,7 @@ export function readPost(raw: string, options: ParseOptions): ParsedFile {
     diagnostics.push({ file, line: front.keyLine('draft'), severity: 'info', message: 'Draft (`draft: true`): not shown or announced until it is set to false.' });
     return { diagnostics, draft: true };
   }
-  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine), options, diagnostics, front.keyLine);
+  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine, file, diagnostics), options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };
 }
@@ -170,7 +172,7 @@ class PostReader {
     const index = this.sections.findIndex((s) => this.is('agenda', s));
     const lines = index >= 0
       ? [this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines)
-      : this.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => stripBullet(l.text) !== undefined || l.text.trim() === '');
+      : this.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === '');
     const { items, problems } = parseAgendaLines(lines);
     for (const p of problems) this.diagnostics.push({ file: this.options.file, line: p.line, severity: p.severity, message: p.message });
     return items;
@@ -182,11 +184,15 @@ class PostReader {
     for (const line of lines) {
       const start = line.time ? atWallTime(addDays(date, line.dayOffset), line.time, this.zone) : undefined;
       const parsed = parseTalkText(line.text, known);
+      const details = readItemDetails(line.details, known);
+      if (parsed.speakers.length === 0 && details.speakers.length > 0 && !isNonTalk(parsed.title)) parsed.speakers = details.speakers;
       if (!isTalk(parsed)) {
         agenda.push({ start, title: plainText(line.text) });
         continue;
       }
-      const talk: TalkDraft = { parsed, title: parsed.title, speakers: parsed.speakers, kind: parsed.kind, slides: [], start, line: line.line };
+      const slides = details.slides.flatMap((l) => this.link(l, 'Slides') ?? []);
+      const abstract = details.description.join('\n\n') || undefined;
+      const talk: TalkDraft = { parsed, title: parsed.title, speakers: parsed.speakers, kind: parsed.kind, slides, start, line: line.line, ...(abstract ? { abstract } : {}) };
       agenda.push({ start, title: parsed.label && parsed.label !== parsed.title ? `${parsed.label}: ${parsed.title}` : parsed.title, talkIndex: talks.length });
       talks.push(talk);
     }

@@ -1,6 +1,7 @@
 import { PostError } from '../../src/chat/adapter';
 import { bold, message } from '../../src/chat/message';
-import { DiscordChat, deliveryMarker } from '../../src/chat/discord/adapter';
+import { DiscordChat } from '../../src/chat/discord/adapter';
+import { deliveryMarker } from '../../src/chat/discord/posting';
 import { capturingLogger, discordConfig, ANNOUNCE_CHANNEL, ORGANIZERS_CHANNEL, startDiscordBot, type DiscordBot } from './discord-harness';
 import { url } from '../helpers/url';
 

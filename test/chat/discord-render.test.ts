@@ -1,5 +1,10 @@
 import { bold, code, link, message, time } from '../../src/chat/message';
-import { EMBED_COLOR, escapeMarkdown, LIMITS, renderButtons, renderChoices, renderMessage, renderModal, truncate } from '../../src/chat/discord/render';
+import { renderMessage } from '../../src/chat/discord/render';
+import { EMBED_COLOR } from '../../src/chat/discord/embeds';
+import { renderButtons, renderChoices, renderModal } from '../../src/chat/discord/components';
+import { LIMITS } from '../../src/chat/discord/limits';
+import { truncate } from '../../src/chat/discord/text';
+import { escapeMarkdown } from '../../src/chat/discord/escape';
 import { validateMessage } from '../fakes/discord';
 import { berlin } from '../helpers/events';
 import { url } from '../helpers/url';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { createDispatcher, SOMETHING_WENT_WRONG } from '../../src/chat/dispatch';
+import { createDispatcher } from '../../src/chat/dispatch';
+import { SOMETHING_WENT_WRONG } from '../../src/chat/failure-report';
 import { message, richToPlain, toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
 import { FieldError, FieldErrors } from '../../src/cfp/submissions';
 import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';

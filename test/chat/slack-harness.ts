@@ -5,7 +5,8 @@
 import type { SlackConfig } from '../../src/config';
 import type { CommandDefinition, CommandServices } from '../../src/commands/definition';
 import { createDispatcher } from '../../src/chat/dispatch';
-import { SlackChat, type SlackDispatcher } from '../../src/chat/slack/adapter';
+import { SlackChat } from '../../src/chat/slack/adapter';
+import type { SlackDispatcher } from '../../src/chat/slack/interactions';
 import { createLogger } from '../../src/log';
 import { FakeSlack } from '../fakes/slack';
 

@@ -7,7 +7,7 @@ import { richToPlain, toPlainText, type MessageModel } from '../../src/chat/mess
 import { renderMessage as renderDiscord } from '../../src/chat/discord/render';
 import { presentAbstracts, presentAgenda } from '../../src/chat/present/event';
 import { cancellationMessage, ruleMessage, updatedMessage } from '../../src/schedule/messages';
-import { loadAnnouncementRules } from '../../src/schedule/rules';
+import { loadAnnouncementRules } from '../../src/schedule/rules-file';
 import { LIMITS, renderMessage as renderSlack } from '../../src/chat/slack/render';
 import { loadData } from '../../src/sources/load';
 import { TEST_FEEDS } from '../helpers/services';
@@ -68,5 +68,19 @@ describe('the real posts in data/', () => {
     const listed = plainOf(await world.dispatcher.runText('events', '13', member));
     for (const event of events) expect(listed).toContain(event.title);
     expect(plainOf(await world.dispatcher.runText('next', '', member))).toMatch(/^No meetup is scheduled yet\. The last one: /);
+  });
+
+  it('the six posts that give only their publication date say when they were posted, not "to be confirmed"', async () => {
+    const undated = events.filter((e) => e.dateToBeConfirmed);
+    expect(undated).toHaveLength(6);
+    const world = makeWorld({ events: [...events], now: '2026-12-02T10:00' });
+    const last = plainOf(await world.dispatcher.runText('agenda', 'last', member));
+    expect(last).toMatch(/^SRE Munich at nordcloud 2024/);
+    expect(last).toContain('When: posted Tue 24 Sep 2024; the meetup date is not in the post');
+    expect(last).not.toMatch(/to be confirmed/i);
+    const listed = plainOf(await world.dispatcher.runText('events', '13', member));
+    expect(listed).not.toMatch(/to be confirmed/i);
+    expect(listed.match(/the meetup date is not in the post/g)).toHaveLength(6);
+    expect(listed).toContain('posted Thu 3 May 2018; the meetup date is not in the post');
   });
 });

@@ -15,7 +15,7 @@ export interface FeedServerUnderTest {
   http: HttpServer;
   feeds: FeedCatalogue;
   readonly port: number;
-  update(catalogue: Catalogue, settings: CommunitySettings): void;
+  update(catalogue: Catalogue, settings: CommunitySettings): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -87,7 +87,7 @@ describe('subscribe page in headless Chromium', () => {
     const port = await freeLoopbackPort();
     base = `http://127.0.0.1:${port}`;
     server = await startFeedServer({ port, publicUrl: base, clock: new ManualClock(now) });
-    server.update(new Catalogue([july, september, past, cancelled]), settings);
+    await server.update(new Catalogue([july, september, past, cancelled]), settings);
   });
 
   afterAll(async () => {
@@ -191,6 +191,16 @@ describe('renderSubscribePage', () => {
     const night = makeEvent({ id: 'night', title: 'On-call night', start: berlin('2024-10-26T22:00'), end: berlin('2024-10-27T04:00'), talks: [], agenda: [] });
     const { html } = renderSubscribePage({ catalogue: new Catalogue([night]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2024-10-01T12:00') });
     expect(html).toContain('Saturday 26 October 2024, 22:00 CEST–Sunday 27 October 2024, 04:00 CET</time>');
+  });
+
+  it('an old post without a meetup date says when it was posted; a recent one says "Date to be confirmed"', () => {
+    const undated = (id: string, posted: string) =>
+      makeEvent({ id, title: id, start: berlin(posted), end: berlin(posted).plus({ hours: 3 }), dateToBeConfirmed: true, talks: [], agenda: [], source: { file: `events/${id}.md`, publishedAt: berlin(posted) } });
+    const { html } = renderSubscribePage({ catalogue: new Catalogue([undated('launch-2018', '2018-05-03T06:30'), undated('netlight-2026', '2026-11-25T09:00')]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2026-12-02T10:00') });
+    const item = (id: string) => html.slice(html.indexOf(`<li id="${id}">`), html.indexOf('</li>', html.indexOf(`<li id="${id}">`)));
+    expect(item('launch-2018')).toContain('Posted 3 May 2018; the meetup date is not in the post');
+    expect(item('netlight-2026')).toContain('Date to be confirmed');
+    expect(item('launch-2018')).not.toContain('<time');
   });
 
   it('escapes event fields that reach attributes and text', () => {

@@ -68,8 +68,8 @@ describe('FeedServer over HTTP', () => {
   });
 
   describe('with a catalogue', () => {
-    beforeAll(() => {
-      server.update(new Catalogue([makeEvent(), winter(), weird]), makeSettings());
+    beforeAll(async () => {
+      await server.update(new Catalogue([makeEvent(), winter(), weird]), makeSettings());
     });
 
     it('listens on the port it reports', () => {
@@ -227,7 +227,7 @@ describe('FeedServer over HTTP', () => {
     });
 
     describe('?alarm= variants', () => {
-      it('adds a reminder, with their own ETag, rendered once and then served from cache', async () => {
+      it('adds a reminder, with their own ETag; a 304 carries the ETag its 200 had, plain and gzip', async () => {
         const plain = await send(server, '/calendar.ics');
         const first = await send(server, '/calendar.ics?alarm=60');
         expect(first.status).toBe(200);
@@ -236,6 +236,13 @@ describe('FeedServer over HTTP', () => {
         const again = await send(server, '/calendar.ics?alarm=60');
         expect(again.body.equals(first.body)).toBe(true);
         expect((await send(server, '/calendar.ics?alarm=60', { headers: { 'If-None-Match': first.headers.etag! } })).status).toBe(304);
+        const zipped = await send(server, '/calendar.ics?alarm=60', { headers: { 'Accept-Encoding': 'gzip' } });
+        expect(zipped.headers['content-encoding']).toBe('gzip');
+        expect(gunzipSync(zipped.body).equals(first.body)).toBe(true);
+        expect(zipped.headers.etag).not.toBe(first.headers.etag);
+        const notModified = await send(server, '/calendar.ics?alarm=60', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! } });
+        expect(notModified.status).toBe(304);
+        expect(notModified.headers.etag).toBe(zipped.headers.etag);
 
         const event = await send(server, '/events/sre-munich-winter-event-2025.ics?alarm=15');
         expect(contentLines(event.text)).toContain('TRIGGER:-PT15M');
@@ -280,10 +287,10 @@ describe('FeedServer over HTTP', () => {
 
   describe('reloads', () => {
     it('keep ETag and Last-Modified when nothing changed, so clients keep getting 304', async () => {
-      server.update(new Catalogue([makeEvent(), winter(), weird]), makeSettings());
+      await server.update(new Catalogue([makeEvent(), winter(), weird]), makeSettings());
       const before = await send(server, '/calendar.ics');
       clock.advance({ hours: 3 });
-      server.update(new Catalogue([weird, winter(), makeEvent()]), makeSettings());
+      await server.update(new Catalogue([weird, winter(), makeEvent()]), makeSettings());
       const after = await send(server, '/calendar.ics', { headers: { 'If-None-Match': before.headers.etag! } });
       expect(after.status).toBe(304);
       expect(after.headers['last-modified']).toBe(before.headers['last-modified']);
@@ -295,7 +302,7 @@ describe('FeedServer over HTTP', () => {
       const before = await send(server, '/calendar.ics');
       const eventBefore = await send(server, '/events/sre-munich-winter-event-2025.ics');
       clock.advance({ hours: 1 });
-      server.update(new Catalogue([makeEvent(), { ...winter(), venue: 'Nordcloud, 12th floor' }, weird]), makeSettings());
+      await server.update(new Catalogue([makeEvent(), { ...winter(), venue: 'Nordcloud, 12th floor' }, weird]), makeSettings());
       const after = await send(server, '/calendar.ics', { headers: { 'If-None-Match': before.headers.etag! } });
       expect(after.status).toBe(200);
       expect(after.headers.etag).not.toBe(before.headers.etag);
@@ -311,7 +318,7 @@ describe('FeedServer over HTTP', () => {
     });
 
     it('drop meetups that left the catalogue', async () => {
-      server.update(new Catalogue([makeEvent()]), makeSettings());
+      await server.update(new Catalogue([makeEvent()]), makeSettings());
       expect((await send(server, '/events/sre-munich-winter-event-2025.ics')).status).toBe(404);
       expect(parseBoth((await send(server, '/calendar.ics')).text).events).toHaveLength(1);
     });
@@ -328,7 +335,7 @@ describe('FeedServer over HTTP', () => {
 
     it('drops a meetup from "upcoming" once it has ended, without a reload', async () => {
       const start = berlin('2024-06-05T18:30');
-      server.update(new Catalogue([makeEvent({ id: 'june', title: 'June meetup', start, end: start.set({ hour: 21, minute: 0 }) })]), makeSettings());
+      await server.update(new Catalogue([makeEvent({ id: 'june', title: 'June meetup', start, end: start.set({ hour: 21, minute: 0 }) })]), makeSettings());
       const upcoming = (html: string) => html.slice(html.indexOf('id="upcoming"'), html.indexOf('</section>', html.indexOf('id="upcoming"')));
       expect(upcoming((await send(server, '/')).text)).toContain('June meetup');
       clock.set('2024-06-05T19:30:00Z');
@@ -372,7 +379,7 @@ describe('/metrics', () => {
 describe('HTTP server lifecycle', () => {
   it('stops promptly even with keep-alive connections open', async () => {
     const server = await startFeedServer({ publicUrl: 'http://127.0.0.1' });
-    server.update(new Catalogue([makeEvent()]), makeSettings());
+    await server.update(new Catalogue([makeEvent()]), makeSettings());
     const port = server.port;
     const res = await fetch(`http://127.0.0.1:${port}/calendar.ics`, { headers: { Connection: 'keep-alive' } });
     expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { renderConsole } from '../../src/chat/console/render';
 import { renderMessage as renderDiscord } from '../../src/chat/discord/render';
-import { describe as describeScheduledEvent } from '../../src/chat/discord/scheduled-events';
+import { describe as describeScheduledEvent } from '../../src/chat/discord/scheduled-event-shape';
 import { bold, link, message, type MessageModel } from '../../src/chat/message';
 import { eventLine, presentAbstracts, presentAgenda, presentNextLine } from '../../src/chat/present/event';
 import { renderMessage as renderSlack, renderMessageView } from '../../src/chat/slack/render';

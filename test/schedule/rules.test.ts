@@ -4,7 +4,10 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createLogger } from '../../src/log';
-import { loadAnnouncementRules, loadRules, parseAnnouncementRules, parseDuration, FALLBACK_RULES } from '../../src/schedule/rules';
+import { FALLBACK_RULES } from '../../src/schedule/rules';
+import { loadAnnouncementRules, parseAnnouncementRules } from '../../src/schedule/rules-file';
+import { loadRules } from '../../src/schedule/rules-reload';
+import { parseDuration } from '../../src/schedule/duration';
 
 const DATA_FILE = path.resolve(__dirname, '..', '..', 'data', 'announcements.yml');
 

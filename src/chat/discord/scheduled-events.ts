@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
   DiscordAPIError,
-  GuildScheduledEventEntityType,
-  GuildScheduledEventPrivacyLevel,
   GuildScheduledEventStatus,
   RESTJSONErrorCodes,
   Routes,
@@ -16,9 +13,9 @@ import type { MeetupEvent } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import type { Logger } from '../../log';
-import { sql } from 'kysely';
 import type { Db } from '../../store/db';
-import { escapeMarkdown, neutraliseMentions, truncate } from './render';
+import { agendaLink, contentHash, desiredEvent, fromLive, type DesiredEvent } from './scheduled-event-shape';
+import { ScheduledEventLinks, type ScheduledEventLink as Row } from './scheduled-event-links';
 
 export interface ScheduledEventSyncOptions {
   db: Db;
@@ -37,25 +34,6 @@ export interface SyncReport {
   failed: number;
 }
 
-/** What the bot wants a Discord event to look like; its hash says whether Discord needs an update. */
-interface DesiredEvent {
-  name: string;
-  description: string;
-  scheduled_start_time: string;
-  scheduled_end_time: string;
-  entity_type: GuildScheduledEventEntityType.External;
-  entity_metadata: { location: string };
-  privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly;
-}
-
-interface Row {
-  event_id: string;
-  discord_event_id: string;
-  content_hash: string;
-}
-
-const LIMITS = { name: 100, description: 1000, location: 100 } as const;
-
 /**
  * Keeps the guild's native Scheduled Events in step with the catalogue: one external event per upcoming
  * meetup (location = venue and address, or the online link), updated when its title, times, description or
@@ -66,8 +44,11 @@ const LIMITS = { name: 100, description: 1000, location: 100 } as const;
 export class ScheduledEventSync {
   private running: Promise<unknown> = Promise.resolve();
   private botUserId?: string;
+  private readonly links: ScheduledEventLinks;
 
-  constructor(private readonly options: ScheduledEventSyncOptions) {}
+  constructor(private readonly options: ScheduledEventSyncOptions) {
+    this.links = new ScheduledEventLinks(options.db, options.guildId);
+  }
 
   /** One sync at a time: a reload during a sync waits for it, then syncs the newer catalogue. */
   sync(catalogue: Catalogue, settings: CommunitySettings, now: DateTime): Promise<SyncReport> {
@@ -80,13 +61,13 @@ export class ScheduledEventSync {
     const { guildId, log } = this.options;
     const report: SyncReport = { created: 0, updated: 0, cancelled: 0, failed: 0 };
     const live = new Map((await this.liveEvents()).map((e) => [e.id, e]));
-    const rows = new Map((await this.rows()).map((r) => [r.event_id, r]));
+    const rows = new Map((await this.links.all()).map((r) => [r.event_id, r]));
     // A meetup whose date is to be confirmed has only a placeholder date: Discord would announce a guess.
     const wanted = catalogue.upcoming(now).filter((e) => e.start > now && !e.dateToBeConfirmed);
 
     for (const event of wanted) {
       try {
-        const desired = this.desired(event, settings);
+        const desired = desiredEvent(event, settings, this.options.feeds);
         const row = rows.get(event.id) ?? (await this.adopt(event, desired, live));
         const outcome = await this.upsert(event, desired, row, live);
         if (outcome) report[outcome]++;
@@ -117,7 +98,7 @@ export class ScheduledEventSync {
     if (!row || !current) {
       if (row) this.options.log.info({ event: event.id, discordEvent: row.discord_event_id }, 'Discord scheduled event was removed in Discord; creating it again');
       const created = (await this.options.rest.post(Routes.guildScheduledEvents(this.options.guildId), { body: desired })) as APIGuildScheduledEvent;
-      await this.save(event.id, created.id, hash);
+      await this.links.save(event.id, created.id, hash);
       return 'created';
     }
     // A started event keeps its time on Discord; finished and cancelled ones are gone from the live list.
@@ -129,7 +110,7 @@ export class ScheduledEventSync {
       live.delete(current.id);
       return this.upsert(event, desired, row, live);
     }
-    await this.save(event.id, current.id, hash);
+    await this.links.save(event.id, current.id, hash);
     return 'updated';
   }
 
@@ -150,7 +131,7 @@ export class ScheduledEventSync {
         retired = true;
       }
     }
-    await this.options.db.run(sql`DELETE FROM discord_scheduled_events WHERE guild_id = ${this.options.guildId} AND event_id = ${row.event_id}`);
+    await this.links.forget(row.event_id);
     return retired;
   }
 
@@ -161,26 +142,14 @@ export class ScheduledEventSync {
   private async adopt(event: MeetupEvent, desired: DesiredEvent, live: Map<string, APIGuildScheduledEvent>): Promise<Row | undefined> {
     const link = agendaLink(event, this.options.feeds);
     const ownId = await this.ownUserId();
-    const known = new Set((await this.rows()).map((r) => r.discord_event_id));
+    const known = new Set((await this.links.all()).map((r) => r.discord_event_id));
     const orphan = [...live.values()].find((e) => e.creator_id === ownId && e.description?.endsWith(link) && !known.has(e.id));
     if (!orphan) return undefined;
     this.options.log.info({ event: event.id, discordEvent: orphan.id }, 'adopting a Discord scheduled event created before a restart');
     // An empty hash makes the next step bring it up to date if anything differs.
     const matches = contentHash(desired) === contentHash(fromLive(orphan));
-    await this.save(event.id, orphan.id, matches ? contentHash(desired) : '');
+    await this.links.save(event.id, orphan.id, matches ? contentHash(desired) : '');
     return { event_id: event.id, discord_event_id: orphan.id, content_hash: matches ? contentHash(desired) : '' };
-  }
-
-  private desired(event: MeetupEvent, settings: CommunitySettings): DesiredEvent {
-    return {
-      name: truncate(neutraliseMentions(event.title), LIMITS.name),
-      description: describe(event, agendaLink(event, this.options.feeds)),
-      scheduled_start_time: event.start.toUTC().toISO()!,
-      scheduled_end_time: event.end.toUTC().toISO()!,
-      entity_type: GuildScheduledEventEntityType.External,
-      entity_metadata: { location: location(event, settings) },
-      privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly,
-    };
   }
 
   private async liveEvents(): Promise<APIGuildScheduledEvent[]> {
@@ -190,17 +159,6 @@ export class ScheduledEventSync {
   private async ownUserId(): Promise<string> {
     this.botUserId ??= ((await this.options.rest.get(Routes.user('@me'))) as APIUser).id;
     return this.botUserId;
-  }
-
-  private rows(): Promise<Row[]> {
-    return this.options.db.rows(sql<Row>`SELECT event_id, discord_event_id, content_hash FROM discord_scheduled_events WHERE guild_id = ${this.options.guildId}`);
-  }
-
-  private async save(eventId: string, discordEventId: string, hash: string): Promise<void> {
-    await this.options.db.run(
-      sql`INSERT INTO discord_scheduled_events (guild_id, event_id, discord_event_id, content_hash) VALUES (${this.options.guildId}, ${eventId}, ${discordEventId}, ${hash})
-          ON CONFLICT (guild_id, event_id) DO UPDATE SET discord_event_id = excluded.discord_event_id, content_hash = excluded.content_hash`,
-    );
   }
 
   private async tolerateUnknown(request: Promise<unknown>): Promise<void> {
@@ -214,49 +172,4 @@ export class ScheduledEventSync {
 
 function isUnknownEvent(error: unknown): boolean {
   return error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.UnknownGuildScheduledEvent || error.status === 404);
-}
-
-function agendaLink(event: MeetupEvent, feeds: FeedLinks): string {
-  return event.url ?? feeds.event(event.id);
-}
-
-function location(event: MeetupEvent, settings: CommunitySettings): string {
-  const place = [event.venue, event.address].filter(Boolean).join(', ');
-  const text = place || event.online || `${settings.name}: location to be announced`;
-  return truncate(neutraliseMentions(text), LIMITS.location);
-}
-
-/**
- * Summary, then the talks, then the link to the full agenda, within Discord's 1000 characters: the link always
- * survives, the prose gives way. Descriptions show markdown, so text from event files is escaped like a
- * message's (no `[x](javascript:…)`, no `**` breaking out), and mention syntax is broken as well.
- */
-export function describe(event: MeetupEvent, link: string): string {
-  const talks = event.talks.map((t) => {
-    const speakers = t.speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ');
-    return `• ${escapeMarkdown(t.title)}${speakers ? ` — ${escapeMarkdown(speakers)}` : ''}`;
-  });
-  const online = event.online && (event.venue || event.address) ? [`Online: ${escapeMarkdown(event.online)}`] : [];
-  const body = neutraliseMentions([event.summary && escapeMarkdown(event.summary), talks.join('\n'), ...online].filter(Boolean).join('\n\n'));
-  const tail = `Full agenda: ${link}`;
-  const room = LIMITS.description - tail.length - 2;
-  if (room < 20 || !body) return truncate(tail, LIMITS.description);
-  return `${truncate(body, room)}\n\n${tail}`;
-}
-
-function fromLive(e: APIGuildScheduledEvent): DesiredEvent {
-  return {
-    name: e.name,
-    description: e.description ?? '',
-    scheduled_start_time: new Date(e.scheduled_start_time).toISOString(),
-    scheduled_end_time: e.scheduled_end_time ? new Date(e.scheduled_end_time).toISOString() : '',
-    entity_type: GuildScheduledEventEntityType.External,
-    entity_metadata: { location: e.entity_metadata?.location ?? '' },
-    privacy_level: GuildScheduledEventPrivacyLevel.GuildOnly,
-  };
-}
-
-function contentHash(d: DesiredEvent): string {
-  const canonical = [d.name, d.description, new Date(d.scheduled_start_time).toISOString(), new Date(d.scheduled_end_time).toISOString(), d.entity_metadata.location];
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

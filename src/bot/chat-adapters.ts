@@ -1,0 +1,45 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { CommandDefinition } from '../commands/definition';
+import type { ChatAdapter, OrganizerNotifier } from '../chat/adapter';
+import type { Dispatcher } from '../chat/dispatch';
+import { ConsoleChat } from '../chat/console/console';
+import type { HttpServer } from '../http/server';
+import type { SeenRequests } from '../store/seen-requests';
+
+/** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
+export type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
+
+export interface ChatAdapterParts {
+  commands: Map<string, CommandDefinition>;
+  dispatcher: Dispatcher;
+  log: Logger;
+  http: HttpServer;
+  seenRequests: SeenRequests;
+  input?: Readable;
+  output?: Writable;
+}
+
+/**
+ * The chat adapters the config turns on. Bolt and discord.js are loaded only when their platform is
+ * configured, so a console-only or Discord-only bot starts sooner and holds less memory.
+ */
+export async function chatAdapters(config: Config, parts: ChatAdapterParts): Promise<OrganizerReachingAdapter[]> {
+  const { commands, dispatcher, log } = parts;
+  const adapters: OrganizerReachingAdapter[] = [];
+  if (config.slack) {
+    const { SlackChat } = await import('../chat/slack/adapter');
+    // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
+    const http = config.slack.port === undefined ? parts.http : undefined;
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http, seenRequests: parts.seenRequests }));
+  }
+  if (config.discord) {
+    const { DiscordChat } = await import('../chat/discord/adapter');
+    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log, http: parts.http, seenRequests: parts.seenRequests }));
+  }
+  if (config.console) {
+    adapters.push(new ConsoleChat({ input: parts.input ?? process.stdin, output: parts.output ?? process.stdout, dispatcher, commands, log }));
+  }
+  return adapters;
+}

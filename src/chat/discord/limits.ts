@@ -1,0 +1,26 @@
+/** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
+export const LIMITS = {
+  content: 2000,
+  embeds: 10,
+  embedTitle: 256,
+  description: 4096,
+  fieldsPerEmbed: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** Title, description, field names and values, footer and author over all embeds of one message. */
+  embedTotal: 6000,
+  rows: 5,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  customId: 100,
+  url: 512,
+  modalTitle: 45,
+  modalInputs: 5,
+  inputLabel: 45,
+  placeholder: 100,
+  inputValue: 4000,
+  choices: 25,
+  choiceName: 100,
+  choiceValue: 100,
+} as const;

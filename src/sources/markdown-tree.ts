@@ -1,0 +1,97 @@
+/**
+ * A post's body as sections, read from markdown-it's syntax tree (block tokens carry their source lines): ATX and
+ * setext headings, lists with their nesting, indented and fenced code, HTML blocks (read by htmlparser2, so an
+ * MkDocs `<div class="detail-card"><h3>Fecha</h3><p>…</p></div>` is a heading and a line like any other) and Hugo
+ * shortcodes. Every line keeps its line number in the file, so diagnostics point at the line of the problem.
+ */
+import MarkdownIt from 'markdown-it';
+import type { Diagnostic } from './diagnostics';
+import { readHtmlBlock, type HtmlLine } from './html-block';
+import { plainText, sectionKey, type Section, type SourceLine } from './markdown-text';
+import { stripShortcodes } from './shortcodes';
+
+// html: true so HTML blocks come out as html_block tokens instead of paragraphs of tag soup.
+const md = new MarkdownIt('default', { html: true, linkify: false });
+type Token = ReturnType<typeof md.parse>[number];
+
+/** `**Agenda**` alone on a line works as a heading in the wild; only for section names we know. */
+const BOLD_HEADING = /^(?:\*\*|__)\s*(agenda|abstracts|speakers|participation|slides|recordings|location)\s*:?\s*(?:\*\*|__)\s*:?$/i;
+
+interface LineInfo {
+  heading?: { level: number; title: string };
+  /** Part of a heading already read (the underline of a setext heading). */
+  skip?: boolean;
+  depth?: number;
+  item?: boolean;
+  code?: boolean;
+  /** An HTML block starts here: what it reads as, in its place. */
+  html?: { items: HtmlLine[]; end: number };
+}
+
+/**
+ * Sections of a body whose first line is file line `firstLine`. Shortcodes and HTML that cannot be shown are
+ * reported as info on their line in `diagnostics`.
+ */
+export function parseSections(body: string, firstLine: number, file = '', diagnostics: Diagnostic[] = []): Section[] {
+  const text = stripShortcodes(body, (offset, message) => diagnostics.push({ file, line: firstLine + offset, severity: 'info', message }));
+  const rows = text.split('\n');
+  const info: LineInfo[] = rows.map(() => ({}));
+  annotate(md.parse(text, {}), rows, info, firstLine);
+
+  const sections: Section[] = [{ level: 0, title: '', key: '', line: firstLine, lines: [] }];
+  const open = (level: number, title: string, line: number) => sections.push({ level, title, key: sectionKey(title), line, lines: [] });
+  for (let i = 0; i < rows.length; i++) {
+    const row = info[i]!;
+    const line = firstLine + i;
+    if (row.skip) continue;
+    if (row.heading) {
+      open(row.heading.level, row.heading.title, line);
+      continue;
+    }
+    if (row.html) {
+      for (const { heading, ...l } of row.html.items) {
+        if (heading) open(heading, plainText(l.text), l.line);
+        else sections.at(-1)!.lines.push(l);
+      }
+      i = row.html.end - 1;
+      continue;
+    }
+    const raw = rows[i]!.replace(/\r$/, '');
+    const bold = row.code || row.depth ? null : BOLD_HEADING.exec(raw.trim());
+    if (bold) {
+      open(2, plainText(bold[1]!), line);
+      continue;
+    }
+    const l: SourceLine = { text: row.code ? raw.trim() : raw, line };
+    if (row.depth) l.depth = row.depth;
+    if (row.item) l.item = true;
+    if (row.code) l.code = true;
+    sections.at(-1)!.lines.push(l);
+  }
+  return sections;
+}
+
+/** Per-line facts from the block tokens: headings, list depth and item starts, code, HTML blocks. */
+function annotate(tokens: readonly Token[], rows: readonly string[], info: LineInfo[], firstLine: number): void {
+  let depth = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const map = token.map;
+    if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') depth++;
+    else if (token.type === 'bullet_list_close' || token.type === 'ordered_list_close') depth--;
+    if (!map) continue;
+    const [from, to] = map;
+    if (token.type === 'heading_open' && depth === 0) {
+      const title = plainText(tokens[t + 1]?.type === 'inline' ? tokens[t + 1]!.content : '');
+      info[from]!.heading = { level: Number(token.tag.slice(1)), title };
+      for (let i = from + 1; i < to; i++) info[i]!.skip = true;
+    } else if (token.type === 'list_item_open') {
+      info[from]!.item = true;
+      for (let i = from; i < to; i++) info[i]!.depth = depth;
+    } else if (token.type === 'code_block') {
+      for (let i = from; i < to; i++) info[i]!.code = true;
+    } else if (token.type === 'html_block' && depth === 0) {
+      info[from]!.html = { items: readHtmlBlock(rows.slice(from, to).join('\n'), firstLine + from), end: to };
+    }
+  }
+}
