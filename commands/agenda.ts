@@ -65,7 +65,7 @@ function agendaFor(query: string, abstracts: boolean, services: CommandServices)
   if (found.event) return presentAgenda(found.event, services.settings(), services.feeds, { abstracts, now });
   if (query === '' || query === 'next') return nothingScheduled(services);
   if (['last', 'previous', 'latest'].includes(query)) return message({ intro: ['There has not been a meetup yet. /agenda shows the next one.'], ephemeral: true });
-  return didYouMean(query, found.suggestions.map((id) => catalogue.byId(id)).filter((e): e is MeetupEvent => e !== undefined));
+  return didYouMean(query, found.suggestions.map((id) => catalogue.byId(id)).filter((e): e is MeetupEvent => e !== undefined), now);
 }
 
 /** A day's page ("<event>|<date>|<page>"), a search's page ("<event>|<words>|<page>") or now/next. */
@@ -143,12 +143,12 @@ function nothingScheduled(services: CommandServices): MessageModel {
   };
 }
 
-function didYouMean(query: string, suggestions: MeetupEvent[]): MessageModel {
+function didYouMean(query: string, suggestions: MeetupEvent[], now: DateTime): MessageModel {
   const intro = `No meetup matches "${query}".`;
   if (suggestions.length === 0) return message({ intro: [intro, ' /events lists them all; /agenda last shows the most recent one.'], ephemeral: true });
   return message({
     intro: [intro, ' Did you mean:'],
-    sections: [{ body: suggestions.flatMap((e, i) => [...(i > 0 ? ['\n'] : []), '• ', ...eventLine(e, { withId: true })]) }],
+    sections: [{ body: suggestions.flatMap((e, i) => [...(i > 0 ? ['\n'] : []), '• ', ...eventLine(e, { withId: true, now })]) }],
     footer: ['Type /agenda with the id, e.g. /agenda ', suggestions[0]!.id],
     ephemeral: true,
   });

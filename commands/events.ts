@@ -22,7 +22,7 @@ export default defineCommand({
     const settings = services.settings();
     // Cancelled meetups still show, marked, so nobody turns up to one.
     const upcoming = catalogue.events.filter((e) => e.end > now);
-    const shown = upcoming.slice(0, UPCOMING_MAX).map((e) => eventLine(e));
+    const shown = upcoming.slice(0, UPCOMING_MAX).map((e) => eventLine(e, { now }));
     if (upcoming.length > UPCOMING_MAX) shown.push([`… and ${upcoming.length - UPCOMING_MAX} more: /subscribe puts them all in your calendar`]);
     const recent = catalogue.past(now).slice(0, past);
     return {
@@ -30,7 +30,7 @@ export default defineCommand({
         title: `${settings.name} meetups`,
         sections: [
           ...linesToSections('Coming up', shown.length > 0 ? shown : [['Nothing scheduled yet. Have a talk idea? Try /cfp.']]),
-          ...(past > 0 ? linesToSections('Recent', recent.length > 0 ? recent.map((e) => eventLine(e)) : [['No meetups yet.']]) : []),
+          ...(past > 0 ? linesToSections('Recent', recent.length > 0 ? recent.map((e) => eventLine(e, { now })) : [['No meetups yet.']]) : []),
         ],
         links: linkItem(services.feeds.page, 'Subscribe to the calendar'),
         footer: ['/agenda <month or name> shows one meetup, e.g. /agenda last'],

@@ -19,7 +19,7 @@ export default defineCommand({
       message: message({
         intro: [
           'No meetup is scheduled yet. ',
-          ...(last ? ['The last one: ', ...eventLine(last), '. '] : []),
+          ...(last ? ['The last one: ', ...eventLine(last, { now }), '. '] : []),
           link(services.feeds.page, 'Subscribe to the calendar'),
           ' to hear first, or propose a talk with /cfp.',
         ],

@@ -18,7 +18,12 @@ export default defineCommand({
       { heading: 'Apple Calendar, Outlook, Thunderbird', body: [link(feeds.page, 'Subscribe with one click'), ' on the subscribe page, or add ', code(feeds.webcal), '.'] },
       { heading: 'Any other calendar app', body: ['Subscribe to this address: ', code(feeds.calendar)] },
     ];
-    if (next) sections.push({ heading: 'Just the next meetup', body: [link(feeds.event(next.id), `${next.title} (.ics)`)] });
+    if (next && !next.dateToBeConfirmed) sections.push({ heading: 'Just the next meetup', body: [link(feeds.event(next.id), `${next.title} (.ics)`)] });
+    // Conferences and other multi-day events: their programme, one calendar entry per session.
+    const programmes = services.catalogue().upcoming(services.now()).filter((e) => (e.sessions?.length ?? 0) > 0).slice(0, 5);
+    if (programmes.length > 0) {
+      sections.push({ heading: 'Conference programmes', body: programmes.flatMap((e, i) => [...(i > 0 ? ['\n'] : []), link(feeds.talks(e.id), `${e.title}: every session (.ics)`)]) });
+    }
     return {
       message: message({
         title: `Subscribe to ${settings.name} meetups`,

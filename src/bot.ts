@@ -9,6 +9,9 @@ import { Imports } from './sources/importers/imports';
 import type { GitFollower } from './sources/follow';
 import { openEventsSource } from './sources/source';
 import { dateToConfirmNotices } from './sources/date-notice';
+import { Removals } from './sources/removals';
+import { RemovalStore } from './sources/removal-store';
+import { removalNotices } from './sources/removal-notice';
 import { loadCommands } from './commands/registry';
 import type { CommandServices } from './commands/definition';
 import type { ChatAdapter } from './chat/adapter';
@@ -79,7 +82,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   // Once per post that gives no meetup date: which file needs `eventDate:` (the outbox keeps the key).
   const noticeMissingDates = () =>
     void notices.tell(dateToConfirmNotices(data.current().catalogue.events, clock.now())).catch((err: unknown) => log.error({ err }, 'could not tell the organizers about posts without a date'));
-  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: notices.report });
+  // Deleted posts of upcoming meetups stay in service until an organizer confirms; each is asked about once.
+  const removals = new Removals({ store: new RemovalStore(db), now: () => clock.now(), log });
+  await removals.load();
+  const askAboutRemovals = () =>
+    void notices.tell(removalNotices(removals.pending())).catch((err: unknown) => log.error({ err }, 'could not ask the organizers about removed posts'));
+  const source = await openEventsSource({ events: config.events, dataDir: config.dataDir, timeZone: config.timeZone, log, clock, notify: notices.report, removals });
   const { data, follower, rules } = source;
   const settings = () => data.current().settings;
   const now = () => clock.now().setZone(settings().timeZone);
@@ -119,6 +127,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     announcements: new AnnouncementStore({ db, clock, source: () => data.current(), rules, destinations, feeds: links }),
     notifyOrganizers,
     rsvp,
+    removals,
   };
   const commands = loadCommands();
   const dispatcher = createDispatcher(commands, services, log);
@@ -176,6 +185,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   data.onChange((catalogue, newSettings) => {
     reloadFeeds(catalogue, newSettings);
     noticeMissingDates();
+    askAboutRemovals();
     void syncDiscordEvents();
     void scheduler.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick after reload failed'));
   });
@@ -214,6 +224,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await scheduler.start();
       running.scheduler = true;
       noticeMissingDates();
+      askAboutRemovals();
       late.runtime!.start();
       running.rsvp = true;
       void syncDiscordEvents();
@@ -232,6 +243,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         data.stop();
       }
       imports.stop();
+      await removals.flushed();
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();
       storage.close();

@@ -62,6 +62,7 @@ export const EnvSchema = z.object({
   DISCORD_ORGANIZERS_CHANNEL: optional,
   DISCORD_ORGANIZER_ROLE_ID: optional,
   DISCORD_SYNC_SCHEDULED_EVENTS: bool(true),
+  DISCORD_PUBLIC_KEY: optional,
 
   SCHEDULE_CRON: z
     .string()

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from './config-error';
 import { EnvSchema, type Env } from './config-env';
 import { eventsSource, type EventsSourceConfig } from './config-events';
+import { discordPublicKey } from './chat/discord/interaction-signature';
 
 /*
  * The bot's configuration as the rest of the code sees it, assembled from the validated environment
@@ -31,6 +32,12 @@ export interface DiscordConfig {
   organizersChannel?: string;
   organizerRoleId?: string;
   syncScheduledEvents: boolean;
+  /**
+   * DISCORD_PUBLIC_KEY: interactions arrive at /discord/interactions on the bot's HTTP server (the portal's
+   * Interactions Endpoint URL) instead of over the gateway, so any process can answer and none keeps a gateway
+   * connection.
+   */
+  publicKey?: string;
 }
 
 export interface Config {
@@ -113,7 +120,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       organizersChannel: e.DISCORD_ORGANIZERS_CHANNEL,
       organizerRoleId: e.DISCORD_ORGANIZER_ROLE_ID,
       syncScheduledEvents: e.DISCORD_SYNC_SCHEDULED_EVENTS,
+      publicKey: e.DISCORD_PUBLIC_KEY,
     };
+    if (e.DISCORD_PUBLIC_KEY) {
+      try {
+        discordPublicKey(e.DISCORD_PUBLIC_KEY);
+      } catch (error) {
+        problems.push(`DISCORD_PUBLIC_KEY: ${(error as Error).message}`);
+      }
+    }
+  } else if (e.DISCORD_PUBLIC_KEY) {
+    problems.push('DISCORD_TOKEN: required when DISCORD_PUBLIC_KEY is set (answers and posts still go through the bot token)');
   }
 
   const events = eventsSource(e, problems);

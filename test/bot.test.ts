@@ -159,7 +159,8 @@ describe('the bot, wired as npm start wires it', () => {
     const feed = await fetch(`${bot.http.url}/calendar.ics`);
     expect(feed.status).toBe(200);
     const ics = await feed.text();
-    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(13);
+    // The 13 shipped posts less the 6 that give no meetup date: those have no calendar entry at a guessed date.
+    expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(7);
 
     writeFileSync(
       path.join(dataDir, 'data', 'events', 'sre-munich-winter-event-2025.yml'),
@@ -167,7 +168,7 @@ describe('the bot, wired as npm start wires it', () => {
     );
     bot.data.reload();
     const after = await (await fetch(`${bot.http.url}/calendar.ics`)).text();
-    expect(after.match(/BEGIN:VEVENT/g)).toHaveLength(14);
+    expect(after.match(/BEGIN:VEVENT/g)).toHaveLength(8);
     expect(after).toContain('SUMMARY:SRE Munich Winter 2025');
     const single = await fetch(`${bot.http.url}/events/sre-munich-winter-event-2025.ics`);
     expect(single.status).toBe(200);

@@ -51,6 +51,13 @@ describe('loadConfig', () => {
     expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 
+  it('takes the Discord public key for HTTP interactions, and refuses one that is not 32 bytes of hex', () => {
+    const key = 'a'.repeat(64);
+    expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1', DISCORD_PUBLIC_KEY: key }).discord?.publicKey).toBe(key);
+    expect(() => loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '1', DISCORD_PUBLIC_KEY: 'abc' })).toThrow(/DISCORD_PUBLIC_KEY: must be the 64 hex characters/);
+    expect(() => loadConfig({ DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_TOKEN: required when DISCORD_PUBLIC_KEY is set/);
+  });
+
   it('refuses each bad value naming its variable (and the value, unless it is a secret)', () => {
     const refused = (env: Record<string, string>, variable: string) => {
       expect(() => loadConfig(env)).toThrow(ConfigError);

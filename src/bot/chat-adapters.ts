@@ -36,7 +36,7 @@ export async function chatAdapters(config: Config, parts: ChatAdapterParts): Pro
   }
   if (config.discord) {
     const { DiscordChat } = await import('../chat/discord/adapter');
-    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log }));
+    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log, http: parts.http, seenRequests: parts.seenRequests }));
   }
   if (config.console) {
     adapters.push(new ConsoleChat({ input: parts.input ?? process.stdin, output: parts.output ?? process.stdout, dispatcher, commands, log }));

@@ -14,13 +14,10 @@ export interface FindResult {
 export class Catalogue {
   readonly events: readonly MeetupEvent[];
   private readonly byIdMap: Map<string, MeetupEvent>;
-  /** End instants as numbers: next()/upcoming() run on every /agenda, and luxon comparisons cost ~10x more. */
-  private readonly endMillis: number[];
 
   constructor(events: readonly MeetupEvent[]) {
     this.events = [...events].sort((a, b) => a.start.toMillis() - b.start.toMillis() || a.id.localeCompare(b.id));
     this.byIdMap = new Map(this.events.map((e) => [e.id, e]));
-    this.endMillis = this.events.map((e) => e.end.toMillis());
   }
 
   byId(id: string): MeetupEvent | undefined {
@@ -29,13 +26,11 @@ export class Catalogue {
 
   /** The next meetup that has not ended yet (a meetup in progress is still "next"); cancelled ones are skipped. */
   next(now: DateTime): MeetupEvent | undefined {
-    const t = now.toMillis();
-    return this.events.find((e, i) => this.endMillis[i]! > t && e.status !== 'cancelled');
+    return this.events.find((e) => e.end > now && e.status !== 'cancelled');
   }
 
   upcoming(now: DateTime): MeetupEvent[] {
-    const t = now.toMillis();
-    return this.events.filter((e, i) => this.endMillis[i]! > t && e.status !== 'cancelled');
+    return this.events.filter((e) => e.end > now && e.status !== 'cancelled');
   }
 
   /** Past meetups, most recent first. */

@@ -123,6 +123,11 @@ export interface MeetupEvent {
    */
   announce?: boolean;
   /**
+   * The channels its announcements go to instead of the community's announce channels: an imported source's own
+   * `channels:` in sources.yml (a partner group's Slack channel). Absent: the community's, as for posts.
+   */
+  channels?: { platform: 'slack' | 'discord' | 'console'; channel: string }[];
+  /**
    * Where it came from: path relative to the data dir (or `sources.yml#<source name>` for an import), the post's
    * publication date if any, and for imports the source's own UID, so edits and cancellations follow the same event.
    */

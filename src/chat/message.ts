@@ -178,8 +178,8 @@ const PLAIN_TIMES_MAX = 10_000;
 
 /**
  * "Wed 10 Jul 2024, 18:30 CEST": the zone abbreviation makes the fallback right for readers elsewhere.
- * Remembered per instant, zone and format: the zone name costs ~80 µs through Intl, and every agenda
- * answer shows the same few times again (measured in bench/slack.bench.ts).
+ * Remembered per instant, zone and format: naming the zone asks ICU in up to three locales, and every answer
+ * shows the same few meetup times again, so each is worked out once rather than on every command.
  */
 export function formatPlainTime(at: DateTime, format: TimeFormat): string {
   if (format === 'relative') return formatPlainTimeNow(at, format);

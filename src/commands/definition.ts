@@ -5,6 +5,7 @@ import type { CommandReply, MessageModel } from '../chat/message';
 import type { OrganizerNotifier, Platform } from '../chat/adapter';
 import type { RsvpService } from '../rsvp/service';
 import type { FeedLinks } from '../feeds/links';
+import type { Removals } from '../sources/removals';
 
 export type OptionType = 'string' | 'integer' | 'boolean';
 
@@ -60,6 +61,8 @@ export interface CommandServices {
   notifyOrganizers: OrganizerNotifier;
   /** RSVPs in chat: seats, waitlist, real names (src/rsvp/service.ts). */
   rsvp: RsvpService;
+  /** Deleted posts of upcoming meetups, held until an organizer confirms (src/sources/removals.ts). */
+  removals: Pick<Removals, 'all' | 'confirm'>;
 }
 
 export interface CfpProposal {

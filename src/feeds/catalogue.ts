@@ -4,15 +4,19 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Health } from '../http/health';
-import { eventFeedPath, FEED_PATHS } from './links';
+import { eventFeedPath, eventTalksPath, FEED_PATHS } from './links';
 import { PAGE_CSP, renderSubscribePage, type SubscribePageInput } from './page';
 import { FeedSet, type FeedOptions } from './render';
 import type { FeedSequences } from './sequence';
 
-/** One encoding of a resource: the bytes and the ETag that names exactly these bytes. */
+/** One encoding of a resource: the bytes, the ETag that names exactly these bytes, and the headers of each answer. */
 export interface Representation {
   body: Buffer;
   etag: string;
+  /** What a 304 carries: the resource's headers with this ETag and its Last-Modified. */
+  notModified: Record<string, string>;
+  /** What a 200 carries: a 304's headers with the length (and encoding) of these bytes. */
+  ok: Record<string, string | number>;
 }
 
 /** One servable document, prepared at reload: a request only picks bytes and headers. */
@@ -22,11 +26,12 @@ export interface Resource {
   gzip?: Representation;
   /** Whole seconds, as Last-Modified carries them. */
   lastModified: number;
-  /** Content type, caching and security headers; the handler adds length, encoding and validators. */
-  headers: Record<string, string>;
 }
 
-/** A calendar document, with `?alarm=` applied when asked; the bytes of a variant are rendered on demand. */
+/**
+ * A calendar document, with `?alarm=` applied when asked. A variant's validators come from the base's, so a
+ * calendar app polling a reminder feed gets its 304 without a render; the bytes are rendered only for a 200.
+ */
 export interface Feed {
   resource: Resource;
   /** The same feed with a reminder per meetup: ETag derived from the base's, so a 304 needs no rendering. */
@@ -73,13 +78,16 @@ export class FeedCatalogue {
     const feeds = new Map<string, Feed>();
     const add = (path: string, render: (o: FeedOptions) => string, kind: Kind, lastModified?: number) => {
       const base = prepare(render({}), kind, lastModified ?? seconds(now), previous?.feeds.get(path)?.resource, lastModified === undefined);
-      feeds.set(path, { resource: base, withAlarm: (minutes) => variant(base, render({ alarmMinutes: minutes }), kind, minutes) });
+      feeds.set(path, { resource: base, withAlarm: (minutes) => variant(base, () => render({ alarmMinutes: minutes }), kind, minutes) });
     };
     add(FEED_PATHS.calendar, (o) => set.calendar(o), { type: 'calendar' });
     add(FEED_PATHS.talks, (o) => set.talksCalendar(o), { type: 'calendar' });
     for (const id of set.eventIds()) {
       // Last-Modified is when the meetup's content last changed (kept in SQLite with its SEQUENCE).
       add(eventFeedPath(id), (o) => set.eventCalendar(id, o)!, { type: 'event', filename: `${id}.ics` }, seconds(set.eventModified(id)!));
+    }
+    for (const id of set.talkEventIds()) {
+      add(eventTalksPath(id), (o) => set.eventTalksCalendar(id, o)!, { type: 'event', filename: `${id}-programme.ics` }, seconds(set.eventTalksModified(id)!));
     }
     const page = renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts: this.options.rsvpCounts });
     this.built = {
@@ -104,7 +112,10 @@ export class FeedCatalogue {
     return { ok: built !== undefined, events: built?.catalogue.events.length ?? 0, lastReload: built?.reloadedAt.toUTC().toISO() ?? null };
   }
 
-  /** A feed by its request path (decoded, e.g. "/events/grüße.ics" as eventFeedPath encodes it). */
+  /**
+   * A feed by its path as eventFeedPath/eventTalksPath build it ("/events/grüße.ics" decoded, or
+   * "/talks.ics?event=<encoded id>").
+   */
   feed(path: string): Feed | undefined {
     return this.built?.feeds.get(path);
   }
@@ -141,18 +152,55 @@ function prepare(text: string, kind: Kind, lastModified: number, previous: Resou
   const body = Buffer.from(text, 'utf8');
   const tag = etag(body);
   if (carry && previous?.plain.etag === tag) return previous;
-  return { ...encodings(body, tag), lastModified, headers: headersFor(kind) };
+  return { ...encodings(body, tag, kind, lastModified), lastModified };
 }
 
-/** A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified. */
-function variant(base: Resource, text: string, kind: Kind, minutes: number): Resource {
-  return { ...encodings(Buffer.from(text, 'utf8'), `${base.plain.etag.slice(0, -1)}-a${minutes}"`), lastModified: base.lastModified, headers: headersFor(kind) };
+/**
+ * A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified,
+ * gzip when the base has it. Its bytes are rendered the first time a 200 asks for them.
+ */
+function variant(base: Resource, render: () => string, kind: Kind, minutes: number): Resource {
+  const tag = `${base.plain.etag.slice(0, -1)}-a${minutes}"`;
+  let rendered: Pick<Resource, 'plain' | 'gzip'> | undefined;
+  const bytes = () => (rendered ??= encodings(Buffer.from(render(), 'utf8'), tag, kind, base.lastModified, base.gzip !== undefined));
+  const lazy = (encoding: 'plain' | 'gzip'): Representation => {
+    const etag = encoding === 'plain' ? tag : gzipTag(tag);
+    return {
+      etag,
+      notModified: notModifiedHeaders(kind, base.lastModified, etag),
+      get body() {
+        return bytes()[encoding]!.body;
+      },
+      get ok() {
+        return bytes()[encoding]!.ok;
+      },
+    };
+  };
+  return { plain: lazy('plain'), gzip: base.gzip ? lazy('gzip') : undefined, lastModified: base.lastModified };
 }
 
-/** A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. */
-function encodings(body: Buffer, tag: string): Pick<Resource, 'plain' | 'gzip'> {
+/**
+ * A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. The
+ * headers of both answers are settled here, once per reload, so a request only picks them.
+ */
+function encodings(body: Buffer, tag: string, kind: Kind, lastModified: number, alwaysGzip = false): Pick<Resource, 'plain' | 'gzip'> {
+  const representation = (bytes: Buffer, etag: string, encoding?: string): Representation => {
+    const notModified = notModifiedHeaders(kind, lastModified, etag);
+    return { body: bytes, etag, notModified, ok: { ...notModified, 'Content-Length': bytes.length, ...(encoding ? { 'Content-Encoding': encoding } : {}) } };
+  };
   const compressed = gzipSync(body);
-  return { plain: { body, etag: tag }, gzip: compressed.length < body.length ? { body: compressed, etag: `${tag.slice(0, -1)}-gz"` } : undefined };
+  return {
+    plain: representation(body, tag),
+    gzip: alwaysGzip || compressed.length < body.length ? representation(compressed, gzipTag(tag), 'gzip') : undefined,
+  };
+}
+
+function gzipTag(tag: string): string {
+  return `${tag.slice(0, -1)}-gz"`;
+}
+
+function notModifiedHeaders(kind: Kind, lastModified: number, etag: string): Record<string, string> {
+  return { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString(), ETag: etag };
 }
 
 function headersFor(kind: Kind): Record<string, string> {

@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
+import { sessionEntries } from './session-entries';
 
 /** When an agenda gives a talk's start but nothing after it, assume these lengths. */
 const DEFAULT_TALK_MINUTES = { talk: 30, lightning: 10, panel: 45, discussion: 45 } as const;
@@ -19,12 +20,25 @@ export interface FeedEntry {
   status: ICalEventStatus;
 }
 
-/** What the feeds show of a catalogue: one entry per meetup (in catalogue order) and one per talk. */
-export function feedEntries(catalogue: Catalogue, settings: CommunitySettings, publicUrl: string): { meetups: FeedEntry[]; talks: FeedEntry[] } {
+/**
+ * What the feeds show of a catalogue: one entry per meetup (in catalogue order), and per event its talks (an
+ * evening meetup) or its sessions (a multi-day programme), in programme order.
+ */
+export function feedEntries(catalogue: Catalogue, settings: CommunitySettings, publicUrl: string): { meetups: FeedEntry[]; eventIds: string[]; talks: FeedEntry[]; talksByEvent: Map<string, FeedEntry[]> } {
   const domain = uidDomain(settings, publicUrl);
+  // A meetup whose date is to be confirmed has only a placeholder (the post's publication day): a calendar
+  // entry would be a guessed date in every subscriber's calendar, so it has none until its date is written.
+  const dated = catalogue.events.filter((e) => !e.dateToBeConfirmed);
+  const talksByEvent = new Map<string, FeedEntry[]>();
+  for (const e of dated) {
+    const entries = [...talkEntries(e, settings, domain), ...sessionEntries(e, settings, domain)].map(clean);
+    if (entries.length > 0) talksByEvent.set(e.id, entries);
+  }
   return {
-    meetups: catalogue.events.map((e) => clean(meetupEntry(e, settings, domain))),
-    talks: catalogue.events.flatMap((e) => talkEntries(e, settings, domain).map(clean)),
+    meetups: dated.map((e) => clean(meetupEntry(e, settings, domain))),
+    eventIds: dated.map((e) => e.id),
+    talks: [...talksByEvent.values()].flat(),
+    talksByEvent,
   };
 }
 

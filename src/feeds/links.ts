@@ -7,6 +7,11 @@ export const FEED_PATHS = {
   eventSuffix: '.ics',
 } as const;
 
+/** One event's talks or sessions: the talks feed filtered by event. */
+export function eventTalksPath(id: string): string {
+  return `${FEED_PATHS.talks}?event=${encodeURIComponent(id)}`;
+}
+
 export function eventFeedPath(id: string): string {
   return `${FEED_PATHS.eventPrefix}${encodeURIComponent(id)}${FEED_PATHS.eventSuffix}`;
 }
@@ -46,6 +51,8 @@ export interface FeedLinks {
   /** The subscribe page. */
   page: string;
   event(id: string): string;
+  /** One event's talks or sessions (a conference's programme), one calendar entry each. */
+  talks(id: string): string;
 }
 
 export function feedLinks(publicUrl: string): FeedLinks {
@@ -57,6 +64,7 @@ export function feedLinks(publicUrl: string): FeedLinks {
     google: googleAddUrl(calendar),
     page: `${root}${FEED_PATHS.page}`,
     event: (id) => `${root}${eventFeedPath(id)}`,
+    talks: (id) => `${root}${eventTalksPath(id)}`,
   };
 }
 

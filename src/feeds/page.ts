@@ -3,7 +3,8 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Link, MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
-import { feedLinks, isPlainAddress, talksFeedLinks } from './links';
+import { isUndatedHistory } from '../catalogue/undated';
+import { feedLinks, isPlainAddress, talksFeedLinks, type FeedLinks } from './links';
 
 export interface SubscribePageInput {
   catalogue: Catalogue;
@@ -113,11 +114,11 @@ ${subscribeBlock('talks', talks)}
 </section>
 <section aria-labelledby="upcoming">
 <h2 id="upcoming">Upcoming meetups</h2>
-${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links.event(e.id), rsvpCounts?.(e))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
+${upcoming.length > 0 ? `<ul class="meetups">\n${upcoming.map((e) => meetupItem(e, settings, links, now, rsvpCounts?.(e))).join('\n')}\n</ul>` : `<p>No upcoming meetup is announced yet. Subscribe, and the next one shows up in your calendar as soon as it is.</p>`}
 </section>
 ${past.length > 0 ? `<section aria-labelledby="past">
 <h2 id="past">Past meetups</h2>
-<ul class="meetups past">\n${past.map((e) => meetupItem(e, settings, links.event(e.id))).join('\n')}\n</ul>
+<ul class="meetups past">\n${past.map((e) => meetupItem(e, settings, links, now)).join('\n')}\n</ul>
 </section>` : ''}
 <footer>
 <p class="hint">Questions, ideas, a talk to give? Write to ${isPlainAddress(settings.contact) ? `<a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>` : escapeHtml(settings.contact)}${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
@@ -143,7 +144,12 @@ function subscribeBlock(key: string, links: { calendar: string; webcal: string; 
 </div>`;
 }
 
-function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: string, counts?: string): string {
+function meetupItem(event: MeetupEvent, settings: CommunitySettings, links: FeedLinks, now: DateTime, counts?: string): string {
+  const icsUrl = links.event(event.id);
+  // The feeds carry no entry for a meetup without its date (it would be a guessed date).
+  const calendarLink = event.dateToBeConfirmed ? 'No calendar entry until the date is set' : `<a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>`;
+  // A multi-day programme also has a feed with one entry per session.
+  const programme = event.sessions?.length ? ` · <a href="${escapeHtml(links.talks(event.id))}" data-programme="${escapeHtml(event.id)}">Every session (.ics)</a>` : '';
   const zone = event.timeZone ?? settings.timeZone;
   const start = event.start.setZone(zone).setLocale('en-GB');
   const end = event.end.setZone(zone).setLocale('en-GB');
@@ -153,11 +159,15 @@ function meetupItem(event: MeetupEvent, settings: CommunitySettings, icsUrl: str
   const pageLink = eventPage ? ` · <a href="${escapeHtml(eventPage)}">Event page</a>` : '';
   const online = onlineLink ? ` · <a href="${escapeHtml(onlineLink)}">Join online</a>` : '';
   const cancelled = event.status === 'cancelled' ? '<span class="cancelled">Cancelled:</span> ' : '';
-  const time = event.dateToBeConfirmed ? 'Date to be confirmed' : `<time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(timeRange(start, end))}</time>`;
+  const time = isUndatedHistory(event, now)
+    ? `Posted ${escapeHtml((event.source.publishedAt ?? event.start).setZone(zone).setLocale('en-GB').toFormat('d LLLL yyyy'))}; the meetup date is not in the post`
+    : event.dateToBeConfirmed
+      ? 'Date to be confirmed'
+      : `<time datetime="${escapeHtml(start.toISO()!)}">${escapeHtml(timeRange(start, end))}</time>`;
   return `<li id="${escapeHtml(event.id)}">
 <h3>${cancelled}${escapeHtml(event.title)}</h3>
 <div class="meta">${time}${where ? ` · ${escapeHtml(where)}` : ''}</div>
-${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div><a href="${escapeHtml(icsUrl)}" data-ics="${escapeHtml(event.id)}">Add to calendar (.ics)</a>${pageLink}${online}</div>
+${counts ? `<div class="meta" data-rsvp="${escapeHtml(event.id)}">RSVPs in chat: ${escapeHtml(counts)}</div>\n` : ''}<div>${calendarLink}${programme}${pageLink}${online}</div>
 ${linkLine('Slides', [...event.slides, ...event.talks.flatMap((t) => t.slides)])}${linkLine('Recordings', event.recordings)}</li>`;
 }
 

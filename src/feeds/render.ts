@@ -7,6 +7,9 @@ import type { CommunitySettings } from '../catalogue/settings';
 import { feedEntries, withoutControls, type FeedEntry } from './entries';
 import { feedLinks, isPlainAddress, talksFeedLinks } from './links';
 import { contentHash, type FeedSequences, type Revision } from './sequence';
+import { foldLines } from './fold';
+
+export { foldLines } from './fold';
 
 /** How often subscribed clients should poll (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
 export const FEED_TTL = Duration.fromObject({ hours: 1 });
@@ -41,6 +44,7 @@ export class FeedSet {
   readonly meetups: readonly FeedEntry[];
   readonly talks: readonly FeedEntry[];
   private readonly byEventId: Map<string, FeedEntry>;
+  private readonly talksByEvent: Map<string, FeedEntry[]>;
   private readonly revisions: Map<string, Revision>;
   private readonly organizer?: Organizer;
   /**
@@ -57,17 +61,19 @@ export class FeedSet {
     talks: FeedEntry[],
     eventIds: string[],
     sequences: FeedSequences,
+    talksByEvent: Map<string, FeedEntry[]>,
   ) {
     this.meetups = meetups;
     this.talks = talks;
+    this.talksByEvent = talksByEvent;
     this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
     this.organizer = organizerOf(settings);
     this.revisions = sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, this.organizer) })));
   }
 
   static build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): FeedSet {
-    const { meetups, talks } = feedEntries(catalogue, settings, publicUrl);
-    return new FeedSet(settings, publicUrl, meetups, talks, catalogue.events.map((e) => e.id), sequences);
+    const { meetups, eventIds, talks, talksByEvent } = feedEntries(catalogue, settings, publicUrl);
+    return new FeedSet(settings, publicUrl, meetups, talks, eventIds, sequences, talksByEvent);
   }
 
   eventIds(): string[] {
@@ -100,6 +106,29 @@ export class FeedSet {
       name: `${this.settings.name} talks`,
       description: `Every talk at ${this.settings.name} meetups, with speakers and abstracts.`,
       source: talksFeedLinks(this.publicUrl).calendar,
+    });
+  }
+
+  /** Events with talks or sessions: each has a feed of its own (`/talks.ics?event=<id>`). */
+  talkEventIds(): string[] {
+    return [...this.talksByEvent.keys()];
+  }
+
+  /** When any talk or session of an event last changed in the feed. */
+  eventTalksModified(id: string): DateTime | undefined {
+    const times = (this.talksByEvent.get(id) ?? []).map((e) => this.revisions.get(e.uid)!.modified);
+    return times.reduce<DateTime | undefined>((latest, t) => (!latest || t > latest ? t : latest), undefined);
+  }
+
+  /** The talks or sessions of one event: a conference's programme in the calendar, one entry per session. */
+  eventTalksCalendar(id: string, options: FeedOptions = {}): string | undefined {
+    const entries = this.talksByEvent.get(id);
+    const meetup = this.byEventId.get(id);
+    if (!entries || !meetup) return undefined;
+    return this.render(entries, options, {
+      name: `${this.settings.name}: ${meetup.summary} (programme)`,
+      description: `The sessions of ${meetup.summary}, with rooms, speakers and abstracts.`,
+      source: feedLinks(this.publicUrl).talks(id),
     });
   }
 
@@ -171,38 +200,6 @@ export class FeedSet {
 function vtimezoneBlock(zone: string): string {
   const component = getVtimezoneComponent(zone);
   return component ? `${component.replace(/\r?\n/g, '\r\n').trim()}\r\n` : '';
-}
-
-/**
- * RFC 5545 3.1 line folding: at most 75 octets per line, continuation lines start with a space, never splitting
- * a UTF-8 sequence. Lines that already fit (most of them) are passed through untouched.
- */
-export function foldLines(text: string): string {
-  return text
-    .split('\r\n')
-    .map((line) => (Buffer.byteLength(line) <= 75 ? line : foldLine(line)))
-    .join('\r\n');
-}
-
-function foldLine(line: string): string {
-  const parts: string[] = [];
-  let start = 0;
-  let octets = 0;
-  let limit = 75;
-  for (let i = 0; i < line.length; ) {
-    const code = line.codePointAt(i)!;
-    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    if (octets + size > limit) {
-      parts.push(line.slice(start, i));
-      start = i;
-      octets = 0;
-      limit = 74; // the leading space of a continuation line counts
-    }
-    octets += size;
-    i += code > 0xffff ? 2 : 1;
-  }
-  parts.push(line.slice(start));
-  return parts.join('\r\n ');
 }
 
 type Organizer = { name: string; email: string };

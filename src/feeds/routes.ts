@@ -4,11 +4,12 @@ import Negotiator from 'negotiator';
 import type { Clock } from '../clock';
 import { plain, type HttpRoutes, type RouteHandler } from '../http/server';
 import type { FeedCatalogue, Resource } from './catalogue';
-import { eventFeedPath, FEED_PATHS } from './links';
+import { eventFeedPath, eventTalksPath, FEED_PATHS } from './links';
 import { parseAlarmParam } from './render';
 
 /**
- * The feed routes on the bot's HTTP server: the page, the whole calendar, the talks and each meetup, answered
+ * The feed routes on the bot's HTTP server: the page, the whole calendar, the talks (all, or one event's talks or
+ * sessions with `?event=<id>`) and each meetup, answered
  * from the prepared bytes in the feed catalogue with conditional requests (`fresh`), gzip when the client takes
  * it (`negotiator`), and HEAD.
  */
@@ -16,7 +17,17 @@ export function addFeedRoutes(http: HttpRoutes, feeds: FeedCatalogue, clock: Clo
   const calendar = (path: string): RouteHandler => (req, res) => serveFeed(req, res, feeds, path);
   http.add({ name: 'page', path: FEED_PATHS.page, handle: (req, res) => serve(req, res, feeds.loaded ? feeds.page(clock.now()) : undefined, feeds) });
   http.add({ name: 'calendar', path: FEED_PATHS.calendar, handle: calendar(FEED_PATHS.calendar) });
-  http.add({ name: 'talks', path: FEED_PATHS.talks, handle: calendar(FEED_PATHS.talks) });
+  http.add({
+    name: 'talks',
+    path: FEED_PATHS.talks,
+    handle(req, res) {
+      // `?event=<id>`: that event's talks or sessions; without it, every talk.
+      const events = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').getAll('event');
+      if (events.length > 1) return plain(res, 400, 'event given more than once\n');
+      if (events.length === 0) return serveFeed(req, res, feeds, FEED_PATHS.talks);
+      serveFeed(req, res, feeds, eventTalksPath(events[0]!), 'No such event, or it has no talks or sessions.\n');
+    },
+  });
   http.add({
     name: 'event',
     path: FEED_PATHS.eventPrefix,
@@ -41,19 +52,15 @@ function serveFeed(req: IncomingMessage, res: ServerResponse, feeds: FeedCatalog
 /** 200 or 304 for a prepared resource: the representation is chosen first, so a 304 names the ETag a 200 would. */
 function serve(req: IncomingMessage, res: ServerResponse, resource: Resource | undefined, feeds: FeedCatalogue): void {
   if (!feeds.loaded || !resource) return plain(res, 503, 'The calendar is loading, try again in a moment.\n', { 'Retry-After': '5' });
-  const gzip = resource.gzip && new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
+  // Without Accept-Encoding a client takes any encoding (RFC 9110), and Negotiator answers identity for it.
+  const gzip = resource.gzip && req.headers['accept-encoding'] !== undefined && new Negotiator(req).encoding(['gzip', 'identity']) === 'gzip';
   const chosen = gzip ? resource.gzip! : resource.plain;
-  const validators = { ETag: chosen.etag, 'Last-Modified': new Date(resource.lastModified).toUTCString() };
-  for (const [name, value] of Object.entries({ ...resource.headers, ...validators })) res.setHeader(name, value);
-  if (fresh(req.headers, { etag: validators.ETag, 'last-modified': validators['Last-Modified'] })) {
-    res.statusCode = 304;
-    return void res.end();
-  }
-  res.writeHead(200, { 'Content-Length': chosen.body.length, ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+  if (fresh(req.headers, { etag: chosen.etag, 'last-modified': chosen.notModified['Last-Modified'] })) return void res.writeHead(304, chosen.notModified).end();
+  res.writeHead(200, chosen.ok);
   res.end(req.method === 'HEAD' ? undefined : chosen.body);
 }
 
-/** `alarm` is the only parameter that changes a feed; other parameters (cache busters) are ignored. */
+/** `alarm` is the only parameter that changes a feed's content (`event` picks the feed); others (cache busters) are ignored. */
 function alarmMinutes(target: string): number | string | undefined {
   const queryAt = target.indexOf('?');
   if (queryAt === -1) return undefined;

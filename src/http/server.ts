@@ -67,7 +67,7 @@ export class HttpServer implements HttpRoutes {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => void this.dispatch(req, res));
+    const server = createServer((req, res) => this.dispatch(req, res));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
@@ -93,7 +93,7 @@ export class HttpServer implements HttpRoutes {
     });
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
     const target = req.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -103,12 +103,17 @@ export class HttpServer implements HttpRoutes {
     if (!route) return plain(res, 404, 'Not found.\n');
     const methods = route.methods ?? READ_METHODS;
     if (!methods.includes(req.method ?? '')) return plain(res, 405, `Only ${methods.join(' and ')} ${methods.length > 1 ? 'are' : 'is'} supported.\n`, { Allow: methods.join(', ') });
-    try {
-      await route.handle(req, res, path);
-    } catch (err) {
+    // A handler that rejects fails like one that throws: a 500, or a cut connection once the answer has begun.
+    const failed = (err: unknown) => {
       this.options.log.error({ err, url: target, route: name }, 'http request failed');
       if (!res.headersSent) plain(res, 500, 'Internal error.\n');
       else res.destroy();
+    };
+    try {
+      const done = route.handle(req, res, path);
+      if (done) done.catch(failed);
+    } catch (err) {
+      failed(err);
     }
   }
 }

@@ -109,10 +109,11 @@ export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to:
   return groups.sort((a, b) => a.dueAt.toMillis() - b.dueAt.toMillis() || a.key.localeCompare(b.key));
 }
 
-/** An organizer's /announce post, to every announce channel. */
+/** An organizer's /announce post, to every announce channel (a meetup's own channels for its announcement). */
 export function planPost(input: PlanInput, post: ScheduledPostSummary): PlannedGroup {
   const dueAt = post.dueAt.setZone(input.settings.timeZone);
-  const destinations = input.destinations.map((d) => ({ ...d }));
+  const about = post.eventId === undefined ? undefined : input.catalogue.byId(post.eventId);
+  const destinations = (about?.channels ?? input.destinations).map((d) => ({ platform: d.platform, channel: d.channel }));
   const key = `post:${post.id}:${post.eventId ?? 'text'}`;
   const by = `/announce #${post.id} by ${post.createdBy}`;
   if (post.eventId === undefined) {
@@ -150,7 +151,8 @@ function meetupRuleGroup(input: PlanInput, rule: AnnouncementRule, event: Meetup
     graceMinutes: rule.graceMinutes,
     // An announcement or a reminder is worth making until the meetup starts (for days, or for hours).
     worthUntil: dueAt < event.start ? event.start : undefined,
-    destinations: destinationsFor(rule, input.destinations),
+    // An imported source's own channels replace the community's (and a rule's channel list); its platforms still apply.
+    destinations: event.channels ? destinationsFor({ platforms: rule.platforms }, event.channels) : destinationsFor(rule, input.destinations),
     contentHash: eventContentHash(event),
     payload: () => ({ label: `${rule.id}: ${event.title}`, ruleId: rule.id, message: ruleMessage(rule, event, messageContext(input)) }),
   };

@@ -52,9 +52,9 @@ const REPORT_WORTH_DAYS = 7;
  * Catalogue, rules, outbox state and now -> outbox operations. Pure: every input comes in as a value or a
  * read-only view, and everything it wants done comes back as operations.
  * - every post due by now becomes pending rows (or skipped ones, when it is already later than its grace);
- * - posted announcements are kept true: a cancelled meetup gets a cancellation where it was announced (and its
- *   unsent posts are dropped), a changed agenda is edited into the posts or posted as an update, posts about a
- *   meetup that left the data are dropped.
+ * - posted announcements are kept true: a cancelled meetup gets a cancellation where it was announced, its
+ *   posts are edited to say cancelled (and its unsent posts are dropped), a changed agenda is edited into the
+ *   posts or posted as an update, posts about a meetup that left the data are dropped.
  * Nothing is planned while paused. Meetups whose date is to be confirmed are never announced (see planRules).
  */
 export function plan(input: PlannerInput): OutboxOp[] {
@@ -156,6 +156,13 @@ function cancelAbout(input: PlannerInput, event: MeetupEvent, sent: OutboxRow[],
     payload: () => ({ label: `cancellation: ${event.title}`, message: cancellationMessage(input.rules.messages, event, messageContext(input)) }),
   });
   if (rows.length > 0) ops.push({ op: 'insert', rows });
+  // The posts announcing it say so too, so nobody reading an old announcement turns up (whatever ANNOUNCE_CHANGES).
+  const cancelledHash = `cancelled:${eventContentHash(event)}`;
+  for (const row of sent) {
+    if (row.contentHash === cancelledHash) continue;
+    if (!row.messageId) ops.push({ op: 'setContentHash', keys: [row.deliveryKey], contentHash: cancelledHash });
+    else ops.push({ op: 'edit', row, contentHash: cancelledHash, payload: { ...row.payload, message: cancellationMessage(input.rules.messages, event, messageContext(input)) } });
+  }
 }
 
 function editOp(input: PlannerInput, event: MeetupEvent, row: OutboxRow, contentHash: string): OutboxOp {

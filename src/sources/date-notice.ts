@@ -1,18 +1,15 @@
 import type { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
 import { message, type MessageModel } from '../chat/message';
-
-/** A post older than this with no meetup date is history, not a meetup waiting for its date. */
-const RECENT_DAYS = 90;
+import { isUndatedHistory } from '../catalogue/undated';
 
 /**
  * One notice per post that gives no meetup date (only its publication date): which file needs `eventDate:`.
  * Keyed by event id, so the outbox delivers each once however often the data is reloaded.
  */
 export function dateToConfirmNotices(events: readonly MeetupEvent[], now: DateTime): { key: string; message: MessageModel }[] {
-  const since = now.minus({ days: RECENT_DAYS });
   return events
-    .filter((e) => e.dateToBeConfirmed && e.status !== 'cancelled' && (e.source.publishedAt ?? e.start) >= since)
+    .filter((e) => e.dateToBeConfirmed && e.status !== 'cancelled' && !isUndatedHistory(e, now))
     .map((e) => ({
       key: `date-to-be-confirmed:${e.id}`,
       message: message({

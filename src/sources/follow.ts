@@ -6,6 +6,7 @@ import type { Diagnostic } from './diagnostics';
 import { redactUrl, type GitCheckout, type Revision, type SyncResult } from './git';
 import { eventChanges, pushReport } from './push-report';
 import type { DataSource } from './watch';
+import type { Removals } from './removals';
 
 export interface FollowerStatus {
   source: string;
@@ -30,6 +31,8 @@ export interface GitFollowerOptions {
   log: Logger;
   /** Reaches the organizers' channels; the same key is delivered once (the outbox's guarantee). */
   notify: OrganizerReport;
+  /** Deleted posts of upcoming meetups held until confirmed: the report says which a revision removed. */
+  removals?: Removals;
   /** Problems outside the events the report must name too (announcements.yml). */
   extraDiagnostics?: () => Diagnostic[];
 }
@@ -143,15 +146,19 @@ export class GitFollower {
     const files = result.changes?.map((c) => `${c.status[0]!.toUpperCase()} ${c.file}`) ?? ['(fresh clone)'];
     log.info({ reason, revision: revision.sha, previous: previous?.sha, author: revision.author, files, ms: Math.round(performance.now() - started) }, 'website revision checked out');
     const before = this.options.data.current().catalogue.events;
+    const heldBefore = new Set(this.options.removals?.pending().map((r) => r.id));
     const extra = this.options.extraDiagnostics ?? (() => []);
     const diagnosticsBefore = [...this.options.data.diagnostics(), ...this.extraBefore];
     const after = this.options.data.reload();
+    const held = this.options.removals?.pending().filter((r) => !heldBefore.has(r.id)) ?? [];
     const extraNow = extra();
     const diagnostics = [...after.diagnostics, ...extraNow];
     this.extraBefore = extraNow;
     const report = pushReport({
       revision,
-      changes: eventChanges(before, after.catalogue.events),
+      // What is served now (the posts, held removals and imports), so a held or imported meetup is not "removed".
+      changes: eventChanges(before, this.options.data.current().catalogue.events),
+      held: held.map((r) => r.event),
       diagnostics,
       diagnosticsBefore,
       zone: after.settings.timeZone,

@@ -4,7 +4,7 @@
  * Septiembre, 2023". chrono finds dates; the community's policy is here: a date before the post is a recap and is
  * skipped, a range of days is a conference, a day without a year is the first one on or after the post date.
  */
-import * as chrono from 'chrono-node';
+import type * as chrono from 'chrono-node';
 import type { SourceLine } from './markdown-text';
 import { isValidCalendarDate, type CalendarDate, type ParsedTimeOfDay } from './time';
 
@@ -22,7 +22,30 @@ export interface ProseDate {
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 type Parser = { parse: (text: string, ref?: chrono.ParsingReference | Date, option?: chrono.ParsingOption) => chrono.ParsedResult[] };
-const PARSERS: Record<string, Parser> = { en: chrono.en, de: chrono.de, fr: chrono.fr, es: chrono.es, nl: chrono.nl, pt: chrono.pt, it: chrono.it, sv: chrono.sv, fi: chrono.fi, ru: chrono.ru, uk: chrono.uk, ja: chrono.ja, zh: chrono.zh };
+/*
+ * Each language is loaded the first time a community's settings ask for it (chrono-node's per-locale entry
+ * points): chrono's own index loads all seventeen, and a community writing English and German should not hold
+ * the other fifteen in memory or wait for them at start-up.
+ */
+const LOCALES: Record<string, () => Parser> = {
+  en: () => require('chrono-node/en') as typeof chrono.en,
+  de: () => require('chrono-node/de') as typeof chrono.de,
+  fr: () => require('chrono-node/fr') as typeof chrono.fr,
+  es: () => require('chrono-node/es') as typeof chrono.es,
+  nl: () => require('chrono-node/nl') as typeof chrono.nl,
+  pt: () => require('chrono-node/pt') as typeof chrono.pt,
+  it: () => require('chrono-node/it') as typeof chrono.it,
+  sv: () => require('chrono-node/sv') as typeof chrono.sv,
+  fi: () => require('chrono-node/fi') as typeof chrono.fi,
+  ru: () => require('chrono-node/ru') as typeof chrono.ru,
+  uk: () => require('chrono-node/uk') as typeof chrono.uk,
+  ja: () => require('chrono-node/ja') as typeof chrono.ja,
+  zh: () => require('chrono-node/zh') as typeof chrono.zh,
+};
+
+function parserFor(language: string): Parser | undefined {
+  return Object.hasOwn(LOCALES, language) ? LOCALES[language]!() : undefined;
+}
 
 /** How far after a date a time may be written and still be its time ("... 2025\n6:00 PM", "um 19 Uhr"). */
 const TIME_REACH = 60;
@@ -31,7 +54,7 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
   const written = lines.map((l) => hideUrls(l.text)).join('\n');
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
-  const results = languages.flatMap((lang) => PARSERS[lang]?.parse(text, reference, { forwardDate: true }) ?? []).sort((a, b) => a.index - b.index);
+  const results = languages.flatMap((lang) => parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []).sort((a, b) => a.index - b.index);
   for (const r of results) {
     if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
     if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;

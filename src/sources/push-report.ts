@@ -54,14 +54,17 @@ export function eventChanges(before: readonly MeetupEvent[], after: readonly Mee
 export function pushReport(input: {
   revision: Revision;
   changes: EventChange[];
+  /** Upcoming meetups whose post this revision deleted, held until an organizer confirms. */
+  held?: readonly MeetupEvent[];
   diagnostics: readonly Diagnostic[];
   diagnosticsBefore: readonly Diagnostic[];
   zone: string;
 }): MessageModel | undefined {
   const { revision, changes, diagnostics, zone } = input;
+  const held = input.held ?? [];
   const text = (ds: readonly Diagnostic[]) => ds.map(formatDiagnostic).join('\n');
   const problemsChanged = text(diagnostics) !== text(input.diagnosticsBefore);
-  if (changes.length === 0 && !problemsChanged) return undefined;
+  if (changes.length === 0 && held.length === 0 && !problemsChanged) return undefined;
   const commit = `${revision.sha.slice(0, 7)} by ${revision.author}`;
   const sections: Section[] = [];
   const lines = (kind: EventChange['kind']) => changes.filter((c) => c.kind === kind).map((c) => eventLine(c, zone));
@@ -69,20 +72,23 @@ export function pushReport(input: {
     const shown = lines(kind);
     if (shown.length > 0) sections.push(section(heading, shown));
   }
+  if (held.length > 0) {
+    sections.push(section('Removed, kept until you confirm', held.map((event) => [...eventLine({ kind: 'removed', event }, zone), ' (see the confirmation request)'])));
+  }
   const problems = diagnostics.filter((d) => d.severity !== 'info');
   if (problems.length > 0) sections.push(section(`Problems at ${commit}`, problems.map((d) => [{ kind: 'code', text: formatDiagnostic(d) }])));
   else if (problemsChanged) sections.push({ heading: 'Problems', body: ['None left.'] });
   return message({
-    title: `Website ${revision.sha.slice(0, 7)}: ${summary(changes)}`,
+    title: `Website ${revision.sha.slice(0, 7)}: ${summary(changes, held.length)}`,
     intro: [`${revision.author}: “${revision.subject}”`],
     sections,
     footer: ['Fix a problem in the file and line named, then push; until then the last good version of that file stays in service.'],
   });
 }
 
-function summary(changes: EventChange[]): string {
+function summary(changes: EventChange[], held: number): string {
   const count = (kind: EventChange['kind']) => changes.filter((c) => c.kind === kind).length;
-  const parts = [`${count('added')} added`, `${count('changed')} changed`, `${count('removed')} removed`].filter((p) => !p.startsWith('0 '));
+  const parts = [`${count('added')} added`, `${count('changed')} changed`, `${count('removed')} removed`, `${held} removed pending confirmation`].filter((p) => !p.startsWith('0 '));
   return parts.length > 0 ? `meetups ${parts.join(', ')}` : 'no meetup changed';
 }
 

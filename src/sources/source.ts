@@ -12,6 +12,7 @@ import { GitFollower, type OrganizerReport } from './follow';
 import { GitCheckout, gitVersion, redactUrl } from './git';
 import { SETTINGS_FILE } from './settings';
 import { DataSource } from './watch';
+import type { Removals } from './removals';
 
 export interface EventsSource {
   data: DataSource;
@@ -30,6 +31,8 @@ export interface OpenSourceOptions {
   log: Logger;
   clock: Clock;
   notify: OrganizerReport;
+  /** Holds upcoming meetups whose post was deleted until an organizer confirms. */
+  removals?: Removals;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function openEventsSource(options: OpenSourceOptions): Promise<Even
     const root = events.dir;
     const data = new DataSource(dataDir, log, {
       timeZone: options.timeZone,
+      removals: options.removals,
       ...(custom ? { events: { dir: path.join(root, events.path), prefix: events.path }, settingsDir: preferring(root, dataDir, SETTINGS_FILE) } : {}),
     });
     return { data, rules: rulesFrom(preferring(root, dataDir, RULES_FILE), log), fetchAtStart: false };
@@ -73,6 +77,7 @@ export async function openEventsSource(options: OpenSourceOptions): Promise<Even
     events: { dir: path.join(root, events.path), prefix: events.path },
     settingsDir: preferring(root, dataDir, SETTINGS_FILE),
     watchEvents: false,
+    removals: options.removals,
   });
   const rulesDir = preferring(root, dataDir, RULES_FILE);
   const follower = new GitFollower({
@@ -84,6 +89,7 @@ export async function openEventsSource(options: OpenSourceOptions): Promise<Even
     clock: options.clock,
     log,
     notify: options.notify,
+    removals: options.removals,
     extraDiagnostics: () => rulesDiagnostics(rulesDir()),
   });
   return { data, rules: rulesFrom(rulesDir, log), follower, fetchAtStart: existing !== undefined };

@@ -7,6 +7,7 @@ import { formatDiagnostic, type Diagnostic } from './diagnostics';
 import { EVENTS_DIR, loadData, type EventsFolder, type LoadResult, type ParseCache } from './load';
 import type { MeetupEvent } from '../catalogue/event';
 import { withImported } from './importers/merge';
+import type { Removals } from './removals';
 
 export type ChangeListener = (catalogue: Catalogue, settings: CommunitySettings, diagnostics: Diagnostic[]) => void;
 
@@ -24,6 +25,8 @@ export interface DataSourceOptions {
    * calls reload() itself, never half-way through a checkout. The data folder is watched either way.
    */
   watchEvents?: boolean;
+  /** Holds upcoming meetups whose post was deleted until an organizer confirms (see removals.ts). */
+  removals?: Removals;
 }
 
 /**
@@ -48,6 +51,12 @@ export class DataSource {
     private readonly options: DataSourceOptions = {},
   ) {
     this.result = loadData(dataDir, this.loadOptions());
+    options.removals?.reconcile(undefined, this.result.catalogue.events);
+    // A confirmation changes what is served without any file changing.
+    options.removals?.onChange(() => {
+      this.merged = undefined;
+      this.notify(this.result);
+    });
     this.logDiagnostics(this.result.diagnostics, []);
     this.log.info({ events: this.result.catalogue.events.length, dataDir }, 'event data loaded');
   }
@@ -69,7 +78,8 @@ export class DataSource {
   /** The files' catalogue with the imported events, built once per change. */
   private catalogue(): Catalogue {
     if (!this.merged) {
-      const { catalogue, clashes } = withImported(this.result.catalogue, this.imported);
+      const held = this.options.removals?.events() ?? [];
+      const { catalogue, clashes } = withImported(this.result.catalogue, [...held, ...this.imported]);
       for (const e of clashes) this.log.warn({ id: e.id, source: e.source.file }, `imported event id "${e.id}" is already used by another event: the import is left out (rename the source in sources.yml)`);
       this.merged = catalogue;
     }
@@ -100,8 +110,9 @@ export class DataSource {
     const after = loadData(this.dataDir, { ...this.loadOptions(), previous: before });
     this.result = after;
     this.merged = undefined;
+    const held = this.options.removals?.reconcile(before.catalogue.events, after.catalogue.events) ?? false;
     this.logDiagnostics(after.diagnostics, before.diagnostics);
-    if (changed(before, after)) {
+    if (changed(before, after) || held) {
       this.log.info({ events: after.catalogue.events.length, files: changedFiles(before, after) }, 'event data reloaded');
       this.notify(after);
     }

@@ -27,8 +27,11 @@
  *   slides: [{ label: Kick-off, url: /slides/2025_04/kickoff.pdf }]
  *   recordings: [{ label: Talk 1, url: https://www.youtube.com/watch?v=... }]
  *   rsvp: { capacity: 50, realName: true }     # optional: RSVPs in chat (see src/sources/rsvp-fields.ts)
+ *   timeZone: Europe/Dublin                    # optional: the event's own zone for all its times
+ *   sessions: [...]                            # optional: a multi-day/multi-room programme (src/sources/yaml-sessions.ts);
+ *                                              # with sessions, start and end default to the first and last session's
  */
-import type { DateTime } from 'luxon';
+import { IANAZone, type DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
@@ -38,6 +41,7 @@ import { eventUrl, resolveLink, type RawLink } from './links';
 import type { ParsedFile } from './markdown';
 import { RsvpFieldsSchema, toEventRsvp } from './rsvp-fields';
 import { similarity } from './talks';
+import { SESSION_KEYS, SessionSchema, toSessions } from './yaml-sessions';
 import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
 
 const clockText = z.string().refine((v) => parseTimeOfDay(v) !== undefined, { message: 'is not a time of day: write "19:10" or "7:10 pm".' });
@@ -67,7 +71,8 @@ const talk = z
 const YamlEventSchema = z
   .object({
     title: text,
-    start: dateTimeText,
+    // Required unless there are sessions (checked in readYamlEvent, so the message can say so).
+    start: dateTimeText.optional(),
     end: clockOrDateTime.optional(),
     venue: text.optional(),
     address: text.optional(),
@@ -81,12 +86,14 @@ const YamlEventSchema = z
     slides: z.array(link).default([]),
     recordings: z.array(link).default([]),
     rsvp: RsvpFieldsSchema.optional(),
+    timeZone: z.string().refine((v) => IANAZone.isValidZone(v), { message: 'is not a time zone: use an IANA name such as "Europe/Dublin".' }).optional(),
+    sessions: z.array(SessionSchema).default([]),
   })
   .passthrough();
 
 type YamlEvent = z.infer<typeof YamlEventSchema>;
 const KNOWN_KEYS = Object.keys(YamlEventSchema.shape);
-const NESTED_KEYS = [...Object.keys(talk.shape), 'name', 'company', 'bio', 'label', 'url'];
+const NESTED_KEYS = [...Object.keys(talk.shape), ...SESSION_KEYS, 'name', 'company', 'bio', 'label', 'url'];
 
 export interface YamlParseOptions {
   file: string;
@@ -118,6 +125,9 @@ export function readYamlEvent(source: string, options: YamlParseOptions): Parsed
   }
   const result = YamlEventSchema.safeParse(raw);
   if (!result.success) return { diagnostics: zodIssueDiagnostics(result.error.issues, located, file, [...KNOWN_KEYS, ...NESTED_KEYS]) };
+  if (result.data.start === undefined && result.data.sessions.length === 0) {
+    return { diagnostics: [{ file, line: 1, severity: 'error', message: '`start` is missing: write the date and time doors open, e.g. start: "2025-04-14 18:30" (or list the event\'s `sessions:`).' }] };
+  }
   const diagnostics: Diagnostic[] = Object.keys(raw)
     .filter((key) => !KNOWN_KEYS.includes(key))
     .map((key) => ({ file, line: issueLine(located, [key]), severity: 'warning' as const, message: unknownKeyMessage(key) }));
@@ -132,10 +142,12 @@ function unknownKeyMessage(key: string): string {
 
 function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (string | number)[]) => number | undefined, diagnostics: Diagnostic[]): MeetupEvent | undefined {
   const { file, settings } = options;
-  const zone = settings.timeZone;
-  const wall = parseWallDateTime(data.start, zone)!;
-  const date = wall.date;
-  const start = atWallTime(date, wall.time!, zone);
+  const zone = data.timeZone ?? settings.timeZone;
+  const sessions = data.sessions.length > 0 ? toSessions(data.sessions, zone, settings, file, lineOf, diagnostics) : undefined;
+  if (data.sessions.length > 0 && !sessions) return undefined;
+  const wall = data.start ? parseWallDateTime(data.start, zone)! : undefined;
+  const start = wall ? atWallTime(wall.date, wall.time!, zone) : sessions![0]!.start;
+  const date = wall?.date ?? { year: start.year, month: start.month, day: start.day };
   const at = (clock: TimeOfDay) => atWallTime(date, clock, zone);
   const link = (l: RawLink) => resolveLink(l, settings, 'Slides') ?? [];
 
@@ -148,7 +160,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     start: t.time ? at(parseTimeOfDay(t.time)!) : undefined,
   }));
   const agenda = buildAgenda(data, talks, at);
-  const end = yamlEnd(data, date, start, agenda, zone);
+  const lastSession = sessions?.reduce((latest, s) => (s.end > latest ? s.end : latest), sessions[0]!.end);
+  const end = !data.end && lastSession ? lastSession : yamlEnd(data, date, start, agenda, zone);
   if (end <= start) {
     diagnostics.push({ file, line: lineOf(['end']), severity: 'error', message: '`end` is not after `start`: write the time the meetup ends, e.g. end: "21:30".' });
     return undefined;
@@ -172,6 +185,8 @@ function toEvent(data: YamlEvent, options: YamlParseOptions, lineOf: (path: (str
     url: eventUrl(settings, id),
     status: data.cancelled === true ? 'cancelled' : data.status,
     rsvp: toEventRsvp(data.rsvp, zone),
+    ...(data.timeZone ? { timeZone: data.timeZone } : {}),
+    ...(sessions ? { sessions } : {}),
     source: { file },
   };
 }

@@ -13,6 +13,10 @@ import type { DiscordDispatcher } from '../../src/chat/discord/interactions';
 import { toApplicationCommands } from '../../src/chat/discord/commands';
 import type { Logger } from '../../src/log';
 import { FakeDiscord, type FakeDiscordOptions } from '../fakes/discord';
+import { HttpServer } from '../../src/http/server';
+import { openDatabase } from '../../src/store/db';
+import { SeenRequests } from '../../src/store/seen-requests';
+import { DISCORD_INTERACTIONS_PATH } from '../../src/chat/discord/http-interactions';
 
 export const ANNOUNCE_CHANNEL = '1300000000000000001';
 export const ORGANIZERS_CHANNEL = '1300000000000000002';
@@ -23,6 +27,8 @@ export interface DiscordBot {
   chat: DiscordChat;
   /** Log lines the adapter wrote (JSON objects). */
   logs: Record<string, unknown>[];
+  /** With `httpInteractions`: the bot's HTTP server and the endpoint URL the fake posts interactions to. */
+  endpoint?: string;
   stop(): Promise<void>;
 }
 
@@ -61,27 +67,37 @@ export async function startDiscordBot(options: {
   fake?: FakeDiscordOptions;
   /** Leave the commands unregistered (as before the first `npm run deploy-commands`). */
   skipDeploy?: boolean;
+  /** Interactions over HTTP (DISCORD_PUBLIC_KEY and the bot's HTTP server) instead of the gateway. */
+  httpInteractions?: boolean;
 }): Promise<DiscordBot> {
   const discord = await FakeDiscord.start({ channels: [ANNOUNCE_CHANNEL, ORGANIZERS_CHANNEL], ...options.fake });
   discord.roles.set(ORGANIZER_ROLE, 'Organizers');
   const { log, lines } = capturingLogger();
   if (!options.skipDeploy) await registerCommands(discord, options.commands);
   const dispatcher = options.dispatcher ?? createDispatcher(options.commands, options.services!, log);
+  const http = options.httpInteractions ? new HttpServer({ host: '127.0.0.1', port: 0, log }) : undefined;
   const chat = new DiscordChat({
-    config: discordConfig(discord, options.config),
+    config: discordConfig(discord, { ...(http ? { publicKey: discord.publicKeyHex } : {}), ...options.config }),
     commands: options.commands,
     dispatcher,
     log,
     restOptions: { retries: 2, offset: 0, timeout: 5_000 },
     ackBudgetMs: options.ackBudgetMs ?? 200,
+    http,
+    seenRequests: http ? new SeenRequests(openDatabase(':memory:')) : undefined,
   });
+  await http?.start();
   await chat.start();
+  const endpoint = http ? `${http.url}${DISCORD_INTERACTIONS_PATH}` : undefined;
+  discord.useInteractionsEndpoint(endpoint);
   return {
     discord,
     chat,
     logs: lines,
+    endpoint,
     stop: async () => {
       await chat.stop();
+      await http?.stop();
       await discord.close();
     },
   };

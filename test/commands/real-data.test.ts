@@ -69,4 +69,18 @@ describe('the real posts in data/', () => {
     for (const event of events) expect(listed).toContain(event.title);
     expect(plainOf(await world.dispatcher.runText('next', '', member))).toMatch(/^No meetup is scheduled yet\. The last one: /);
   });
+
+  it('the six posts that give only their publication date say when they were posted, not "to be confirmed"', async () => {
+    const undated = events.filter((e) => e.dateToBeConfirmed);
+    expect(undated).toHaveLength(6);
+    const world = makeWorld({ events: [...events], now: '2026-12-02T10:00' });
+    const last = plainOf(await world.dispatcher.runText('agenda', 'last', member));
+    expect(last).toMatch(/^SRE Munich at nordcloud 2024/);
+    expect(last).toContain('When: posted Tue 24 Sep 2024; the meetup date is not in the post');
+    expect(last).not.toMatch(/to be confirmed/i);
+    const listed = plainOf(await world.dispatcher.runText('events', '13', member));
+    expect(listed).not.toMatch(/to be confirmed/i);
+    expect(listed.match(/the meetup date is not in the post/g)).toHaveLength(6);
+    expect(listed).toContain('posted Thu 3 May 2018; the meetup date is not in the post');
+  });
 });

@@ -88,7 +88,7 @@ export interface World {
   setEvents(events: MeetupEvent[]): void;
 }
 
-export function makeWorld(options: { events?: MeetupEvent[]; now?: string; settings?: Partial<CommunitySettings>; notify?: (m: MessageModel) => Promise<void> } & TestServiceOptions = {}): World {
+export function makeWorld(options: { events?: MeetupEvent[]; now?: string; settings?: Partial<CommunitySettings>; notify?: (m: MessageModel) => Promise<void>; removals?: CommandServices['removals'] } & TestServiceOptions = {}): World {
   const clock = new ManualClock(berlin(options.now ?? '2024-07-08T12:00'));
   let catalogue = new Catalogue(options.events ?? [...pastEvents(), celonis()]);
   const notified: MessageModel[] = [];
@@ -101,6 +101,7 @@ export function makeWorld(options: { events?: MeetupEvent[]; now?: string; setti
         notified.push(m);
         await options.notify?.(m);
       },
+      ...(options.removals ? { removals: options.removals } : {}),
     },
     options,
   );

@@ -58,9 +58,17 @@
  * bot's first callback; `discord.interaction(id)` shows all callbacks, the original response and follow-ups.
  * A modal submit built with `fromModal` mirrors the modal the bot showed (Label or action-row layout).
  *
+ * HTTP interactions (the Developer Portal's Interactions Endpoint URL): `discord.useInteractionsEndpoint(url)`
+ * makes every later interaction a signed POST to that URL instead of a gateway dispatch, as on Discord: an
+ * Ed25519 signature over X-Signature-Timestamp + body with the application's key (`discord.publicKeyHex`). A
+ * JSON interaction response in the answer counts as the first callback; a 202/204 without a body means the
+ * callback comes through REST. Any other answer is kept as `state.endpointAnswer` ("The application did not
+ * respond"). `discord.checkInteractionsEndpoint(url)` does what the portal does when the URL is saved: a signed
+ * PING that must be answered `{ type: 1 }`, and a request with a bad signature that must be refused with 401.
+ *
  * `await discord.close()` ends every socket and server (no open handles left in jest).
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -139,6 +147,15 @@ export interface InteractionState {
   /** The modal shown by a type 9 callback. */
   modal?: Json;
   originalDeleted?: boolean;
+  /** With an interactions endpoint: the signed request sent, and what it answered. */
+  sent?: SignedInteraction;
+  endpointAnswer?: { status: number; body: string };
+}
+
+export interface SignedInteraction {
+  signature: string;
+  timestamp: string;
+  body: string;
 }
 
 export interface InteractionHandle {
@@ -230,6 +247,8 @@ export class FakeDiscord {
   private channelLimit?: { limit: number; windowMs: number; buckets: Map<string, { start: number; count: number }> };
   private snowflakeCounter = 0n;
   private lagMs = 0;
+  private readonly interactionsKey = generateKeyPairSync('ed25519');
+  private interactionsEndpoint?: string;
 
   private constructor(
     private readonly server: Server,
@@ -384,8 +403,65 @@ export class FakeDiscord {
     const state: InteractionState = { id, token, type: payload.type as number, payload, dispatchedAt: this.now(), callbacks: [], followUps: [] };
     this.interactions.set(id, state);
     const firstCallback = new Promise<CallbackRecord>((resolve) => this.callbackWaiters.set(id, [resolve]));
-    this.dispatch('INTERACTION_CREATE', payload);
+    if (this.interactionsEndpoint) void this.postInteraction(this.interactionsEndpoint, state);
+    else this.dispatch('INTERACTION_CREATE', payload);
     return { id, token, firstCallback, state };
+  }
+
+  /** The application's public key as the Developer Portal shows it (hex of the raw 32 bytes). */
+  get publicKeyHex(): string {
+    return this.interactionsKey.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  }
+
+  /** From now on, interactions are POSTed to `url` (signed) instead of sent over the gateway. */
+  useInteractionsEndpoint(url: string | undefined): void {
+    this.interactionsEndpoint = url;
+  }
+
+  /** POSTs a body to an interactions endpoint, signed with the application's key unless `forge` says otherwise. */
+  async signedPost(url: string, body: string, options: { forge?: 'key' | 'body'; timestamp?: number } = {}): Promise<{ status: number; body: string; sent: SignedInteraction }> {
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const key = options.forge === 'key' ? generateKeyPairSync('ed25519').privateKey : this.interactionsKey.privateKey;
+    const signature = sign(null, Buffer.from(timestamp + body), key).toString('hex');
+    const sent = { signature, timestamp, body: options.forge === 'body' ? body.replace(/}$/, ',"x":1}') : body };
+    const answer = await FakeDiscord.send(url, sent);
+    return { ...answer, sent };
+  }
+
+  /** Sends exactly these bytes and headers (a captured request, replayed). */
+  static async send(url: string, request: SignedInteraction): Promise<{ status: number; body: string }> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-ed25519': request.signature, 'x-signature-timestamp': request.timestamp, 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)' },
+      body: request.body,
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  /** What the Developer Portal checks before it saves an Interactions Endpoint URL; true when both pass. */
+  async checkInteractionsEndpoint(url: string): Promise<{ ping: { status: number; body: string }; forged: { status: number; body: string }; ok: boolean }> {
+    const ping = JSON.stringify({ id: this.snowflake(), token: `itok-${randomBytes(12).toString('hex')}`, type: 1, application_id: this.applicationId, version: 1 });
+    const answered = await this.signedPost(url, ping);
+    const forged = await this.signedPost(url, ping, { forge: 'key' });
+    let pong = false;
+    try {
+      pong = answered.status === 200 && (JSON.parse(answered.body) as Json).type === 1;
+    } catch {
+      pong = false;
+    }
+    return { ping: answered, forged, ok: pong && forged.status === 401 };
+  }
+
+  private async postInteraction(url: string, state: InteractionState): Promise<void> {
+    try {
+      const { sent, ...answer } = await this.signedPost(url, JSON.stringify(state.payload));
+      state.sent = sent;
+      state.endpointAnswer = answer;
+      // A JSON interaction response in the answer is the first callback, held to the same rules as a REST one.
+      if (answer.status === 200 && answer.body.length > 0) this.callback(state.id, state.token, JSON.parse(answer.body) as Json);
+    } catch (error) {
+      state.endpointAnswer = { status: state.endpointAnswer?.status ?? 0, body: String(error) };
+    }
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,14 @@
  * payload)` delivers an envelope and resolves with the client's ack (`{envelope_id, payload}`); all acks are
  * in `slack.acks`.
  *
+ * OAuth (distributed apps): `slack.enableOAuth({ clientId, clientSecret, redirectUri })`. The authorize page
+ * `GET /oauth/v2/authorize` stands for a member who presses Allow: it redirects (302) to redirect_uri with a
+ * one-time `code` and the `state` it was given, for the workspace in `?team=` (default `slack.teamId`);
+ * `oauth.v2.access` trades the code (client id and secret as form fields or Basic auth) for a new bot token of
+ * that workspace, shaped like Slack's answer. Tokens belong to a workspace: auth.test answers with its team.
+ * `slack.uninstall(teamId)` revokes the workspace's tokens, as Slack does when the app is removed, and
+ * `sendEvent(botUrl, signingSecret, teamId, event)` delivers a signed Events API `event_callback` (JSON).
+ *
  * `await slack.close()` ends every socket and server (no open handles left in jest).
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -171,6 +179,10 @@ export class FakeSlack {
   private ticket = 0;
   private responseCounter = 0;
   private viewCounter = 0;
+  /** Which workspace each bot token belongs to (tokens given at start belong to `teamId`). */
+  private readonly tokenTeams = new Map<string, string>();
+  private oauth?: { clientId: string; clientSecret: string; redirectUri: string; codes: Map<string, { team: string; redirectUri: string }> };
+  private eventCounter = 0;
 
   private constructor(
     private readonly server: Server,
@@ -195,6 +207,49 @@ export class FakeSlack {
   /** What to pass as clientOptions.slackApiUrl. */
   get apiUrl(): string {
     return `${this.url}/api/`;
+  }
+
+  /** Turns on the OAuth install flow for a distributed app with these credentials. */
+  enableOAuth(app: { clientId: string; clientSecret: string; redirectUri: string }): void {
+    this.oauth = { ...app, codes: new Map() };
+  }
+
+  /** The authorize page's address, for the bot's `authorizationUrl`. */
+  get authorizeUrl(): string {
+    return `${this.url}/oauth/v2/authorize`;
+  }
+
+  /** Bot tokens issued to a workspace through OAuth, oldest first (revoked ones included). */
+  tokensOf(teamId: string): string[] {
+    return [...this.tokenTeams].filter(([, team]) => team === teamId).map(([token]) => token);
+  }
+
+  /** The app is removed from the workspace: its tokens stop working (invalid_auth). */
+  uninstall(teamId: string): void {
+    for (const token of this.tokensOf(teamId)) this.tokens.delete(token);
+  }
+
+  /** Sends a signed Events API delivery (event_callback) for one workspace, as Slack does. */
+  async sendEvent(botUrl: string, signingSecret: string, teamId: string, event: Record<string, unknown>, options: SignOptions = {}): Promise<BotResponse> {
+    const body = JSON.stringify({
+      token: 'verification-token-unused',
+      team_id: teamId,
+      api_app_id: 'A0SREMUC',
+      event: { event_ts: `${Date.now() / 1000}`, ...event },
+      type: 'event_callback',
+      event_id: `Ev${String(++this.eventCounter).padStart(8, '0')}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ enterprise_id: null, team_id: teamId, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+    const res = await fetch(botUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': options.signature ?? signSlackRequest(signingSecret, timestamp, body) },
+      body,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text };
   }
 
   callsTo(method: string): SlackCall[] {
@@ -351,6 +406,7 @@ export class FakeSlack {
     const path = new URL(req.url ?? '/', this.url).pathname;
     if (path.startsWith('/response/')) return this.recordResponse(path, raw, res);
     if (path.startsWith('/upload/')) return this.receiveUpload(path.slice('/upload/'.length), raw, req.headers['content-type'], res);
+    if (path === '/oauth/v2/authorize' && req.method === 'GET') return this.authorizePage(new URL(req.url ?? '/', this.url).searchParams, res);
     if (!path.startsWith('/api/') || req.method !== 'POST') return send(res, 404, { ok: false, error: 'not_found' });
 
     const method = path.slice('/api/'.length);
@@ -384,14 +440,56 @@ export class FakeSlack {
     if (method === 'chat.postMessage' && this.overChannelLimit(String(params.channel))) {
       return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
     }
+    if (method === 'oauth.v2.access') return reply(200, this.exchangeCode(params, req.headers.authorization));
     if (!token || !this.tokens.has(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
-    reply(200, this.api(method, params));
+    reply(200, this.api(method, params, token));
   }
 
-  private api(method: string, p: Record<string, unknown>): Record<string, unknown> {
+  /** The member pressed Allow: back to the app with a one-time code for the workspace. */
+  private authorizePage(query: URLSearchParams, res: ServerResponse): void {
+    if (!this.oauth || query.get('client_id') !== this.oauth.clientId) return send(res, 400, { ok: false, error: 'invalid_client_id' });
+    const redirectUri = query.get('redirect_uri') ?? this.oauth.redirectUri;
+    if (redirectUri !== this.oauth.redirectUri) return send(res, 400, { ok: false, error: 'bad_redirect_uri' });
+    const code = `code-${randomUUID()}`;
+    this.oauth.codes.set(code, { team: query.get('team') ?? this.teamId, redirectUri });
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', code);
+    if (query.get('state') !== null) target.searchParams.set('state', query.get('state')!);
+    res.writeHead(302, { location: target.toString() }).end();
+  }
+
+  private exchangeCode(p: Record<string, unknown>, authorization: string | undefined): Record<string, unknown> {
+    const basic = authorization?.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString().split(':') : [];
+    const clientId = (p.client_id as string | undefined) ?? basic[0];
+    const clientSecret = (p.client_secret as string | undefined) ?? basic[1];
+    if (!this.oauth || clientId !== this.oauth.clientId || clientSecret !== this.oauth.clientSecret) return { ok: false, error: 'invalid_client_id' };
+    const grant = this.oauth.codes.get(String(p.code));
+    if (!grant) return { ok: false, error: 'invalid_code' };
+    this.oauth.codes.delete(String(p.code));
+    if (p.redirect_uri !== undefined && p.redirect_uri !== grant.redirectUri) return { ok: false, error: 'bad_redirect_uri' };
+    const token = `xoxb-${grant.team}-${randomUUID().slice(0, 8)}`;
+    this.tokens.add(token);
+    this.tokenTeams.set(token, grant.team);
+    return {
+      ok: true,
+      app_id: 'A0SREMUC',
+      authed_user: { id: 'U0INSTALLER' },
+      scope: 'commands,chat:write',
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: this.botUserId,
+      team: { id: grant.team, name: `Workspace ${grant.team}` },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
+  }
+
+  private api(method: string, p: Record<string, unknown>, token?: string): Record<string, unknown> {
     switch (method) {
-      case 'auth.test':
-        return { ok: true, url: 'https://sremuc.slack.com/', team: 'SRE Munich', user: 'sremuc-bot', team_id: this.teamId, user_id: this.botUserId, bot_id: 'B0BOT', is_enterprise_install: false };
+      case 'auth.test': {
+        const team = (token && this.tokenTeams.get(token)) ?? this.teamId;
+        return { ok: true, url: `https://${team.toLowerCase()}.slack.com/`, team: team === this.teamId ? 'SRE Munich' : `Workspace ${team}`, user: 'sremuc-bot', team_id: team, user_id: this.botUserId, bot_id: 'B0BOT', is_enterprise_install: false };
+      }
       case 'chat.postMessage': {
         const channel = String(p.channel ?? '');
         if (!channel) return { ok: false, error: 'channel_not_found' };

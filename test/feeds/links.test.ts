@@ -13,7 +13,7 @@ describe('feedLinks', () => {
 
   it('agrees with the links command tests expect for the default local server', () => {
     const links = feedLinks('http://127.0.0.1:8080');
-    expect({ ...links, event: links.event('x') }).toEqual({ ...TEST_FEEDS, event: TEST_FEEDS.event('x') });
+    expect({ ...links, event: links.event('x'), talks: links.talks('x y') }).toEqual({ ...TEST_FEEDS, event: TEST_FEEDS.event('x'), talks: TEST_FEEDS.talks('x y') });
   });
 
   it('ignores trailing slashes, keeps a path prefix and drops line breaks from the configured URL', () => {

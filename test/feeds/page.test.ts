@@ -193,6 +193,16 @@ describe('renderSubscribePage', () => {
     expect(html).toContain('Saturday 26 October 2024, 22:00 CEST–Sunday 27 October 2024, 04:00 CET</time>');
   });
 
+  it('an old post without a meetup date says when it was posted; a recent one says "Date to be confirmed"', () => {
+    const undated = (id: string, posted: string) =>
+      makeEvent({ id, title: id, start: berlin(posted), end: berlin(posted).plus({ hours: 3 }), dateToBeConfirmed: true, talks: [], agenda: [], source: { file: `events/${id}.md`, publishedAt: berlin(posted) } });
+    const { html } = renderSubscribePage({ catalogue: new Catalogue([undated('launch-2018', '2018-05-03T06:30'), undated('netlight-2026', '2026-11-25T09:00')]), settings: makeSettings(), publicUrl: 'https://cal.sre.xyz', now: berlin('2026-12-02T10:00') });
+    const item = (id: string) => html.slice(html.indexOf(`<li id="${id}">`), html.indexOf('</li>', html.indexOf(`<li id="${id}">`)));
+    expect(item('launch-2018')).toContain('Posted 3 May 2018; the meetup date is not in the post');
+    expect(item('netlight-2026')).toContain('Date to be confirmed');
+    expect(item('launch-2018')).not.toContain('<time');
+  });
+
   it('escapes event fields that reach attributes and text', () => {
     const hostile = makeEvent({ id: '"><script>alert(1)</script>', title: '<img src=x onerror=alert(1)>', venue: 'A & B', // The type keeps such URLs out of events; the page must stay safe even if one slipped past it.
       url: 'javascript:"x"' as SafeUrl });

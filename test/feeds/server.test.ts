@@ -227,7 +227,7 @@ describe('FeedServer over HTTP', () => {
     });
 
     describe('?alarm= variants', () => {
-      it('adds a reminder, with their own ETag, rendered once and then served from cache', async () => {
+      it('adds a reminder, with their own ETag; a 304 carries the ETag its 200 had, plain and gzip', async () => {
         const plain = await send(server, '/calendar.ics');
         const first = await send(server, '/calendar.ics?alarm=60');
         expect(first.status).toBe(200);
@@ -236,6 +236,13 @@ describe('FeedServer over HTTP', () => {
         const again = await send(server, '/calendar.ics?alarm=60');
         expect(again.body.equals(first.body)).toBe(true);
         expect((await send(server, '/calendar.ics?alarm=60', { headers: { 'If-None-Match': first.headers.etag! } })).status).toBe(304);
+        const zipped = await send(server, '/calendar.ics?alarm=60', { headers: { 'Accept-Encoding': 'gzip' } });
+        expect(zipped.headers['content-encoding']).toBe('gzip');
+        expect(gunzipSync(zipped.body).equals(first.body)).toBe(true);
+        expect(zipped.headers.etag).not.toBe(first.headers.etag);
+        const notModified = await send(server, '/calendar.ics?alarm=60', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! } });
+        expect(notModified.status).toBe(304);
+        expect(notModified.headers.etag).toBe(zipped.headers.etag);
 
         const event = await send(server, '/events/sre-munich-winter-event-2025.ics?alarm=15');
         expect(contentLines(event.text)).toContain('TRIGGER:-PT15M');

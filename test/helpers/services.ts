@@ -5,6 +5,7 @@ import type { CommandServices } from '../../src/commands/definition';
 import { openDatabase, type Db } from '../../src/store/db';
 import { RsvpService } from '../../src/rsvp/service';
 import { createLogger } from '../../src/log';
+import { Removals } from '../../src/sources/removals';
 import { makeSettings } from './events';
 
 /** Feed links as the bot builds them for http://127.0.0.1:8080. */
@@ -14,6 +15,7 @@ export const TEST_FEEDS: CommandServices['feeds'] = {
   google: 'https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F127.0.0.1%3A8080%2Fcalendar.ics',
   page: 'http://127.0.0.1:8080/',
   event: (id) => `http://127.0.0.1:8080/events/${id}.ics`,
+  talks: (id) => `http://127.0.0.1:8080/talks.ics?event=${encodeURIComponent(id)}`,
 };
 
 function unwired(name: string): never {
@@ -43,6 +45,7 @@ export function makeServices(overrides: Partial<CommandServices> = {}, options: 
     rsvp: overrides.rsvp ?? new RsvpService({ db, now, notifyOrganizers: overrides.notifyOrganizers ?? (async () => undefined), log: createLogger('silent') }),
     announcements: new Proxy({} as CommandServices['announcements'], { get: () => () => unwired('announcements') }),
     notifyOrganizers: async () => undefined,
+    removals: overrides.removals ?? new Removals({ now, log: createLogger('silent') }),
     ...overrides,
   };
 }

@@ -61,6 +61,22 @@ describe('npm start with Discord', () => {
   });
 });
 
+describe('npm start with Discord interactions over HTTP (DISCORD_PUBLIC_KEY)', () => {
+  it('passes the portal check, answers /agenda posted to /discord/interactions, announces, and opens no gateway', async () => {
+    bot = await startBot({ ...discordEnv(), DISCORD_PUBLIC_KEY: discord.publicKeyHex });
+    const endpoint = `${bot.httpUrl}/discord/interactions`;
+    expect((await discord.checkInteractionsEndpoint(endpoint)).ok).toBe(true);
+    discord.useInteractionsEndpoint(endpoint);
+    const handle = discord.dispatchInteraction({ kind: 'command', name: 'agenda', member: { id: '42', username: 'member' } });
+    const callback = await handle.firstCallback;
+    if (callback.type !== 4) await until(() => handle.state.original?.embeds.length !== undefined && handle.state.original.embeds.length > 0);
+    expect(JSON.stringify(callback.type === 4 ? callback.data : handle.state.original)).toContain(MEETUP_TITLE);
+    await until(announcedOnDiscord);
+    expect(discord.gateway.identifies).toBe(0);
+    expect(await bot.terminate()).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe('npm start with Slack, Discord and the console at once', () => {
   let slack: FakeSlack;
   beforeEach(async () => (slack = await FakeSlack.start({ botToken: 'xoxb-process' })));

@@ -230,6 +230,21 @@ describe('Scheduler with the real Slack adapter against the fake Slack', () => {
     }
     for (const channel of ANNOUNCE_CHANNELS) expect(world.keys(channel)).toEqual([key('announce', channel), `cancel:${EVENT}:slack:${channel}`]);
     expect(world.messages('C0GENERAL')[1]?.text).toMatch(new RegExp(`^Cancelled: SRE Munich Autumn 2026\nCancelled: SRE Munich Autumn 2026 on Tue 27 Oct 2026, 18:30 ${CET} will not take place`));
+    // The announcement itself now says so too, for whoever scrolls up to it.
+    expect(world.messages('C0GENERAL')[0]).toMatchObject({ edited: true, text: expect.stringMatching(/^Cancelled: SRE Munich Autumn 2026\n/) });
+  });
+
+  it('with onChange "update" too, a cancelled meetup\'s announcement is edited to say cancelled, once', async () => {
+    world = await startWorld({ now: '2026-10-20T12:00' });
+    const scheduler = world.scheduler({ onChange: 'update' });
+    await scheduler.tick();
+    world.clock.advance({ minutes: 1 });
+    world.events = [autumnMeetup({ status: 'cancelled' })];
+    await runMinutes(world, scheduler, '2026-10-20T12:10');
+    for (const channel of ANNOUNCE_CHANNELS) {
+      expect(world.keys(channel)).toEqual([key('announce', channel), `cancel:${EVENT}:slack:${channel}`]);
+      expect(world.messages(channel)[0]).toMatchObject({ edited: true, text: expect.stringMatching(/^Cancelled: SRE Munich Autumn 2026\n/) });
+    }
   });
 
   it('a meetup never announced gets no cancellation post', async () => {

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { Client, Events, GatewayIntentBits, RESTEvents, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
 import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
@@ -9,6 +9,9 @@ import { rejectedToken } from '../../startup-errors';
 import { DiscordPoster } from './posting';
 import { InteractionHandler, type DiscordDispatcher } from './interactions';
 import { checkRegisteredCommands } from './registered-commands';
+import type { HttpRoutes } from '../../http/server';
+import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
+import { discordPublicKey } from './interaction-signature';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -27,6 +30,10 @@ export interface DiscordChatOptions {
   maxRateLimitWaitMs?: number;
   /** How many pages of 100 messages findPosted() reads. */
   historyPages?: number;
+  /** With DISCORD_PUBLIC_KEY: the bot's HTTP server, where /discord/interactions is mounted. */
+  http?: HttpRoutes;
+  /** Signatures of accepted HTTP interactions (shared by every process on the database), so replays are refused. */
+  seenRequests?: InteractionsRouteOptions['seen'];
 }
 
 const DEFAULT_ACK_BUDGET_MS = 2_000;
@@ -41,6 +48,8 @@ export class DiscordChat implements ChatAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
   private readonly poster: DiscordPoster;
+  /** The bot user, learned at start (from the gateway's READY, or GET /users/@me without a gateway). */
+  private botUserId?: string;
 
   constructor(private readonly options: DiscordChatOptions) {
     const { config, log } = options;
@@ -59,12 +68,16 @@ export class DiscordChat implements ChatAdapter {
     this.client.rest.setToken(config.token);
     this.poster = new DiscordPoster({
       rest: this.client.rest,
-      ownId: () => this.client.user?.id ?? config.applicationId,
+      ownId: () => this.client.user?.id ?? this.botUserId ?? config.applicationId,
       organizersChannel: config.organizersChannel,
       historyPages: options.historyPages,
     });
     const interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });
     this.client.on(Events.InteractionCreate, (interaction) => void interactions.handle(interaction));
+    if (config.publicKey) {
+      if (!options.http || !options.seenRequests) throw new Error('DISCORD_PUBLIC_KEY needs the bot HTTP server and the request table');
+      options.http.add(discordInteractionsRoute({ client: this.client, publicKey: discordPublicKey(config.publicKey), seen: options.seenRequests, log }));
+    }
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     this.client.on(Events.Warn, (warning) => log.warn({ warning }, 'discord client warning'));
     this.client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'discord gateway disconnected'));
@@ -78,6 +91,7 @@ export class DiscordChat implements ChatAdapter {
   }
 
   async start(): Promise<void> {
+    if (this.options.config.publicKey) return this.startWithoutGateway();
     const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
     await this.client.login(this.options.config.token).catch((error: unknown) => {
       throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
@@ -85,6 +99,20 @@ export class DiscordChat implements ChatAdapter {
     await ready;
     this.options.log.info({ user: this.client.user?.tag, guilds: this.client.guilds.cache.size }, 'discord adapter started');
     if (!this.options.config.guildId) this.options.log.warn('DISCORD_GUILD_ID is not set: organizer rights count in every server the bot is in');
+    await checkRegisteredCommands(this.rest, this.options.config, this.options.commands.values(), this.options.log);
+  }
+
+  /**
+   * Interactions come over HTTP: no gateway connection (Discord sends interactions to the endpoint only once
+   * the portal has it, and posting is REST), so replicas do not each hold a session. The token is checked with
+   * GET /users/@me, which also tells the bot user posts are recognised by.
+   */
+  private async startWithoutGateway(): Promise<void> {
+    const me = (await this.rest.get(Routes.user('@me')).catch((error: unknown) => {
+      throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
+    })) as APIUser;
+    this.botUserId = me.id;
+    this.options.log.info({ user: me.username, interactions: DISCORD_INTERACTIONS_PATH }, 'discord adapter started (interactions over HTTP, no gateway connection)');
     await checkRegisteredCommands(this.rest, this.options.config, this.options.commands.values(), this.options.log);
   }
 

@@ -3,6 +3,7 @@ import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../../catalog
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import { safeUrl } from '../../catalogue/safe-url';
+import { isUndatedHistory } from '../../catalogue/undated';
 import { bold, link, linkItem, message, time, type Button, type Field, type LinkItem, type MessageModel, type RichText, type Section } from '../message';
 import { rsvpButtons } from '../../rsvp/present';
 import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
@@ -18,7 +19,10 @@ const TALK_SECTIONS_MAX = 15;
 export interface AgendaOptions {
   /** Put the talks' abstracts in the message (shortened to fit) instead of offering a button. */
   abstracts?: boolean;
-  /** When given, a meetup that is over says so and points to its slides and recordings. */
+  /**
+   * When given, a meetup that is over says so and points to its slides and recordings, and an old post without
+   * a meetup date says when it was posted instead of "date to be confirmed".
+   */
   now?: DateTime;
 }
 
@@ -29,9 +33,10 @@ export function presentAgenda(event: MeetupEvent, settings: CommunitySettings, f
     title: titleOf(event),
     titleUrl: event.url,
     intro: statusIntro(event, over),
-    fields: factFields(event),
+    fields: factFields(event, options.now),
     sections: agendaSections(event),
-    links: eventLinks(event, feeds, { calendar: !over }),
+    // A meetup without its date has no calendar entry (the feeds never carry a guessed date).
+    links: eventLinks(event, feeds, { calendar: !over && !event.dateToBeConfirmed }),
     buttons: [...(event.rsvp && !over && event.status !== 'cancelled' && !event.dateToBeConfirmed ? rsvpButtons(event) : []), ...(options.abstracts ? [] : abstractsButtons(event))],
     footer: footer(settings),
   });
@@ -60,17 +65,15 @@ export function presentNextLine(event: MeetupEvent, settings: CommunitySettings,
       ...when(event, 'full'),
       ...placeShort(event),
       '. ',
-      link(feeds.event(event.id), 'Add it to your calendar'),
-      ' or ',
-      link(feeds.page, `subscribe to all ${settings.name} meetups`),
+      ...(event.dateToBeConfirmed ? ['Subscribe to ', link(feeds.page, `all ${settings.name} meetups`), ' to get it once its date is set'] : [link(feeds.event(event.id), 'Add it to your calendar'), ' or ', link(feeds.page, `subscribe to all ${settings.name} meetups`)]),
       '.',
     ],
   });
 }
 
 /** A meetup as one line of a list: date, title (linked), venue, and "cancelled" when it is. */
-export function eventLine(event: MeetupEvent, options: { withId?: boolean } = {}): RichText {
-  const line: RichText = [...when(event, 'date'), ' · ', event.url ? link(event.url, event.title) : event.title];
+export function eventLine(event: MeetupEvent, options: { withId?: boolean; now?: DateTime } = {}): RichText {
+  const line: RichText = [...when(event, 'date', options.now), ' · ', event.url ? link(event.url, event.title) : event.title];
   if (event.venue) line.push(' · ', event.venue);
   else if (event.online !== undefined) line.push(' · online');
   if (event.status === 'cancelled') line.push(' (cancelled)');
@@ -78,9 +81,15 @@ export function eventLine(event: MeetupEvent, options: { withId?: boolean } = {}
   return line;
 }
 
-/** The meetup's time, or "date to be confirmed" when the source gave none (its start is only a placeholder). */
-function when(event: MeetupEvent, format: 'full' | 'date'): RichText {
-  return event.dateToBeConfirmed ? ['date to be confirmed'] : [time(event.start, format)];
+/**
+ * The meetup's time, or, when the source gave none (its start is only a placeholder), "date to be confirmed"
+ * for a recent post and when it was posted for an old one: a 2018 meetup is not waiting for its date, and the
+ * bot does not guess it.
+ */
+function when(event: MeetupEvent, format: 'full' | 'date', now?: DateTime): RichText {
+  if (!event.dateToBeConfirmed) return [time(event.start, format)];
+  if (now && isUndatedHistory(event, now)) return ['posted ', time(event.source.publishedAt ?? event.start, 'date'), '; the meetup date is not in the post'];
+  return ['date to be confirmed'];
 }
 
 function titleOf(event: MeetupEvent): string {
@@ -99,8 +108,8 @@ function statusIntro(event: MeetupEvent, over: boolean): RichText | undefined {
 }
 
 /** When, doors, where: short facts, shown side by side. */
-function factFields(event: MeetupEvent): Field[] {
-  const fields: Field[] = event.dateToBeConfirmed ? [{ name: 'When', value: when(event, 'date'), inline: true }] : [
+function factFields(event: MeetupEvent, now?: DateTime): Field[] {
+  const fields: Field[] = event.dateToBeConfirmed ? [{ name: 'When', value: when(event, 'date', now), inline: true }] : [
     { name: 'When', value: [time(event.start, 'date'), ', ', time(event.start, 'time'), '–', time(event.end, 'time')], inline: true },
     { name: event.online !== undefined && !event.venue ? 'Online from' : 'Doors open', value: [time(event.start, 'time')], inline: true },
   ];

@@ -31,7 +31,11 @@ export function presentProgramme(event: MeetupEvent, settings: CommunitySettings
   const { view, now } = options;
   const base = {
     titleUrl: event.url,
-    links: [{ label: 'Add every session to your calendar', url: feeds.event(event.id) }].flatMap((l) => (safeUrl(l.url) ? [{ label: l.label, url: safeUrl(l.url)! }] : [])),
+    // The programme feed has one entry per session (room as location); the event feed is the event as one entry.
+    links: [
+      { label: 'Every session in your calendar', url: feeds.talks(event.id) },
+      { label: 'The event in your calendar', url: feeds.event(event.id) },
+    ].flatMap((l) => (safeUrl(l.url) ? [{ label: l.label, url: safeUrl(l.url)! }] : [])),
     footer: [`Times are in your own zone; the event runs on ${zoneLabel(event)} time. `, `/agenda ${event.id} <day | now | speaker or words>`] as RichText,
   };
   if (view.kind === 'overview') return message({ ...base, title: title(event), intro: overviewIntro(event), sections: daySummary(event), buttons: dayButtons(event) });

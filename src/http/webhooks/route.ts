@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../../log';
 import { plain, type Route } from '../server';
+import { readRawBody } from '../body';
 import { DeliveryLog, handleGitWebhook } from './git';
 
 /** GitHub caps a delivery at 25 MB; a push payload is a few KB. More is not a webhook. */
@@ -25,7 +25,7 @@ export function gitWebhookRoute(options: GitWebhookRouteOptions): Route {
     path: '/webhooks/git',
     methods: ['POST'],
     async handle(req, res) {
-      const body = await readBody(req);
+      const body = await readRawBody(req, MAX_BODY);
       if (!body) return plain(res, 413, 'Payload too large for a push webhook.\n');
       const outcome = handleGitWebhook({ headers: req.headers, body }, { secret: options.secret, branch: options.branch, deliveries });
       const fields = { forge: outcome.forge, delivery: outcome.delivery, remote: req.socket.remoteAddress, userAgent: req.headers['user-agent'] };
@@ -35,19 +35,4 @@ export function gitWebhookRoute(options: GitWebhookRouteOptions): Route {
       if (outcome.action === 'fetch') void options.fetchNow('webhook').catch((err: unknown) => options.log.error({ err }, 'fetch after a webhook failed'));
     },
   };
-}
-
-/** The raw bytes, exactly as sent: the signature is over them. undefined when over MAX_BODY. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) {
-      req.resume();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -17,8 +17,12 @@
  *       venue: Conrad Dublin
  *       link: https://www.usenix.org/conference/srecon16europe
  *
- * Which community a source belongs to is the data folder it is in; the channels its events are announced in
- * (with `announce: true`) are those of the announcement rules, as for posts.
+ * Which community a source belongs to is the data folder it is in. Its events (with `announce: true`) are
+ * announced in the community's announce channels, or in the source's own:
+ *
+ *       channels: ["slack:C0123ABCD", "discord:112233445566778899"]   # these instead of the community's
+ *
+ * (the announcement rules still say when and on which platforms; a rule's own `channels:` gives way to these).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +43,13 @@ const refresh = z
   .transform((v) => Number(v.slice(0, -1).trim()) * UNITS[v.slice(-1)]!)
   .refine((ms) => ms >= MIN_REFRESH_MS, { message: 'is too short: fetch at most every 5 minutes (5m), to be a polite client.' });
 
+/** "slack:C0123ABCD", "discord:112233445566778899": as announcements.yml names channels. */
+const channelRef = z.string().transform((text, ctx) => {
+  const match = /^(slack|discord|console):([A-Za-z0-9_-]+)$/.exec(text.trim());
+  if (!match) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `should be platform:channel-id, e.g. "slack:C0123ABCD" or "discord:112233445566778899"; got "${text}".` });
+  return { platform: (match?.[1] ?? 'console') as 'slack' | 'discord' | 'console', channel: match?.[2] ?? '' };
+});
+
 const SourceSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: 'should be 1-40 lowercase letters, digits and dashes, e.g. "sremuc-meetup-com".' }),
@@ -50,6 +61,7 @@ const SourceSchema = z
     title: z.string().trim().min(1).optional(),
     venue: z.string().trim().min(1).optional(),
     link: z.string().url().refine((u) => /^https?:\/\//i.test(u), { message: 'should be an http(s) URL.' }).optional(),
+    channels: z.array(channelRef).min(1, { message: 'is empty: name at least one channel, or remove the key to use the community\'s.' }).optional(),
   })
   .strict();
 

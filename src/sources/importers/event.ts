@@ -64,7 +64,7 @@ export function sourceFile(source: SourceConfig): string {
 }
 
 /** The fields every imported event has the same way. */
-export function importedBase(context: ImportContext, uid: string): Pick<MeetupEvent, 'dateSource' | 'agenda' | 'talks' | 'slides' | 'recordings' | 'announce' | 'source'> {
+export function importedBase(context: ImportContext, uid: string): Pick<MeetupEvent, 'dateSource' | 'agenda' | 'talks' | 'slides' | 'recordings' | 'announce' | 'channels' | 'source'> {
   return {
     dateSource: 'import',
     agenda: [],
@@ -72,6 +72,7 @@ export function importedBase(context: ImportContext, uid: string): Pick<MeetupEv
     slides: [],
     recordings: [],
     announce: context.source.announce,
+    ...(context.source.channels ? { channels: context.source.channels.map((c) => ({ ...c })) } : {}),
     source: { file: sourceFile(context.source), uid, url: context.source.url },
   };
 }
