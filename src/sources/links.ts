@@ -22,10 +22,24 @@ export interface RawLink {
  * A target that is not an http(s)/mailto URL or a site path (`!channel`, `javascript:…`) is no link at all:
  * undefined, and the event keeps no trace of it.
  */
-export function resolveLink(link: RawLink, settings: CommunitySettings, fallbackLabel: string): Link | undefined {
-  const url = safeUrl(link.url, settings.website);
+export function resolveLink(link: RawLink, settings: CommunitySettings, fallbackLabel: string, page?: string): Link | undefined {
+  const url = safeUrl(pageRelative(link.url, page) ?? link.url, settings.website);
   if (!url) return undefined;
   const label = link.label.trim();
   const unreadable = label === '' || /^(?:\/|https?:|www\.)/i.test(label) || /\.(?:pdf|pptx?|key|html?)$/i.test(label);
   return { label: unreadable ? fallbackLabel : label, url };
+}
+
+/**
+ * `slides/x.pdf` and `./x.pdf` in a post are relative to its page, as the browser reads them there
+ * (`/posts/<id>/slides/x.pdf`); `/slides/x.pdf` is a site path and stays one.
+ */
+function pageRelative(url: string, page: string | undefined): string | undefined {
+  const text = url.trim();
+  if (!page || text.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(text) || /^www\.[\w-]+\./i.test(text) || !/^(?:\.{1,2}\/|[\w.~-]+\/)/.test(text)) return undefined;
+  try {
+    return new URL(text, page).href;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,10 +6,11 @@ import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { parseSections } from './markdown-tree';
 import { findProseDate, type ProseDate } from './prose-date';
-import { safeUrl } from '../catalogue/safe-url';
+import { safeUrl, type SafeUrl } from '../catalogue/safe-url';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import { toEventRsvp } from './rsvp-fields';
-import { companyFromBio, completeSpeaker, findKnown, parseSpeakerList, withoutHonorific, type KnownSpeaker } from './speakers';
+import { completeSpeaker, parseSpeakerList, type KnownSpeaker } from './speakers';
+import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
 import { readItemDetails } from './agenda-details';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isNonTalk, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
@@ -140,13 +141,13 @@ class PostReader {
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? this.onlineLink() ?? this.profile.onlineLink,
+      online: this.fm.online ?? this.onlineLink() ?? this.profile.onlineLink ?? (this.meetsOnline(title, place) ? this.pageUrl() : undefined),
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
       cfp: this.sectionText('cfp'),
       slides: [...eventSlides, ...this.linkSection('slides')],
       recordings: this.linkSection('recordings'),
-      url: safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, id),
+      url: this.pageUrl(),
       status: cancelled ? 'cancelled' : 'scheduled',
       rsvp: toEventRsvp(this.fm.rsvp, this.zone),
       ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
@@ -217,7 +218,7 @@ class PostReader {
       }
       mergeEntry(talks[index]!, entry, (l) => this.link(l, 'Slides'));
     });
-    for (const talk of talks) talk.speakers = talk.speakers.map((s) => withCompanyFromBio(completeSpeaker(s, known)));
+    for (const talk of talks) talk.speakers = talk.speakers.map((s) => completeSpeaker(s, known));
     assignLeftoverSpeaker(talks, known);
     return eventSlides;
   }
@@ -243,7 +244,7 @@ class PostReader {
     if (entry.heading.number !== undefined) {
       this.info(entry.line, `"${heading}" has no "${entry.heading.label}" in the agenda${entry.slides.length > 0 ? '; its slides are listed as the meetup\'s slides' : ''}.`);
     } else if (entry.abstractParagraphs.length > 0 || entry.bios.length > 0) {
-      this.warn(entry.line, `"${heading}" matches no talk in the agenda, so its abstract is not shown: use the talk's title from the agenda (or "Talk N") as the heading.`);
+      this.warn(entry.line, heading ? `"${heading}" matches no talk in the agenda, so its abstract is not shown: use the talk's title from the agenda (or "Talk N") as the heading.` : 'This abstract matches no talk in the agenda, so it is not shown: start it with the talk\'s title and a colon.');
     }
   }
 
@@ -286,7 +287,23 @@ class PostReader {
 
   /** A checked link, or undefined when the target is not http(s)/mailto or a site path (see safe-url.ts). */
   private link(link: RawLink, fallbackLabel: string): Link | undefined {
-    return resolveLink(link, this.options.settings, fallbackLabel);
+    return resolveLink(link, this.options.settings, fallbackLabel, this.pageUrl());
+  }
+
+  /** The event's page: the front matter's URL, else the settings' pattern; relative links resolve against it. */
+  private pageUrl(): SafeUrl | undefined {
+    return safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, idOf(this.options.file));
+  }
+
+  /**
+   * A meetup without a venue whose title or location says it is online ("SRE Munich Spring Online Event 2020",
+   * `## Location` "Online"): online even when the post has no meeting link yet.
+   */
+  private meetsOnline(title: string, place: { venue?: string; address?: string }): boolean {
+    if (place.venue || place.address) return false;
+    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
+    const where = location ? plainParagraphs(location.lines) : '';
+    return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
   }
 
   private place(title: string): { venue?: string; address?: string } {
@@ -333,46 +350,6 @@ class PostReader {
   private error(line: number | undefined, message: string): void {
     this.diagnostics.push({ file: this.options.file, line, severity: 'error', message });
   }
-}
-
-interface TalkDraft extends Talk {
-  parsed: TalkText;
-  line: number;
-}
-
-function mergeEntry(talk: TalkDraft, entry: AbstractEntry, link: (l: RawLink) => Link | undefined): void {
-  if (entry.abstractParagraphs.length > 0) talk.abstract = [talk.abstract, ...entry.abstractParagraphs].filter(Boolean).join('\n\n');
-  talk.slides.push(...entry.slides.flatMap((l) => link(l) ?? []));
-  for (const s of entry.heading.speakers) {
-    const existing = talk.speakers.find((t) => findKnown(t.name, [s]) || findKnown(s.name, [t]));
-    if (existing) existing.company ??= s.company;
-    else talk.speakers = [...talk.speakers, { ...s }];
-  }
-  for (const bio of entry.bios) {
-    const speaker = bio.name ? talk.speakers.find((s) => findKnown(s.name, [{ name: bio.name! }]) || findKnown(bio.name!, [s])) : talk.speakers.length === 1 ? talk.speakers[0] : undefined;
-    if (speaker) speaker.bio ??= bio.text;
-    else if (bio.name && talk.speakers.length === 0) talk.speakers = [{ name: bio.name, company: companyFromBio(bio.text), bio: bio.text }];
-  }
-}
-
-/**
- * "## Speakers" introduces someone no agenda line names, and exactly one talk has no speaker: when the bio
- * and the talk share words ("AIOps"), that is who gives it.
- */
-function assignLeftoverSpeaker(talks: TalkDraft[], known: readonly KnownSpeaker[]): void {
-  const isAssigned = (k: KnownSpeaker) => talks.some((t) => t.speakers.some((s) => findKnown(s.name, [k]) || findKnown(k.name, [s])));
-  const left = known.filter((k) => k.bio && !isAssigned(k));
-  const open = talks.filter((t) => t.speakers.length === 0 && t.kind === 'talk' && !t.parsed.everyone);
-  if (left.length !== 1 || open.length !== 1) return;
-  const [speaker, talk] = [left[0]!, open[0]!];
-  if (similarity(speaker.bio!, `${talk.title} ${talk.abstract ?? ''}`) === 0) return;
-  talk.speakers = [withCompanyFromBio({ name: withoutHonorific(speaker.name), company: speaker.company, bio: speaker.bio })];
-}
-
-function withCompanyFromBio(speaker: Speaker): Speaker {
-  if (speaker.company || !speaker.bio) return speaker;
-  const company = companyFromBio(speaker.bio);
-  return company ? { ...speaker, company } : speaker;
 }
 
 function idOf(file: string): string {

@@ -94,6 +94,8 @@ export const ProfileSchema = z
     dataFiles: z.object(Object.fromEntries(Object.keys(DEFAULT_DATA_FIELDS).map((k) => [k, keyList.optional()])) as Record<keyof typeof DEFAULT_DATA_FIELDS, z.ZodOptional<typeof keyList>>).strict().optional(),
     /** Speaker names that are placeholders, not people (matched at the start of the name, any case). */
     notSpeakers: words.optional(),
+    /** Words in a title or location that mean a meetup is online (it then links to its page until a meeting link is written). */
+    onlineWords: words.optional(),
     /** A community that only meets online (no venue in its files): events are marked online with this link. */
     onlineLink: z.string().url().optional(),
   })
@@ -118,9 +120,12 @@ export interface Profile {
   defaultStartGiven: boolean;
   defaultDurationMinutes: number;
   onlineLink?: string;
+  onlineWords: RegExp;
   dataFields: DataFields;
   notSpeaker: RegExp;
 }
+
+const DEFAULT_ONLINE = ['online', 'virtual', 'virtuell', 'en ligne', 'webinar', 'livestream', 'remote'];
 
 const DEFAULT_CANCELLED = ['cancelled', 'canceled', 'abgesagt', 'entfällt', 'afgelast', 'geannuleerd', 'annulé', 'cancelado', 'cancelada', 'odwołane'];
 
@@ -147,6 +152,7 @@ export function resolveProfile(settings: { source?: SourceProfileSettings }): Pr
     defaultStartGiven: given.defaultStart !== undefined,
     defaultDurationMinutes: given.defaultDurationMinutes ?? 180,
     onlineLink: given.onlineLink,
+    onlineWords: new RegExp(String.raw`(?:^|[^\p{L}])(?:${(given.onlineWords ?? DEFAULT_ONLINE).map(escape).join('|')})(?=$|[^\p{L}])`, 'iu'),
     dataFields: { ...DEFAULT_DATA_FIELDS, ...Object.fromEntries(Object.entries(given.dataFiles ?? {}).filter(([, v]) => v !== undefined)) },
     notSpeaker: new RegExp(String.raw`^\s*(?:${(given.notSpeakers ?? DEFAULT_NOT_SPEAKERS).map(escape).join('|')})(?:$|[\s\d(])`, 'iu'),
   };

@@ -52,7 +52,8 @@ export function parseSpeakerEntry(markdown: string): KnownSpeaker | undefined {
   const rest = text.slice(text.indexOf(name) + name.length).trim();
   const listedCompany = /^,\s*([^,.]+?)\.?$/.exec(rest)?.[1];
   if (listedCompany) return { name, company: listedCompany.trim() };
-  return { name, company: companyFromBio(rest), bio: text };
+  // A bio names companies a speaker no longer works for, and conferences: it gives no company.
+  return { name, bio: text };
 }
 
 /** "Haytham Elkhoja is the Chief Architect" / "Bastian Spanneberg (@spanneberg) is part of" -> the name. */

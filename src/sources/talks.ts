@@ -17,7 +17,7 @@ export interface TalkText {
   everyone: boolean;
 }
 
-const LABEL = /^(talk\s*#?\s*(\d+)|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const LABEL = /^(talk\s*#?\s*(\d+)|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)/i;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
@@ -66,7 +66,7 @@ export function isTalk(t: TalkText): boolean {
 function kindOf(label: string, title: string, everyone: boolean): TalkKind {
   if (/lightning/i.test(label)) return 'lightning';
   if (/panel/i.test(label) || /^panel\b/i.test(title)) return 'panel';
-  if (/round\s*table|fireside/i.test(label) || DISCUSSION.test(title) || everyone) return 'discussion';
+  if (/round\s*table|fireside|discussion/i.test(label) || DISCUSSION.test(title) || everyone) return 'discussion';
   return 'talk';
 }
 
@@ -82,8 +82,11 @@ interface SpeakerSplit {
  */
 function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSplit {
   const leading = /^(.+?)\s*\(([^()]+)\)\s*[-–:]\s+(.+)$/.exec(text);
-  if (leading && looksLikePerson(leading[1]!)) {
-    return { title: leading[3]!, speakers: [{ name: leading[1]!, company: leading[2]!.trim() }], everyone: false };
+  const leadingNames = leading ? splitNames(leading[1]!) : [];
+  if (leading && leadingNames.length > 0 && leadingNames.every(looksLikePerson)) {
+    // "(VP Of Engineering, Checkly)": a role before the company is not part of it.
+    const company = leading[2]!.split(/\s*,\s*/).at(-1)!.trim();
+    return { title: leading[3]!, speakers: leadingNames.map((name) => ({ name, company })), everyone: false };
   }
   const trailing = /^(.*?)\s*\(([^()]+)\)\s*[.!]?$/.exec(text);
   if (trailing) {
@@ -91,17 +94,25 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
     if (inner.everyone) return { title: trailing[1]!, speakers: [], everyone: true };
     if (inner.people.length > 0) return { title: trailing[1]!, speakers: inner.people.map((name) => ({ name, company: inner.company })), everyone: false };
     if (inner.company) {
-      const named = trailingName(trailing[1]!, known);
-      if (named) return { title: named.title, speakers: [{ name: named.name, company: inner.company }], everyone: false };
-      const staff = known.filter((k) => k.company?.toLowerCase() === inner.company!.toLowerCase());
-      return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: k.company })), everyone: false };
+      const named = trailingNames(trailing[1]!, known);
+      if (named) return { title: named.title, speakers: named.names.map((name) => ({ name, company: inner.company })), everyone: false };
+      // "(Instana)" alone: the listed person who works there gives it; the company is the talk line's.
+      const company = inner.company.toLowerCase();
+      const staff = known.filter((k) => k.company?.toLowerCase() === company || (k.bio !== undefined && worksAt(k.bio, company)));
+      return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: inner.company })), everyone: false };
     }
   }
-  const named = trailingName(text, known);
-  if (named) return { title: named.title, speakers: [{ name: named.name }], everyone: false };
+  const named = trailingNames(text, known);
+  if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
   return { title: text, speakers: [], everyone: false };
+}
+
+/** "... is part of the SRE team at Instana": the bio says where its person works (used to find them, not their company). */
+function worksAt(bio: string, company: string): boolean {
+  const at = bio.toLowerCase().indexOf(` at ${company}`);
+  return at >= 0 && !/[\p{L}\p{N}]/u.test(bio[at + company.length + 4] ?? '');
 }
 
 interface Parenthesised {
@@ -120,12 +131,15 @@ function readParentheses(inner: string, known: readonly KnownSpeaker[]): Parenth
     const last = parts[parts.length - 1]!;
     if (firstNamesOnly || findKnown(last, known)) return { people: parts.flatMap(splitAnd).filter((p) => !isGenericName(p)), everyone: false };
     if (!isCompanyLike(last)) return { people: [], everyone: false };
-    return { people: parts.slice(0, -1).flatMap(splitAnd), company: last, everyone: false };
+    // "(Hannes Lenke, VP Of Engineering, Checkly)": the role is neither a person nor the company.
+    return { people: parts.slice(0, -1).flatMap(splitAnd).filter((p) => !ROLE.test(p) || isName(p)), company: last, everyone: false };
   }
   const names = splitAnd(parts[0] ?? '');
   if (names.length > 0 && names.every(isName)) return { people: names, everyone: false };
   return { people: [], company: parts[0] && isCompanyLike(parts[0]) ? parts[0] : undefined, everyone: false };
 }
+
+const ROLE = /\b(?:vp|cto|ceo|cio|coo|head|lead|engineer(?:ing)?|manager|founder|director|architect|principal|senior|staff|developer|consultant|advocate|evangelist|president|officer|owner|researcher|scientist|sre)\b/i;
 
 function isCompanyLike(text: string): boolean {
   return /^(?:[\p{Lu}\d]|\p{Ll}\p{Lu})/u.test(text) && text.split(/\s+/).length <= 4 && text.length <= 40;
@@ -147,13 +161,22 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
 }
 
-/** "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Speaker". */
-function trailingName(text: string, known: readonly KnownSpeaker[]): { title: string; name: string } | undefined {
-  const m = /^(.+?)(?:[,.]|\s[-–])\s+([^,.]+)$/.exec(text);
-  if (!m) return undefined;
-  const name = m[2]!.trim();
-  if (!looksLikePerson(name) && !findKnown(name, known)) return undefined;
-  return { title: m[1]!, name };
+/**
+ * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
+ * Graupner": the first separator after which everything is names.
+ */
+function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[] } | undefined {
+  for (const m of text.matchAll(/(?:[,.]|\s[-–])\s+/g)) {
+    if (m.index === 0) continue;
+    const names = splitNames(text.slice(m.index + m[0].length));
+    if (names.length > 0 && names.length <= 6 && names.every((n) => looksLikePerson(n) || findKnown(n, known))) return { title: text.slice(0, m.index), names };
+  }
+  return undefined;
+}
+
+/** "A, B & C" -> three names. */
+function splitNames(text: string): string[] {
+  return text.split(/\s*,\s*|\s+(?:and|&|und)\s+/).map((n) => n.trim()).filter(Boolean);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -175,24 +198,34 @@ export function abstractEntriesFromSections(sections: readonly Section[], known:
   return sections.filter((s) => !SKIPPED_SUBSECTIONS.test(s.key)).map((s) => readEntry(parseTalkText(s.title, known), s.line, s.lines));
 }
 
-/** `* Title: abstract` bullets; a bullet whose start matches no talk continues the one before. */
+/**
+ * `* Title: abstract` bullets, one entry per top-level bullet. A bullet that names no talk is the abstract of a talk
+ * no bullet names, in order, when there are as many of them as talks left; otherwise it continues the bullet
+ * before (one abstract written as several bullets). Nested bullets always continue their parent.
+ */
 export function abstractEntriesFromBullets(lines: readonly SourceLine[], talkTitles: readonly string[], known: readonly KnownSpeaker[]): AbstractEntry[] {
-  const entries: AbstractEntry[] = [];
-  for (const l of lines) {
+  const top = Math.min(...lines.filter((l) => l.item && l.depth !== undefined).map((l) => l.depth!));
+  const bullets = lines.map((l) => {
     const item = stripBullet(l.text);
-    if (item === undefined) {
-      if (entries.length > 0 && l.text.trim() !== '') entries[entries.length - 1]!.abstractParagraphs.push(plainText(l.text));
-      continue;
-    }
-    const m = /^([^:]{3,200}):\s+(.+)$/.exec(plainText(item));
-    if (m && talkTitles.some((t) => similarity(t, m[1]!) >= 0.5)) {
-      entries.push(readEntry(parseTalkText(m[1]!, known), l.line, [{ text: m[2]!, line: l.line }]));
-    } else if (entries.length > 0) {
-      entries[entries.length - 1]!.abstractParagraphs.push(plainText(item));
-    }
+    const starts = item !== undefined && (l.depth === undefined || !Number.isFinite(top) || l.depth <= top);
+    const m = starts ? /^([^:]{3,200}):\s+(.+)$/.exec(plainText(item)) : null;
+    const titled = m && talkTitles.some((t) => similarity(t, m[1]!) >= 0.5) ? { title: m[1]!, text: m[2]! } : undefined;
+    return { l, item, starts, titled };
+  });
+  const named = new Set(talkTitles.map((t, i) => (bullets.some((b) => b.titled && similarity(t, b.titled.title) >= 0.5) ? i : -1)).filter((i) => i >= 0));
+  const untitled = bullets.filter((b) => b.starts && !b.titled).length;
+  const ownEntries = untitled > 0 && untitled === talkTitles.length - named.size;
+  const entries: AbstractEntry[] = [];
+  for (const { l, item, starts, titled } of bullets) {
+    if (titled) entries.push(readEntry(parseTalkText(titled.title, known), l.line, [{ text: titled.text, line: l.line }]));
+    else if (starts && (ownEntries || (entries.length === 0 && talkTitles.length > 0))) entries.push(readEntry(UNTITLED, l.line, [{ text: item!, line: l.line }]));
+    else if (entries.length > 0 && l.text.trim() !== '') entries.at(-1)!.abstractParagraphs.push(plainText(item ?? l.text));
   }
   return entries;
 }
+
+/** An abstract that names no talk: it pairs with one by its place in the post. */
+const UNTITLED: TalkText = { title: '', kind: 'talk', speakers: [], labelled: false, everyone: false };
 
 const SLIDES_LINE = /^\s*(?:[*-]\s+)?(?:\*\*)?slides(?:\*\*)?\b\s*:?/i;
 const BIO_PREFIX = /^about the speakers?\s*:\s*/i;

@@ -64,7 +64,7 @@ describe('sections from the markdown-it syntax tree', () => {
     );
     expect(times(e)).toEqual(['18:00 Doors open', '18:30 Scaling Postgres without tears', '19:15 Observability for the rest of us', '20:00 Networking']);
     expect(e.talks).toEqual([
-      expect.objectContaining({ title: 'Scaling Postgres without tears', speakers: [{ name: 'Jane Doe', company: 'Acme' }], abstract: 'A tour of partitioning and connection pooling.', slides: [{ label: 'Slides', url: 'https://muc.sre.xyz/slides/postgres.pdf' }] }),
+      expect.objectContaining({ title: 'Scaling Postgres without tears', speakers: [{ name: 'Jane Doe', company: 'Acme' }], abstract: 'A tour of partitioning and connection pooling.', slides: [{ label: 'Slides', url: 'https://muc.sre.xyz/posts/x/slides/postgres.pdf' }] }),
       expect.objectContaining({ title: 'Observability for the rest of us', speakers: [{ name: 'Max Mustermann', company: 'Example GmbH' }], slides: [{ label: 'Slides', url: 'https://example.com/o11y.pdf' }] }),
     ]);
   });
