@@ -31,6 +31,8 @@ export const DEFAULT_DATABASE_PATH = 'var/sremuc.db';
 
 export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
+  /** Several communities in one deployment: one sub-folder (a DATA_DIR of its own) per community. */
+  COMMUNITIES_DIR: optional,
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   /** PostgreSQL instead of the SQLite file: postgres://user:password@host:5432/database. */
   DATABASE_URL: optional.pipe(

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from './config-error';
 import { EnvSchema, type Env } from './config-env';
 import { eventsSource, type EventsSourceConfig } from './config-events';
+import { communitiesConfig, type CommunityConfig } from './config-communities';
 import { discordPublicKey } from './chat/discord/interaction-signature';
 
 /*
@@ -58,6 +59,8 @@ export interface Config {
   events: EventsSourceConfig;
   /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
   rsvp: { retentionDays: number };
+  /** COMMUNITIES_DIR's communities; undefined: the one community of DATA_DIR, on the URLs it always had. */
+  communities?: CommunityConfig[];
 }
 
 /** The config for a command-line entry point: a bad environment is explained on stderr and exits with 2. */
@@ -86,7 +89,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e[name]) problems.push(`${name}: required ${why}`);
   };
 
-  if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
+  if (e.COMMUNITIES_DIR) {
+    // DATA_DIR is not read: every community has its own folder.
+  } else if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
   else if (!statSync(e.DATA_DIR).isDirectory()) problems.push(`DATA_DIR: ${e.DATA_DIR} is a file, not the data folder`);
   if (e.BOT_TIMEZONE && !isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
 
@@ -136,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const events = eventsSource(e, problems);
+  const communities = communitiesConfig(e.COMMUNITIES_DIR, problems);
+  if (communities && e.EVENTS_SOURCE) problems.push('EVENTS_SOURCE: not used with COMMUNITIES_DIR (each community reads the events/ folder in its own sub-folder); unset one of them');
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
@@ -154,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
     events,
     rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
+    communities,
   };
 }
 

@@ -240,6 +240,11 @@ export const MIGRATIONS: readonly string[] = [
      timestamp INTEGER NOT NULL
    );
    CREATE INDEX slack_request_signatures_age ON slack_request_signatures(timestamp);`,
+  // 11: several communities in one deployment: which community an outbox row and an organizer's post belong to
+  // ('' is the single community of a one-community set-up, so existing rows keep theirs)
+  `ALTER TABLE outbox ADD COLUMN community TEXT NOT NULL DEFAULT '';
+   CREATE INDEX outbox_community ON outbox(community, event_id);
+   ALTER TABLE scheduled_posts ADD COLUMN community TEXT NOT NULL DEFAULT '';`,
 ];
 
 export { lazyDatabase, lazyPostgres, openConfigured, openDatabase, openPostgres } from './open';
