@@ -4,10 +4,12 @@ import type { Logger } from '../log';
 import type { GitFollower } from '../sources/follow';
 import type { FeedCatalogue } from '../feeds/catalogue';
 import { addFeedRoutes } from '../feeds/routes';
-import type { HttpServer } from '../http/server';
+import type { HttpRoutes, HttpServer } from '../http/server';
 import { healthRoute } from '../http/health';
 import { metricsRoute } from '../http/metrics';
 import { gitWebhookRoute } from '../http/webhooks/route';
+import type { Community } from '../community/community';
+import { COMMUNITY_PATH } from '../community/specs';
 
 /**
  * The routes on the bot's one HTTP server besides Slack's: feeds and page, /healthz, the git push webhook
@@ -22,4 +24,25 @@ export function addBotRoutes(http: HttpServer, parts: { config: Config; feeds: F
     http.add(gitWebhookRoute({ secret: config.events.webhookSecret, branch: config.events.branch, fetchNow: (reason) => follower.fetchNow(reason), log }));
   }
   http.add(metricsRoute(config.http.metricsToken));
+}
+
+/**
+ * Several communities: each one's page and feeds under /c/<slug>/ (the same routes as a single community's, with
+ * the prefix), /healthz for all of them (ok once every community's feeds are loaded) and /metrics.
+ */
+export function addCommunityRoutes(http: HttpServer, parts: { config: Config; communities: readonly Community[]; clock: Clock }): void {
+  for (const community of parts.communities) addFeedRoutes(under(http, `${COMMUNITY_PATH}${community.spec.slug!}`), community.feeds, parts.clock);
+  http.add(
+    healthRoute(() => {
+      const each = parts.communities.map((c) => c.feeds.health());
+      const reloads = each.map((h) => h.lastReload).filter((r): r is string => r !== null).sort();
+      return { ok: each.every((h) => h.ok), events: each.reduce((n, h) => n + h.events, 0), lastReload: reloads.at(-1) ?? null, source: { kind: 'communities', count: each.length } };
+    }),
+  );
+  http.add(metricsRoute(parts.config.http.metricsToken));
+}
+
+/** Routes mounted under a path prefix: each handler sees the path without it, as if it were at the root. */
+function under(http: HttpRoutes, prefix: string): HttpRoutes {
+  return { add: (route) => http.add({ ...route, path: prefix + route.path, handle: (req, res, path) => route.handle(req, res, path.slice(prefix.length)) }) };
 }

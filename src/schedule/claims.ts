@@ -19,6 +19,12 @@ export interface ClaimBatch {
   busyMs?: number;
 }
 
+/** Which rows a pass delivers: posts or the organizers' reports, never of the communities in `except` (paused). */
+export interface Which {
+  kind: 'posts' | 'reports';
+  except: readonly string[];
+}
+
 /** Slots are handed out this far ahead of the database's clock; a busier channel or platform waits its turn. */
 const LOOKAHEAD_MS = 1_000;
 /** Candidates read per row wanted: rows of a channel that is paced get skipped within a batch. */
@@ -42,14 +48,15 @@ export class Claims {
     private readonly ttlMs: number,
   ) {}
 
-  async claim(now: DateTime, which: 'posts' | 'reports', limit: number): Promise<ClaimBatch> {
+  async claim(now: DateTime, which: Which, limit: number): Promise<ClaimBatch> {
     return this.db.transaction(
       async () => {
         const dbNow = await this.dbNow();
         const lease = await this.db.row(sql<{ generation: number; from_dead: number }>`SELECT generation, from_dead FROM leases WHERE name = ${PLANNER_LEASE}`);
         const at = stamp(now);
         const due = sql`((status = 'pending' AND due_at <= ${at} AND (next_attempt_at IS NULL OR next_attempt_at <= ${at})) OR status = 'sending')
-          AND (claim_until IS NULL OR claim_until <= ${at}) AND ${which === 'reports' ? sql`kind = 'report'` : sql`kind != 'report'`}`;
+          AND (claim_until IS NULL OR claim_until <= ${at}) AND ${which.kind === 'reports' ? sql`kind = 'report'` : sql`kind != 'report'`}
+          ${which.except.length > 0 ? sql`AND community NOT IN (${sql.join([...which.except])})` : sql``}`;
         const horizon = dbNow + LOOKAHEAD_MS;
         const free = sql`NOT EXISTS (SELECT 1 FROM pacing WHERE (pacing.key = 'channel:' || outbox.platform || ':' || outbox.channel OR pacing.key = 'platform:' || outbox.platform) AND pacing.next_at > ${horizon})`;
         const lock = this.db.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;

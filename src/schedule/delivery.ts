@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { ClaimBatch, ClaimedRow, Claims } from './claims';
+import type { ClaimBatch, ClaimedRow, Claims, Which } from './claims';
 import type { Deliverer } from './deliverer';
 import type { Pacer, PacerTime } from './pacer';
 import { count, type TickReport } from './tick-report';
@@ -19,7 +19,7 @@ export interface DeliveryOptions {
  * when its slot comes, a few at once, and claims more until none is left that this replica may take. Rows other
  * replicas hold are theirs; rows whose channel or platform is busy are claimed when their turn comes.
  */
-export async function deliverClaimed(options: DeliveryOptions, which: 'posts' | 'reports', report: TickReport): Promise<void> {
+export async function deliverClaimed(options: DeliveryOptions, which: Which, report: TickReport): Promise<void> {
   const queue: (ClaimedRow & { readyAt: number })[] = [];
   let refilling: Promise<void> | undefined;
   let done = false;

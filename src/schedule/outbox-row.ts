@@ -16,6 +16,8 @@ export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel' | 'report' | 'mes
 
 export interface OutboxRow {
   deliveryKey: string;
+  /** The community it belongs to ('' in a one-community set-up; absent in rows built outside the store). */
+  community?: string;
   platform: Platform;
   channel: string;
   kind: OutboxKind;
@@ -77,6 +79,7 @@ export interface Fence {
 
 export interface RawRow {
   delivery_key: string;
+  community: string;
   platform: string;
   channel: string;
   kind: string;
@@ -112,6 +115,7 @@ export function toRow(r: RawRow): OutboxRow {
   let payload: OutboxPayload | undefined;
   return {
     deliveryKey: r.delivery_key,
+    community: r.community,
     platform: r.platform as Platform,
     channel: r.channel,
     kind: r.kind as OutboxKind,

@@ -4,6 +4,7 @@ import { deliveryRowKey, stamp, toRow, type Delivery, type Fence, type NewOutbox
 import { encodePayload, type OutboxPayload } from './payload';
 import { sql, type RawBuilder } from 'kysely';
 import { PLANNER_LEASE } from './lease';
+import { keyPrefix, SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 
 export * from './outbox-row';
 
@@ -17,13 +18,34 @@ const released = sql`claimed_by = NULL, claim_until = NULL`;
 /** Rows per INSERT: well under both engines' limits on bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** Consecutive slices of at most INSERT_CHUNK items (none for an empty list). */
+function* chunks<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += INSERT_CHUNK) yield items.slice(i, i + INSERT_CHUNK);
+}
+
 /**
  * One row per delivery (a message to one channel), keyed by its delivery key, written before the message is
  * sent. Every state change is a conditional UPDATE, and the ones a deliverer makes are fenced by the row's claim
  * token in the same statement, so a replica whose claim was taken over can never move the row.
  */
 export class Outbox {
-  constructor(private readonly db: Db) {}
+  /**
+   * Without `community`: the whole outbox (the deliverer's, every community's rows), writing the single
+   * community's rows. With it: reads about meetups, reports and pending posts see that community's rows only, and
+   * rows written carry it (enqueued keys with its prefix).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly community?: CommunityId,
+  ) {}
+
+  private get owner(): CommunityId {
+    return this.community ?? SINGLE_COMMUNITY;
+  }
+
+  private scoped(): RawBuilder<unknown> {
+    return this.community === undefined ? sql`` : sql` AND community = ${this.community}`;
+  }
 
   /**
    * Enqueues messages for the scheduler to deliver exactly once (by key and destination), like its own posts:
@@ -33,7 +55,7 @@ export class Outbox {
   enqueue(deliveries: Delivery[], now: DateTime): Promise<string[]> {
     return this.insert(
       deliveries.map((d) => ({
-        deliveryKey: deliveryRowKey(d.key, d.to),
+        deliveryKey: deliveryRowKey(keyPrefix(this.owner) + d.key, d.to),
         platform: d.to.platform,
         channel: d.to.channel,
         kind: 'message',
@@ -58,6 +80,7 @@ export class Outbox {
       if (json === undefined) encoded.set(r.payload, (json = encodePayload(r.payload)));
       return {
         delivery_key: r.deliveryKey,
+        community: this.owner,
         platform: r.platform,
         channel: r.channel,
         kind: r.kind,
@@ -96,9 +119,7 @@ export class Outbox {
   /** Which of these keys already have a row (in any state). */
   async existing(keys: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length === 0) continue;
+    for (const chunk of chunks(keys)) {
       const rows = await this.db.rows(sql<{ delivery_key: string }>`SELECT delivery_key FROM outbox WHERE delivery_key IN (${sql.join(chunk)})`);
       for (const r of rows) found.add(r.delivery_key);
     }
@@ -112,12 +133,12 @@ export class Outbox {
 
   /** Sent posts about a meetup: the ones to edit or follow up when it changes or is cancelled. */
   sentAbout(eventId: string): Promise<OutboxRow[]> {
-    return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
+    return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()} ORDER BY due_at, delivery_key`);
   }
 
   /** Not yet sent posts about a meetup. */
   unsentAbout(eventId: string): Promise<OutboxRow[]> {
-    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')`);
+    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()}`);
   }
 
   /**
@@ -126,10 +147,8 @@ export class Outbox {
    */
   async followUpRows(eventIds: string[]): Promise<Map<string, OutboxRow[]>> {
     const out = new Map<string, OutboxRow[]>();
-    for (let i = 0; i < eventIds.length; i += INSERT_CHUNK) {
-      const chunk = eventIds.slice(i, i + INSERT_CHUNK);
-      if (chunk.length === 0) continue;
-      const rows = await this.select(sql`event_id IN (${sql.join(chunk)}) AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
+    for (const chunk of chunks(eventIds)) {
+      const rows = await this.select(sql`event_id IN (${sql.join(chunk)}) AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()} ORDER BY due_at, delivery_key`);
       for (const row of rows) {
         const list = out.get(row.eventId!);
         if (list) list.push(row);
@@ -141,12 +160,12 @@ export class Outbox {
 
   /** Pending posts about meetups: to drop the ones whose meetup is gone from the data. */
   pendingAboutEvents(): Promise<OutboxRow[]> {
-    return this.select(sql`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')`);
+    return this.select(sql`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()}`);
   }
 
   /** Failed or skipped rows the organizers have not been told about (reports about reports would never end). */
   unreported(): Promise<OutboxRow[]> {
-    return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report' ORDER BY due_at, delivery_key`);
+    return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report'${this.scoped()} ORDER BY due_at, delivery_key`);
   }
 
   /**
@@ -214,10 +233,7 @@ export class Outbox {
   }
 
   async markReported(keys: string[], now: DateTime): Promise<void> {
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET reported_at = ${stamp(now)} WHERE delivery_key IN (${sql.join(chunk)})`);
-    }
+    for (const chunk of chunks(keys)) await this.db.run(sql`UPDATE outbox SET reported_at = ${stamp(now)} WHERE delivery_key IN (${sql.join(chunk)})`);
   }
 
   /** After an edit: the message now shows this content. */
@@ -226,10 +242,7 @@ export class Outbox {
   }
 
   async setContentHash(keys: string[], contentHash: string): Promise<void> {
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
-    }
+    for (const chunk of chunks(keys)) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
   }
 
   /** Runs several outbox changes atomically (e.g. add an update post and mark the old ones as covered). */

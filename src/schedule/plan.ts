@@ -17,6 +17,8 @@ export interface PlanInput {
   rules: AnnouncementRules;
   destinations: readonly Destination[];
   feeds: FeedLinks;
+  /** Whose posts these are (src/community/scope.ts): its delivery keys carry its prefix. Default: the single community. */
+  community?: string;
 }
 
 /** One post (the same message to several channels): a rule for one meetup, or an organizer's post. */

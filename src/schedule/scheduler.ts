@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Catalogue } from '../catalogue/catalogue';
-import type { CommunitySettings } from '../catalogue/settings';
-import { PostError, type ChatPoster, type Destination } from '../chat/adapter';
-import type { FeedLinks } from '../feeds/links';
+import { PostError, type ChatPoster } from '../chat/adapter';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { postsTotal } from '../metrics';
 import type { Db } from '../store/db';
 import { Claims } from './claims';
 import { Deliverer } from './deliverer';
@@ -15,36 +11,24 @@ import { deliverClaimed, type DeliveryOptions } from './delivery';
 import { DEFAULT_LEASE_TIMING, Lease, monotonic, PLANNER_LEASE, type LeaseTiming, type Monotonic } from './lease';
 import { Outbox } from './outbox';
 import { DEFAULT_RATE_LIMITS, Pacer, realTime, type PacerTime, type RateLimits } from './pacer';
-import type { PlanInput } from './plan';
-import { plan, planReport, type OutboxOp } from './planner';
-import { ScheduledPosts } from './posts';
+import { CommunityPass, type EditOp, type ScheduledCommunity } from './community-pass';
+import { SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 import type { LooseProblem } from './report';
-import { planAgainst } from './outbox-view';
 import { emptyReport, type TickReport } from './tick-report';
-import type { AnnouncementRules } from './rules';
-import { ScheduleState } from './state';
 import { TrustedClock } from './trusted-clock';
 
-export interface SchedulerOptions {
+interface SchedulerParts {
   db: Db;
   /** The wall clock (due times are wall times); checked against `mono` for steps. */
   clock: Clock;
   /** Monotonic milliseconds for the lease and for lookup timing (default performance.now()). */
   mono?: Monotonic;
   posters: ChatPoster[];
-  /** The announce channels on each platform: where rules post unless they name their own. */
-  destinations: Destination[];
-  /** Where reports of posts that failed or were skipped go (as outbox rows of their own). */
-  organizers: Destination[];
-  source: () => { catalogue: Catalogue; settings: CommunitySettings };
-  /** The rules, or a getter when they can be reloaded. */
-  rules: AnnouncementRules | (() => AnnouncementRules);
   log: Logger;
   /** Posts that fell due while the bot was down or paused go out this late at most; older ones are skipped. */
   graceMinutes: number;
   /** When an announced meetup's agenda changes: edit the posts, or post an update. */
   onChange: 'edit' | 'update';
-  feeds: FeedLinks;
   /** node-cron expression for ticks (default every minute). */
   cron?: string;
   rateLimits?: RateLimits;
@@ -61,6 +45,14 @@ export interface SchedulerOptions {
   pause?: () => Promise<void>;
 }
 
+/**
+ * One community's data, rules and channels (a one-community set-up: source, rules, destinations, organizers,
+ * feeds), or `communities`: every community the process serves, planned one after another into the one outbox.
+ */
+export interface SchedulerOptions extends SchedulerParts, Partial<Omit<ScheduledCommunity, 'id'>> {
+  communities?: () => readonly ScheduledCommunity[];
+}
+
 const DEFAULT_CONCURRENCY = 16;
 /**
  * Longer than anything a claim covers: the pacing slot (at most a second ahead), a lookup through deep history and
@@ -69,22 +61,23 @@ const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_CLAIM_TTL_MS = 30_000;
 
 /**
- * Ticks the planner and the deliverer. Every minute (node-cron) the planning lease's holder plans what is due and
- * writes it to the outbox; every replica, holder or not, then claims due rows and delivers them through the chat
- * adapters at a pace the platforms accept (shared across replicas, see Claims); the holder summarises what failed
- * or was skipped for the organizers as outbox rows of their own. A lease timer beats every few seconds, so a dead
- * holder is replaced within about 30 s (see Lease), and starts a delivery pass on every replica, so rows planned
- * by another replica are picked up within seconds.
+ * Ticks the planner and the deliverer. Every minute (node-cron) the planning lease's holder plans what is due in
+ * every community and writes it to the outbox; every replica, holder or not, then claims due rows and delivers
+ * them through the chat adapters at a pace the platforms accept (shared across replicas, see Claims); the holder
+ * summarises what failed or was skipped for the organizers as outbox rows of their own. A lease timer beats every
+ * few seconds, so a dead holder is replaced within about 30 s (see Lease), and starts a delivery pass on every
+ * other replica, so rows planned by the holder are picked up within seconds.
  */
 export class Scheduler {
   readonly outbox: Outbox;
-  private readonly posts: ScheduledPosts;
-  private readonly state: ScheduleState;
+  private readonly communities: () => readonly ScheduledCommunity[];
+  private readonly passes = new Map<CommunityId, CommunityPass>();
   private readonly lease: Lease;
   private readonly deliverer: Deliverer;
   private readonly clock: TrustedClock;
   private readonly delivery: DeliveryOptions;
-  private readonly loose: LooseProblem[] = [];
+  /** Problems met outside the outbox's rows (an edit refused), per community, for its next report. */
+  private readonly loose = new Map<CommunityId, LooseProblem[]>();
   private task?: ScheduledTask;
   private leaseTimer?: NodeJS.Timeout;
   private running?: Promise<TickReport>;
@@ -94,8 +87,7 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     const mono = options.mono ?? monotonic;
     this.outbox = new Outbox(options.db);
-    this.posts = new ScheduledPosts(options.db);
-    this.state = new ScheduleState(options.db);
+    this.communities = options.communities ?? singleCommunity(options);
     const holder = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.lease = new Lease(options.db, PLANNER_LEASE, holder, mono, options.leaseTiming ?? DEFAULT_LEASE_TIMING);
     this.clock = new TrustedClock(options.clock, mono, (offsetMs, adopted) =>
@@ -189,83 +181,64 @@ export class Scheduler {
     const now = this.clock.now();
     const report = emptyReport(now);
     const generation = planning ? await this.lease.acquire() : undefined;
-    const paused = (await this.state.paused()) !== undefined;
-    report.paused = paused;
-    let edits: Extract<OutboxOp, { op: 'edit' }>[] = [];
+    const communities = this.communities();
+    const paused = new Set<CommunityId>();
+    for (const community of communities) if (await this.pass(community.id).paused()) paused.add(community.id);
+    report.paused = communities.length > 0 && paused.size === communities.length;
+    const edits: EditOp[] = [];
     if (generation !== undefined) {
       report.ran = true;
-      const input = this.planInput();
-      const duePosts = paused ? [] : await this.posts.due(now);
-      const seen = await this.state.allSeen();
-      const ops = await planAgainst(this.outbox, (outbox) =>
-        plan({ ...input, now, graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused, outbox, duePosts, seen: (s) => seen.get(s) }),
-      );
       // Rows of a holder's first pass may repeat what a lost state had already posted: they are looked up first.
-      edits = await this.apply(ops, this.plannedGen === generation ? generation : undefined, report);
+      const checkedGen = this.plannedGen === generation ? generation : undefined;
+      for (const community of communities) {
+        const pass = this.pass(community.id);
+        const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: paused.has(community.id) });
+        edits.push(...(await pass.apply(ops, now, checkedGen, report)));
+      }
       this.plannedGen = generation;
     }
-    if (!paused) {
-      await deliverClaimed(this.delivery, 'posts', report);
-      for (const op of edits) await this.edit(op, report);
-    }
+    // Every replica delivers, the planner included: rows nobody holds, of communities that are not paused.
+    await deliverClaimed(this.delivery, { kind: 'posts', except: [...paused] }, report);
+    for (const op of edits) await this.edit(op, report);
     if (generation !== undefined && (await this.lease.valid())) {
-      const input = this.planInput();
-      const reportOps = planReport(await this.outbox.unreported(), this.loose.splice(0), this.options.organizers, { settings: input.settings, now });
-      await this.apply(reportOps, generation, report);
+      for (const community of communities) {
+        const pass = this.pass(community.id);
+        const loose = this.loose.get(community.id) ?? [];
+        this.loose.delete(community.id);
+        await pass.apply(await pass.reportOps(community, loose, this.clock.now()), this.clock.now(), generation, report);
+      }
     }
-    await deliverClaimed(this.delivery, 'reports', report);
+    await deliverClaimed(this.delivery, { kind: 'reports', except: [] }, report);
     return report;
   }
 
-  private planInput(): PlanInput {
-    const { catalogue, settings } = this.options.source();
-    const rules = typeof this.options.rules === 'function' ? this.options.rules() : this.options.rules;
-    return { catalogue, settings, rules, destinations: this.options.destinations, feeds: this.options.feeds };
+  private pass(id: CommunityId): CommunityPass {
+    let pass = this.passes.get(id);
+    if (!pass) this.passes.set(id, (pass = new CommunityPass(this.options.db, id)));
+    return pass;
   }
 
-  /** Applies the planner's operations in one transaction; returns the edits, which need the platform. */
-  private async apply(ops: OutboxOp[], checkedGen: number | undefined, report: TickReport): Promise<Extract<OutboxOp, { op: 'edit' }>[]> {
-    const now = this.clock.now();
-    const edits: Extract<OutboxOp, { op: 'edit' }>[] = [];
-    if (ops.length === 0) return edits;
-    await this.outbox.atomically(async () => {
-      for (const op of ops) {
-        if (op.op === 'seen') await this.state.firstSeen(op.subject, op.at);
-        else if (op.op === 'postDone') await this.posts.markDone(op.id);
-        else if (op.op === 'setContentHash') await this.outbox.setContentHash(op.keys, op.contentHash);
-        else if (op.op === 'edit') edits.push(op);
-        else if (op.op === 'cancel') {
-          await this.outbox.cancel(op.key, op.reason);
-          report.cancelled++;
-        } else if (op.op === 'report') {
-          await this.outbox.insert(op.rows, now, checkedGen);
-          await this.outbox.markReported(op.covers, now);
-          report.reported += op.covers.length;
-        } else {
-          const added = new Set(await this.outbox.insert(op.rows, now, checkedGen));
-          for (const row of op.rows.filter((r) => r.status === 'skipped' && added.has(r.deliveryKey))) {
-            postsTotal.inc({ platform: row.platform, status: 'skipped' });
-            report.skipped++;
-          }
-        }
-      }
-    });
-    return edits;
-  }
-
-  private async edit(op: Extract<OutboxOp, { op: 'edit' }>, report: TickReport): Promise<void> {
+  private async edit(op: EditOp, report: TickReport): Promise<void> {
     try {
       if (await this.deliverer.edit(op.row, op.payload, op.contentHash)) report.edited++;
     } catch (error) {
       if (error instanceof PostError && !error.retryable) {
         // E.g. the message was deleted: say so once, and stop trying for this version of the agenda.
         await this.outbox.setContentHash([op.row.deliveryKey], op.contentHash);
-        this.loose.push({ label: `${op.row.payload.label} (agenda changed)`, platform: op.row.platform, channel: op.row.channel, error: error.message });
+        const community = op.row.community ?? SINGLE_COMMUNITY;
+        this.loose.set(community, [...(this.loose.get(community) ?? []), { label: `${op.row.payload.label} (agenda changed)`, platform: op.row.platform, channel: op.row.channel, error: error.message }]);
       } else {
         this.options.log.warn({ err: error, key: op.row.deliveryKey }, 'could not edit a post; trying again next tick');
       }
     }
   }
+}
+
+function singleCommunity(options: SchedulerOptions): () => readonly ScheduledCommunity[] {
+  const { source, rules, destinations, organizers, feeds } = options;
+  if (!source || !rules || !destinations || !organizers || !feeds) throw new Error('a scheduler needs `communities`, or the one community\'s source, rules, destinations, organizers and feeds');
+  const single = [{ id: SINGLE_COMMUNITY, source, rules, destinations, organizers, feeds }];
+  return () => single;
 }
 
 export type { TickReport } from './tick-report';

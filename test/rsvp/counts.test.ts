@@ -26,7 +26,7 @@ describe('RSVP counts where members look', () => {
     const lease = new Lease(world.db, PLANNER_LEASE, 'test-holder');
     const generation = (await lease.acquire())!;
     await outbox.insert([{ deliveryKey: 'rule:announce:x:slack:C1', platform: 'slack', channel: 'C1', kind: 'rule', eventId: EVENT_ID, dueAt: world.clock.now(), payload: { label: 'announce', message: announcement }, contentHash: 'h', status: 'pending' }], world.clock.now(), generation);
-    const { claimed } = await new Claims(world.db, 'test-holder', { perChannelMs: {}, perSecond: {} }, 30_000).claim(world.clock.now(), 'posts', 1);
+    const { claimed } = await new Claims(world.db, 'test-holder', { perChannelMs: {}, perSecond: {} }, 30_000).claim(world.clock.now(), { kind: 'posts', except: [] }, 1);
     const fence = claimed[0]!.fence;
     expect(await outbox.attempt('rule:announce:x:slack:C1', fence, world.clock.now())).toBe(true);
     expect(await outbox.markSent('rule:announce:x:slack:C1', '1720000000.000100', fence, world.clock.now())).toBe(true);

@@ -49,7 +49,7 @@ class SlackInteractions {
     for (const name of this.options.commandNames) {
       app.command(`/${name}`, async ({ command, ack, respond, client }) => {
         const work = this.guarded(
-          this.caller(command.user_id, command.user_name, command.channel_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
+          this.caller(command.user_id, command.user_name, command.channel_id, command.team_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
           `/${name}`,
         );
         const early = await withinBudget(work, this.options.ackBudgetMs);
@@ -67,7 +67,7 @@ class SlackInteractions {
       // Link buttons open their URL in the browser; Slack still reports the click, there is nothing to do.
       if (action.type !== 'button' || action.url) return;
       const channel = body.channel?.id;
-      const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel);
+      const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel, body.team?.id ?? body.user.team_id);
       const reply = await this.guarded(this.options.dispatcher.button(action.action_id, caller), action.action_id);
       await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true, userId: body.user.id });
     });
@@ -76,7 +76,7 @@ class SlackInteractions {
       const { channel } = parseMetadata(view.private_metadata);
       const title = view.title.text;
       const work = this.guarded(
-        this.caller(body.user.id, body.user.name, channel).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
+        this.caller(body.user.id, body.user.name, channel, body.team?.id ?? body.user.team_id).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
         view.callback_id,
       ).then((outcome) => ('message' in outcome ? outcome.message : outcome));
       const settled = await withinBudget(work, this.options.ackBudgetMs);
@@ -102,8 +102,8 @@ class SlackInteractions {
     });
   }
 
-  private async caller(id: string, name: string, channel: string | undefined): Promise<Caller> {
-    return { platform: 'slack', id, name, channel, isOrganizer: await this.options.organizers.isOrganizer(id) };
+  private async caller(id: string, name: string, channel: string | undefined, workspace: string | undefined): Promise<Caller> {
+    return { platform: 'slack', id, name, channel, workspace, isOrganizer: await this.options.organizers.isOrganizer(id) };
   }
 
   /** A message goes back through response_url; a form opens as a modal with the interaction's trigger id. */
