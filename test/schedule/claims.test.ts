@@ -10,7 +10,7 @@ const POSTS = { kind: 'posts' as const, except: [] };
 const NO_LIMITS = { perChannelMs: {}, perSecond: {} };
 
 function row(i: number, channel = `C${i}`): NewOutboxRow {
-  return { deliveryKey: `k${i}`, platform: 'slack', channel, kind: 'rule', dueAt: NOW, payload: { label: `p${i}`, message: { sections: [] } }, contentHash: '', status: 'pending' };
+  return { deliveryKey: `k${i}`, platform: 'slack', channel, kind: 'rule', dueAt: NOW, payload: { label: `p${i}`, message: { sections: [], fields: [], links: [], buttons: [] } }, contentHash: '', status: 'pending' };
 }
 
 describe('claims: each due row to one replica at a time, fenced by a per-row token', () => {
