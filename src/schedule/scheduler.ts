@@ -159,7 +159,7 @@ export class Scheduler {
       const pass = this.pass(community.id);
       const isPaused = await pass.paused();
       if (isPaused) paused.add(community.id);
-      const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: isPaused });
+      const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: isPaused, generation });
       edits.push(...(await pass.apply(ops, now, checkedGen, report)));
     }
     this.plannedGen = generation;
