@@ -62,6 +62,11 @@ export const EnvSchema = z.object({
   SLACK_ORGANIZERS_CHANNEL: optional,
   SLACK_ORGANIZER_USER_IDS: list,
   SLACK_ORGANIZER_USERGROUP: optional,
+  /** A distributed app installed by workspaces through OAuth (instead of SLACK_BOT_TOKEN). */
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional,
+  SLACK_TOKEN_ENCRYPTION_KEY: optional,
 
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,

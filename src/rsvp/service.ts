@@ -7,7 +7,8 @@ import { ArgumentError } from '../commands/definition';
 import type { Logger } from '../log';
 import type { Db } from '../store/db';
 import { DirectNotices } from './notices';
-import { RsvpStore, type AnswerResult, type Counts, type EventSeats, type Rsvp } from './store';
+import { RsvpStore } from './store';
+import type { AnswerResult, Counts, EventSeats, Rsvp } from './rsvp';
 
 export const REAL_NAME_MAX = 100;
 export const ANSWER_MAX = 300;

@@ -245,6 +245,17 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE outbox ADD COLUMN community TEXT NOT NULL DEFAULT '';
    CREATE INDEX outbox_community ON outbox(community, event_id);
    ALTER TABLE scheduled_posts ADD COLUMN community TEXT NOT NULL DEFAULT '';`,
+  // 12: Slack workspaces that installed the app (OAuth): the whole installation sealed (tokens encrypted with
+  // SLACK_TOKEN_ENCRYPTION_KEY), until the workspace removes the app. '' stands for no team (an enterprise-wide
+  // install) or no enterprise, so the key is unique in both engines.
+  `CREATE TABLE slack_installations (
+     team_id TEXT NOT NULL,
+     enterprise_id TEXT NOT NULL,
+     team_name TEXT,
+     sealed TEXT NOT NULL,
+     installed_at TEXT NOT NULL,
+     PRIMARY KEY (team_id, enterprise_id)
+   );`,
 ];
 
 export { lazyDatabase, lazyPostgres, openConfigured, openDatabase, openPostgres } from './open';

@@ -1,13 +1,11 @@
 import type { Server } from 'node:http';
-import type { DateTime } from 'luxon';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config';
 import type { HttpRoutes } from '../../http/server';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
-import type { ChatAdapter, PostOptions } from '../adapter';
-import type { MessageModel } from '../message';
+import { PostingAdapter } from '../adapter';
 import { rejectedToken } from '../../startup-errors';
 import type { SeenRequests } from '../../store/seen-requests';
 import { boltLogger } from './logger';
@@ -52,16 +50,17 @@ const DEFAULT_ACK_BUDGET_MS = 1_000;
  * or Socket Mode, whose handlers (./interactions) answer every command in commands/, and whose SlackPoster
  * posts the scheduler's messages. This class holds the connection: start, stop, where requests arrive.
  */
-export class SlackChat implements ChatAdapter {
+export class SlackChat extends PostingAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
-  private readonly poster: SlackPoster;
+  protected readonly poster: SlackPoster;
   private readonly receiver: Receiver;
   private server?: Server;
   /** True when Bolt's receiver is mounted on the bot's HTTP server rather than listening itself. */
   private readonly mounted: boolean;
 
   constructor(private readonly options: SlackChatOptions) {
+    super();
     const { config, log } = options;
     const logger = boltLogger(log);
     const clientOptions = {
@@ -125,23 +124,4 @@ export class SlackChat implements ChatAdapter {
     if (!this.mounted) await this.app.stop();
     this.server = undefined;
   }
-
-  post(channel: string, model: MessageModel, options: PostOptions): Promise<{ messageId: string }> {
-    return this.poster.post(channel, model, options);
-  }
-
-  edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
-    return this.poster.edit(channel, messageId, model);
-  }
-
-  openDirectMessage(userId: string): Promise<string> {
-    return this.poster.openDirectMessage(userId);
-  }
-
-  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
-    return this.poster.findPosted(channel, deliveryKey, since);
-  }
-
-  /** Tells the organizers' channel, when one is configured. Usable as an OrganizerNotifier. */
-  readonly notifyOrganizers = (model: MessageModel): Promise<void> => this.poster.notifyOrganizers(model);
 }
