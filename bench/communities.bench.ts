@@ -1,7 +1,7 @@
 /**
  * 1,000 communities of 20 posts each on one process (COMMUNITIES_DIR): start time (process start to "ready",
  * which includes the first scheduler tick and its catch-up posts to the console), resident memory when ready, and
- * one scheduler tick afterwards (planning every community against the outbox, the per-minute cost). The posts
+ * a scheduler tick once those posts are out (planning every community against the outbox: the per-minute cost). The posts
  * are the real ones in data/events (bench/generate-events.ts), each community's spread from two months ago to two
  * months ahead so every tick has upcoming meetups to plan. The baseline, started the same way in the same run,
  * is the one-community set-up (DATA_DIR) with 20 such posts; the per-community cost is the difference / 999.
@@ -53,6 +53,8 @@ async function child(env: Record<string, string>): Promise<void> {
   await bot.start();
   const readyMs = process.uptime() * 1000;
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
+  // The start's catch-up tick leaves rows it looked up first (a new lease holder's) to be sent on the next one.
+  await bot.scheduler.tick();
   const started = performance.now();
   await bot.scheduler.tick();
   const tickMs = performance.now() - started;
@@ -106,7 +108,7 @@ function main(): void {
     console.log(`Communities on one process (median of ${ROUNDS} rounds)`);
     console.log(line(`${COMMUNITIES} communities (COMMUNITIES_DIR)`, ours));
     console.log(line('baseline: one community (DATA_DIR)', base));
-    console.log(`  outbox after the start and one more tick: ${JSON.stringify(ours[0]!.outbox)} (baseline ${JSON.stringify(base[0]!.outbox)})`);
+    console.log(`  outbox after the start and two more ticks: ${JSON.stringify(ours[0]!.outbox)} (baseline ${JSON.stringify(base[0]!.outbox)})`);
     const m = { readyMs: median(ours.map((r) => r.readyMs)), rssMb: median(ours.map((r) => r.rssMb)), tickMs: median(ours.map((r) => r.tickMs)) };
     const b = { readyMs: median(base.map((r) => r.readyMs)), rssMb: median(base.map((r) => r.rssMb)), tickMs: median(base.map((r) => r.tickMs)) };
     const per = (k: keyof typeof m) => (m[k] - b[k]) / Math.max(1, COMMUNITIES - 1);

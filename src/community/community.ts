@@ -104,6 +104,7 @@ export class Community {
       notifyOrganizers: notices.notify,
       log,
       retentionDays: spec.rsvpRetentionDays,
+      community: spec.id,
       onChange: (eventId) => this.runtime?.changed(eventId),
       onQueued: shared.tick,
       interested: async (eventId) => this.interested?.(eventId),
