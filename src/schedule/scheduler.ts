@@ -192,7 +192,7 @@ export class Scheduler {
       const checkedGen = this.plannedGen === generation ? generation : undefined;
       for (const community of communities) {
         const pass = this.pass(community.id);
-        const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: paused.has(community.id) });
+        const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: paused.has(community.id), generation });
         edits.push(...(await pass.apply(ops, now, checkedGen, report)));
       }
       this.plannedGen = generation;
