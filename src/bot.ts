@@ -108,7 +108,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 
   for (const community of communities) {
     const { data, feeds } = community;
-    community.runtime = new RsvpRuntime({ db, service: community.rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log: community.log, onCountsChanged: () => void feeds.refreshPage(clock.now()).catch((err: unknown) => log.error({ err }, 'subscribe page refresh failed')) });
+    community.runtime = new RsvpRuntime({ db, community: community.spec.id, service: community.rsvp, posters: adapters, catalogue: () => data.current().catalogue, clock, log: community.log, onCountsChanged: () => void feeds.refreshPage(clock.now()).catch((err: unknown) => log.error({ err }, 'subscribe page refresh failed')) });
     const guild = community.spec.discord?.guild;
     if (!discord || !guild) continue;
     const { interestedReader } = await import('./chat/discord/interested');

@@ -31,18 +31,31 @@ export function addBotRoutes(http: HttpServer, parts: { config: Config; feeds: F
  * the prefix), /healthz for all of them (ok once every community's feeds are loaded) and /metrics.
  */
 export function addCommunityRoutes(http: HttpServer, parts: { config: Config; communities: readonly Community[]; clock: Clock }): void {
-  for (const community of parts.communities) addFeedRoutes(under(http, `${COMMUNITY_PATH}${community.spec.slug!}`), community.feeds, parts.clock);
+  for (const community of parts.communities) addFeedRoutes(under(http, `${COMMUNITY_PATH}${community.spec.slug!}`, () => community.currentFeeds()), community.feeds, parts.clock);
   http.add(
     healthRoute(() => {
-      const each = parts.communities.map((c) => c.feeds.health());
+      const each = parts.communities.map((c) => c.health());
       const reloads = each.map((h) => h.lastReload).filter((r): r is string => r !== null).sort();
-      return { ok: each.every((h) => h.ok), events: each.reduce((n, h) => n + h.events, 0), lastReload: reloads.at(-1) ?? null, source: { kind: 'communities', count: each.length } };
+      return { ok: true, events: each.reduce((n, h) => n + h.events, 0), lastReload: reloads.at(-1) ?? null, source: { kind: 'communities', count: each.length } };
     }),
   );
   http.add(metricsRoute(parts.config.http.metricsToken));
 }
 
-/** Routes mounted under a path prefix: each handler sees the path without it, as if it were at the root. */
-function under(http: HttpRoutes, prefix: string): HttpRoutes {
-  return { add: (route) => http.add({ ...route, path: prefix + route.path, handle: (req, res, path) => route.handle(req, res, path.slice(prefix.length)) }) };
+/**
+ * Routes mounted under a path prefix: each handler sees the path without it, as if it were at the root, once
+ * `ready` (the community's feeds rendered for its current data) has resolved.
+ */
+function under(http: HttpRoutes, prefix: string, ready: () => Promise<void>): HttpRoutes {
+  return {
+    add: (route) =>
+      http.add({
+        ...route,
+        path: prefix + route.path,
+        handle: async (req, res, path) => {
+          await ready();
+          await route.handle(req, res, path.slice(prefix.length));
+        },
+      }),
+  };
 }

@@ -104,6 +104,7 @@ export class Community {
       notifyOrganizers: notices.notify,
       log,
       retentionDays: spec.rsvpRetentionDays,
+      community: spec.id,
       onChange: (eventId) => this.runtime?.changed(eventId),
       onQueued: shared.tick,
       interested: async (eventId) => this.interested?.(eventId),
@@ -139,7 +140,9 @@ export class Community {
     await removals.load();
     const source = await openEventsSource({ events: spec.events, dataDir: spec.dataDir, timeZone: spec.timeZone, log, clock: shared.clock, notify: notices.report, removals });
     const community = new Community(spec, parts, removals, notices, source);
-    await community.reloadFeeds();
+    // One community renders its feeds at once, as always. Among many, each renders on its first request after a
+    // change: a thousand communities start without rendering a thousand calendars nobody asked for yet.
+    if (spec.slug === undefined) await community.reloadFeeds();
     community.data.onChange(() => community.changed());
     return community;
   }
@@ -180,11 +183,32 @@ export class Community {
   readonly startedHooks: (() => void)[] = [];
 
   private changed(): void {
-    void this.reloadFeeds().catch((err: unknown) => this.log.error({ err }, 'feeds update failed'));
+    if (this.spec.slug === undefined) void this.reloadFeeds().catch((err: unknown) => this.log.error({ err }, 'feeds update failed'));
+    else this.feedsStale = true;
     this.noticeMissingDates();
     this.askAboutRemovals();
     this.onChanged?.();
     this.shared.tick();
+  }
+
+  private feedsStale = true;
+  private feedsBuilt?: Promise<void>;
+
+  /** The feeds as of the current data: rendered now if the data changed since they last were. */
+  currentFeeds(): Promise<void> {
+    if (this.feedsStale) {
+      this.feedsStale = false;
+      this.feedsBuilt = this.reloadFeeds().catch((err: unknown) => {
+        this.feedsStale = true;
+        this.log.error({ err }, 'feeds update failed');
+      });
+    }
+    return this.feedsBuilt ?? Promise.resolve();
+  }
+
+  /** What /healthz reports: the data is loaded once the community exists; feeds are rendered when asked for. */
+  health(): { events: number; lastReload: string | null } {
+    return { events: this.data.current().catalogue.events.length, lastReload: this.feeds.health().lastReload };
   }
 
   async reloadFeeds(): Promise<void> {

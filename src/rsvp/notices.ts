@@ -20,8 +20,11 @@ export const dmChannel = (userId: string): string => `${DM_PREFIX}${userId}`;
 export class DirectNotices {
   private readonly outbox: Outbox;
 
-  constructor(private readonly db: Db) {
-    this.outbox = new Outbox(db);
+  constructor(
+    private readonly db: Db,
+    community?: string,
+  ) {
+    this.outbox = new Outbox(db, community);
   }
 
   /** Called inside the promotion's transaction: the message exists if and only if the promotion does. */

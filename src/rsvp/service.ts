@@ -32,6 +32,8 @@ export interface RsvpServiceOptions {
   /** Reads Discord's "Interested" list for a meetup (undefined when there is no synced Scheduled Event). */
   interested?: (eventId: string) => Promise<string[] | undefined>;
   retentionDays?: number;
+  /** Whose meetups these are: its direct messages are its outbox rows (default: the single community). */
+  community?: string;
 }
 
 export type Choice = 'going' | 'declined';
@@ -47,7 +49,7 @@ export class RsvpService {
 
   constructor(private readonly options: RsvpServiceOptions) {
     this.store = new RsvpStore(options.db);
-    this.notices = new DirectNotices(options.db);
+    this.notices = new DirectNotices(options.db, options.community);
   }
 
   get retentionDays(): number {

@@ -51,13 +51,25 @@ export class CommunityPass {
     return (await this.state.paused()) !== undefined;
   }
 
-  /** The planner's operations for what is due in this community now (none while it is paused). */
-  async plan(community: ScheduledCommunity, now: DateTime, options: { graceMinutes: number; onChange: 'edit' | 'update'; paused: boolean }): Promise<OutboxOp[]> {
+  /**
+   * The planner's operations for what is due in this community now (none while it is paused). When each meetup
+   * was first seen is read once per lease generation and kept up to date by this holder's own records (a first
+   * time never changes), so a tick reads no state row per meetup: with a thousand communities the table is large.
+   */
+  async plan(community: ScheduledCommunity, now: DateTime, options: { graceMinutes: number; onChange: 'edit' | 'update'; paused: boolean; generation: number }): Promise<OutboxOp[]> {
+    const { generation, ...planning } = options;
     const input = planInput(community);
-    const duePosts = options.paused ? [] : await this.posts.due(now);
-    const seen = await this.state.allSeen();
-    return planAgainst(this.outbox, (outbox) => plan({ ...input, ...options, now, outbox, duePosts, seen: (s) => seen.get(s) }));
+    const duePosts = planning.paused ? [] : await this.posts.due(now);
+    if (this.seenGeneration !== generation) {
+      this.seen = await this.state.allSeen();
+      this.seenGeneration = generation;
+    }
+    const seen = this.seen;
+    return planAgainst(this.outbox, (outbox) => plan({ ...input, ...planning, now, outbox, duePosts, seen: (s) => seen.get(s) }));
   }
+
+  private seen = new Map<string, DateTime>();
+  private seenGeneration?: number;
 
   /** The summary for this community's organizers of what failed or was skipped, and of `loose` problems. */
   async reportOps(community: ScheduledCommunity, loose: LooseProblem[], now: DateTime): Promise<OutboxOp[]> {
@@ -69,9 +81,11 @@ export class CommunityPass {
   async apply(ops: OutboxOp[], now: DateTime, checkedGen: number | undefined, report: TickReport): Promise<EditOp[]> {
     const edits: EditOp[] = [];
     if (ops.length === 0) return edits;
+    // Remembered once committed: a rolled-back first sighting is planned again next tick.
+    const seen = new Map<string, DateTime>();
     await this.outbox.atomically(async () => {
       for (const op of ops) {
-        if (op.op === 'seen') await this.state.firstSeen(op.subject, op.at);
+        if (op.op === 'seen') seen.set(op.subject, await this.state.firstSeen(op.subject, op.at));
         else if (op.op === 'postDone') await this.posts.markDone(op.id);
         else if (op.op === 'setContentHash') await this.outbox.setContentHash(op.keys, op.contentHash);
         else if (op.op === 'edit') edits.push(op);
@@ -91,6 +105,7 @@ export class CommunityPass {
         }
       }
     });
+    for (const [subject, at] of seen) this.seen.set(subject, at);
     return edits;
   }
 }

@@ -17,6 +17,8 @@ export interface OutboxView {
   unsentAbout(eventId: string): OutboxRow[];
   pendingAboutEvents(): OutboxRow[];
   unreported(): OutboxRow[];
+  /** True while this pass asked for rows the view does not hold yet: the pass is run again, so messages can wait. */
+  incomplete?(): boolean;
 }
 
 export interface PlannerInput extends PlanInput {
@@ -99,7 +101,7 @@ function reportRow(key: string, to: Destination, payload: OutboxPayload, now: Da
 function rowsFor(input: PlannerInput, group: PlannedGroup): NewOutboxRow[] {
   const keys = group.destinations.map((d) => keyPrefix(input.community ?? SINGLE_COMMUNITY) + deliveryKey(group.key, d));
   const existing = input.outbox.existing(keys);
-  if (existing.size === keys.length) return [];
+  if (existing.size === keys.length || input.outbox.incomplete?.()) return [];
   const grace = group.graceMinutes ?? input.graceMinutes;
   const lateBy = input.now.diff(group.dueAt, 'minutes').minutes;
   const skipReason = group.problem ?? (lateBy > grace ? tooLate(grace) : undefined);

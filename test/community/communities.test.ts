@@ -50,7 +50,7 @@ beforeAll(async () => {
   cpSync(path.join(__dirname, '..', '..', 'data', 'events'), path.join(root, 'communities', 'sre-munich', 'events'), { recursive: true });
   community(
     'k8s-berlin',
-    ['name: Kubernetes Berlin', 'hashtag: "#k8sber"', 'timeZone: Europe/Berlin', `slack: { team: ${BER.team}, announce: [${BER.slack}] }`, `discord: { guild: "${BER.guild}", announce: ["${BER.discord}"] }`],
+    ['name: Kubernetes Berlin', 'hashtag: "#k8sber"', 'timeZone: Europe/Berlin', `slack: { team: ${BER.team}, announce: [${BER.slack}], organizerUsers: [U0ANNA] }`, `discord: { guild: "${BER.guild}", announce: ["${BER.discord}"] }`],
     { 'k8s-berlin-2024-07.yml': ['title: Kubernetes Berlin July 2024', 'start: 2024-07-15T18:30', 'end: 2024-07-15T21:00', 'venue: c-base', 'address: Rungestraße 20, Berlin'] },
   );
 
@@ -156,6 +156,29 @@ describe('several communities in one process', () => {
     expect(page).toContain(`${bot.config.http.publicUrl}/c/k8s-berlin/calendar.ics`);
     expect((await fetch(`${bot.http.url}/calendar.ics`)).status).toBe(404);
     expect((await fetch(`${bot.http.url}/c/nobody/calendar.ics`)).status).toBe(404);
+  });
+
+  it("a change to one community's folder reaches its feed and its commands, and no other community's", async () => {
+    const berlin = bot.communities.find((c) => c.spec.slug === 'k8s-berlin')!;
+    expect(await (await fetch(`${bot.http.url}/c/k8s-berlin/calendar.ics`)).text()).not.toContain('Kubernetes Berlin August 2024');
+    writeFileSync(path.join(root, 'communities', 'k8s-berlin', 'events', 'k8s-berlin-2024-08.yml'), ['title: Kubernetes Berlin August 2024', 'start: 2024-08-19T18:30', 'venue: c-base'].join('\n'));
+    berlin.data.reload();
+    expect(await (await fetch(`${bot.http.url}/c/k8s-berlin/calendar.ics`)).text()).toContain('SUMMARY:Kubernetes Berlin August 2024');
+    expect(await (await fetch(`${bot.http.url}/c/sre-munich/calendar.ics`)).text()).not.toContain('Kubernetes Berlin August 2024');
+    const res = await slack.sendSlashCommand(`${bot.http.url}/slack/events`, SECRET, slack.slashCommandFields('events', '', { team_id: BER.team, channel_id: 'C0ANYWHERE' }));
+    expect(JSON.stringify(res.json)).toContain('Kubernetes Berlin August 2024');
+  });
+
+  it("a community's organizers are organizers there only, and /announce pause pauses their community alone", async () => {
+    const announce = (team: string, text: string) =>
+      slack.sendSlashCommand(`${bot.http.url}/slack/events`, SECRET, slack.slashCommandFields('announce', text, { team_id: team, channel_id: 'C0ANYWHERE', user_id: 'U0ANNA', user_name: 'anna' }));
+    expect(JSON.stringify((await announce(MUC.team, 'pause')).json)).toContain('for organizers only');
+    expect((await announce(BER.team, 'pause')).status).toBe(200);
+    const keys = async () => (await bot.db.rows(sql<{ key: string }>`SELECT key FROM bot_state WHERE key LIKE ${'%announcements.paused'}`)).map((r) => r.key);
+    await waitFor(async () => (await keys()).length > 0, 'the pause');
+    expect(await keys()).toEqual(['k8s-berlin/announcements.paused']);
+    await announce(BER.team, 'resume');
+    await waitFor(async () => (await keys()).length === 0, 'the resume');
   });
 
   it("posts each community's announcements to its own channels only, in one outbox that names the community", async () => {
