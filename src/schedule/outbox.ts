@@ -3,14 +3,17 @@ import type { Db } from '../store/db';
 import { deliveryRowKey, stamp, toRow, type Delivery, type Fence, type NewOutboxRow, type OutboxRow, type RawRow } from './outbox-row';
 import { encodePayload, type OutboxPayload } from './payload';
 import { sql, type RawBuilder } from 'kysely';
+import { PLANNER_LEASE } from './lease';
 import { keyPrefix, SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 
 export * from './outbox-row';
 
-/** True while the fence's holder still holds the lease with its generation: checked in the statement it guards. */
-function fenced(fence: Fence): RawBuilder<unknown> {
-  return sql`EXISTS (SELECT 1 FROM leases WHERE name = ${fence.lease} AND holder = ${fence.holder} AND generation = ${fence.generation})`;
+/** The row's latest claim is this one: checked in the statement it guards. */
+function held(key: string, fence: Fence): RawBuilder<unknown> {
+  return sql`delivery_key = ${key} AND claim_token = ${fence.token}`;
 }
+
+const released = sql`claimed_by = NULL, claim_until = NULL`;
 
 /** Rows per INSERT: well under both engines' limits on bound parameters. */
 const INSERT_CHUNK = 500;
@@ -22,8 +25,8 @@ function* chunks<T>(items: T[]): Generator<T[]> {
 
 /**
  * One row per delivery (a message to one channel), keyed by its delivery key, written before the message is
- * sent. Every state change is a conditional UPDATE, and the ones a sender makes are fenced by the lease
- * generation in the same statement, so a process that lost the lease can never move a row.
+ * sent. Every state change is a conditional UPDATE, and the ones a deliverer makes are fenced by the row's claim
+ * token in the same statement, so a replica whose claim was taken over can never move the row.
  */
 export class Outbox {
   /**
@@ -123,13 +126,6 @@ export class Outbox {
     return found;
   }
 
-  /** Rows the deliverer has to act on now: due and not retrying later, or with an unknown outcome. Oldest first. */
-  actionable(now: DateTime): Promise<OutboxRow[]> {
-    return this.select(
-      sql`(status = 'pending' AND due_at <= ${stamp(now)} AND (next_attempt_at IS NULL OR next_attempt_at <= ${stamp(now)})) OR status = 'sending' ORDER BY due_at, delivery_key`,
-    );
-  }
-
   /** Not yet confirmed on the platform: what a new lease holder checks against the platforms before sending. */
   unconfirmed(): Promise<OutboxRow[]> {
     return this.select(sql`status IN ('pending', 'sending') ORDER BY due_at, delivery_key`);
@@ -172,48 +168,60 @@ export class Outbox {
     return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report'${this.scoped()} ORDER BY due_at, delivery_key`);
   }
 
-  /** pending → sending for the fence's holder, before the request leaves; false when the row or the lease moved. */
-  async claim(key: string, fence: Fence, now: DateTime): Promise<boolean> {
+  /**
+   * pending → sending under this claim, just before the request leaves: the claim must still be this one (its
+   * token), unexpired, and the row checked under the planner generation that is current now. False otherwise:
+   * the row moved, or another replica owns it, and nothing may be sent.
+   */
+  async attempt(key: string, fence: Fence, now: DateTime): Promise<boolean> {
     const changed = await this.db.run(
       sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ${stamp(now)}, claimed_gen = ${fence.generation}
-          WHERE delivery_key = ${key} AND status = 'pending' AND checked_gen = ${fence.generation} AND ${fenced(fence)}`,
+          WHERE ${held(key, fence)} AND status = 'pending' AND claim_until > ${stamp(now)} AND checked_gen = ${fence.generation}
+            AND EXISTS (SELECT 1 FROM leases WHERE name = ${PLANNER_LEASE} AND generation = ${fence.generation})`,
     );
     return changed === 1;
   }
 
-  /** On the platform (answered, or found by a lookup): final. Fenced in the same statement. */
+  /** On the platform (answered, or found by a lookup): final, and the claim ends. Fenced by the claim's token. */
   async markSent(key: string, messageId: string, fence: Fence, now: DateTime): Promise<boolean> {
     const changed = await this.db.run(
-      sql`UPDATE outbox SET status = 'sent', message_id = ${messageId}, sent_at = ${stamp(now)}, last_error = NULL, next_attempt_at = NULL
-          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
+      sql`UPDATE outbox SET status = 'sent', message_id = ${messageId}, sent_at = ${stamp(now)}, last_error = NULL, next_attempt_at = NULL, ${released}
+          WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`,
     );
     return changed === 1;
   }
 
-  /** Checked absent from the platform under this generation (a lookup found nothing, long enough): may be sent. */
+  /** Checked absent from the platform under the claim's generation (a lookup found nothing, long enough): may be sent. */
   async markChecked(key: string, fence: Fence, nextAttemptAt?: DateTime): Promise<boolean> {
     const changed = await this.db.run(
       sql`UPDATE outbox SET status = 'pending', checked_gen = ${fence.generation}, next_attempt_at = ${nextAttemptAt ? stamp(nextAttemptAt) : null}
-          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
+          WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`,
     );
     return changed === 1;
   }
 
-  /** sending → pending after a clear refusal (nothing was posted): tried again at `at`. */
+  /** sending → pending after a clear refusal (nothing was posted): tried again at `at`, by any replica. */
   async retryLater(key: string, error: string, at: DateTime, fence: Fence): Promise<void> {
     await this.db.run(
-      sql`UPDATE outbox SET status = 'pending', last_error = ${error}, next_attempt_at = ${stamp(at)} WHERE delivery_key = ${key} AND status = 'sending' AND ${fenced(fence)}`,
+      sql`UPDATE outbox SET status = 'pending', last_error = ${error}, next_attempt_at = ${stamp(at)}, ${released} WHERE ${held(key, fence)} AND status = 'sending'`,
     );
   }
 
-  /** An ambiguous answer: stays 'sending' (unknown) with the reason, to be looked up before anything else. */
-  async noteUnknown(key: string, error: string): Promise<void> {
-    await this.db.run(sql`UPDATE outbox SET last_error = ${error} WHERE delivery_key = ${key} AND status = 'sending'`);
+  /** An ambiguous answer: stays 'sending' (unknown) with the reason, looked up again from `lookAgainAt`. */
+  async noteUnknown(key: string, error: string, fence: Fence, lookAgainAt: DateTime): Promise<void> {
+    await this.db.run(
+      sql`UPDATE outbox SET last_error = ${error}, claimed_by = NULL, claim_until = ${stamp(lookAgainAt)} WHERE ${held(key, fence)} AND status = 'sending'`,
+    );
+  }
+
+  /** Ends a claim without an outcome; no replica claims the row again before `lookAgainAt` (if given). */
+  async release(key: string, fence: Fence, lookAgainAt?: DateTime): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET claimed_by = NULL, claim_until = ${lookAgainAt ? stamp(lookAgainAt) : null} WHERE ${held(key, fence)}`);
   }
 
   /** Gives up on a delivery: the organizers hear about it once. */
-  async fail(key: string, error: string): Promise<void> {
-    await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error} WHERE delivery_key = ${key} AND status IN ('pending', 'sending')`);
+  async fail(key: string, error: string, fence: Fence): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error}, ${released} WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`);
   }
 
   async skip(key: string, reason: string): Promise<void> {

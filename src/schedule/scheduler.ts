@@ -5,15 +5,16 @@ import { PostError, type ChatPoster } from '../chat/adapter';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import type { Db } from '../store/db';
+import { Claims } from './claims';
 import { Deliverer } from './deliverer';
-import { DEFAULT_LEASE_TIMING, Lease, monotonic, type LeaseTiming, type Monotonic } from './lease';
-import { Outbox, type OutboxRow } from './outbox';
-import { Pacer, realTime, type PacerTime, type RateLimits } from './pacer';
+import { deliverClaimed, type DeliveryOptions } from './delivery';
+import { DEFAULT_LEASE_TIMING, Lease, monotonic, PLANNER_LEASE, type LeaseTiming, type Monotonic } from './lease';
+import { Outbox } from './outbox';
+import { DEFAULT_RATE_LIMITS, Pacer, realTime, type PacerTime, type RateLimits } from './pacer';
 import { CommunityPass, type EditOp, type ScheduledCommunity } from './community-pass';
 import { SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 import type { LooseProblem } from './report';
-import { interleaveByChannel, runPool } from './pool';
-import { count, emptyReport, type TickReport } from './tick-report';
+import { emptyReport, type TickReport } from './tick-report';
 import { TrustedClock } from './trusted-clock';
 
 interface SchedulerParts {
@@ -35,7 +36,9 @@ interface SchedulerParts {
   /** Deliveries in flight at once (pacing still spaces them). */
   concurrency?: number;
   leaseTiming?: LeaseTiming;
-  /** Identifies this process in the lease (default host, pid and a random suffix). */
+  /** How long a replica's claim on a row lasts (default 30 s): past it, another replica may take the row over. */
+  claimTtlMs?: number;
+  /** Identifies this process in the lease and its claims (default host, pid and a random suffix). */
   holderId?: string;
   settleMs?: number;
   /** Injected stop point before every attempt (tests: a holder stopped and continued). */
@@ -50,14 +53,20 @@ export interface SchedulerOptions extends SchedulerParts, Partial<Omit<Scheduled
   communities?: () => readonly ScheduledCommunity[];
 }
 
-const LEASE_NAME = 'scheduler';
 const DEFAULT_CONCURRENCY = 16;
+/**
+ * Longer than anything a claim covers: the pacing slot (at most a second ahead), a lookup through deep history and
+ * a post that times out. A claim that outlives its replica delays that row by this much, nothing more.
+ */
+export const DEFAULT_CLAIM_TTL_MS = 30_000;
 
 /**
- * Ticks the planner and the deliverer: every minute (node-cron) the lease holder plans what is due, writes it to
- * the outbox, and delivers the rows through the chat adapters at a pace the platforms accept; what failed or was
- * skipped is summarised for the organizers as outbox rows of their own. A lease timer beats every few seconds, so
- * a dead holder is replaced within about 30 s (see Lease).
+ * Ticks the planner and the deliverer. Every minute (node-cron) the planning lease's holder plans what is due in
+ * every community and writes it to the outbox; every replica, holder or not, then claims due rows and delivers
+ * them through the chat adapters at a pace the platforms accept (shared across replicas, see Claims); the holder
+ * summarises what failed or was skipped for the organizers as outbox rows of their own. A lease timer beats every
+ * few seconds, so a dead holder is replaced within about 30 s (see Lease), and starts a delivery pass on every
+ * other replica, so rows planned by the holder are picked up within seconds.
  */
 export class Scheduler {
   readonly outbox: Outbox;
@@ -66,7 +75,7 @@ export class Scheduler {
   private readonly lease: Lease;
   private readonly deliverer: Deliverer;
   private readonly clock: TrustedClock;
-  private readonly pacer: Pacer;
+  private readonly delivery: DeliveryOptions;
   /** Problems met outside the outbox's rows (an edit refused), per community, for its next report. */
   private readonly loose = new Map<CommunityId, LooseProblem[]>();
   private task?: ScheduledTask;
@@ -80,12 +89,30 @@ export class Scheduler {
     this.outbox = new Outbox(options.db);
     this.communities = options.communities ?? singleCommunity(options);
     const holder = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.lease = new Lease(options.db, LEASE_NAME, holder, mono, options.leaseTiming ?? DEFAULT_LEASE_TIMING);
+    this.lease = new Lease(options.db, PLANNER_LEASE, holder, mono, options.leaseTiming ?? DEFAULT_LEASE_TIMING);
     this.clock = new TrustedClock(options.clock, mono, (offsetMs, adopted) =>
       options.log.warn({ offsetMs, adopted }, adopted ? 'wall clock step lasted; believing it' : 'wall clock stepped; not believed yet'),
     );
-    this.deliverer = new Deliverer({ outbox: this.outbox, lease: this.lease, posters: new Map(options.posters.map((p) => [p.platform, p])), clock: this.clock, mono, log: options.log, settleMs: options.settleMs, pause: options.pause });
-    this.pacer = new Pacer(options.rateLimits, options.pacerTime ?? realTime);
+    this.deliverer = new Deliverer({
+      outbox: this.outbox,
+      planning: () => this.lease.valid(),
+      posters: new Map(options.posters.map((p) => [p.platform, p])),
+      clock: this.clock,
+      mono,
+      log: options.log,
+      settleMs: options.settleMs,
+      pause: options.pause,
+    });
+    const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+    const time = options.pacerTime ?? realTime;
+    this.delivery = {
+      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS),
+      deliverer: this.deliverer,
+      pacer: new Pacer(limits, time),
+      clock: this.clock,
+      time,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    };
   }
 
   get holderId(): string {
@@ -97,10 +124,13 @@ export class Scheduler {
     this.task ??= cron.schedule(this.options.cron ?? '* * * * *', () => this.tickLogged(), { name: 'sremuc-scheduler', noOverlap: true });
     if (!this.leaseTimer) {
       const beat = async () => {
-        // A contender that takes over ticks at once instead of at the next minute.
+        // A contender that takes over ticks at once instead of at the next minute; every other replica looks for
+        // rows to deliver (a tick already running does that itself).
         const held = this.lease.generation;
         try {
-          if ((await this.lease.acquire()) !== undefined && held === undefined) void this.tickLogged();
+          const holds = (await this.lease.acquire()) !== undefined;
+          if (holds && held === undefined) void this.tickLogged();
+          else if (!holds && !this.running) void this.tickLogged(false);
         } catch (error) {
           this.options.log.warn({ err: error }, 'could not beat the scheduler lease; trying again');
         }
@@ -121,9 +151,12 @@ export class Scheduler {
     await this.lease.release();
   }
 
-  /** One pass. Ticks never overlap: asking while one runs returns that one. */
-  tick(): Promise<TickReport> {
-    this.running ??= this.runTick().finally(() => {
+  /**
+   * One pass: plan (if this replica holds the planning lease, or takes it now) and deliver. `plan: false` only
+   * delivers. Ticks never overlap: asking while one runs returns that one.
+   */
+  tick(plan = true): Promise<TickReport> {
+    this.running ??= this.runTick(plan).finally(() => {
       this.running = undefined;
     });
     return this.running;
@@ -135,45 +168,47 @@ export class Scheduler {
     return this.tick();
   }
 
-  private async tickLogged(): Promise<void> {
+  private async tickLogged(plan = true): Promise<void> {
     try {
-      const r = await this.tick();
+      const r = await this.tick(plan);
       if (r.sent + r.failed + r.skipped + r.edited + r.recovered + r.unknown > 0) this.options.log.info({ ...r, at: r.at.toISO() }, 'scheduler tick');
     } catch (error) {
       this.options.log.error({ err: error }, 'scheduler tick failed');
     }
   }
 
-  private async runTick(): Promise<TickReport> {
+  private async runTick(planning: boolean): Promise<TickReport> {
     const now = this.clock.now();
     const report = emptyReport(now);
-    const generation = await this.lease.acquire();
-    if (generation === undefined) return report;
-    report.ran = true;
-    // Rows of a holder's first pass may repeat what a lost state had already posted: they are looked up first.
-    const checkedGen = this.plannedGen === generation ? generation : undefined;
+    const generation = planning ? await this.lease.acquire() : undefined;
     const communities = this.communities();
     const paused = new Set<CommunityId>();
-    const edits: EditOp[] = [];
-    for (const community of communities) {
-      const pass = this.pass(community.id);
-      const isPaused = await pass.paused();
-      if (isPaused) paused.add(community.id);
-      const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: isPaused, generation });
-      edits.push(...(await pass.apply(ops, now, checkedGen, report)));
-    }
-    this.plannedGen = generation;
+    for (const community of communities) if (await this.pass(community.id).paused()) paused.add(community.id);
     report.paused = communities.length > 0 && paused.size === communities.length;
-    const running = (row: OutboxRow) => !paused.has(row.community ?? SINGLE_COMMUNITY);
-    await this.deliverAll((await this.outbox.actionable(now)).filter((r) => r.kind !== 'report' && running(r)), report);
-    for (const op of edits) await this.edit(op, report);
-    for (const community of communities) {
-      const pass = this.pass(community.id);
-      const loose = this.loose.get(community.id) ?? [];
-      this.loose.delete(community.id);
-      await pass.apply(await pass.reportOps(community, loose, this.clock.now()), this.clock.now(), generation, report);
+    const edits: EditOp[] = [];
+    if (generation !== undefined) {
+      report.ran = true;
+      // Rows of a holder's first pass may repeat what a lost state had already posted: they are looked up first.
+      const checkedGen = this.plannedGen === generation ? generation : undefined;
+      for (const community of communities) {
+        const pass = this.pass(community.id);
+        const ops = await pass.plan(community, now, { graceMinutes: this.options.graceMinutes, onChange: this.options.onChange, paused: paused.has(community.id), generation });
+        edits.push(...(await pass.apply(ops, now, checkedGen, report)));
+      }
+      this.plannedGen = generation;
     }
-    await this.deliverAll((await this.outbox.actionable(this.clock.now())).filter((r) => r.kind === 'report'), report);
+    // Every replica delivers, the planner included: rows nobody holds, of communities that are not paused.
+    await deliverClaimed(this.delivery, { kind: 'posts', except: [...paused] }, report);
+    for (const op of edits) await this.edit(op, report);
+    if (generation !== undefined && (await this.lease.valid())) {
+      for (const community of communities) {
+        const pass = this.pass(community.id);
+        const loose = this.loose.get(community.id) ?? [];
+        this.loose.delete(community.id);
+        await pass.apply(await pass.reportOps(community, loose, this.clock.now()), this.clock.now(), generation, report);
+      }
+    }
+    await deliverClaimed(this.delivery, { kind: 'reports', except: [] }, report);
     return report;
   }
 
@@ -181,22 +216,6 @@ export class Scheduler {
     let pass = this.passes.get(id);
     if (!pass) this.passes.set(id, (pass = new CommunityPass(this.options.db, id)));
     return pass;
-  }
-
-  /** Round-robin over channels, a few at a time, paced per channel; stops where the lease is lost. */
-  private async deliverAll(rows: OutboxRow[], report: TickReport): Promise<void> {
-    let fenced = false;
-    await runPool(interleaveByChannel(rows), this.options.concurrency ?? DEFAULT_CONCURRENCY, async (row) => {
-      if (fenced) return;
-      const done = await this.pacer.wait(row.platform, row.channel);
-      try {
-        const outcome = await this.deliverer.deliver(row);
-        if (outcome === 'fenced') fenced = !(await this.lease.valid());
-        count(report, row, outcome);
-      } finally {
-        done();
-      }
-    });
   }
 
   private async edit(op: EditOp, report: TickReport): Promise<void> {

@@ -256,6 +256,18 @@ export const MIGRATIONS: readonly string[] = [
      installed_at TEXT NOT NULL,
      PRIMARY KEY (team_id, enterprise_id)
    );`,
+  // 13: replicas: every replica delivers outbox rows it claims (claimed_by until claim_until, fenced by
+  // claim_token, a per-row counter that grows at every claim); the planner lease records whether it was taken from
+  // a holder that stopped beating; pacing holds each channel's and platform's next free send time (milliseconds
+  // of the database's clock), shared by all replicas
+  `ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+   ALTER TABLE outbox ADD COLUMN claim_until TEXT;
+   ALTER TABLE outbox ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE leases ADD COLUMN from_dead INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE pacing (
+     key TEXT PRIMARY KEY,
+     next_at DOUBLE PRECISION NOT NULL
+   );`,
 ];
 
 export { lazyDatabase, lazyPostgres, openConfigured, openDatabase, openPostgres } from './open';
