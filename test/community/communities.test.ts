@@ -16,6 +16,7 @@ import { toApplicationCommands } from '../../src/chat/discord/commands';
 import { FakeSlack } from '../fakes/slack';
 import { FakeDiscord } from '../fakes/discord';
 import { berlin } from '../helpers/events';
+import { sharedDb } from '../helpers/db';
 
 const SECRET = 'communities-secret';
 const MUC = { team: 'T0SREMUC', slack: 'C0MUCNEWS', guild: '1200000000000000001', discord: '1300000000000000001', organizers: '1300000000000000011' };
@@ -65,9 +66,12 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(200);
 
+  // SQLite, or PostgreSQL when the suite runs there (test/helpers/db.ts); opened once to create its schema.
+  const database = sharedDb(root);
+  await (await database.open()).close();
   const config = loadConfig({
     COMMUNITIES_DIR: path.join(root, 'communities'),
-    DATABASE_PATH: path.join(root, 'var', 'bot.db'),
+    ...database.env,
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'false',
     SLACK_BOT_TOKEN: 'xoxb-communities',
@@ -155,6 +159,9 @@ describe('several communities in one process', () => {
     expect(page).toContain('Kubernetes Berlin');
     expect(page).toContain(`${bot.config.http.publicUrl}/c/k8s-berlin/calendar.ics`);
     expect((await fetch(`${bot.http.url}/calendar.ics`)).status).toBe(404);
+    const index = await (await fetch(`${bot.http.url}/`)).text();
+    expect(index).toContain('<a href="/c/k8s-berlin/">Kubernetes Berlin</a>');
+    expect(index).toContain('<a href="/c/sre-munich/">SRE Munich</a>');
     expect((await fetch(`${bot.http.url}/c/nobody/calendar.ics`)).status).toBe(404);
   });
 
