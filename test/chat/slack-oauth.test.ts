@@ -52,6 +52,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     SLACK_ANNOUNCE_CHANNELS: `${T1}/C1ANNOUNCE,${T2}/C2ANNOUNCE`,
+    SLACK_ORGANIZER_USERGROUP: `${T2}/S0ORGS`,
   });
   expect(config.slack?.oauth?.redirectUri).toBe(redirectUri);
   bot = await createBot(config, { clock, log: createLogger(process.env.SLACK_TEST_LOG ?? 'silent') });
@@ -125,6 +126,19 @@ describe('Slack installed into many workspaces (OAuth)', () => {
     expect((await command(T2, 'cfp', 'submit')).status).toBe(200);
     await until(() => slack.callsTo('views.open').length > opened + 1);
     expect(slack.callsTo('views.open').at(-1)!.token).toBe(slack.tokensOf(T2)[0]);
+  });
+
+  it('checks the organizers’ user group in its own workspace, with that workspace’s token', async () => {
+    slack.setUsergroup('S0ORGS', ['U0MEMBER']);
+    const earlier = slack.callsTo('usergroups.users.list').length;
+    const inT2 = await command(T2, 'announce', 'list');
+    expect(String(inT2.json?.text)).not.toContain('is for organizers only');
+    const lists = slack.callsTo('usergroups.users.list').slice(earlier);
+    expect(lists.map((c) => [c.params.usergroup, c.token])).toEqual([['S0ORGS', slack.tokensOf(T2)[0]]]);
+    // The same member id in the other workspace is not in that group: no rights there, and no call made.
+    const inT1 = await command(T1, 'announce', 'list');
+    expect(String(inT1.json?.text)).toContain('/announce is for organizers only.');
+    expect(slack.callsTo('usergroups.users.list')).toHaveLength(earlier + 1);
   });
 
   it('posts each workspace’s announcement with that workspace’s token', async () => {
