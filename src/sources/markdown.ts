@@ -6,6 +6,8 @@ import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
 import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { parseSections } from './markdown-tree';
+import { richTextToMarkdown, type RichMarkdown } from './rich-text';
+import type { ShortcodeTexts } from './shortcodes';
 import { findProseDate, type ProseDate } from './prose-date';
 import { safeUrl, type SafeUrl } from '../catalogue/safe-url';
 import { eventUrl, resolveLink, type RawLink } from './links';
@@ -63,9 +65,25 @@ export function readPost(raw: string, options: ParseOptions): ParsedFile {
   const lookups = options.lookups ?? NO_LOOKUPS;
   const profile = resolveProfile(options.settings);
   const shortcodes = { texts: profile.shortcodes, resolve: (v: string) => lookups.speakers.get(v) ?? lookups.venues.get(v) ?? v };
-  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine, file, diagnostics, shortcodes), options, diagnostics, front.keyLine);
+  const rich = profile.bodyKey ? richTextToMarkdown(front.data.raw[profile.bodyKey], profile.bodyKey) : undefined;
+  const body = rich?.text ?? front.body;
+  const sections = rich ? richSections(rich, file, diagnostics, shortcodes, front.keyLine) : parseSections(front.body, front.bodyLine, file, diagnostics, shortcodes);
+  const post = new PostReader(front.data, body, sections, options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };
+}
+
+/** Sections of a rich-text body, each line renumbered to the file line of the node it came from. */
+function richSections(rich: RichMarkdown, file: string, diagnostics: Diagnostic[], shortcodes: ShortcodeTexts, keyLine: (key: string) => number | undefined): Section[] {
+  const before = diagnostics.length;
+  const sections = parseSections(rich.text, 1, file, diagnostics, shortcodes);
+  const lineOf = (markdownLine: number | undefined) => (markdownLine === undefined ? undefined : keyLine(rich.paths[markdownLine - 1] ?? ''));
+  for (const s of sections) {
+    s.line = lineOf(s.line) ?? s.line;
+    for (const l of s.lines) l.line = lineOf(l.line) ?? l.line;
+  }
+  for (const d of diagnostics.slice(before)) d.line = lineOf(d.line) ?? d.line;
+  return sections;
 }
 
 /** Binary junk or broken encodings are named before anything tries to read them as Markdown. */
@@ -147,7 +165,7 @@ class PostReader {
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? this.onlineLink() ?? this.profile.onlineLink ?? (this.meetsOnline(title, place) ? this.pageUrl() : undefined),
+      online: this.fm.online ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
       cfp: this.sectionText('cfp'),

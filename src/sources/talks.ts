@@ -17,7 +17,7 @@ export interface TalkText {
   everyone: boolean;
 }
 
-const LABEL = /^(talk\s*#?\s*(\d+)|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)/i;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
@@ -99,13 +99,20 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
       // "(Instana)" alone: the listed person who works there gives it; the company is the talk line's.
       const company = inner.company.toLowerCase();
       const staff = known.filter((k) => k.company?.toLowerCase() === company || (k.bio !== undefined && worksAt(k.bio, company)));
-      return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: inner.company })), everyone: false };
+      // Nobody listed works there: "(Generative AI)" is part of the title, not a company.
+      if (staff.length > 0) return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: inner.company })), everyone: false };
     }
   }
   const named = trailingNames(text, known);
   if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
+  // "Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
+  const first = /^(.+?)\s+[-–—]\s+(.+)$/.exec(text);
+  const firstNames = first ? splitNames(first[1]!) : [];
+  if (first && firstNames.length > 0 && firstNames.every((n) => looksLikePerson(n) || findKnown(n, known)) && !looksLikePerson(first[2]!)) {
+    return { title: first[2]!, speakers: firstNames.map((name) => ({ name })), everyone: false };
+  }
   return { title: text, speakers: [], everyone: false };
 }
 
