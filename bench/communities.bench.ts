@@ -25,6 +25,8 @@ const GOALS = { readyMs: 60_000, rssMb: 1_024, tickMs: 10_000 };
 interface ChildReport {
   communities: number;
   events: number;
+  /** Process start to every community loaded (posts parsed, outbox opened), before the first tick. */
+  loadedMs: number;
   readyMs: number;
   rssMb: number;
   tickMs: number;
@@ -50,6 +52,7 @@ async function child(env: Record<string, string>): Promise<void> {
   const config = loadConfig({ HTTP_PORT: '0', CONSOLE_CHAT: 'true', LOG_LEVEL: 'error', ...env });
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   const bot = await createBot(config, { input: new PassThrough(), output: sink, log: createLogger('error') });
+  const loadedMs = process.uptime() * 1000;
   await bot.start();
   const readyMs = process.uptime() * 1000;
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
@@ -62,6 +65,7 @@ async function child(env: Record<string, string>): Promise<void> {
   const report: ChildReport = {
     communities: bot.communities.length,
     events: bot.communities.reduce((n, c) => n + c.data.current().catalogue.events.length, 0),
+    loadedMs,
     readyMs,
     rssMb,
     tickMs,
@@ -103,7 +107,7 @@ function main(): void {
       for (const side of pair) side();
     }
     const line = (name: string, reports: ChildReport[]) =>
-      `  ${name.padEnd(36)} ${reports[0]!.communities} communities, ${reports[0]!.events} events; ready ${(median(reports.map((r) => r.readyMs)) / 1000).toFixed(2)} s, ` +
+      `  ${name.padEnd(36)} ${reports[0]!.communities} communities, ${reports[0]!.events} events; loaded ${(median(reports.map((r) => r.loadedMs)) / 1000).toFixed(2)} s, ready ${(median(reports.map((r) => r.readyMs)) / 1000).toFixed(2)} s, ` +
       `${median(reports.map((r) => r.rssMb)).toFixed(0)} MB, tick ${median(reports.map((r) => r.tickMs)).toFixed(0)} ms  (rounds: ready ${reports.map((r) => (r.readyMs / 1000).toFixed(1)).join(', ')} s)`;
     console.log(`Communities on one process (median of ${ROUNDS} rounds)`);
     console.log(line(`${COMMUNITIES} communities (COMMUNITIES_DIR)`, ours));

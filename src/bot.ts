@@ -86,6 +86,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     log,
     http,
     seenRequests: storage.seenRequests,
+    db,
     input: options.input,
     output: options.output,
   });

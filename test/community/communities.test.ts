@@ -1,6 +1,7 @@
 /**
  * Several communities in one process (COMMUNITIES_DIR): real Bolt and discord.js against the fakes, one Slack
- * app in two workspaces and one Discord bot in two servers. Each community answers from its own data, serves
+ * app in two workspaces (one of them shared by two communities, told apart by channel) and one Discord bot in two
+ * servers. Each community answers from its own data, serves
  * its own feeds under /c/<slug>/ and posts its announcements to its own channels only.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +17,13 @@ import { toApplicationCommands } from '../../src/chat/discord/commands';
 import { FakeSlack } from '../fakes/slack';
 import { FakeDiscord } from '../fakes/discord';
 import { berlin } from '../helpers/events';
+import { sharedDb } from '../helpers/db';
 
 const SECRET = 'communities-secret';
 const MUC = { team: 'T0SREMUC', slack: 'C0MUCNEWS', guild: '1200000000000000001', discord: '1300000000000000001', organizers: '1300000000000000011' };
 const BER = { team: 'T0BERLIN', slack: 'C0BERNEWS', guild: '1200000000000000002', discord: '1300000000000000002' };
+// A third community in SRE Munich's Slack workspace: the two tell their commands apart by channel.
+const CLOUD = { slack: 'C0CLOUDNEWS', chat: 'C0CLOUDCHAT' };
 const STRAY = { guild: '1200000000000000009', discord: '1300000000000000009' };
 
 let root: string;
@@ -54,6 +58,12 @@ beforeAll(async () => {
     { 'k8s-berlin-2024-07.yml': ['title: Kubernetes Berlin July 2024', 'start: 2024-07-15T18:30', 'end: 2024-07-15T21:00', 'venue: c-base', 'address: Rungestraße 20, Berlin'] },
   );
 
+  community(
+    'cloud-munich',
+    ['name: Cloud Munich', 'hashtag: "#cloudmuc"', 'timeZone: Europe/Berlin', `slack: { team: ${MUC.team}, announce: [${CLOUD.slack}], channels: [${CLOUD.chat}] }`],
+    { 'cloud-munich-2024-07.yml': ['title: Cloud Munich July 2024', 'start: 2024-07-17T18:00', 'end: 2024-07-17T20:00', 'venue: Werk1'] },
+  );
+
   slack = await FakeSlack.start({ botToken: 'xoxb-communities' });
   discord = await FakeDiscord.start({ channels: [MUC.discord, MUC.organizers] });
   discord.addChannel(BER.discord, 'berlin-news', BER.guild);
@@ -65,9 +75,12 @@ beforeAll(async () => {
   });
   expect(res.status).toBe(200);
 
+  // SQLite, or PostgreSQL when the suite runs there (test/helpers/db.ts); opened once to create its schema.
+  const database = sharedDb(root);
+  await (await database.open()).close();
   const config = loadConfig({
     COMMUNITIES_DIR: path.join(root, 'communities'),
-    DATABASE_PATH: path.join(root, 'var', 'bot.db'),
+    ...database.env,
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'false',
     SLACK_BOT_TOKEN: 'xoxb-communities',
@@ -115,6 +128,7 @@ async function slackNext(team: string, channel: string): Promise<string> {
 describe('several communities in one process', () => {
   it('loads each folder as a community', () => {
     expect(bot.communities.map((c) => [c.spec.slug, c.data.current().settings.name])).toEqual([
+      ['cloud-munich', 'Cloud Munich'],
       ['k8s-berlin', 'Kubernetes Berlin'],
       ['sre-munich', 'SRE Munich'],
     ]);
@@ -130,11 +144,17 @@ describe('several communities in one process', () => {
     expect(stray).not.toMatch(/Celonis|Kubernetes Berlin/);
   });
 
-  it('answers /next on Slack from the community of the workspace, and refuses a workspace of none', async () => {
-    expect(await slackNext(MUC.team, 'C0ANYWHERE')).toContain('SRE Munich at Celonis 2024');
+  it("answers /next on Slack from the community of the channel or workspace, and refuses a workspace of none and a shared one's other channels", async () => {
+    expect(await slackNext(MUC.team, MUC.slack)).toContain('SRE Munich at Celonis 2024');
     const berlinAnswer = await slackNext(BER.team, 'C0ANYWHERE');
     expect(berlinAnswer).toContain('Kubernetes Berlin July 2024');
     expect(berlinAnswer).not.toContain('Celonis');
+    const cloud = await slackNext(MUC.team, CLOUD.chat);
+    expect(cloud).toContain('Cloud Munich July 2024');
+    expect(cloud).not.toContain('Celonis');
+    const shared = await slackNext(MUC.team, 'C0ANYWHERE');
+    expect(shared).toContain('has several communities');
+    expect(shared).not.toMatch(/Celonis|Cloud Munich July/);
     const stray = await slackNext('T0NOBODY', 'C0ANYWHERE');
     expect(stray).toContain('not set up for any community');
     expect(stray).not.toMatch(/Celonis|Kubernetes Berlin/);
@@ -155,6 +175,9 @@ describe('several communities in one process', () => {
     expect(page).toContain('Kubernetes Berlin');
     expect(page).toContain(`${bot.config.http.publicUrl}/c/k8s-berlin/calendar.ics`);
     expect((await fetch(`${bot.http.url}/calendar.ics`)).status).toBe(404);
+    const index = await (await fetch(`${bot.http.url}/`)).text();
+    expect(index).toContain('<a href="/c/k8s-berlin/">Kubernetes Berlin</a>');
+    expect(index).toContain('<a href="/c/sre-munich/">SRE Munich</a>');
     expect((await fetch(`${bot.http.url}/c/nobody/calendar.ics`)).status).toBe(404);
   });
 
@@ -171,7 +194,7 @@ describe('several communities in one process', () => {
 
   it("a community's organizers are organizers there only, and /announce pause pauses their community alone", async () => {
     const announce = (team: string, text: string) =>
-      slack.sendSlashCommand(`${bot.http.url}/slack/events`, SECRET, slack.slashCommandFields('announce', text, { team_id: team, channel_id: 'C0ANYWHERE', user_id: 'U0ANNA', user_name: 'anna' }));
+      slack.sendSlashCommand(`${bot.http.url}/slack/events`, SECRET, slack.slashCommandFields('announce', text, { team_id: team, channel_id: team === MUC.team ? MUC.slack : 'C0ANYWHERE', user_id: 'U0ANNA', user_name: 'anna' }));
     expect(JSON.stringify((await announce(MUC.team, 'pause')).json)).toContain('for organizers only');
     expect((await announce(BER.team, 'pause')).status).toBe(200);
     const keys = async () => (await bot.db.rows(sql<{ key: string }>`SELECT key FROM bot_state WHERE key LIKE ${'%announcements.paused'}`)).map((r) => r.key);
@@ -183,16 +206,19 @@ describe('several communities in one process', () => {
 
   it("posts each community's announcements to its own channels only, in one outbox that names the community", async () => {
     const own = (channel: string) => discord.messages(channel).filter((m) => !m.interactionId);
-    await waitFor(() => slack.messages(MUC.slack).length === 1 && slack.messages(BER.slack).length === 1 && own(MUC.discord).length === 1 && own(BER.discord).length === 1, 'both announcements');
+    await waitFor(() => slack.messages(MUC.slack).length === 1 && slack.messages(BER.slack).length === 1 && slack.messages(CLOUD.slack).length === 1 && own(MUC.discord).length === 1 && own(BER.discord).length === 1, 'every announcement');
     expect(slack.messages(MUC.slack)[0]!.text).toContain('SRE Munich at Celonis 2024');
     expect(slack.messages(BER.slack)[0]!.text).toContain('Kubernetes Berlin July 2024');
     expect(slack.messages(BER.slack)[0]!.text).not.toContain('Celonis');
+    expect(slack.messages(CLOUD.slack)[0]!.text).toContain('Cloud Munich July 2024');
+    expect(slack.messages(MUC.slack)[0]!.text).not.toContain('Cloud Munich');
     expect(JSON.stringify(own(BER.discord))).not.toContain('Celonis');
     expect(JSON.stringify(own(MUC.discord))).not.toContain('Kubernetes Berlin');
     const rows = await bot.db.rows(sql<{ community: string; channel: string; delivery_key: string }>`SELECT community, channel, delivery_key FROM outbox WHERE kind = 'rule' ORDER BY channel`);
     expect(rows.map((r) => [r.community, r.channel])).toEqual([
       ['sre-munich', MUC.slack],
       ['k8s-berlin', BER.slack],
+      ['cloud-munich', CLOUD.slack],
       ['sre-munich', MUC.discord],
       ['k8s-berlin', BER.discord],
     ].sort((a, b) => a[1]!.localeCompare(b[1]!)));

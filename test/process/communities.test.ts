@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 import { loadCommands } from '../../src/commands/registry';
 import { toApplicationCommands } from '../../src/chat/discord/commands';
 import { FakeDiscord } from '../fakes/discord';
+import { sharedDb } from '../helpers/db';
 import { healthz, makeDataDir, MEETUP_TITLE, startBot, until, type BotProcess } from './harness';
 
 const MUNICH = { guild: '1200000000000000001', channel: '1300000000000000001' };
@@ -64,8 +65,11 @@ const announced = (channel: string, title: string) => discord.messages(channel).
 
 describe('npm start with two communities', () => {
   it("answers each server from its own community, announces to each one's channel, serves /c/<slug>/calendar.ics", async () => {
+    const database = sharedDb(dir);
+    await (await database.open()).close();
     bot = await startBot({
       COMMUNITIES_DIR: communities(),
+      ...database.env,
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_URL: discord.apiUrl,

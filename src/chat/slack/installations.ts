@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
 import type { Db } from '../../store/db';
 import type { SecretBox } from '../../store/secret-box';
+import type { Logger } from '../../log';
 
 /** The key of an installation: a workspace (team), or a whole enterprise org ('' for the part it has not). */
 interface Key {
@@ -21,6 +22,7 @@ export class SlackInstallations implements InstallationStore {
     private readonly db: Db,
     private readonly box: SecretBox,
     private readonly now: () => Date = () => new Date(),
+    private readonly log?: Logger,
   ) {}
 
   /** A reinstall (new scopes, a new token) replaces the workspace's row. */
@@ -34,6 +36,7 @@ export class SlackInstallations implements InstallationStore {
       INSERT INTO slack_installations (team_id, enterprise_id, team_name, sealed, installed_at)
       VALUES (${key.team}, ${key.enterprise}, ${name}, ${sealed}, ${at})
       ON CONFLICT (team_id, enterprise_id) DO UPDATE SET team_name = excluded.team_name, sealed = excluded.sealed, installed_at = excluded.installed_at`);
+    this.log?.info({ team: key.team || undefined, enterprise: key.enterprise || undefined, name }, 'slack workspace installed the app');
   }
 
   /** Bolt's authorize calls this for every request; a workspace that has not installed the app is an error. */

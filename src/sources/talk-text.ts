@@ -1,6 +1,10 @@
-import type { Link, Speaker, TalkKind } from '../catalogue/event';
-import { findLinks, paragraphs, plainText, stripBullet, type MarkdownLink, type Section, type SourceLine } from './markdown-text';
-import { findKnown, isGenericName, leadingName, looksLikePerson, type KnownSpeaker } from './speakers';
+/**
+ * What one agenda line or abstract heading says about a talk: its label ("Talk 1", "Lightning Talk", "Panel"),
+ * title, kind and speakers with their company, in the shapes posts use. Companies come from this line only.
+ */
+import type { Speaker, TalkKind } from '../catalogue/event';
+import { plainText } from './markdown-text';
+import { findKnown, isGenericName, looksLikePerson, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
 export interface TalkText {
@@ -17,7 +21,7 @@ export interface TalkText {
   everyone: boolean;
 }
 
-const LABEL = /^(talk\s*#?\s*(\d+)|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)/i;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
@@ -99,13 +103,20 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
       // "(Instana)" alone: the listed person who works there gives it; the company is the talk line's.
       const company = inner.company.toLowerCase();
       const staff = known.filter((k) => k.company?.toLowerCase() === company || (k.bio !== undefined && worksAt(k.bio, company)));
-      return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: inner.company })), everyone: false };
+      // Nobody listed works there: "(Generative AI)" is part of the title, not a company.
+      if (staff.length > 0) return { title: trailing[1]!, speakers: staff.map((k) => ({ name: k.name, company: inner.company })), everyone: false };
     }
   }
   const named = trailingNames(text, known);
   if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
+  // "Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
+  const first = /^(.+?)\s+[-–—]\s+(.+)$/.exec(text);
+  const firstNames = first ? splitNames(first[1]!) : [];
+  if (first && firstNames.length > 0 && firstNames.every((n) => looksLikePerson(n) || findKnown(n, known)) && !looksLikePerson(first[2]!)) {
+    return { title: first[2]!, speakers: firstNames.map((name) => ({ name })), everyone: false };
+  }
   return { title: text, speakers: [], everyone: false };
 }
 
@@ -161,6 +172,14 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
 }
 
+/** A line that is only "by A and B" (in the languages `byline` knows): the names, when they are people's. */
+export function bylineAlone(text: string): string[] | undefined {
+  const m = /^(?:by|von|par|door|por|af|przez|prowadzi|prowadząc[ya])\s*:?\s+(.+)$/i.exec(text);
+  if (!m) return undefined;
+  const names = m[1]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og|i)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  return names.length > 0 && names.every(looksLikePerson) ? names : undefined;
+}
+
 /**
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
  * Graupner": the first separator after which everything is names.
@@ -177,162 +196,4 @@ function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: s
 /** "A, B & C" -> three names. */
 function splitNames(text: string): string[] {
   return text.split(/\s*,\s*|\s+(?:and|&|und)\s+/).map((n) => n.trim()).filter(Boolean);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Abstracts
-
-/** One `### ...` under `## Abstracts` (or one `* Title: ...` bullet): what it says about one talk. */
-export interface AbstractEntry {
-  heading: TalkText;
-  line: number;
-  abstractParagraphs: string[];
-  bios: { name?: string; text: string }[];
-  /** As written: checked and resolved (or dropped) when merged onto a talk. */
-  slides: MarkdownLink[];
-}
-
-const SKIPPED_SUBSECTIONS = /^(?:photos?|pictures|images|gallery|legal|location|recordings?|videos?|participation)\b/;
-
-export function abstractEntriesFromSections(sections: readonly Section[], known: readonly KnownSpeaker[]): AbstractEntry[] {
-  return sections.filter((s) => !SKIPPED_SUBSECTIONS.test(s.key)).map((s) => readEntry(parseTalkText(s.title, known), s.line, s.lines));
-}
-
-/**
- * `* Title: abstract` bullets, one entry per top-level bullet. A bullet that names no talk is the abstract of a talk
- * no bullet names, in order, when there are as many of them as talks left; otherwise it continues the bullet
- * before (one abstract written as several bullets). Nested bullets always continue their parent.
- */
-export function abstractEntriesFromBullets(lines: readonly SourceLine[], talkTitles: readonly string[], known: readonly KnownSpeaker[]): AbstractEntry[] {
-  const top = Math.min(...lines.filter((l) => l.item && l.depth !== undefined).map((l) => l.depth!));
-  const bullets = lines.map((l) => {
-    const item = stripBullet(l.text);
-    const starts = item !== undefined && (l.depth === undefined || !Number.isFinite(top) || l.depth <= top);
-    const m = starts ? /^([^:]{3,200}):\s+(.+)$/.exec(plainText(item)) : null;
-    const titled = m && talkTitles.some((t) => similarity(t, m[1]!) >= 0.5) ? { title: m[1]!, text: m[2]! } : undefined;
-    return { l, item, starts, titled };
-  });
-  const named = new Set(talkTitles.map((t, i) => (bullets.some((b) => b.titled && similarity(t, b.titled.title) >= 0.5) ? i : -1)).filter((i) => i >= 0));
-  const untitled = bullets.filter((b) => b.starts && !b.titled).length;
-  const ownEntries = untitled > 0 && untitled === talkTitles.length - named.size;
-  const entries: AbstractEntry[] = [];
-  for (const { l, item, starts, titled } of bullets) {
-    if (titled) entries.push(readEntry(parseTalkText(titled.title, known), l.line, [{ text: titled.text, line: l.line }]));
-    else if (starts && (ownEntries || (entries.length === 0 && talkTitles.length > 0))) entries.push(readEntry(UNTITLED, l.line, [{ text: item!, line: l.line }]));
-    else if (entries.length > 0 && l.text.trim() !== '') entries.at(-1)!.abstractParagraphs.push(plainText(item ?? l.text));
-  }
-  return entries;
-}
-
-/** An abstract that names no talk: it pairs with one by its place in the post. */
-const UNTITLED: TalkText = { title: '', kind: 'talk', speakers: [], labelled: false, everyone: false };
-
-const SLIDES_LINE = /^\s*(?:[*-]\s+)?(?:\*\*)?slides(?:\*\*)?\b\s*:?/i;
-const BIO_PREFIX = /^about the speakers?\s*:\s*/i;
-
-function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]): AbstractEntry {
-  const entry: AbstractEntry = { heading, line, abstractParagraphs: [], bios: [], slides: [] };
-  const speakerNames = heading.speakers.map((s) => s.name);
-  for (const paragraph of paragraphs(lines)) {
-    const prose: string[] = [];
-    for (const l of paragraph) {
-      if (SLIDES_LINE.test(l.text)) {
-        entry.slides.push(...findLinks(l.text));
-        continue;
-      }
-      const plain = plainText(l.text);
-      if (/^(?:speakers?|no slides\b.*)$/i.test(plain)) continue;
-      prose.push(l.text);
-    }
-    const text = plainText(prose.join(' ')).replace(/^abstract\s*:\s*/i, '');
-    if (text === '') continue;
-    if (BIO_PREFIX.test(text)) {
-      const bio = text.replace(BIO_PREFIX, '');
-      entry.bios.push({ name: leadingName(bio), text: bio });
-    } else if (isBioOf(text, speakerNames)) {
-      entry.bios.push({ name: leadingName(text), text });
-    } else {
-      entry.abstractParagraphs.push(text);
-    }
-  }
-  return entry;
-}
-
-/** "Nadya Shakhat is Cloud Architect at Nordcloud": a paragraph about a person (a speaker of this talk, or any name). */
-function isBioOf(paragraph: string, speakerNames: readonly string[]): boolean {
-  const name = leadingName(paragraph);
-  if (!name || !looksLikePerson(name.replace(/^(?:dr|prof)\.?\s+/i, ''))) return false;
-  if (speakerNames.length === 0) return paragraph.length < 600;
-  return findKnown(name, speakerNames.map((n) => ({ name: n }))) !== undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Matching abstracts to agenda talks
-
-const STOP_WORDS = new Set(['the', 'and', 'with', 'for', 'from', 'into', 'your', 'our', 'how', 'what', 'why', 'talk', 'about', 'at', 'of', 'in', 'on', 'to', 'a', 'an']);
-
-function tokens(text: string): Set<string> {
-  return new Set(
-    plainText(text)
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((w) => w.length >= 3 && !STOP_WORDS.has(w)),
-  );
-}
-
-/** Shared words over the shorter title's words: "Open Discussion" ~ "General Discussion" = 0.5. */
-export function similarity(a: string, b: string): number {
-  const ta = tokens(a);
-  const tb = tokens(b);
-  if (ta.size === 0 || tb.size === 0) return 0;
-  let common = 0;
-  for (const w of ta) if (tb.has(w)) common++;
-  return common / Math.min(ta.size, tb.size);
-}
-
-export interface TalkRef {
-  title: string;
-  number?: number;
-}
-
-/**
- * Pairs abstract entries with talks: "Talk N" by number, then by title similarity, then the leftovers in order
- * when as many entries as talks are left. Returns, per entry, the talk index or undefined.
- */
-export function matchEntries(entries: readonly AbstractEntry[], talks: readonly TalkRef[]): (number | undefined)[] {
-  const result: (number | undefined)[] = entries.map(() => undefined);
-  const taken = new Set<number>();
-  entries.forEach((e, i) => {
-    if (e.heading.number === undefined || !/^talk/i.test(e.heading.label ?? '')) return;
-    const index = talks.findIndex((t, ti) => t.number === e.heading.number && !taken.has(ti));
-    if (index >= 0) {
-      result[i] = index;
-      taken.add(index);
-    }
-  });
-  entries.forEach((e, i) => {
-    if (result[i] !== undefined || isNumberedOnly(e)) return;
-    let best = -1;
-    let bestScore = 0.5;
-    talks.forEach((t, ti) => {
-      const score = taken.has(ti) ? 0 : similarity(t.title, e.heading.title);
-      if (score >= bestScore && (best < 0 || score > bestScore)) {
-        best = ti;
-        bestScore = score;
-      }
-    });
-    if (best >= 0) {
-      result[i] = best;
-      taken.add(best);
-    }
-  });
-  const leftEntries = entries.map((e, i) => i).filter((i) => result[i] === undefined && !isNumberedOnly(entries[i]!));
-  const leftTalks = talks.map((t, i) => i).filter((i) => !taken.has(i));
-  if (leftEntries.length > 0 && leftEntries.length === leftTalks.length) leftEntries.forEach((ei, k) => (result[ei] = leftTalks[k]));
-  return result;
-}
-
-/** "### Talk 0" names a number, not a title: it never pairs by similarity or order. */
-function isNumberedOnly(e: AbstractEntry): boolean {
-  return e.heading.number !== undefined;
 }
