@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { built, npmScript, ROOT } from '../helpers/built';
+import { botDatabaseEnv } from '../helpers/db';
 import { freeLoopbackPort } from '../fakes/loopback';
 
 /** The meetup each test's data folder holds: 10 days ahead, so the shipped rules announce it right away. */
@@ -72,7 +73,7 @@ export async function startBot(env: Record<string, string> = {}, options: { unti
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? dir,
     DATA_DIR: makeDataDir(dir),
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
     LOG_LEVEL: 'info',

@@ -14,6 +14,7 @@ import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { GitServer, type TestRepository } from '../fakes/git-server';
 import { berlin } from '../helpers/events';
+import { botDatabaseEnv } from '../helpers/db';
 import { IMAGE, post, SECTION_INDEX, SETTINGS } from './git-posts';
 
 // Every step spawns git processes; on a loaded 2-core CI machine one commit-push-fetch round takes seconds.
@@ -45,7 +46,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'data', 'settings.yml'), SETTINGS);
   const config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'true',
     EVENTS_SOURCE: repo.url,

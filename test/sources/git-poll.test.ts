@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { GitServer, type TestRepository } from '../fakes/git-server';
 import { post, SETTINGS } from './git-posts';
+import { botDatabaseEnv } from '../helpers/db';
 
 jest.setTimeout(180_000);
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'data', 'settings.yml'), SETTINGS);
   const config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'true',
     EVENTS_SOURCE: repo.url,

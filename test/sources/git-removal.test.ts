@@ -15,6 +15,7 @@ import { createLogger } from '../../src/log';
 import { GitServer, type TestRepository } from '../fakes/git-server';
 import { parseWithNodeIcal } from '../feeds/ics';
 import { berlin } from '../helpers/events';
+import { botDatabaseEnv } from '../helpers/db';
 import { post, SETTINGS } from './git-posts';
 
 jest.setTimeout(180_000);
@@ -54,7 +55,7 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'data', 'announcements.yml'), RULES);
   config = loadConfig({
     DATA_DIR: path.join(dir, 'data'),
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'true',
     EVENTS_SOURCE: repo.url,
