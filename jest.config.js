@@ -5,10 +5,9 @@
  * Two projects, both run by `npm test`:
  * - `sqlite`: every suite, on SQLite (the default store).
  * - `postgres`: the suites that open a database (through test/helpers/db.ts, or a bot that opens one: makeServices,
- *   the scheduler harnesses, spawned `npm start`), again, against a real PostgreSQL server. test/helpers/pg-setup.ts
- *   creates a throw-away database for the run (each test gets a schema of its own in it), pg-teardown.ts drops it.
- *   Suites that never open a database behave identically on both stores, so they run once, in `sqlite`.
- *   A new suite that opens a database goes in DATABASE_SUITES.
+ *   the scheduler harnesses, spawned `npm start` with botDatabaseEnv), again, against a real PostgreSQL server.
+ *   test/helpers/pg-setup.ts creates a throw-away database for the run (each test gets a schema of its own in it), pg-teardown.ts drops it.
+ *   Suites that never open a database behave identically on both stores, so they run once, in `sqlite` (NO_DATABASE).
  * Only SQLite, without a PostgreSQL server: `npx jest --selectProjects sqlite`.
  */
 const shared = {
@@ -22,48 +21,67 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
 };
 
-/** Suites that open a database (found by tracing every database the sqlite run opens, plus spawned bots). */
-const DATABASE_SUITES = [
-  'bot.test.ts',
-  'cfp/submissions.test.ts',
-  'chat/discord-date-tbc.test.ts',
-  'chat/discord-http-interactions.test.ts',
-  'chat/discord-real-commands.test.ts',
-  'chat/discord-scheduled-events.test.ts',
-  'chat/programme-platforms.test.ts',
-  'chat/slack-adapter.test.ts',
-  'chat/slack-commands.test.ts',
-  'commands/announce.test.ts',
-  'commands/cfp.test.ts',
-  'commands/discord.test.ts',
-  'feeds/page.test.ts',
-  'feeds/programme-feed.test.ts',
-  'feeds/real-data.test.ts',
-  'feeds/render.test.ts',
-  'feeds/sequence.test.ts',
-  'feeds/server.test.ts',
-  'process/console.test.ts',
-  'process/discord.test.ts',
-  'process/slack.test.ts',
-  'process/startup.test.ts',
-  'process/terminal.test.ts',
-  'rsvp/console.test.ts',
-  'rsvp/counts.test.ts',
-  'rsvp/discord.test.ts',
-  'rsvp/export-cli.test.ts',
-  'rsvp/promotion-crash.test.ts',
-  'rsvp/slack.test.ts',
-  'rsvp/store.test.ts',
-  'safety/feeds.property.test.ts',
-  'schedule/announcements.test.ts',
-  'schedule/enqueue.test.ts',
-  'schedule/faults.test.ts',
-  'schedule/recovery.test.ts',
-  'schedule/scheduler.test.ts',
-  'sources/git-follow.test.ts',
-  'sources/git-poll.test.ts',
-  'sources/git-removal.test.ts',
-  'sources/importers/channels.test.ts',
+/**
+ * Suites that never open a database (checked by tracing every database a sqlite run opens): they behave the same
+ * on both stores, so they run once. Every other suite, a new one too, runs on both.
+ */
+const NO_DATABASE = [
+  'catalogue/catalogue.test.ts',
+  'catalogue/safe-url.test.ts',
+  'chat/console.test.ts',
+  'chat/discord-adapter.test.ts',
+  'chat/discord-commands.test.ts',
+  'chat/discord-fake.test.ts',
+  'chat/discord-interaction-signature.test.ts',
+  'chat/discord-post.test.ts',
+  'chat/discord-render.test.ts',
+  'chat/dispatch.test.ts',
+  'chat/present/date-tbc.test.ts',
+  'chat/present/event.test.ts',
+  'chat/slack-manifest.test.ts',
+  'chat/slack-post.test.ts',
+  'chat/slack-render.test.ts',
+  'cli/validate-ci.test.ts',
+  'commands/agenda.test.ts',
+  'commands/help.test.ts',
+  'commands/next-events-subscribe.test.ts',
+  'commands/programme.test.ts',
+  'commands/real-data.test.ts',
+  'commands/removals.test.ts',
+  'config.test.ts',
+  'feeds/links.test.ts',
+  'feeds/render-zones.test.ts',
+  'http/server.test.ts',
+  'http/webhooks-git.test.ts',
+  'log.test.ts',
+  'safety/chat-renderers.property.test.ts',
+  'schedule/pacer.test.ts',
+  'schedule/plan.test.ts',
+  'schedule/planner.test.ts',
+  'schedule/rules.test.ts',
+  'schedule/when.test.ts',
+  'sources/communities.test.ts',
+  'sources/front-matter.test.ts',
+  'sources/fuzz.test.ts',
+  'sources/git-checkout.test.ts',
+  'sources/importers/calendar.test.ts',
+  'sources/importers/imports.test.ts',
+  'sources/importers/sched.test.ts',
+  'sources/importers/schedules.test.ts',
+  'sources/load.test.ts',
+  'sources/markdown-shapes.test.ts',
+  'sources/markdown-tree.test.ts',
+  'sources/real-posts.test.ts',
+  'sources/rsvp-fields.test.ts',
+  'sources/settings.test.ts',
+  'sources/sremuc-mistakes.test.ts',
+  'sources/validate-cli.test.ts',
+  'sources/watch.test.ts',
+  'sources/yaml-event.test.ts',
+  'sources/yaml-sessions.test.ts',
+  'store/backup.test.ts',
+  'store/migrate.test.ts',
+  'store/secret-box.test.ts',
 ];
 
 /** Suites about PostgreSQL itself (migrations under the advisory lock, ...): nothing to run on SQLite. */
@@ -80,7 +98,8 @@ const POSTGRES_PENDING = [
   'rsvp/slack.test.ts',
 ];
 
-const suite = (file) => `<rootDir>/test/${file}`;
+/** A suite as an ignore pattern (a regular expression on the full path). */
+const suite = (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`;
 
 module.exports = {
   testTimeout: 30000,
@@ -90,12 +109,13 @@ module.exports = {
       ...shared,
       displayName: 'sqlite',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...POSTGRES_ONLY.map((f) => `<rootDir>/test/${f}$`)],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...POSTGRES_ONLY.map(suite)],
     },
     {
       ...shared,
       displayName: 'postgres',
-      testMatch: [...DATABASE_SUITES, ...POSTGRES_ONLY].filter((f) => !POSTGRES_PENDING.includes(f)).map(suite),
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...[...NO_DATABASE, ...POSTGRES_PENDING].map(suite)],
       globalSetup: '<rootDir>/test/helpers/pg-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/pg-teardown.ts',
       setupFiles: ['<rootDir>/test/helpers/pg-env.ts'],

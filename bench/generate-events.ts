@@ -37,8 +37,8 @@ function loadTemplates(): Template[] {
 }
 
 /** One post: a real one with its dates, title and status changed. */
-function post(template: Template, index: number): string {
-  const meetup = FIRST_MEETUP.plus({ days: index * 5 });
+function post(template: Template, index: number, first: DateTime): string {
+  const meetup = first.plus({ days: index * 5 });
   // Posts announcing "for July 10th" go out a few days before; the others are dated on the meetup day.
   const published = template.hasProseDate ? meetup.minus({ days: 3 + (index % 20) }) : meetup;
   let text = template.text
@@ -54,14 +54,14 @@ function ordinal(day: number): string {
   return ['th', 'st', 'nd', 'rd'][day % 10] ?? 'th';
 }
 
-/** Writes settings.yml and n posts to dataDir/events/; returns the data dir. */
-export function generateEventFiles(dataDir: string, n: number): string {
+/** Writes settings.yml and n posts to dataDir/events/, the first meetup on `first` (default 2015); returns the data dir. */
+export function generateEventFiles(dataDir: string, n: number, first: DateTime = FIRST_MEETUP): string {
   const all = loadTemplates();
   mkdirSync(path.join(dataDir, 'events'), { recursive: true });
   copyFileSync(path.join(DATA, 'settings.yml'), path.join(dataDir, 'settings.yml'));
   for (let i = 0; i < n; i++) {
     const template = all[i % all.length]!;
-    writeFileSync(path.join(dataDir, 'events', `sremuc-${String(i + 1).padStart(4, '0')}-${template.name}.md`), post(template, i));
+    writeFileSync(path.join(dataDir, 'events', `sremuc-${String(i + 1).padStart(4, '0')}-${template.name}.md`), post(template, i, first));
   }
   return dataDir;
 }

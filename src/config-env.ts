@@ -31,6 +31,8 @@ export const DEFAULT_DATABASE_PATH = 'var/sremuc.db';
 
 export const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
+  /** Several communities in one deployment: one sub-folder (a DATA_DIR of its own) per community. */
+  COMMUNITIES_DIR: optional,
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   /** PostgreSQL instead of the SQLite file: postgres://user:password@host:5432/database. */
   DATABASE_URL: optional.pipe(
@@ -60,6 +62,11 @@ export const EnvSchema = z.object({
   SLACK_ORGANIZERS_CHANNEL: optional,
   SLACK_ORGANIZER_USER_IDS: list,
   SLACK_ORGANIZER_USERGROUP: optional,
+  /** A distributed app installed by workspaces through OAuth (instead of SLACK_BOT_TOKEN). */
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_STATE_SECRET: optional,
+  SLACK_TOKEN_ENCRYPTION_KEY: optional,
 
   DISCORD_TOKEN: optional,
   DISCORD_APPLICATION_ID: optional,

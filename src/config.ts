@@ -2,26 +2,16 @@ import { existsSync, statSync } from 'node:fs';
 import { ConfigError } from './config-error';
 import { EnvSchema, type Env } from './config-env';
 import { eventsSource, type EventsSourceConfig } from './config-events';
+import { communitiesConfig, type CommunityConfig } from './config-communities';
 import { discordPublicKey } from './chat/discord/interaction-signature';
+import { slackConfig, type SlackConfig } from './config-slack';
+
+export type { SlackConfig, SlackOAuthConfig } from './config-slack';
 
 /*
  * The bot's configuration as the rest of the code sees it, assembled from the validated environment
  * (config-env.ts) with the checks that span variables: a Slack token needs its secret, a data folder must exist.
  */
-
-export interface SlackConfig {
-  botToken: string;
-  mode: 'http' | 'socket';
-  signingSecret?: string;
-  appToken?: string;
-  /** A port of Slack's own; undefined serves /slack/events on the bot's HTTP server. */
-  port?: number;
-  apiUrl?: string;
-  announceChannels: string[];
-  organizersChannel?: string;
-  organizerUserIds: string[];
-  organizerUsergroup?: string;
-}
 
 export interface DiscordConfig {
   token: string;
@@ -58,6 +48,8 @@ export interface Config {
   events: EventsSourceConfig;
   /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
   rsvp: { retentionDays: number };
+  /** COMMUNITIES_DIR's communities; undefined: the one community of DATA_DIR, on the URLs it always had. */
+  communities?: CommunityConfig[];
 }
 
 /** The config for a command-line entry point: a bad environment is explained on stderr and exits with 2. */
@@ -86,29 +78,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!e[name]) problems.push(`${name}: required ${why}`);
   };
 
-  if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
+  if (e.COMMUNITIES_DIR) {
+    // DATA_DIR is not read: every community has its own folder.
+  } else if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
   else if (!statSync(e.DATA_DIR).isDirectory()) problems.push(`DATA_DIR: ${e.DATA_DIR} is a file, not the data folder`);
   if (e.BOT_TIMEZONE && !isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
 
-  let slack: SlackConfig | undefined;
-  if (e.SLACK_BOT_TOKEN) {
-    if (e.SLACK_MODE === 'http') need('SLACK_SIGNING_SECRET', 'when SLACK_BOT_TOKEN is set and SLACK_MODE=http');
-    else need('SLACK_APP_TOKEN', 'when SLACK_MODE=socket');
-    slack = {
-      botToken: e.SLACK_BOT_TOKEN,
-      mode: e.SLACK_MODE,
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      appToken: e.SLACK_APP_TOKEN,
-      port: e.SLACK_PORT,
-      apiUrl: e.SLACK_API_URL,
-      announceChannels: e.SLACK_ANNOUNCE_CHANNELS,
-      organizersChannel: e.SLACK_ORGANIZERS_CHANNEL,
-      organizerUserIds: e.SLACK_ORGANIZER_USER_IDS,
-      organizerUsergroup: e.SLACK_ORGANIZER_USERGROUP,
-    };
-  } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
-    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
-  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HTTP_HOST}:${e.HTTP_PORT}`).replace(/\/+$/, '');
+  const slack: SlackConfig | undefined = slackConfig(e, publicUrl, problems);
 
   let discord: DiscordConfig | undefined;
   if (e.DISCORD_TOKEN) {
@@ -136,10 +113,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const events = eventsSource(e, problems);
+  const communities = communitiesConfig(e.COMMUNITIES_DIR, problems);
+  if (communities && e.EVENTS_SOURCE) problems.push('EVENTS_SOURCE: not used with COMMUNITIES_DIR (each community reads the events/ folder in its own sub-folder); unset one of them');
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HTTP_HOST}:${e.HTTP_PORT}`).replace(/\/+$/, '');
   return {
     dataDir: e.DATA_DIR,
     databasePath: e.DATABASE_PATH,
@@ -154,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
     events,
     rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
+    communities,
   };
 }
 

@@ -61,6 +61,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DISCORD_PUBLIC_KEY: key })).toThrow(/DISCORD_TOKEN: required when DISCORD_PUBLIC_KEY is set/);
   });
 
+  it('turns on Slack installs into many workspaces with SLACK_CLIENT_ID, the redirect URL on PUBLIC_URL', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const oauth = { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: 'ss', SLACK_TOKEN_ENCRYPTION_KEY: key, SLACK_SIGNING_SECRET: 's' };
+    const config = loadConfig({ ...oauth, PUBLIC_URL: 'https://bot.example/' });
+    expect(config.slack?.botToken).toBeUndefined();
+    expect(config.slack?.oauth).toEqual({ clientId: '1.2', clientSecret: 'cs', stateSecret: 'ss', encryptionKey: key, redirectUri: 'https://bot.example/slack/oauth_redirect' });
+    expect(config.console).toBe(false);
+
+    const problem = (env: Record<string, string>) => () => loadConfig(env);
+    expect(problem({ ...oauth, SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_BOT_TOKEN: leave it unset with SLACK_CLIENT_ID/);
+    expect(problem({ ...oauth, SLACK_MODE: 'socket' })).toThrow(/SLACK_MODE: must be http with SLACK_CLIENT_ID/);
+    expect(problem({ ...oauth, SLACK_TOKEN_ENCRYPTION_KEY: 'short' })).toThrow(/SLACK_TOKEN_ENCRYPTION_KEY: must be 32 random bytes/);
+    expect(problem({ ...oauth, SLACK_TOKEN_ENCRYPTION_KEY: 'short' })).not.toThrow(/short/);
+    expect(problem({ ...oauth, SLACK_ORGANIZER_USERGROUP: 'S1' })).toThrow(/SLACK_ORGANIZER_USERGROUP: with SLACK_CLIENT_ID write it as <team id>\/<group id>/);
+    for (const name of ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_ENCRYPTION_KEY', 'SLACK_SIGNING_SECRET']) {
+      expect(problem({ ...oauth, [name]: '' })).toThrow(new RegExp(`${name}: required when SLACK_CLIENT_ID is set`));
+    }
+    expect(problem({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_STATE_SECRET: 'ss' })).toThrow(/SLACK_CLIENT_ID: required when SLACK_STATE_SECRET is set/);
+  });
+
   it('refuses each bad value naming its variable (and the value, unless it is a secret)', () => {
     const refused = (env: Record<string, string>, variable: string) => {
       expect(() => loadConfig(env)).toThrow(ConfigError);

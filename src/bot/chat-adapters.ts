@@ -7,6 +7,8 @@ import type { Dispatcher } from '../chat/dispatch';
 import { ConsoleChat } from '../chat/console/console';
 import type { HttpServer } from '../http/server';
 import type { SeenRequests } from '../store/seen-requests';
+import type { Db } from '../store/db';
+import { channelsOf } from '../config-communities';
 
 /** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
 export type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
@@ -17,6 +19,8 @@ export interface ChatAdapterParts {
   log: Logger;
   http: HttpServer;
   seenRequests: SeenRequests;
+  /** The bot's database: Slack's installed workspaces (OAuth) live there. */
+  db: Db;
   input?: Readable;
   output?: Writable;
 }
@@ -32,7 +36,8 @@ export async function chatAdapters(config: Config, parts: ChatAdapterParts): Pro
     const { SlackChat } = await import('../chat/slack/adapter');
     // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.
     const http = config.slack.port === undefined ? parts.http : undefined;
-    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http, seenRequests: parts.seenRequests }));
+    const installations = config.slack.oauth ? await slackInstallations(parts.db, config.slack.oauth.encryptionKey, log) : undefined;
+    adapters.push(new SlackChat({ config: config.slack, commands, dispatcher, log, http, seenRequests: parts.seenRequests, installations, channelTeams: slackChannelTeams(config) }));
   }
   if (config.discord) {
     const { DiscordChat } = await import('../chat/discord/adapter');
@@ -42,4 +47,17 @@ export async function chatAdapters(config: Config, parts: ChatAdapterParts): Pro
     adapters.push(new ConsoleChat({ input: parts.input ?? process.stdin, output: parts.output ?? process.stdout, dispatcher, commands, log }));
   }
   return adapters;
+}
+
+/** The installation store on the bot's database, its tokens sealed with SLACK_TOKEN_ENCRYPTION_KEY. */
+async function slackInstallations(db: Db, key: string, log: Logger) {
+  const [{ SlackInstallations }, { SecretBox }] = await Promise.all([import('../chat/slack/installations'), import('../store/secret-box')]);
+  return new SlackInstallations(db, new SecretBox(key), undefined, log);
+}
+
+/** Each community's Slack channels with the workspace its settings.yml names: posts there use that token. */
+function slackChannelTeams(config: Config): Map<string, string> {
+  const teams = new Map<string, string>();
+  for (const c of config.communities ?? []) if (c.slack?.team) for (const channel of channelsOf(c.slack)) teams.set(channel, c.slack.team);
+  return teams;
 }

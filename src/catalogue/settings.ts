@@ -17,6 +17,34 @@ export interface CommunitySettings {
   cfp: CallForTalks;
   /** How this community's posts and data files are read (front matter keys, headings, languages); see README. */
   source?: SourceProfileSettings;
+  /** Where it lives on Slack, when one deployment serves several communities (COMMUNITIES_DIR). */
+  slack?: CommunitySlack;
+  /** Where it lives on Discord, when one deployment serves several communities. */
+  discord?: CommunityDiscord;
+}
+
+/** A community's part of a Slack app that serves several: its workspace and channels, its organizers. */
+export interface CommunitySlack {
+  /** The workspace (team id, T0123ABCD): commands from it answer from this community. */
+  team?: string;
+  /** Announce channels (channel ids). */
+  announce: string[];
+  /** The organizers' channel. */
+  organizers?: string;
+  /** Member ids who are organizers here (besides SLACK_ORGANIZER_USER_IDS, the deployment's operators). */
+  organizerUsers: string[];
+  /** More channels that belong to this community, when several share one workspace. */
+  channels: string[];
+}
+
+/** A community's Discord server: commands from it answer from this community. */
+export interface CommunityDiscord {
+  guild?: string;
+  announce: string[];
+  organizers?: string;
+  /** Members with this role (or Manage Events) are organizers in this server. */
+  organizerRole?: string;
+  channels: string[];
 }
 
 export interface CallForTalks {

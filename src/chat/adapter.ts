@@ -34,6 +34,39 @@ export interface ChatAdapter extends ChatPoster {
   stop(): Promise<void>;
 }
 
+/** The posting half of a platform adapter, kept apart from its connection. */
+export interface PlatformPoster extends Omit<ChatPoster, 'platform'> {
+  openDirectMessage(userId: string): Promise<string>;
+  notifyOrganizers(message: MessageModel): Promise<void>;
+}
+
+/** A chat adapter that holds the connection and hands every post to its platform's poster. */
+export abstract class PostingAdapter implements ChatAdapter {
+  abstract readonly platform: Platform;
+  protected abstract readonly poster: PlatformPoster;
+  abstract start(): Promise<void>;
+  abstract stop(): Promise<void>;
+
+  post(channel: string, message: MessageModel, options: PostOptions): Promise<{ messageId: string }> {
+    return this.poster.post(channel, message, options);
+  }
+
+  edit(channel: string, messageId: string, message: MessageModel): Promise<void> {
+    return this.poster.edit(channel, messageId, message);
+  }
+
+  openDirectMessage(userId: string): Promise<string> {
+    return this.poster.openDirectMessage(userId);
+  }
+
+  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
+    return this.poster.findPosted(channel, deliveryKey, since);
+  }
+
+  /** Tells the organizers' channel, when one is configured. Usable as an OrganizerNotifier. */
+  readonly notifyOrganizers = (message: MessageModel): Promise<void> => this.poster.notifyOrganizers(message);
+}
+
 /**
  * A failed post. `retryable` says whether trying again can help (429, 5xx, network) or not
  * (channel_not_found, not_in_channel, missing permissions). `ambiguous` says the platform may have posted it

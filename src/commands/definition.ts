@@ -37,6 +37,10 @@ export interface Caller {
   isOrganizer: boolean;
   /** Channel the command was typed in. */
   channel?: string;
+  /** The Slack workspace (team id) or Discord server (guild id) it came from: which community answers. */
+  workspace?: string;
+  /** Discord: the member's roles in that server (a community's organizer role is checked against them). */
+  roles?: string[];
 }
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;

@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { MeetupEvent } from '../catalogue/event';
 import type { Attachment } from '../chat/message';
 import { STATUS_NAMES } from './present';
-import type { Rsvp } from './store';
+import type { Rsvp } from './rsvp';
 
 /**
  * The host's guest list as CSV (csv-stringify: RFC 4180 quoting, so names with commas, quotes or line breaks

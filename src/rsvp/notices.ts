@@ -5,7 +5,7 @@ import { bold, link, message, time, type MessageModel } from '../chat/message';
 import { Outbox, stamp, type Delivery } from '../schedule/outbox';
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
-import type { Rsvp } from './store';
+import type { Rsvp } from './rsvp';
 
 /** Outbox channel for a direct message to one member; the DM poster below opens the conversation when sending. */
 export const DM_PREFIX = 'dm:';
@@ -20,8 +20,11 @@ export const dmChannel = (userId: string): string => `${DM_PREFIX}${userId}`;
 export class DirectNotices {
   private readonly outbox: Outbox;
 
-  constructor(private readonly db: Db) {
-    this.outbox = new Outbox(db);
+  constructor(
+    private readonly db: Db,
+    community?: string,
+  ) {
+    this.outbox = new Outbox(db, community);
   }
 
   /** Called inside the promotion's transaction: the message exists if and only if the promotion does. */

@@ -3,7 +3,7 @@ import { bold, code, link, message, time, type Button, type Field, type MessageM
 import { clip, linesToSections } from '../chat/present/fit';
 import type { Interested } from './service';
 import { ANSWER_MAX, REAL_NAME_MAX } from './service';
-import type { Counts, Rsvp, RsvpStatus } from './store';
+import type { Counts, Rsvp, RsvpStatus } from './rsvp';
 
 /** Button and form ids: "<command>:<action>:<event id>" (src/chat/dispatch.ts routes them to commands/rsvp.ts). */
 export const rsvpButton = (action: 'going' | 'no' | 'remind-on' | 'remind-off' | 'name' | 'export', eventId: string): string => `rsvp:${action}:${eventId}`;

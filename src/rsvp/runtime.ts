@@ -21,6 +21,8 @@ export interface RsvpRuntimeOptions {
   sweepMs?: number;
   /** A meetup's counts changed (e.g. to re-render the subscribe page). */
   onCountsChanged?: (eventId: string) => void;
+  /** Whose announcements carry the counts (default: the single community). */
+  community?: string;
 }
 
 const DEFAULT_DEBOUNCE_MS = 10_000;
@@ -44,7 +46,7 @@ export class RsvpRuntime {
   private readonly lastCounts = new Map<string, string>();
 
   constructor(private readonly options: RsvpRuntimeOptions) {
-    this.outbox = new Outbox(options.db);
+    this.outbox = new Outbox(options.db, options.community);
     this.posters = new Map(options.posters.map((p) => [p.platform, p]));
   }
 

@@ -7,7 +7,8 @@ import { ArgumentError } from '../commands/definition';
 import type { Logger } from '../log';
 import type { Db } from '../store/db';
 import { DirectNotices } from './notices';
-import { RsvpStore, type AnswerResult, type Counts, type EventSeats, type Rsvp } from './store';
+import { RsvpStore } from './store';
+import type { AnswerResult, Counts, EventSeats, Rsvp } from './rsvp';
 
 export const REAL_NAME_MAX = 100;
 export const ANSWER_MAX = 300;
@@ -31,6 +32,8 @@ export interface RsvpServiceOptions {
   /** Reads Discord's "Interested" list for a meetup (undefined when there is no synced Scheduled Event). */
   interested?: (eventId: string) => Promise<string[] | undefined>;
   retentionDays?: number;
+  /** Whose meetups these are: its direct messages are its outbox rows (default: the single community). */
+  community?: string;
 }
 
 export type Choice = 'going' | 'declined';
@@ -46,7 +49,7 @@ export class RsvpService {
 
   constructor(private readonly options: RsvpServiceOptions) {
     this.store = new RsvpStore(options.db);
-    this.notices = new DirectNotices(options.db);
+    this.notices = new DirectNotices(options.db, options.community);
   }
 
   get retentionDays(): number {

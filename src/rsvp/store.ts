@@ -3,72 +3,7 @@ import type { Platform } from '../chat/adapter';
 import type { Db } from '../store/db';
 import { sql, type RawBuilder } from 'kysely';
 import { stamp } from '../schedule/outbox';
-
-export type RsvpStatus = 'going' | 'waitlist' | 'declined';
-
-export interface Member {
-  platform: Platform;
-  userId: string;
-  /** Chat display name at the time of the answer (organizers see it next to the real name). */
-  name: string;
-}
-
-/** The seats of one meetup, as the event data says now. */
-export interface EventSeats {
-  id: string;
-  end: DateTime;
-  capacity?: number;
-}
-
-export interface Rsvp {
-  eventId: string;
-  platform: Platform;
-  userId: string;
-  displayName: string;
-  status: RsvpStatus;
-  /** Arrival order: the waitlist moves up in this order. */
-  queueNo: number;
-  answer?: string;
-  realName?: string;
-  /** Opted in to the day-before reminder. */
-  reminders: boolean;
-  /** Turned direct messages off (`/rsvp reminders off`): not even told about a promotion. */
-  quiet: boolean;
-  updatedAt: string;
-}
-
-export interface Counts {
-  going: number;
-  waitlist: number;
-  declined: number;
-}
-
-export interface AnswerResult {
-  status: RsvpStatus;
-  previous?: RsvpStatus;
-  /** 1 for the first on the waitlist. */
-  position?: number;
-  /** Members moved up from the waitlist by this change, first first. */
-  promoted: Rsvp[];
-  /** The last seat was just taken (true once until a seat frees again). */
-  becameFull: boolean;
-  counts: Counts;
-}
-
-interface RawRsvp {
-  event_id: string;
-  platform: string;
-  user_id: string;
-  display_name: string;
-  status: string;
-  queue_no: number;
-  answer: string | null;
-  real_name: string | null;
-  reminders: number | null;
-  updated_at: string;
-}
-
-const SELECT_RSVP = sql`SELECT r.*, m.real_name, m.reminders FROM rsvps r LEFT JOIN rsvp_members m ON m.platform = r.platform AND m.user_id = r.user_id`;
+import { SELECT_RSVP, toRsvp, type AnswerResult, type Counts, type EventSeats, type Member, type RawRsvp, type Rsvp, type RsvpStatus } from './rsvp';
 
 /** Called inside the transaction that moved a member up: whatever it stores commits with the promotion. */
 export type OnPromoted = (r: Rsvp) => Promise<void> | void;
@@ -244,20 +179,4 @@ export class RsvpStore {
 
 function seatsLock(eventId: string): string {
   return `rsvp:${eventId}`;
-}
-
-function toRsvp(r: RawRsvp): Rsvp {
-  return {
-    eventId: r.event_id,
-    platform: r.platform as Platform,
-    userId: r.user_id,
-    displayName: r.display_name,
-    status: r.status as RsvpStatus,
-    queueNo: r.queue_no,
-    answer: r.answer ?? undefined,
-    realName: r.real_name ?? undefined,
-    reminders: r.reminders === 1,
-    quiet: r.reminders === 0,
-    updatedAt: r.updated_at,
-  };
 }

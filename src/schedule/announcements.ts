@@ -12,6 +12,7 @@ import { ScheduledPosts } from './posts';
 import type { AnnouncementRules } from './rules';
 import { ScheduleState } from './state';
 import { parseWhen, WHEN_EXAMPLES } from './when';
+import type { CommunityId } from '../community/scope';
 
 export interface AnnouncementStoreOptions {
   db: Db;
@@ -24,6 +25,8 @@ export interface AnnouncementStoreOptions {
   feeds: FeedLinks;
   /** How far ahead `preview` without an id looks (default 30 days). */
   previewDays?: number;
+  /** Whose posts and pause switch these are (default: the single community). */
+  community?: CommunityId;
 }
 
 /** Longest text an organizer may schedule: fits a Discord message and a Slack section with room to spare. */
@@ -40,8 +43,8 @@ export class AnnouncementStore implements AnnouncementService {
   private readonly state: ScheduleState;
 
   constructor(private readonly options: AnnouncementStoreOptions) {
-    this.posts = new ScheduledPosts(options.db);
-    this.state = new ScheduleState(options.db);
+    this.posts = new ScheduledPosts(options.db, options.community);
+    this.state = new ScheduleState(options.db, options.community);
   }
 
   async schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): Promise<ScheduledPostSummary> {

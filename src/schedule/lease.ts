@@ -1,5 +1,4 @@
 import type { Db } from '../store/db';
-import type { Fence } from './outbox';
 import { sql } from 'kysely';
 
 /** Milliseconds that only go forward at the rate of real time (performance.now()); injected in tests. */
@@ -19,6 +18,9 @@ export interface LeaseTiming {
   beatMs: number;
 }
 
+/** The scheduler's planning lease; its generation fences delivery (outbox.attempt). */
+export const PLANNER_LEASE = 'scheduler';
+
 export const DEFAULT_LEASE_TIMING: LeaseTiming = { ttlMs: 15_000, beatMs: 5_000 };
 
 interface LeaseRow {
@@ -28,9 +30,12 @@ interface LeaseRow {
 }
 
 /**
- * A named lease in the database with a fencing token: `generation` grows by one at every take-over, and every change a
- * holder makes to the outbox names the generation it holds, checked in the same statement. A holder that was
- * stopped (SIGSTOP, a long GC pause) and wakes up after a take-over can therefore change nothing.
+ * A named lease in the database with a fencing token: `generation` grows by one at every take-over. The scheduler
+ * uses one lease, for planning: one replica at a time turns the catalogue and rules into outbox rows, so that
+ * replicas reading different versions of the data do not undo each other's plans (one cancelling what another just
+ * planned). Rows are *delivered* by every replica under per-row claims (claims.ts); the generation still fences
+ * delivery: a row may be sent without a lookup only when it was checked (or planned) under the current generation,
+ * and `from_dead` tells deliverers that the last take-over was from a holder that stopped beating.
  */
 export class Lease {
   private turn: Promise<unknown> = Promise.resolve();
@@ -44,11 +49,6 @@ export class Lease {
     private readonly mono: Monotonic = monotonic,
     private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
   ) {}
-
-  /** The fence for outbox changes while held. */
-  get fence(): Fence | undefined {
-    return this.held && { lease: this.name, holder: this.holder, generation: this.held.generation };
-  }
 
   get generation(): number | undefined {
     return this.held?.generation;
@@ -92,7 +92,7 @@ export class Lease {
     if (row.holder !== '' && startedAt - this.observed!.at < this.timing.ttlMs) return undefined;
     // Free, or its holder stopped beating: take it, unless someone else moved it since we read it.
     const changed = await this.db.run(
-      sql`UPDATE leases SET holder = ${this.holder}, generation = generation + 1, beat = 0
+      sql`UPDATE leases SET holder = ${this.holder}, generation = generation + 1, beat = 0, from_dead = ${row.holder !== '' ? 1 : 0}
           WHERE name = ${this.name} AND holder = ${row.holder} AND generation = ${row.generation} AND beat = ${row.beat}`,
     );
     return changed === 1 ? this.hold(row.generation + 1, startedAt, row.holder !== '') : this.lose();

@@ -16,6 +16,8 @@ export type OutboxKind = 'rule' | 'post' | 'update' | 'cancel' | 'report' | 'mes
 
 export interface OutboxRow {
   deliveryKey: string;
+  /** The community it belongs to ('' in a one-community set-up; absent in rows built outside the store). */
+  community?: string;
   platform: Platform;
   channel: string;
   kind: OutboxKind;
@@ -36,6 +38,10 @@ export interface OutboxRow {
   reportedAt?: DateTime;
   createdAt: DateTime;
   sentAt?: DateTime;
+  /** The replica that claimed the row to deliver it, until `claimUntil`; the claim's token grows at every claim. */
+  claimedBy?: string;
+  claimUntil?: DateTime;
+  claimToken: number;
 }
 
 export type NewOutboxRow = Pick<OutboxRow, 'deliveryKey' | 'platform' | 'channel' | 'kind' | 'eventId' | 'dueAt' | 'worthUntil' | 'payload' | 'contentHash'> & {
@@ -58,15 +64,22 @@ export interface Delivery {
   eventId?: string;
 }
 
-/** Who may change rows: the lease holder of this generation. Checked inside the statement that changes the row. */
+/**
+ * A replica's claim on one row (claims.ts). Every write a deliverer makes names the claim's token, checked in the
+ * same statement, so a replica whose claim was taken over (it stopped past the claim's expiry and another replica
+ * claimed the row) can neither record an outcome nor start a send.
+ */
 export interface Fence {
-  lease: string;
-  holder: string;
+  token: number;
+  /** The planner lease's generation when the row was claimed: a row checked under another one is looked up first. */
   generation: number;
+  /** That generation was taken from a holder that stopped beating: every lookup settles (see Deliverer). */
+  fromDead: boolean;
 }
 
 export interface RawRow {
   delivery_key: string;
+  community: string;
   platform: string;
   channel: string;
   kind: string;
@@ -85,6 +98,9 @@ export interface RawRow {
   reported_at: string | null;
   created_at: string;
   sent_at: string | null;
+  claimed_by?: string | null;
+  claim_until?: string | null;
+  claim_token?: number;
 }
 
 /** Instants are stored as UTC ISO strings of one fixed shape, so SQL compares and sorts them as text. */
@@ -99,6 +115,7 @@ export function toRow(r: RawRow): OutboxRow {
   let payload: OutboxPayload | undefined;
   return {
     deliveryKey: r.delivery_key,
+    community: r.community,
     platform: r.platform as Platform,
     channel: r.channel,
     kind: r.kind as OutboxKind,
@@ -119,5 +136,8 @@ export function toRow(r: RawRow): OutboxRow {
     reportedAt: instant(r.reported_at),
     createdAt: instant(r.created_at)!,
     sentAt: instant(r.sent_at),
+    claimedBy: r.claimed_by ?? undefined,
+    claimUntil: instant(r.claim_until ?? null),
+    claimToken: Number(r.claim_token ?? 0),
   };
 }

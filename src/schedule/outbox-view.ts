@@ -20,6 +20,10 @@ export class OutboxSnapshot implements OutboxView {
     return this.wantKeys.size === 0 && this.wantEvents.size === 0 && !this.wantPending;
   }
 
+  incomplete(): boolean {
+    return this.wantKeys.size > 0;
+  }
+
   existing(keys: string[]): Set<string> {
     for (const key of keys) if (!this.checked.has(key)) this.wantKeys.add(key);
     return new Set(keys.filter((key) => this.present.has(key)));

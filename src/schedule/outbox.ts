@@ -3,24 +3,49 @@ import type { Db } from '../store/db';
 import { deliveryRowKey, stamp, toRow, type Delivery, type Fence, type NewOutboxRow, type OutboxRow, type RawRow } from './outbox-row';
 import { encodePayload, type OutboxPayload } from './payload';
 import { sql, type RawBuilder } from 'kysely';
+import { PLANNER_LEASE } from './lease';
+import { keyPrefix, SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 
 export * from './outbox-row';
 
-/** True while the fence's holder still holds the lease with its generation: checked in the statement it guards. */
-function fenced(fence: Fence): RawBuilder<unknown> {
-  return sql`EXISTS (SELECT 1 FROM leases WHERE name = ${fence.lease} AND holder = ${fence.holder} AND generation = ${fence.generation})`;
+/** The row's latest claim is this one: checked in the statement it guards. */
+function held(key: string, fence: Fence): RawBuilder<unknown> {
+  return sql`delivery_key = ${key} AND claim_token = ${fence.token}`;
 }
+
+const released = sql`claimed_by = NULL, claim_until = NULL`;
 
 /** Rows per INSERT: well under both engines' limits on bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** Consecutive slices of at most INSERT_CHUNK items (none for an empty list). */
+function* chunks<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += INSERT_CHUNK) yield items.slice(i, i + INSERT_CHUNK);
+}
+
 /**
  * One row per delivery (a message to one channel), keyed by its delivery key, written before the message is
- * sent. Every state change is a conditional UPDATE, and the ones a sender makes are fenced by the lease
- * generation in the same statement, so a process that lost the lease can never move a row.
+ * sent. Every state change is a conditional UPDATE, and the ones a deliverer makes are fenced by the row's claim
+ * token in the same statement, so a replica whose claim was taken over can never move the row.
  */
 export class Outbox {
-  constructor(private readonly db: Db) {}
+  /**
+   * Without `community`: the whole outbox (the deliverer's, every community's rows), writing the single
+   * community's rows. With it: reads about meetups, reports and pending posts see that community's rows only, and
+   * rows written carry it (enqueued keys with its prefix).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly community?: CommunityId,
+  ) {}
+
+  private get owner(): CommunityId {
+    return this.community ?? SINGLE_COMMUNITY;
+  }
+
+  private scoped(): RawBuilder<unknown> {
+    return this.community === undefined ? sql`` : sql` AND community = ${this.community}`;
+  }
 
   /**
    * Enqueues messages for the scheduler to deliver exactly once (by key and destination), like its own posts:
@@ -30,7 +55,7 @@ export class Outbox {
   enqueue(deliveries: Delivery[], now: DateTime): Promise<string[]> {
     return this.insert(
       deliveries.map((d) => ({
-        deliveryKey: deliveryRowKey(d.key, d.to),
+        deliveryKey: deliveryRowKey(keyPrefix(this.owner) + d.key, d.to),
         platform: d.to.platform,
         channel: d.to.channel,
         kind: 'message',
@@ -55,6 +80,7 @@ export class Outbox {
       if (json === undefined) encoded.set(r.payload, (json = encodePayload(r.payload)));
       return {
         delivery_key: r.deliveryKey,
+        community: this.owner,
         platform: r.platform,
         channel: r.channel,
         kind: r.kind,
@@ -93,20 +119,11 @@ export class Outbox {
   /** Which of these keys already have a row (in any state). */
   async existing(keys: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length === 0) continue;
+    for (const chunk of chunks(keys)) {
       const rows = await this.db.rows(sql<{ delivery_key: string }>`SELECT delivery_key FROM outbox WHERE delivery_key IN (${sql.join(chunk)})`);
       for (const r of rows) found.add(r.delivery_key);
     }
     return found;
-  }
-
-  /** Rows the deliverer has to act on now: due and not retrying later, or with an unknown outcome. Oldest first. */
-  actionable(now: DateTime): Promise<OutboxRow[]> {
-    return this.select(
-      sql`(status = 'pending' AND due_at <= ${stamp(now)} AND (next_attempt_at IS NULL OR next_attempt_at <= ${stamp(now)})) OR status = 'sending' ORDER BY due_at, delivery_key`,
-    );
   }
 
   /** Not yet confirmed on the platform: what a new lease holder checks against the platforms before sending. */
@@ -116,12 +133,12 @@ export class Outbox {
 
   /** Sent posts about a meetup: the ones to edit or follow up when it changes or is cancelled. */
   sentAbout(eventId: string): Promise<OutboxRow[]> {
-    return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
+    return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()} ORDER BY due_at, delivery_key`);
   }
 
   /** Not yet sent posts about a meetup. */
   unsentAbout(eventId: string): Promise<OutboxRow[]> {
-    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')`);
+    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()}`);
   }
 
   /**
@@ -130,10 +147,8 @@ export class Outbox {
    */
   async followUpRows(eventIds: string[]): Promise<Map<string, OutboxRow[]>> {
     const out = new Map<string, OutboxRow[]>();
-    for (let i = 0; i < eventIds.length; i += INSERT_CHUNK) {
-      const chunk = eventIds.slice(i, i + INSERT_CHUNK);
-      if (chunk.length === 0) continue;
-      const rows = await this.select(sql`event_id IN (${sql.join(chunk)}) AND kind IN ('rule', 'post', 'update', 'cancel') ORDER BY due_at, delivery_key`);
+    for (const chunk of chunks(eventIds)) {
+      const rows = await this.select(sql`event_id IN (${sql.join(chunk)}) AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()} ORDER BY due_at, delivery_key`);
       for (const row of rows) {
         const list = out.get(row.eventId!);
         if (list) list.push(row);
@@ -145,56 +160,68 @@ export class Outbox {
 
   /** Pending posts about meetups: to drop the ones whose meetup is gone from the data. */
   pendingAboutEvents(): Promise<OutboxRow[]> {
-    return this.select(sql`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')`);
+    return this.select(sql`status = 'pending' AND event_id IS NOT NULL AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()}`);
   }
 
   /** Failed or skipped rows the organizers have not been told about (reports about reports would never end). */
   unreported(): Promise<OutboxRow[]> {
-    return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report' ORDER BY due_at, delivery_key`);
+    return this.select(sql`status IN ('failed', 'skipped') AND reported_at IS NULL AND kind != 'report'${this.scoped()} ORDER BY due_at, delivery_key`);
   }
 
-  /** pending → sending for the fence's holder, before the request leaves; false when the row or the lease moved. */
-  async claim(key: string, fence: Fence, now: DateTime): Promise<boolean> {
+  /**
+   * pending → sending under this claim, just before the request leaves: the claim must still be this one (its
+   * token), unexpired, and the row checked under the planner generation that is current now. False otherwise:
+   * the row moved, or another replica owns it, and nothing may be sent.
+   */
+  async attempt(key: string, fence: Fence, now: DateTime): Promise<boolean> {
     const changed = await this.db.run(
       sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, attempted_at = ${stamp(now)}, claimed_gen = ${fence.generation}
-          WHERE delivery_key = ${key} AND status = 'pending' AND checked_gen = ${fence.generation} AND ${fenced(fence)}`,
+          WHERE ${held(key, fence)} AND status = 'pending' AND claim_until > ${stamp(now)} AND checked_gen = ${fence.generation}
+            AND EXISTS (SELECT 1 FROM leases WHERE name = ${PLANNER_LEASE} AND generation = ${fence.generation})`,
     );
     return changed === 1;
   }
 
-  /** On the platform (answered, or found by a lookup): final. Fenced in the same statement. */
+  /** On the platform (answered, or found by a lookup): final, and the claim ends. Fenced by the claim's token. */
   async markSent(key: string, messageId: string, fence: Fence, now: DateTime): Promise<boolean> {
     const changed = await this.db.run(
-      sql`UPDATE outbox SET status = 'sent', message_id = ${messageId}, sent_at = ${stamp(now)}, last_error = NULL, next_attempt_at = NULL
-          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
+      sql`UPDATE outbox SET status = 'sent', message_id = ${messageId}, sent_at = ${stamp(now)}, last_error = NULL, next_attempt_at = NULL, ${released}
+          WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`,
     );
     return changed === 1;
   }
 
-  /** Checked absent from the platform under this generation (a lookup found nothing, long enough): may be sent. */
+  /** Checked absent from the platform under the claim's generation (a lookup found nothing, long enough): may be sent. */
   async markChecked(key: string, fence: Fence, nextAttemptAt?: DateTime): Promise<boolean> {
     const changed = await this.db.run(
       sql`UPDATE outbox SET status = 'pending', checked_gen = ${fence.generation}, next_attempt_at = ${nextAttemptAt ? stamp(nextAttemptAt) : null}
-          WHERE delivery_key = ${key} AND status IN ('pending', 'sending') AND ${fenced(fence)}`,
+          WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`,
     );
     return changed === 1;
   }
 
-  /** sending → pending after a clear refusal (nothing was posted): tried again at `at`. */
+  /** sending → pending after a clear refusal (nothing was posted): tried again at `at`, by any replica. */
   async retryLater(key: string, error: string, at: DateTime, fence: Fence): Promise<void> {
     await this.db.run(
-      sql`UPDATE outbox SET status = 'pending', last_error = ${error}, next_attempt_at = ${stamp(at)} WHERE delivery_key = ${key} AND status = 'sending' AND ${fenced(fence)}`,
+      sql`UPDATE outbox SET status = 'pending', last_error = ${error}, next_attempt_at = ${stamp(at)}, ${released} WHERE ${held(key, fence)} AND status = 'sending'`,
     );
   }
 
-  /** An ambiguous answer: stays 'sending' (unknown) with the reason, to be looked up before anything else. */
-  async noteUnknown(key: string, error: string): Promise<void> {
-    await this.db.run(sql`UPDATE outbox SET last_error = ${error} WHERE delivery_key = ${key} AND status = 'sending'`);
+  /** An ambiguous answer: stays 'sending' (unknown) with the reason, looked up again from `lookAgainAt`. */
+  async noteUnknown(key: string, error: string, fence: Fence, lookAgainAt: DateTime): Promise<void> {
+    await this.db.run(
+      sql`UPDATE outbox SET last_error = ${error}, claimed_by = NULL, claim_until = ${stamp(lookAgainAt)} WHERE ${held(key, fence)} AND status = 'sending'`,
+    );
+  }
+
+  /** Ends a claim without an outcome; no replica claims the row again before `lookAgainAt` (if given). */
+  async release(key: string, fence: Fence, lookAgainAt?: DateTime): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET claimed_by = NULL, claim_until = ${lookAgainAt ? stamp(lookAgainAt) : null} WHERE ${held(key, fence)}`);
   }
 
   /** Gives up on a delivery: the organizers hear about it once. */
-  async fail(key: string, error: string): Promise<void> {
-    await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error} WHERE delivery_key = ${key} AND status IN ('pending', 'sending')`);
+  async fail(key: string, error: string, fence: Fence): Promise<void> {
+    await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error}, ${released} WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`);
   }
 
   async skip(key: string, reason: string): Promise<void> {
@@ -206,10 +233,7 @@ export class Outbox {
   }
 
   async markReported(keys: string[], now: DateTime): Promise<void> {
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET reported_at = ${stamp(now)} WHERE delivery_key IN (${sql.join(chunk)})`);
-    }
+    for (const chunk of chunks(keys)) await this.db.run(sql`UPDATE outbox SET reported_at = ${stamp(now)} WHERE delivery_key IN (${sql.join(chunk)})`);
   }
 
   /** After an edit: the message now shows this content. */
@@ -218,10 +242,7 @@ export class Outbox {
   }
 
   async setContentHash(keys: string[], contentHash: string): Promise<void> {
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const chunk = keys.slice(i, i + INSERT_CHUNK);
-      if (chunk.length > 0) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
-    }
+    for (const chunk of chunks(keys)) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
   }
 
   /** Runs several outbox changes atomically (e.g. add an update post and mark the old ones as covered). */

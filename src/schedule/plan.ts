@@ -17,6 +17,8 @@ export interface PlanInput {
   rules: AnnouncementRules;
   destinations: readonly Destination[];
   feeds: FeedLinks;
+  /** Whose posts these are (src/community/scope.ts): its delivery keys carry its prefix. Default: the single community. */
+  community?: string;
 }
 
 /** One post (the same message to several channels): a rule for one meetup, or an organizer's post. */
@@ -179,10 +181,23 @@ function furthestAfterMs(rules: AnnouncementRule[]): number {
   return Math.max(0, ...afters) + 24 * 3600_000;
 }
 
-/** When a rule posts about a meetup, its time read in the community's zone. */
+/**
+ * When a rule posts about a meetup, its time read in the community's zone. Every tick asks again for every meetup
+ * and rule (several passes each): the answer depends only on these values, so it is remembered per event.
+ */
 function meetupDueAt(rule: AnnouncementRule, event: MeetupEvent, firstSeen: DateTime, zone: string): DateTime | undefined {
-  return ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start);
+  let known = dueTimes.get(event);
+  if (!known) dueTimes.set(event, (known = new Map()));
+  const key = `${firstSeen.toMillis()}|${zone}`;
+  let byRule = known.get(key);
+  // A meetup not yet seen is asked about with `now` (previews): keep only a few such answers.
+  if (!byRule && known.size >= 4) known.clear();
+  if (!byRule) known.set(key, (byRule = new Map()));
+  if (!byRule.has(rule)) byRule.set(rule, ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start));
+  return byRule.get(rule);
 }
+
+const dueTimes = new WeakMap<MeetupEvent, Map<string, Map<AnnouncementRule, DateTime | undefined>>>();
 
 function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();

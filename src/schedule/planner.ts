@@ -8,6 +8,7 @@ import type { NewOutboxRow, OutboxRow } from './outbox-row';
 import { eventContentHash, hash, type OutboxPayload } from './payload';
 import { deliveryKey, messageContext, planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
 import { problemsSummary, type LooseProblem } from './report';
+import { keyPrefix, SINGLE_COMMUNITY } from '../community/scope';
 
 /** What the planner reads of the outbox (the Outbox itself, or an in-memory table in tests). */
 export interface OutboxView {
@@ -16,6 +17,8 @@ export interface OutboxView {
   unsentAbout(eventId: string): OutboxRow[];
   pendingAboutEvents(): OutboxRow[];
   unreported(): OutboxRow[];
+  /** True while this pass asked for rows the view does not hold yet: the pass is run again, so messages can wait. */
+  incomplete?(): boolean;
 }
 
 export interface PlannerInput extends PlanInput {
@@ -80,11 +83,11 @@ export function plan(input: PlannerInput): OutboxOp[] {
 }
 
 /** One summary of what was not sent or was skipped, to every organizers' channel; each row is in one summary. */
-export function planReport(rows: OutboxRow[], loose: LooseProblem[], organizers: readonly Destination[], input: Pick<PlanInput, 'settings'> & { now: DateTime }): OutboxOp[] {
+export function planReport(rows: OutboxRow[], loose: LooseProblem[], organizers: readonly Destination[], input: Pick<PlanInput, 'settings' | 'community'> & { now: DateTime }): OutboxOp[] {
   const summary = problemsSummary(rows, loose, input.settings.timeZone);
   if (!summary) return [];
   const covers = rows.map((r) => r.deliveryKey);
-  const key = `report:${input.now.toUTC().toISO()}:${hash([covers, loose])}`;
+  const key = `${keyPrefix(input.community ?? SINGLE_COMMUNITY)}report:${input.now.toUTC().toISO()}:${hash([covers, loose])}`;
   const payload: OutboxPayload = { label: 'report to the organizers', message: summary };
   const rowsOut = organizers.map((d) => reportRow(key, d, payload, input.now));
   return [{ op: 'report', rows: rowsOut, covers }];
@@ -96,9 +99,9 @@ function reportRow(key: string, to: Destination, payload: OutboxPayload, now: Da
 }
 
 function rowsFor(input: PlannerInput, group: PlannedGroup): NewOutboxRow[] {
-  const keys = group.destinations.map((d) => deliveryKey(group.key, d));
+  const keys = group.destinations.map((d) => keyPrefix(input.community ?? SINGLE_COMMUNITY) + deliveryKey(group.key, d));
   const existing = input.outbox.existing(keys);
-  if (existing.size === keys.length) return [];
+  if (existing.size === keys.length || input.outbox.incomplete?.()) return [];
   const grace = group.graceMinutes ?? input.graceMinutes;
   const lateBy = input.now.diff(group.dueAt, 'minutes').minutes;
   const skipReason = group.problem ?? (lateBy > grace ? tooLate(grace) : undefined);

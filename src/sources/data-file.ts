@@ -6,6 +6,7 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
+import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
 import { parseAgendaLines } from './agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
@@ -19,6 +20,8 @@ import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime, plusMi
 export interface DataFileOptions {
   file: string;
   settings: CommunitySettings;
+  /** Names for the ids posts use (speakers/<id>.yaml); none when the profile has no lookups. */
+  lookups?: Lookups;
 }
 
 /** Every event in one data file, with diagnostics; a record that cannot be read is skipped with an error at its line. */
@@ -125,7 +128,9 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const endText = text(r, f.end);
   const endTime = endText ? parseTimeOfDay(endText) : undefined;
   const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : plusMillis(start, profile.defaultDurationMinutes * 60_000);
-  const venueText = text(r, f.venue);
+  const lookups = options.lookups ?? NO_LOOKUPS;
+  const written = text(r, f.venue);
+  const venueText = written === undefined ? undefined : resolveId(lookups.venues, written);
   // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
   const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
   const cancelledTitle = profile.cancelledTitle;
@@ -139,7 +144,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     address: text(r, f.address),
     online: online || undefined,
     agenda,
-    talks: talksOf(r, f, profile),
+    talks: talksOf(r, f, profile, lookups),
     slides: [],
     recordings: [],
     url: safeUrl(text(r, f.url), options.settings.website) ?? eventUrl(options.settings, id),
@@ -167,7 +172,7 @@ export function htmlToLines(html: string): string[] {
     .map((l) => l.trim());
 }
 
-function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile): Talk[] {
+function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile, lookups: Lookups): Talk[] {
   const list = firstValue(record, f.talks)?.value;
   if (!Array.isArray(list)) return [];
   return list.flatMap((t): Talk[] => {
@@ -176,7 +181,7 @@ function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profil
     const names = firstValue(t, f.talkSpeakers)?.value;
     const speakers: Speaker[] = (Array.isArray(names) ? names : [names])
       .flatMap((n) => (typeof n === 'string' ? n.split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/) : []))
-      .map((n) => n.trim())
+      .map((n) => resolveId(lookups.speakers, n.trim()))
       .filter((n) => n !== '' && !profile.notSpeaker.test(n))
       .map((name) => ({ name }));
     const abstract = text(t, f.talkAbstract);

@@ -8,6 +8,8 @@ import { parseMarkdownEvent, type ParsedFile } from './markdown';
 import { loadSettings } from './settings';
 import { parseYamlEvent } from './yaml-event';
 import { parseDataFile } from './data-file';
+import { readLookups, type Lookups } from './lookups';
+import { isSkipped, resolveProfile } from './profile';
 
 export const EVENTS_DIR = 'events';
 
@@ -62,13 +64,17 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   const settings = settingsResult.settings;
   const diagnostics: Diagnostic[] = [...settingsResult.diagnostics];
   const files = new Map<string, MeetupEvent | undefined>();
-  const settingsKey = JSON.stringify(settings);
+  const profile = resolveProfile(settings);
+  const lookups = readLookups(folder.dir, folder.prefix, profile, diagnostics);
+  // Posts that name a lookup id read differently when its file changes: the lookups are part of the key.
+  const settingsKey = JSON.stringify([settings, [...lookups.speakers], [...lookups.venues]]);
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
-  const found = options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir);
+  const relative = (file: string) => (folder.prefix ? file.slice(folder.prefix.length + 1) : file);
+  const found = (options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir)).filter((f) => !isSkipped(profile, relative(f)));
   const byId = new Map<string, string>();
   for (const file of found) {
-    const parsed = parseFile(path.join(folder.dir, folder.prefix ? file.slice(folder.prefix.length + 1) : file), file, settings, settingsKey, options.cache);
+    const parsed = parseFile(path.join(folder.dir, relative(file)), file, { settings, lookups }, settingsKey, options.cache);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.events && parsed.events.length !== 1) {
       // A data file listing many events: each is in service under "<file>#<id>".
@@ -98,7 +104,7 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   return { catalogue: new Catalogue(events), settings, diagnostics, files };
 }
 
-function parseFile(fullPath: string, file: string, settings: CommunitySettings, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
+function parseFile(fullPath: string, file: string, context: { settings: CommunitySettings; lookups: Lookups }, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
   let text: string;
   try {
     text = readFileSync(fullPath, 'utf8');
@@ -107,13 +113,13 @@ function parseFile(fullPath: string, file: string, settings: CommunitySettings, 
   }
   const cached = cache?.get(file);
   if (cached && cached.text === text && cached.settingsKey === settingsKey) return cached.parsed;
-  const parsed = readerFor(file, settings)(text, { file, settings });
+  const parsed = readerFor(file, context.settings)(text, { file, ...context });
   cache?.set(file, { text, settingsKey, parsed });
   return parsed;
 }
 
 /** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
-function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings }) => ParsedFile & { events?: MeetupEvent[] } {
+function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => ParsedFile & { events?: MeetupEvent[] } {
   if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
   return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
 }

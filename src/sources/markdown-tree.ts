@@ -8,7 +8,7 @@ import MarkdownIt from 'markdown-it';
 import type { Diagnostic } from './diagnostics';
 import { readHtmlBlock, type HtmlLine } from './html-block';
 import { plainText, sectionKey, type Section, type SourceLine } from './markdown-text';
-import { stripShortcodes } from './shortcodes';
+import { stripShortcodes, type ShortcodeTexts } from './shortcodes';
 
 // html: true so HTML blocks come out as html_block tokens instead of paragraphs of tag soup.
 const md = new MarkdownIt('default', { html: true, linkify: false });
@@ -32,25 +32,28 @@ interface LineInfo {
  * Sections of a body whose first line is file line `firstLine`. Shortcodes and HTML that cannot be shown are
  * reported as info on their line in `diagnostics`.
  */
-export function parseSections(body: string, firstLine: number, file = '', diagnostics: Diagnostic[] = []): Section[] {
-  const text = stripShortcodes(body, (offset, message) => diagnostics.push({ file, line: firstLine + offset, severity: 'info', message }));
+export function parseSections(body: string, firstLine: number, file = '', diagnostics: Diagnostic[] = [], shortcodes?: ShortcodeTexts): Section[] {
+  const text = stripShortcodes(body, (offset, message) => diagnostics.push({ file, line: firstLine + offset, severity: 'info', message }), shortcodes);
   const rows = text.split('\n');
   const info: LineInfo[] = rows.map(() => ({}));
   annotate(md.parse(text, {}), rows, info, firstLine);
 
   const sections: Section[] = [{ level: 0, title: '', key: '', line: firstLine, lines: [] }];
   const open = (level: number, title: string, line: number) => sections.push({ level, title, key: sectionKey(title), line, lines: [] });
+  // An HTML block belongs to the Markdown section it sits in, whatever its tags' levels (a card's <h2> under "## Speaker").
+  let markdownLevel = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = info[i]!;
     const line = firstLine + i;
     if (row.skip) continue;
     if (row.heading) {
       open(row.heading.level, row.heading.title, line);
+      markdownLevel = row.heading.level;
       continue;
     }
     if (row.html) {
       for (const { heading, ...l } of row.html.items) {
-        if (heading) open(heading, plainText(l.text), l.line);
+        if (heading) open(Math.max(heading, markdownLevel + 1), plainText(l.text), l.line);
         else sections.at(-1)!.lines.push(l);
       }
       i = row.html.end - 1;
@@ -69,6 +72,21 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
     sections.at(-1)!.lines.push(l);
   }
   return sections;
+}
+
+const CONTAINER = /<(\/?)(div|section|article|table|ul|ol|details|figure|aside|main|header|footer|nav)\b[^>]*?(\/?)>/gi;
+
+/**
+ * CommonMark ends an HTML block at a blank line; MkDocs, Hugo and Jekyll keep a `<div>` open until its `</div>`,
+ * blank lines and indented lines included. The block ends where its containers close (within 400 lines).
+ */
+function blockEnd(rows: readonly string[], from: number, to: number): number {
+  let open = 0;
+  for (let i = from; i < rows.length && i < from + 400; i++) {
+    for (const m of rows[i]!.matchAll(CONTAINER)) if (!m[3]) open += m[1] ? -1 : 1;
+    if (i + 1 >= to && open <= 0) return Math.max(i + 1, to);
+  }
+  return to;
 }
 
 /** Per-line facts from the block tokens: headings, list depth and item starts, code, HTML blocks. */
@@ -91,7 +109,10 @@ function annotate(tokens: readonly Token[], rows: readonly string[], info: LineI
     } else if (token.type === 'code_block') {
       for (let i = from; i < to; i++) info[i]!.code = true;
     } else if (token.type === 'html_block' && depth === 0) {
-      info[from]!.html = { items: readHtmlBlock(rows.slice(from, to).join('\n'), firstLine + from), end: to };
+      const end = blockEnd(rows, from, to);
+      info[from]!.html = { items: readHtmlBlock(rows.slice(from, end).join('\n'), firstLine + from), end };
+      // What markdown-it read after a blank line inside the block (an indented <h3> as code) is the block's too.
+      while (t + 1 < tokens.length && (tokens[t + 1]!.map?.[0] ?? Infinity) < end) t++;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
+import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
 import { parseAgendaLines, type AgendaLine } from './agenda';
 import { tooLarge, type Diagnostic } from './diagnostics';
 import { readFrontMatter, type FrontMatter } from './front-matter';
@@ -9,7 +10,7 @@ import { findProseDate, type ProseDate } from './prose-date';
 import { safeUrl, type SafeUrl } from '../catalogue/safe-url';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import { toEventRsvp } from './rsvp-fields';
-import { completeSpeaker, parseSpeakerList, type KnownSpeaker } from './speakers';
+import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
 import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
 import { readItemDetails } from './agenda-details';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, isNonTalk, isTalk, matchEntries, parseTalkText, similarity, type AbstractEntry, type TalkText } from './talks';
@@ -29,6 +30,8 @@ export interface ParseOptions {
   /** Path relative to the data dir, e.g. "events/sre-munich-summer-event-2024.md". */
   file: string;
   settings: CommunitySettings;
+  /** Names for the ids posts use (speakers/<id>.yaml); none when the profile has no lookups. */
+  lookups?: Lookups;
 }
 
 /**
@@ -57,7 +60,10 @@ export function readPost(raw: string, options: ParseOptions): ParsedFile {
     diagnostics.push({ file, line: front.keyLine('draft'), severity: 'info', message: 'Draft (`draft: true`): not shown or announced until it is set to false.' });
     return { diagnostics, draft: true };
   }
-  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine, file, diagnostics), options, diagnostics, front.keyLine);
+  const lookups = options.lookups ?? NO_LOOKUPS;
+  const profile = resolveProfile(options.settings);
+  const shortcodes = { texts: profile.shortcodes, resolve: (v: string) => lookups.speakers.get(v) ?? lookups.venues.get(v) ?? v };
+  const post = new PostReader(front.data, front.body, parseSections(front.body, front.bodyLine, file, diagnostics, shortcodes), options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };
 }
@@ -200,13 +206,22 @@ class PostReader {
     return { agenda, talks };
   }
 
+  /** People under "Speakers": listed in its lines, or one heading each below it (a card per speaker). */
   private knownSpeakers(): KnownSpeaker[] {
-    return this.sections.filter((s) => this.is('speakers', s)).flatMap((s) => parseSpeakerList(s.lines));
+    return this.sections.flatMap((s, i) => {
+      if (s.level === 0 || !this.is('speakers', s)) return [];
+      const people = subsections(this.sections, i)
+        .filter((sub) => looksLikePerson(sub.title))
+        .map((sub) => ({ name: sub.title, bio: plainParagraphs(sub.lines) || undefined }));
+      return [...parseSpeakerList(s.lines), ...people];
+    });
   }
 
   /** Abstracts, bios and slides onto their talks; returns slides of entries that match no talk (kick-off decks). */
   private attachAbstracts(talks: TalkDraft[], known: KnownSpeaker[]): Link[] {
     const entries = this.abstractEntries(talks, known);
+    // No talk in the agenda (or no agenda): the headings under "Talks" are the talks, in their order.
+    if (talks.length === 0) talks.push(...talksFromEntries(entries));
     const matches = matchEntries(entries, talks.map((t) => ({ title: t.title, number: t.parsed.number })));
     const eventSlides: Link[] = [];
     entries.forEach((entry, i) => {
@@ -307,7 +322,7 @@ class PostReader {
   }
 
   private place(title: string): { venue?: string; address?: string } {
-    if (this.fm.venue || this.fm.address) return { venue: this.fm.venue, address: this.fm.address };
+    if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.options.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const first = location ? paragraphs(location.lines)[0] : undefined;
     if (first) {
@@ -350,6 +365,12 @@ class PostReader {
   private error(line: number | undefined, message: string): void {
     this.diagnostics.push({ file: this.options.file, line, severity: 'error', message });
   }
+}
+
+function talksFromEntries(entries: readonly AbstractEntry[]): TalkDraft[] {
+  return entries
+    .filter((e) => e.heading.title !== '' && e.heading.number === undefined && !isNonTalk(e.heading.title) && (e.heading.speakers.length > 0 || e.abstractParagraphs.length > 0))
+    .map((e) => ({ parsed: e.heading, title: e.heading.title, speakers: [], kind: e.heading.kind, slides: [], line: e.line }));
 }
 
 function idOf(file: string): string {

@@ -32,11 +32,11 @@ export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
 
 /** Headings, lower case, matched at the start of a heading after an optional article ("The Program", "Der Ablauf"). */
 export const DEFAULT_HEADINGS = {
-  agenda: ['agenda', 'schedule', 'program', 'programme', 'programm', 'timetable', 'ablauf', 'zeitplan', 'programa', 'agenda du jour'],
-  talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'vorträge', 'vortrag', 'themen', 'présentations', 'charlas', 'sprekers en talks'],
-  speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'sprekers'],
-  location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres'],
-  when: ['when', 'date', 'time', 'details', 'save the date', 'wann', 'datum', 'termin', 'quand', 'cuándo', 'fecha', 'wanneer'],
+  agenda: ['agenda', 'schedule', 'program', 'programme', 'programm', 'programma', 'timetable', 'ablauf', 'zeitplan', 'programa', 'agenda du jour', 'déroulé', 'harmonogram'],
+  talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'presentations', 'vorträge', 'vortrag', 'themen', 'présentations', 'conférences', 'charlas', 'charla', 'ponencias', 'sprekers en talks', 'prelekcje', 'prezentacje', 'wystąpienia'],
+  speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'ponente', 'sprekers', 'prelegenci'],
+  location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres', 'miejsce', 'gdzie'],
+  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
   cfp: ['participation', 'call for talks', 'call for papers', 'call for speakers', 'call for proposals', 'cfp', 'mitmachen', 'vortrag einreichen'],
   slides: ['slides', 'folien'],
   recordings: ['recordings', 'recording', 'videos', 'video', 'aufzeichnungen', 'aufzeichnung'],
@@ -73,6 +73,11 @@ const DEFAULT_NOT_SPEAKERS = ['tbd', 'tba', 'to be announced', 'n/a', 'everyone'
 /** Articles a heading may start with before its keyword. */
 const ARTICLES = String.raw`(?:(?:the|today'?s|our|der|die|das|unser|le|la|les|el|los|het|de)\s+)?`;
 
+/** Prose-date languages: chrono-node's locales, and Polish through the month/weekday table in prose-date-words.ts. */
+export const LANGUAGES = ['en', 'de', 'fr', 'es', 'nl', 'pt', 'it', 'sv', 'fi', 'ru', 'uk', 'ja', 'zh', 'pl'] as const;
+
+const lookup = z.object({ folder: z.string().min(1), name: keyList.optional() }).strict();
+
 export const ProfileSchema = z
   .object({
     /** Front matter keys per field; a field not given keeps its default keys. */
@@ -83,7 +88,18 @@ export const ProfileSchema = z
     dateFromPath: z.boolean().optional(),
     headings: z.object(Object.fromEntries(Object.keys(DEFAULT_HEADINGS).map((k) => [k, words.optional()])) as Record<HeadingKind, z.ZodOptional<typeof words>>).strict().optional(),
     /** Languages of prose dates, as chrono-node locales: en, de, fr, es, nl, pt, it, sv, fi, ru, uk, ja, zh. */
-    languages: z.array(z.enum(['en', 'de', 'fr', 'es', 'nl', 'pt', 'it', 'sv', 'fi', 'ru', 'uk', 'ja', 'zh'])).min(1).optional(),
+    languages: z.array(z.enum(LANGUAGES)).min(1).optional(),
+    /** Files in the events folder that are not meetups (a listing `index.md`): file names or paths, `*` for any name part. */
+    skipFiles: words.optional(),
+    /**
+     * Folders (relative to the events folder) of `<id>.yaml` files that posts point to by id: `speakers` for
+     * speaker ids, `venues` for place ids. Their files are not meetups. `name` lists the keys holding the name.
+     */
+    lookups: z.object({ speakers: lookup.optional(), venues: lookup.optional() }).strict().optional(),
+    /** Text a named shortcode stands for, with `{arg}` replaced by its argument (an id in a lookup by its name). */
+    shortcodes: z.record(z.string().regex(/^[\w./-]+$/), z.string()).optional(),
+    /** A front matter key holding the post's text as a rich-text (ProseMirror/Bard) document, as Statamic stores it. */
+    bodyKey: z.string().min(1).optional(),
     /** Title words that mark a cancelled meetup ("[Afgelast] ...", "CANCELLED: ..."). */
     cancelledWords: words.optional(),
     /** Start when a post gives a date but no time (the site's own default, e.g. "18:30"). */
@@ -123,6 +139,10 @@ export interface Profile {
   onlineWords: RegExp;
   dataFields: DataFields;
   notSpeaker: RegExp;
+  skipFiles: RegExp[];
+  lookups: { speakers?: { folder: string; name: string[] }; venues?: { folder: string; name: string[] } };
+  shortcodes: Record<string, string>;
+  bodyKey?: string;
 }
 
 const DEFAULT_ONLINE = ['online', 'virtual', 'virtuell', 'en ligne', 'webinar', 'livestream', 'remote'];
@@ -154,10 +174,26 @@ export function resolveProfile(settings: { source?: SourceProfileSettings }): Pr
     onlineLink: given.onlineLink,
     onlineWords: new RegExp(String.raw`(?:^|[^\p{L}])(?:${(given.onlineWords ?? DEFAULT_ONLINE).map(escape).join('|')})(?=$|[^\p{L}])`, 'iu'),
     dataFields: { ...DEFAULT_DATA_FIELDS, ...Object.fromEntries(Object.entries(given.dataFiles ?? {}).filter(([, v]) => v !== undefined)) },
+    skipFiles: (given.skipFiles ?? []).map(globToRegExp),
+    lookups: Object.fromEntries(Object.entries(given.lookups ?? {}).filter(([, v]) => v).map(([k, v]) => [k, { folder: v!.folder.replace(/^\.?\/+|\/+$/g, ''), name: v!.name ?? ['name', 'title'] }])),
+    shortcodes: given.shortcodes ?? {},
+    bodyKey: given.bodyKey,
     notSpeaker: new RegExp(String.raw`^\s*(?:${(given.notSpeakers ?? DEFAULT_NOT_SPEAKERS).map(escape).join('|')})(?:$|[\s\d(])`, 'iu'),
   };
   resolved.set(settings, profile);
   return profile;
+}
+
+/** `index.md` matches that name in any folder; `listing/*.md` a path under the events folder. */
+function globToRegExp(glob: string): RegExp {
+  const body = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  return new RegExp(`(?:^|/)${body}$`, 'i');
+}
+
+/** Whether a file (relative to the events folder) is not a meetup: listed in `skipFiles` or inside a lookup folder. */
+export function isSkipped(profile: Profile, relative: string): boolean {
+  if (profile.skipFiles.some((r) => r.test(relative))) return true;
+  return Object.values(profile.lookups).some((l) => l !== undefined && relative.startsWith(`${l.folder}/`));
 }
 
 function startsWith(phrases: readonly string[]): RegExp {

@@ -85,13 +85,20 @@ function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], te
   let end = r.end?.isCertain('hour') ? timeOf(r.end) : undefined;
   if (!start) {
     const after = r.index + r.text.length;
-    const next = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !/\n\s*\n/.test(text.slice(after, o.index)));
+    // A time in the same paragraph, or on a line of its own (a "Time" card or line after the date's).
+    const next = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && (!/\n\s*\n/.test(text.slice(after, o.index)) || onOwnLine(text, o)));
     if (next) {
       start = timeOf(next.start);
       end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;
     }
   }
   return { start, end };
+}
+
+function onOwnLine(text: string, r: chrono.ParsedResult): boolean {
+  const lineStart = text.lastIndexOf('\n', r.index - 1) + 1;
+  const lineEnd = text.indexOf('\n', r.index + r.text.length);
+  return text.slice(lineStart, r.index).trim() === '' && text.slice(r.index + r.text.length, lineEnd < 0 ? undefined : lineEnd).trim() === '';
 }
 
 function timeOf(c: chrono.ParsedComponents): ParsedTimeOfDay {

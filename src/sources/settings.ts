@@ -31,6 +31,12 @@ const isoDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'should be a date like 2026-12-15.' })
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { message: 'is not a real calendar date.' });
 
+// A bare long Discord id is a YAML number (rounded): refused as "should be text", so it is quoted, not misread.
+const id = z.string().trim().regex(/^[A-Za-z0-9]+$/, { message: 'should be an id as the platform shows it, e.g. C0123ABCD or 1234567890.' });
+const ids = z.array(id).default([]);
+const slackBlock = z.object({ team: id.optional(), announce: ids, organizers: id.optional(), organizerUsers: ids, channels: ids }).strict();
+const discordBlock = z.object({ guild: id.optional(), announce: ids, organizers: id.optional(), organizerRole: id.optional(), channels: ids }).strict();
+
 const SettingsSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -59,11 +65,13 @@ const SettingsSchema = z
       .strict()
       .default(DEFAULT_SETTINGS.cfp),
     source: ProfileSchema.optional(),
+    slack: slackBlock.optional(),
+    discord: discordBlock.optional(),
   })
   .strict()
   .refine((s) => !s.eventUrlTemplate?.includes('{website}') || s.website, { message: '`eventUrlTemplate` uses {website}: set `website` too.', path: ['eventUrlTemplate'] });
 
-const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', ...PROFILE_KEYS];
+const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', 'slack', 'discord', 'team', 'guild', 'announce', 'organizers', 'organizerUsers', 'organizerRole', 'channels', ...PROFILE_KEYS];
 
 export interface SettingsResult {
   settings: CommunitySettings;

@@ -11,8 +11,30 @@ const TEMPLATE = /\{\{(?![<%])[^{}]{1,500}?\}\}|\{%[^{}]{1,500}?%\}/g;
 
 export type ShortcodeNote = (lineOffset: number, message: string) => void;
 
+/**
+ * What a community's own shortcodes stand for (profile `shortcodes`): `speaker: "by {speaker_id}"` turns
+ * `{{< speaker speaker_id="jarek-potiuk" >}}` into "by Jarek Potiuk" (`resolve` names the id), on its line.
+ */
+export interface ShortcodeTexts {
+  texts: Readonly<Record<string, string>>;
+  resolve: (value: string) => string;
+}
+
+const NO_TEXTS: ShortcodeTexts = { texts: {}, resolve: (v) => v };
+
+/** `key="value"`, `key='value'`, `key=value` and positional `"value"` arguments; positional ones are `{0}`, `{1}`. */
+function shortcodeArgs(args: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  let position = 0;
+  for (const m of args.matchAll(/(?:([\w-]+)\s*=\s*)?(?:"([^"]*)"|'([^']*)'|([^\s"'=/]+))/g)) {
+    const value = m[2] ?? m[3] ?? m[4] ?? '';
+    result[m[1] ?? String(position++)] = value;
+  }
+  return result;
+}
+
 /** The body without shortcodes; `note` is told about each one left out (0-based line offset in the body). */
-export function stripShortcodes(body: string, note: ShortcodeNote): string {
+export function stripShortcodes(body: string, note: ShortcodeNote, own: ShortcodeTexts = NO_TEXTS): string {
   if (!body.includes('{{')) return body;
   const closers = new Set<string>();
   for (const m of body.matchAll(HUGO)) if (m[2] === '/') closers.add(m[3]!);
@@ -25,7 +47,13 @@ export function stripShortcodes(body: string, note: ShortcodeNote): string {
   const tell = (line: number, text: string) => byLine.set(line, [...(byLine.get(line) ?? []), text.replace(/\s+/g, ' ')]);
   // A tag spanning lines leaves its line breaks, so the lines after it keep their numbers.
   const breaks = (text: string) => text.replace(/[^\n]/g, '');
-  const withoutHugo = body.replace(HUGO, (whole: string, _delim: string, slash: string, name: string, _args: string, index: number) => {
+  const withoutHugo = body.replace(HUGO, (whole: string, _delim: string, slash: string, name: string, args: string, index: number) => {
+    const template = slash !== '/' && Object.hasOwn(own.texts, name) ? own.texts[name]! : undefined;
+    if (template !== undefined) {
+      const values = shortcodeArgs(args);
+      const text = template.replace(/\{([\w-]+)\}/g, (_m, key: string) => own.resolve(values[key] ?? '')).replace(/\s+/g, ' ');
+      return text + breaks(whole);
+    }
     if (slash !== '/' && !closers.has(name)) tell(lineOf(body, index), whole);
     return breaks(whole);
   });

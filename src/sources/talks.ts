@@ -161,6 +161,14 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
 }
 
+/** A line that is only "by A and B" (in the languages `byline` knows): the names, when they are people's. */
+function bylineAlone(text: string): string[] | undefined {
+  const m = /^(?:by|von|par|door|por|af|przez|prowadzi|prowadząc[ya])\s*:?\s+(.+)$/i.exec(text);
+  if (!m) return undefined;
+  const names = m[1]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og|i)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  return names.length > 0 && names.every(looksLikePerson) ? names : undefined;
+}
+
 /**
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
  * Graupner": the first separator after which everything is names.
@@ -194,8 +202,30 @@ export interface AbstractEntry {
 
 const SKIPPED_SUBSECTIONS = /^(?:photos?|pictures|images|gallery|legal|location|recordings?|videos?|participation)\b/;
 
+/**
+ * One entry per talk heading. A deeper heading under one (MkDocs cards: `<h3>Title</h3>` then `<h4>Speaker</h4>`,
+ * `<h5>Tech</h5>`) belongs to it: a person's name is its speaker (the text under it their bio), a heading that
+ * is itself a talk line is an entry of its own, anything else is decoration of the talk.
+ */
 export function abstractEntriesFromSections(sections: readonly Section[], known: readonly KnownSpeaker[]): AbstractEntry[] {
-  return sections.filter((s) => !SKIPPED_SUBSECTIONS.test(s.key)).map((s) => readEntry(parseTalkText(s.title, known), s.line, s.lines));
+  const entries: AbstractEntry[] = [];
+  let parent: { entry: AbstractEntry; level: number } | undefined;
+  for (const s of sections) {
+    if (SKIPPED_SUBSECTIONS.test(s.key)) continue;
+    const heading = parseTalkText(s.title, known);
+    if (parent && s.level > parent.level && !isTalk(heading)) {
+      if (looksLikePerson(s.title) && !parent.entry.heading.speakers.some((p) => p.name === s.title)) {
+        parent.entry.heading.speakers.push({ name: s.title });
+        const bio = paragraphs(s.lines).map((p) => plainText(p.map((l) => l.text).join(' '))).filter(Boolean).join(' ');
+        if (bio) parent.entry.bios.push({ name: s.title, text: bio });
+      }
+      continue;
+    }
+    const entry = readEntry(heading, s.line, s.lines);
+    entries.push(entry);
+    parent = { entry, level: s.level };
+  }
+  return entries;
 }
 
 /**
@@ -230,6 +260,9 @@ const UNTITLED: TalkText = { title: '', kind: 'talk', speakers: [], labelled: fa
 const SLIDES_LINE = /^\s*(?:[*-]\s+)?(?:\*\*)?slides(?:\*\*)?\b\s*:?/i;
 const BIO_PREFIX = /^about the speakers?\s*:\s*/i;
 
+/** "45 minutos", "30 min": a talk's length on a line of its own, not its abstract. */
+const DURATION_LINE = /^\(?\d{1,3}\s*(?:min\.?|minutes?|minutos|minuten|minuti|minut|minuty)\)?$/i;
+
 function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]): AbstractEntry {
   const entry: AbstractEntry = { heading, line, abstractParagraphs: [], bios: [], slides: [] };
   const speakerNames = heading.speakers.map((s) => s.name);
@@ -238,6 +271,14 @@ function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]
     for (const l of paragraph) {
       if (SLIDES_LINE.test(l.text)) {
         entry.slides.push(...findLinks(l.text));
+        continue;
+      }
+      if (DURATION_LINE.test(plainText(l.text))) continue;
+      // "by Jarek Potiuk" on a line of its own under the title (a speaker shortcode's text): the talk's speakers.
+      const by = prose.length === 0 ? bylineAlone(plainText(l.text)) : undefined;
+      if (by) {
+        for (const name of by) if (!heading.speakers.some((s) => s.name === name)) heading.speakers.push({ name });
+        speakerNames.push(...by);
         continue;
       }
       const plain = plainText(l.text);

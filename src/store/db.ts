@@ -240,6 +240,34 @@ export const MIGRATIONS: readonly string[] = [
      timestamp INTEGER NOT NULL
    );
    CREATE INDEX slack_request_signatures_age ON slack_request_signatures(timestamp);`,
+  // 11: several communities in one deployment: which community an outbox row and an organizer's post belong to
+  // ('' is the single community of a one-community set-up, so existing rows keep theirs)
+  `ALTER TABLE outbox ADD COLUMN community TEXT NOT NULL DEFAULT '';
+   CREATE INDEX outbox_community ON outbox(community, event_id);
+   ALTER TABLE scheduled_posts ADD COLUMN community TEXT NOT NULL DEFAULT '';`,
+  // 12: Slack workspaces that installed the app (OAuth): the whole installation sealed (tokens encrypted with
+  // SLACK_TOKEN_ENCRYPTION_KEY), until the workspace removes the app. '' stands for no team (an enterprise-wide
+  // install) or no enterprise, so the key is unique in both engines.
+  `CREATE TABLE slack_installations (
+     team_id TEXT NOT NULL,
+     enterprise_id TEXT NOT NULL,
+     team_name TEXT,
+     sealed TEXT NOT NULL,
+     installed_at TEXT NOT NULL,
+     PRIMARY KEY (team_id, enterprise_id)
+   );`,
+  // 13: replicas: every replica delivers outbox rows it claims (claimed_by until claim_until, fenced by
+  // claim_token, a per-row counter that grows at every claim); the planner lease records whether it was taken from
+  // a holder that stopped beating; pacing holds each channel's and platform's next free send time (milliseconds
+  // of the database's clock), shared by all replicas
+  `ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+   ALTER TABLE outbox ADD COLUMN claim_until TEXT;
+   ALTER TABLE outbox ADD COLUMN claim_token INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE leases ADD COLUMN from_dead INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE pacing (
+     key TEXT PRIMARY KEY,
+     next_at DOUBLE PRECISION NOT NULL
+   );`,
 ];
 
 export { lazyDatabase, lazyPostgres, openConfigured, openDatabase, openPostgres } from './open';

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadCommands } from '../../src/commands/registry';
-import { manifestSlashCommands } from '../../src/chat/slack/manifest';
+import { manifestSlashCommands, SLACK_BOT_SCOPES } from '../../src/chat/slack/manifest';
 
 const MANIFEST = path.resolve(__dirname, '..', '..', 'manifest.yml');
 const EVENTS_URL = 'https://YOUR-HOST/slack/events';
 
 interface Manifest {
   features: { bot_user: { display_name: string }; slash_commands: { command: string; url: string; description: string; usage_hint?: string; should_escape: boolean }[] };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { scopes: { bot: string[] }; redirect_urls?: string[] };
   settings: { interactivity: { is_enabled: boolean; request_url: string }; socket_mode_enabled: boolean; event_subscriptions?: unknown };
 }
 
@@ -46,6 +46,13 @@ describe('manifest.yml (Slack app manifest)', () => {
       // im:write, im:history, files:write: RSVP direct messages (conversations.open, their history after a crash) and CSV exports.
       ['channels:history', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'groups:history', 'im:history', 'im:write', 'usergroups:read'].sort(),
     );
+    // What an OAuth install asks for is what the manifest declares.
+    expect([...SLACK_BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
+
+  it('lists the OAuth redirect URL and subscribes to the events that remove an installation', () => {
+    expect(manifest.oauth_config.redirect_urls).toEqual(['https://YOUR-HOST/slack/oauth_redirect']);
+    expect(manifest.settings.event_subscriptions).toEqual({ request_url: EVENTS_URL, bot_events: ['app_uninstalled', 'tokens_revoked'] });
   });
 
   it('routes slash commands and interactivity (buttons, the CfP modal) to Bolt’s /slack/events', () => {

@@ -477,7 +477,9 @@ export class FakeDiscord {
     const channelId = spec.channelId ?? [...this.channels.keys()][0]!;
     const m = spec.member ?? { id: '1400000000000000001' };
     const user = { id: m.id, username: m.username ?? `user${m.id.slice(-4)}`, global_name: m.globalName ?? null, discriminator: '0', avatar: null };
-    const channel = { id: channelId, type: 0, name: this.channels.get(channelId)?.name ?? 'general', guild_id: spec.dm ? undefined : this.guildId };
+    // The server is the channel's (addChannel(id, name, guildId)): one bot user in several servers.
+    const guildId = this.channels.get(channelId)?.guildId ?? this.guildId;
+    const channel = { id: channelId, type: 0, name: this.channels.get(channelId)?.name ?? 'general', guild_id: spec.dm ? undefined : guildId };
     if (spec.dm) return { user, channel, channel_id: channelId, context: 1 };
     const member = {
       user,
@@ -492,7 +494,7 @@ export class FakeDiscord {
     };
     const { permissions: _computed, ...guildMember } = member;
     this.members.set(m.id, guildMember);
-    return { guild_id: this.guildId, guild_locale: 'en-US', member, channel, channel_id: channelId, context: 0 };
+    return { guild_id: guildId, guild_locale: 'en-US', member, channel, channel_id: channelId, context: 0 };
   }
 
   private interactionBody(spec: InteractionSpec): Json {

@@ -6,7 +6,8 @@ import { renderSubscribePage } from '../../src/feeds/page';
 import { createLogger } from '../../src/log';
 import { countsOf, countsText } from '../../src/rsvp/present';
 import { RsvpRuntime } from '../../src/rsvp/runtime';
-import { Lease } from '../../src/schedule/lease';
+import { Claims } from '../../src/schedule/claims';
+import { Lease, PLANNER_LEASE } from '../../src/schedule/lease';
 import { Outbox } from '../../src/schedule/outbox';
 import { makeSettings } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';
@@ -21,12 +22,13 @@ describe('RSVP counts where members look', () => {
     world.events[0] = event;
     const outbox = new Outbox(world.db);
     const announcement = presentAgenda(event, makeSettings(), TEST_FEEDS);
-    // The announcement as the scheduler leaves it once sent: claimed and marked under the lease's fence.
-    const lease = new Lease(world.db, 'scheduler', 'test-holder');
+    // The announcement as the scheduler leaves it once sent: planned under the lease, claimed, attempted and marked.
+    const lease = new Lease(world.db, PLANNER_LEASE, 'test-holder');
     const generation = (await lease.acquire())!;
-    const fence = lease.fence!;
     await outbox.insert([{ deliveryKey: 'rule:announce:x:slack:C1', platform: 'slack', channel: 'C1', kind: 'rule', eventId: EVENT_ID, dueAt: world.clock.now(), payload: { label: 'announce', message: announcement }, contentHash: 'h', status: 'pending' }], world.clock.now(), generation);
-    expect(await outbox.claim('rule:announce:x:slack:C1', fence, world.clock.now())).toBe(true);
+    const { claimed } = await new Claims(world.db, 'test-holder', { perChannelMs: {}, perSecond: {} }, 30_000).claim(world.clock.now(), { kind: 'posts', except: [] }, 1);
+    const fence = claimed[0]!.fence;
+    expect(await outbox.attempt('rule:announce:x:slack:C1', fence, world.clock.now())).toBe(true);
     expect(await outbox.markSent('rule:announce:x:slack:C1', '1720000000.000100', fence, world.clock.now())).toBe(true);
     const edits: MessageModel[] = [];
     const poster: ChatPoster = { platform: 'slack', post: async () => ({ messageId: 'x' }), findPosted: async () => undefined, edit: async (_c, _id, m) => void edits.push(m) };

@@ -112,4 +112,56 @@ describe('other communities through their profiles', () => {
     expect(local(byFile('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md'))).toBe('2024-07-18T18:45');
     expect(byFile('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md').venue).toBe('La Plage Digitale');
   });
+
+  it('python-lodz: data files and page bundles; speakers and places by id through speakers/ and locations/; wall times over wrong offsets', () => {
+    const { events, byFile, errors } = community('python-lodz');
+    expect(errors).toEqual([]);
+    expect(events.map((e) => e.source.file).sort()).toEqual(['55.yaml', '58.yaml', '59.md', '61.md', '64.md'].map((f) => `events/${f}`));
+    const venue = 'IndieBI, Piotrkowska 157A, budynek Hi Piotrkowska';
+    expect(local(byFile('55.yaml'))).toBe('2024-11-27T18:00');
+    expect(byFile('55.yaml')).toMatchObject({ venue, agenda: [] });
+    expect(talks(byFile('55.yaml'))).toEqual(['Zabawa z Pydantic i pattern matching — Sebastian Buczyński', 'Jak logi mogą ocalić Twój dzień? Czyli Loguru w akcji — Daniel Różycki']);
+    expect(local(byFile('58.yaml'))).toBe('2025-05-28T18:00');
+    expect(byFile('58.yaml').venue).toBe(venue);
+    expect(talks(byFile('58.yaml'))).toEqual([
+      'Pythonowa konfiguracja, która przyprawi Cię o dreszcze (w dobry sposób, obiecuję!) — Grzegorz Kocjan',
+      'Programista zoptymalizował aplikację, ale nikt mu nie pogratulował bo była w Pythonie 😔 — Sebastian Buczyński',
+    ]);
+    // `place: "indiebi"` is an id: the name comes from locations/indiebi.yaml.
+    expect(local(byFile('59.md'))).toBe('2025-07-30T18:00');
+    expect(byFile('59.md')).toMatchObject({ venue: 'IndieBI, Piotrkowska 157A, Hi Piotrkowska', agenda: [], talks: [] });
+    // `+02:00` in November: Łódź is +01:00 then, and the wall time 18:00 is what the post means (17:00Z).
+    expect(byFile('61.md').start.toUTC().toISO()).toBe('2025-11-26T17:00:00.000Z');
+    expect(byFile('61.md')).toMatchObject({ venue: 'IndieBI, Piotrkowska 157A, Hi Piotrkowska', agenda: [] });
+    expect(talks(byFile('61.md'))).toEqual(['Airflow 3, and the boring, production AI plumbing, that nobody talks about — Jarek Potiuk', 'System init written in Python - project analysis — Mateusz Piwek']);
+    expect(byFile('64.md').start.toISO()).toBe('2026-05-27T18:00:00.000+02:00');
+    expect(byFile('64.md')).toMatchObject({ venue: 'IndieBI, Piotrkowska 157A, Hi Piotrkowska', agenda: [] });
+    expect(talks(byFile('64.md'))).toEqual(['Python at scale — Rafał Kowalski', 'Anegdoty z Pythona 3.15 — Bartosz Sławecki']);
+    expect(events.every((e) => e.start.zoneName === 'Europe/Warsaw')).toBe(true);
+  });
+
+  it('pythoncdmx: MkDocs pages whose facts are HTML cards in Spanish; talks from their headings, speakers from the cards; the listing skipped', () => {
+    const { events, byFile, errors } = community('pythoncdmx');
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(5);
+    const span = (e: MeetupEvent) => `${local(e)}-${e.end.toFormat('HH:mm')}`;
+    expect(span(byFile('202309-septiembre.md'))).toBe('2023-09-12T18:00-21:00');
+    expect(byFile('202309-septiembre.md')).toMatchObject({ venue: 'Wizeline México', agenda: [] });
+    expect(talks(byFile('202309-septiembre.md'))).toEqual(['Utilizando Servicios Administrados de AI de AWS con Python y Boto3 — David Sol', 'Metaprogramación en Python — Gustavo Vera']);
+    expect(span(byFile('202406-junio.md'))).toBe('2024-06-11T18:30-21:00');
+    expect(byFile('202406-junio.md').venue).toBe('Wizeline México');
+    expect(talks(byFile('202406-junio.md'))).toEqual(['Matemáticas y Python: La Ciencia Detrás de la Regresión Lineal — Geovanni Zepeda Martínez']);
+    expect(span(byFile('202504-unam.md'))).toBe('2025-04-25T16:00-19:00');
+    expect(byFile('202504-unam.md').venue).toBe('Anfiteatro Alfredo Barrera, Facultad de Ciencias, UNAM');
+    expect(talks(byFile('202504-unam.md'))).toEqual(['portafolio.py: Como hacer un portafolio web sin saber diseño web — Daniel Paredes', 'Programar en tiempos del Vibe-Coding — Charly Roman']);
+    // The time is inside the date card, with no "Hora" card.
+    expect(span(byFile('202508-agosto.md'))).toBe('2025-08-12T18:30-21:00');
+    expect(byFile('202508-agosto.md').venue).toBe('Jardin Chapultepec');
+    expect(talks(byFile('202508-agosto.md'))).toEqual(['Escalando tus aplicaciones Python con Ray — Juan Guillermo Gomez']);
+    // The page says Wednesday the 15th (the listing and recap say the 14th): the page is what is read.
+    expect(span(byFile('202510-octubre.md'))).toBe('2025-10-15T18:30-21:30');
+    expect(byFile('202510-octubre.md').venue).toBe('Lyft');
+    expect(talks(byFile('202510-octubre.md'))).toEqual(['Explotando productos satelitales con Python: de Sentinel-2 al mapeo de uso de suelo — Alejandro López']);
+    expect(events.every((e) => e.start.zoneName === 'America/Mexico_City' && e.agenda.length === 0)).toBe(true);
+  });
 });

@@ -4,71 +4,36 @@
  * fetch failure, and what the organizers are told about each.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { createBot, type Bot } from '../../src/bot';
-import { loadConfig } from '../../src/config';
 import { ManualClock } from '../../src/clock';
-import { createLogger } from '../../src/log';
-import { GitServer, type TestRepository } from '../fakes/git-server';
 import { berlin } from '../helpers/events';
-import { botDatabaseEnv } from '../helpers/db';
-import { IMAGE, post, SECTION_INDEX, SETTINGS } from './git-posts';
+import { IMAGE, post, SECTION_INDEX } from './git-posts';
+import { WebsiteBot } from './website-bot';
 
 // Every step spawns git processes; on a loaded 2-core CI machine one commit-push-fetch round takes seconds.
 jest.setTimeout(180_000);
 
 const SECRET = 'webhook-secret';
-let server: GitServer;
-let repo: TestRepository;
-let dir: string;
-let bot: Bot;
-let output = '';
 const clock = new ManualClock(berlin('2026-03-01T12:00'));
-const input = new PassThrough();
+const site = new WebsiteBot({ prefix: 'sremuc-follow-', clock, env: { WEBHOOK_SECRET: SECRET } });
 
-beforeAll(async () => {
-  server = new GitServer();
-  await server.start();
-  repo = server.repository('website');
-  repo
-    .write('content/events/_index.md', SECTION_INDEX)
-    .write('content/events/spring-2026.md', post('SRE Munich Spring 2026', '2026-04-14T18:30'))
-    .write('content/events/summer-2026/index.md', post('SRE Munich Summer 2026', '2026-07-08T18:30'))
-    .write('content/events/summer-2026/venue.png', IMAGE)
-    .write('content/events/summer-2026/notes.md', '# Notes for the hosts, a bundle resource\n')
-    .write('config.toml', 'baseURL = "https://muc.sre.xyz/"\n')
-    .commit('Two meetups');
-  dir = mkdtempSync(path.join(tmpdir(), 'sremuc-follow-'));
-  mkdirSync(path.join(dir, 'data'));
-  writeFileSync(path.join(dir, 'data', 'settings.yml'), SETTINGS);
-  const config = loadConfig({
-    DATA_DIR: path.join(dir, 'data'),
-    ...(await botDatabaseEnv(dir)),
-    HTTP_PORT: '0',
-    CONSOLE_CHAT: 'true',
-    EVENTS_SOURCE: repo.url,
-    EVENTS_POLL_MINUTES: '0',
-    WEBHOOK_SECRET: SECRET,
-  });
-  const out = new PassThrough();
-  out.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  bot = await createBot(config, { clock, input, output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
-  await bot.start();
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(() =>
+  site.start((repo) =>
+    repo
+      .write('content/events/_index.md', SECTION_INDEX)
+      .write('content/events/spring-2026.md', post('SRE Munich Spring 2026', '2026-04-14T18:30'))
+      .write('content/events/summer-2026/index.md', post('SRE Munich Summer 2026', '2026-07-08T18:30'))
+      .write('content/events/summer-2026/venue.png', IMAGE)
+      .write('content/events/summer-2026/notes.md', '# Notes for the hosts, a bundle resource\n')
+      .write('config.toml', 'baseURL = "https://muc.sre.xyz/"\n')
+      .commit('Two meetups'),
+  ),
+);
+afterAll(() => site.stop());
 
 /** A push as GitHub delivers it, to the bot's /webhooks/git; resolves when the fetch it started is done. */
 async function webhook(body: Buffer, headers: Record<string, string>): Promise<Response> {
-  const res = await fetch(`${bot.http.url}/webhooks/git`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
-  await bot.follower!.idle();
+  const res = await fetch(`${site.bot.http.url}/webhooks/git`, { method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+  await site.bot.follower!.idle();
   return res;
 }
 
@@ -82,68 +47,59 @@ async function pushed(sha: string, delivery: string): Promise<void> {
   expect(res.status).toBe(202);
 }
 
-async function waitFor(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function organizerReports(): string[] {
-  return output.split(/(?=\[post to #)/).filter((part) => part.startsWith('[post to #organizers]'));
+  return site.output.split(/(?=\[post to #)/).filter((part) => part.startsWith('[post to #organizers]'));
 }
 
 async function eventFeed(id: string): Promise<{ uid: string; sequence: number; summary: string }> {
-  const text = await (await fetch(`${bot.http.url}/events/${id}.ics`)).text();
+  const text = await (await fetch(`${site.bot.http.url}/events/${id}.ics`)).text();
   const field = (name: string) => new RegExp(`^${name}[^:]*:(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
   return { uid: field('UID'), sequence: Number(field('SEQUENCE') || 0), summary: field('SUMMARY') };
 }
 
 it('serves the clone at start: plain posts and page bundles, _index.md, images and bundle resources skipped quietly', () => {
-  const { catalogue } = bot.data.current();
+  const { catalogue } = site.bot.data.current();
   expect(catalogue.events.map((e) => [e.id, e.title, e.source.file])).toEqual([
     ['spring-2026', 'SRE Munich Spring 2026', 'content/events/spring-2026.md'],
     ['summer-2026', 'SRE Munich Summer 2026', 'content/events/summer-2026/index.md'],
   ]);
-  expect(bot.data.diagnostics().filter((d) => d.severity !== 'info')).toEqual([]);
-  expect(bot.follower!.status()).toMatchObject({ branch: 'main', revision: { subject: 'Two meetups', author: 'Ada Organizer' } });
+  expect(site.bot.data.diagnostics().filter((d) => d.severity !== 'info')).toEqual([]);
+  expect(site.bot.follower!.status()).toMatchObject({ branch: 'main', revision: { subject: 'Two meetups', author: 'Ada Organizer' } });
 });
 
 it('/healthz names the revision in service', async () => {
-  const health = (await (await fetch(`${bot.http.url}/healthz`)).json()) as { ok: boolean; source: { revision: { sha: string }; branch: string } };
-  expect(health).toMatchObject({ ok: true, events: 2, source: { branch: 'main', source: repo.url, revision: { sha: bot.follower!.status().revision!.sha } } });
+  const health = (await (await fetch(`${site.bot.http.url}/healthz`)).json()) as { ok: boolean; source: { revision: { sha: string }; branch: string } };
+  expect(health).toMatchObject({ ok: true, events: 2, source: { branch: 'main', source: site.repo.url, revision: { sha: site.bot.follower!.status().revision!.sha } } });
 });
 
 it('refuses forged, unsigned and replayed webhooks, and ignores other branches, without fetching', async () => {
-  const sha = repo.write('content/events/winter-2026.md', post('SRE Munich Winter 2026', '2026-12-02T18:30')).commit('Winter');
-  const requests = server.requests;
+  const sha = site.repo.write('content/events/winter-2026.md', post('SRE Munich Winter 2026', '2026-12-02T18:30')).commit('Winter');
+  const requests = site.server.requests;
   const [body, headers] = githubPush(sha, 'forged', 'not-the-secret');
   expect((await webhook(body, headers)).status).toBe(401);
   const { 'x-hub-signature-256': _signature, ...unsigned } = githubPush(sha, 'unsigned')[1];
   expect((await webhook(githubPush(sha, 'unsigned')[0], unsigned)).status).toBe(401);
   expect((await webhook(...githubPush(sha, 'other-branch', SECRET, 'refs/heads/preview'))).status).toBe(200);
-  expect(server.requests).toBe(requests);
-  expect(bot.data.current().catalogue.byId('winter-2026')).toBeUndefined();
+  expect(site.server.requests).toBe(requests);
+  expect(site.bot.data.current().catalogue.byId('winter-2026')).toBeUndefined();
 
   // The genuine delivery fetches; GitHub's redelivery of it (same X-GitHub-Delivery) is answered without acting.
   await pushed(sha, 'winter-push');
-  expect(bot.data.current().catalogue.byId('winter-2026')?.title).toBe('SRE Munich Winter 2026');
-  const afterFetch = server.requests;
+  expect(site.bot.data.current().catalogue.byId('winter-2026')?.title).toBe('SRE Munich Winter 2026');
+  const afterFetch = site.server.requests;
   expect((await webhook(...githubPush(sha, 'winter-push'))).status).toBe(200);
-  expect(server.requests).toBe(afterFetch);
+  expect(site.server.requests).toBe(afterFetch);
 
   // The /agenda answer follows the push.
-  const from = output.length;
-  input.write('/agenda winter\n');
-  await waitFor(() => /SRE Munich Winter 2026[\s\S]*Owning your error budget/.test(output.slice(from)), 'the console answer');
+  await site.ask('/agenda winter', /SRE Munich Winter 2026[\s\S]*Owning your error budget/, 'the console answer');
 });
 
 it('follows a post edited over several commits: one UID, SEQUENCE bumped exactly when a visible field changed', async () => {
   const first = await eventFeed('spring-2026');
   expect(first.summary).toBe('SRE Munich Spring 2026');
 
-  let sha = repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-14T18:30')).commit('Retitle spring', 'Grace Hopper');
+  let sha = site.repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-14T18:30')).commit('Retitle spring', 'Grace Hopper');
   await pushed(sha, 'delivery-1');
   const retitled = await eventFeed('spring-2026');
   expect(retitled).toEqual({ uid: first.uid, sequence: first.sequence + 1, summary: 'SRE Munich Spring 2026 at Celonis' });
@@ -154,25 +110,25 @@ it('follows a post edited over several commits: one UID, SEQUENCE bumped exactly
 
   // Only the publication date changes: nothing a member or a calendar sees, so no new SEQUENCE and no report.
   const reports = organizerReports().length;
-  sha = repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-14T18:30').replace('2026-01-05T10:00', '2026-01-06T10:00')).commit('Touch the post date');
+  sha = site.repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-14T18:30').replace('2026-01-05T10:00', '2026-01-06T10:00')).commit('Touch the post date');
   await pushed(sha, 'delivery-2');
-  expect(bot.follower!.status().revision?.sha).toBe(sha);
+  expect(site.bot.follower!.status().revision?.sha).toBe(sha);
   expect(await eventFeed('spring-2026')).toEqual(retitled);
   expect(organizerReports()).toHaveLength(reports);
 
-  sha = repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-15T18:30')).commit('Move spring by a day');
+  sha = site.repo.write('content/events/spring-2026.md', post('SRE Munich Spring 2026 at Celonis', '2026-04-15T18:30')).commit('Move spring by a day');
   await pushed(sha, 'delivery-3');
   expect(await eventFeed('spring-2026')).toEqual({ ...retitled, sequence: retitled.sequence + 1 });
   expect(organizerReports().at(-1)).toMatch(/\(date[,)]/);
 });
 
 it('a broken post keeps its last good version and the report names file:line, commit and author', async () => {
-  const sha = repo
+  const sha = site.repo
     .write('content/events/summer-2026/index.md', post('SRE Munich Summer 2026', '2026-07-08T18:30').replace('title: "SRE Munich Summer 2026"', 'title: "SRE Munich Summer 2026'))
     .write('content/events/autumn-2026.md', post('SRE Munich Autumn 2026', '2026-10-07T18:30'))
     .commit('Autumn, and a typo', 'Linus Pusher');
   await pushed(sha, 'delivery-4');
-  const { catalogue } = bot.data.current();
+  const { catalogue } = site.bot.data.current();
   expect(catalogue.byId('summer-2026')?.title).toBe('SRE Munich Summer 2026');
   expect(catalogue.byId('autumn-2026')).toBeDefined();
   const report = organizerReports().at(-1)!;
@@ -184,40 +140,38 @@ it('a broken post keeps its last good version and the report names file:line, co
 it('a post with no meetup date: "date to be confirmed" in chat, the organizers told once which file needs eventDate', async () => {
   const text = `---\ntitle: "SRE Munich at Netlight 2026"\ndate: 2026-03-01T09:00:00+01:00\n---\n\nWe're excited to announce our next meetup, hosted by Netlight.\n`;
   const notice = (r: string) => r.includes('No meetup date: SRE Munich at Netlight 2026');
-  await pushed(repo.write('content/events/netlight-2026.md', text).commit('Netlight, date follows'), 'netlight-1');
-  expect(bot.data.current().catalogue.byId('netlight-2026')?.dateToBeConfirmed).toBe(true);
-  await waitFor(() => organizerReports().some(notice), 'the notice');
+  await pushed(site.repo.write('content/events/netlight-2026.md', text).commit('Netlight, date follows'), 'netlight-1');
+  expect(site.bot.data.current().catalogue.byId('netlight-2026')?.dateToBeConfirmed).toBe(true);
+  await site.waitFor(() => organizerReports().some(notice), 'the notice');
   expect(organizerReports().find(notice)).toContain('content/events/netlight-2026.md');
 
-  const from = output.length;
-  input.write('/agenda netlight\n');
-  await waitFor(() => /SRE Munich at Netlight 2026[\s\S]*date to be confirmed/.test(output.slice(from)), 'the console answer');
+  await site.ask('/agenda netlight', /SRE Munich at Netlight 2026[\s\S]*date to be confirmed/, 'the console answer');
 
-  await pushed(repo.write('content/events/netlight-2026.md', text.replace('hosted by Netlight', 'hosted by Netlight Munich')).commit('Netlight wording'), 'netlight-2');
+  await pushed(site.repo.write('content/events/netlight-2026.md', text.replace('hosted by Netlight', 'hosted by Netlight Munich')).commit('Netlight wording'), 'netlight-2');
   expect(organizerReports().filter(notice)).toHaveLength(1);
 });
 
 it('a fetch that fails keeps the revision serving and is reported once, with the next try; its end is reported too', async () => {
-  const serving = bot.follower!.status().revision!.sha;
+  const serving = site.bot.follower!.status().revision!.sha;
   const before = organizerReports().length;
-  server.failing = true;
+  site.server.failing = true;
   try {
-    await bot.follower!.fetchNow('webhook');
-    await bot.follower!.fetchNow('webhook');
+    await site.bot.follower!.fetchNow('webhook');
+    await site.bot.follower!.fetchNow('webhook');
   } finally {
-    server.failing = false;
+    site.server.failing = false;
   }
-  const status = bot.follower!.status();
+  const status = site.bot.follower!.status();
   expect(status).toMatchObject({ revision: { sha: serving }, lastError: expect.stringContaining('503') });
   expect(status.nextRetryAt).toBe(clock.now().plus({ minutes: 5 }).toUTC().toISO());
   const failures = organizerReports().slice(before);
   expect(failures).toHaveLength(1);
   expect(failures[0]).toContain('Website repository: fetch failed');
   expect(failures[0]).toContain('Next try');
-  expect(bot.data.current().catalogue.byId('autumn-2026')).toBeDefined();
+  expect(site.bot.data.current().catalogue.byId('autumn-2026')).toBeDefined();
 
-  await bot.follower!.fetchNow('poll');
+  await site.bot.follower!.fetchNow('poll');
   expect(organizerReports().slice(before)).toHaveLength(2);
   expect(organizerReports().at(-1)).toContain('fetching works again');
-  expect(bot.follower!.status().lastError).toBeUndefined();
+  expect(site.bot.follower!.status().lastError).toBeUndefined();
 });

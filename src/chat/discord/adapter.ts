@@ -1,10 +1,8 @@
-import type { DateTime } from 'luxon';
 import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
 import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
-import type { ChatAdapter, PostOptions } from '../adapter';
-import type { MessageModel } from '../message';
+import { PostingAdapter } from '../adapter';
 import { rejectedToken } from '../../startup-errors';
 import { DiscordPoster } from './posting';
 import { InteractionHandler, type DiscordDispatcher } from './interactions';
@@ -44,14 +42,15 @@ const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15_000;
  * intents) whose interactions go to the InteractionHandler and whose REST client the DiscordPoster posts the
  * scheduler's messages through. This class holds the connection: start, stop, and what is logged about it.
  */
-export class DiscordChat implements ChatAdapter {
+export class DiscordChat extends PostingAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
-  private readonly poster: DiscordPoster;
+  protected readonly poster: DiscordPoster;
   /** The bot user, learned at start (from the gateway's READY, or GET /users/@me without a gateway). */
   private botUserId?: string;
 
   constructor(private readonly options: DiscordChatOptions) {
+    super();
     const { config, log } = options;
     const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
     this.client = new Client({
@@ -119,23 +118,4 @@ export class DiscordChat implements ChatAdapter {
   async stop(): Promise<void> {
     await this.client.destroy();
   }
-
-  post(channel: string, model: MessageModel, options: PostOptions): Promise<{ messageId: string }> {
-    return this.poster.post(channel, model, options);
-  }
-
-  edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
-    return this.poster.edit(channel, messageId, model);
-  }
-
-  openDirectMessage(userId: string): Promise<string> {
-    return this.poster.openDirectMessage(userId);
-  }
-
-  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
-    return this.poster.findPosted(channel, deliveryKey, since);
-  }
-
-  /** Tells the organizers' channel, when one is configured. Usable as an OrganizerNotifier. */
-  readonly notifyOrganizers = (model: MessageModel): Promise<void> => this.poster.notifyOrganizers(model);
 }

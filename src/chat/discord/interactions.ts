@@ -162,7 +162,16 @@ export class InteractionHandler {
   private caller(interaction: Interaction): Caller {
     const member = interaction.member;
     const name = member && 'displayName' in member ? member.displayName : (member?.nick ?? interaction.user.globalName ?? interaction.user.username);
-    return { platform: 'discord', id: interaction.user.id, name, channel: interaction.channelId ?? undefined, isOrganizer: this.isOrganizer(interaction) };
+    const roles = interaction.inGuild() ? interaction.member.roles : undefined;
+    return {
+      platform: 'discord',
+      id: interaction.user.id,
+      name,
+      channel: interaction.channelId ?? undefined,
+      workspace: interaction.guildId ?? undefined,
+      roles: roles === undefined ? undefined : Array.isArray(roles) ? roles : [...roles.cache.keys()],
+      isOrganizer: this.isOrganizer(interaction),
+    };
   }
 
   /**

@@ -1,20 +1,16 @@
 import type { DateTime } from 'luxon';
-import type { AgendaItem, Link, MeetupEvent, Speaker, Talk } from '../../catalogue/event';
+import type { AgendaItem, MeetupEvent } from '../../catalogue/event';
 import type { CommunitySettings } from '../../catalogue/settings';
 import type { FeedLinks } from '../../feeds/links';
 import { safeUrl } from '../../catalogue/safe-url';
 import { isUndatedHistory } from '../../catalogue/undated';
 import { bold, link, linkItem, message, time, type Button, type Field, type LinkItem, type MessageModel, type RichText, type Section } from '../message';
 import { rsvpButtons } from '../../rsvp/present';
-import { clip, fairShares, HEADING_MAX, linesToSections, MESSAGE_MAX, SECTION_MAX, sectionLength, textLength } from './fit';
+import { clip, HEADING_MAX, linesToSections, MORE_LINE_ROOM, textLength } from './fit';
+import { pageLink, speakersText, withTalks } from './talk-sections';
 
 /** Button that shows a meetup's abstracts; commands/agenda.ts answers it. */
 export const abstractsButtonId = (eventId: string): string => `agenda:abstracts:${eventId}`;
-
-/** Below this an abstract says too little to be worth showing; the talk then waits for the full page. */
-const ABSTRACT_MIN = 150;
-/** More talk sections than this would not fit a Discord embed (25 fields) next to the agenda and facts. */
-const TALK_SECTIONS_MAX = 15;
 
 export interface AgendaOptions {
   /** Put the talks' abstracts in the message (shortened to fit) instead of offering a button. */
@@ -159,7 +155,6 @@ function agendaSections(event: MeetupEvent): Section[] {
 const AGENDA_MAX = 2000;
 const LINE_MAX = 300;
 const SHORT_LINE_MIN = 60;
-const MORE_LINE_ROOM = 120;
 
 function linesLength(lines: RichText[]): number {
   return lines.reduce((n, line) => n + textLength(line) + 1, 0);
@@ -177,72 +172,6 @@ function agendaLine(event: MeetupEvent, item: AgendaItem, max: number): RichText
   return line;
 }
 
-type TalkDetail = 'summary' | 'abstracts';
-
-/**
- * Adds a section per talk (speakers, kind, slides, and the abstract when asked for), sharing what is left of
- * the message budget fairly between the abstracts.
- */
-function withTalks(base: MessageModel, event: MeetupEvent, detail: TalkDetail): MessageModel {
-  const readMore = event.url ? 20 + event.url.length : 0;
-  // Each talk shown needs its facts and, with abstracts, room for at least a sentence and the link.
-  const perTalkMin = detail === 'abstracts' ? ABSTRACT_MIN + readMore : 0;
-  const heads: Section[] = [];
-  let used = messageLength(base) + MORE_LINE_ROOM;
-  for (const talk of event.talks.slice(0, TALK_SECTIONS_MAX)) {
-    const head = { heading: clip(talk.title, HEADING_MAX), body: talkFacts(talk) };
-    if (used + sectionLength(head) + perTalkMin > MESSAGE_MAX) break;
-    heads.push(head);
-    used += sectionLength(head) + perTalkMin;
-  }
-  const shown = event.talks.slice(0, heads.length);
-  const left = event.talks.length - shown.length;
-  const extra: Section[] = left > 0 ? [{ body: [`… and ${left} more talk${left === 1 ? '' : 's'}`, ...pageLink(event, ': ', 'see the full agenda')] }] : [];
-  if (detail === 'summary') return { ...base, sections: [...base.sections, ...heads, ...extra] };
-
-  used = messageLength(base) + heads.reduce((n, s) => n + sectionLength(s) + 2, 0) + extra.reduce((n, s) => n + sectionLength(s), 0);
-  const abstracts = shown.map((talk) => talk.abstract?.trim() ?? '');
-  const shares = fairShares(
-    abstracts.map((a) => a.length),
-    MESSAGE_MAX - used - readMore * shown.length,
-  );
-  const sections = heads.map((head, i) => {
-    const room = Math.min(shares[i]!, SECTION_MAX - sectionLength(head) - readMore - 2);
-    const abstract = abstracts[i]!;
-    if (abstract === '') return { ...head, body: [...head.body, '\n', 'No abstract yet.'] };
-    const shortened = clip(abstract, Math.max(room, 0));
-    const cut = shortened.length < abstract.length;
-    return { ...head, body: [...head.body, '\n', shortened, ...(cut ? pageLink(event, ' ', 'Read more') : [])] };
-  });
-  return { ...base, sections: [...base.sections, ...sections, ...extra] };
-}
-
-function talkFacts(talk: Talk): RichText {
-  const facts: RichText = [];
-  if (talk.start) facts.push(time(talk.start, 'time'), ' · ');
-  const who = talk.speakers.length > 0 ? clip(speakersText(talk.speakers), 250) : talk.kind === 'talk' || talk.kind === 'lightning' ? 'Speaker to be announced' : '';
-  const parts = [who, talk.kind !== 'talk' ? KIND_LABELS[talk.kind] : ''].filter(Boolean);
-  facts.push(parts.join(' · '));
-  if (talk.slides.length > 0) facts.push(' · Slides: ', ...linkList(talk.slides.slice(0, 5)));
-  return facts;
-}
-
-const KIND_LABELS: Record<Talk['kind'], string> = { talk: 'Talk', lightning: 'Lightning talk', panel: 'Panel', discussion: 'Discussion' };
-
-
-export function speakersText(speakers: Speaker[]): string {
-  return speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ');
-}
-
-function linkList(links: Link[]): RichText {
-  return links.flatMap((l, i) => [...(i > 0 ? [', '] : []), link(l.url, l.label || 'slides')]);
-}
-
-/** "<before><link to the event page>", or nothing when the event has no page. */
-function pageLink(event: MeetupEvent, before: string, label: string): RichText {
-  return event.url ? [before, link(event.url, label)] : [];
-}
-
 function abstractsButtons(event: MeetupEvent): Button[] {
   return event.talks.some((t) => t.abstract?.trim()) ? [{ id: abstractsButtonId(event.id), label: 'Abstracts' }] : [];
 }
@@ -256,19 +185,6 @@ function eventLinks(event: MeetupEvent, feeds: FeedLinks, options: { calendar: b
   return links;
 }
 
-
 function footer(settings: CommunitySettings): RichText {
   return [settings.hashtag, ' · ', settings.contact];
-}
-
-
-function messageLength(m: MessageModel): number {
-  return (
-    (m.title?.length ?? 0) +
-    textLength(m.intro) +
-    m.sections.reduce((n, s) => n + sectionLength(s), 0) +
-    m.fields.reduce((n, f) => n + f.name.length + textLength(f.value), 0) +
-    m.links.reduce((n, l) => n + l.label.length + l.url.length + 3, 0) +
-    textLength(m.footer)
-  );
 }

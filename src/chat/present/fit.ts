@@ -8,6 +8,8 @@ import { richToPlain, type RichText, type Section } from '../message';
 export const SECTION_MAX = 1000;
 export const MESSAGE_MAX = 5500;
 export const HEADING_MAX = 250;
+/** Room kept for a closing "… and N more" line with its link. */
+export const MORE_LINE_ROOM = 120;
 
 export function textLength(text: RichText | undefined): number {
   return richToPlain(text).length;

@@ -1,13 +1,11 @@
 import type { Server } from 'node:http';
-import type { DateTime } from 'luxon';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
 import type { SlackConfig } from '../../config';
 import type { HttpRoutes } from '../../http/server';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
-import type { ChatAdapter, PostOptions } from '../adapter';
-import type { MessageModel } from '../message';
+import { PostingAdapter } from '../adapter';
 import { rejectedToken } from '../../startup-errors';
 import type { SeenRequests } from '../../store/seen-requests';
 import { boltLogger } from './logger';
@@ -15,6 +13,9 @@ import { OrganizerCheck } from './organizers';
 import { SlackPoster } from './posting';
 import { registerInteractions, type SlackDispatcher } from './interactions';
 import { createReceiver, mountReceiver, SLACK_EVENTS_PATH } from './receiver';
+import type { SlackInstallations } from './installations';
+import { handleUninstalls } from './uninstall';
+import { InstalledWorkspaces, SingleWorkspace, type SlackWorkspaces, type WorkspaceClients } from './workspaces';
 
 export interface SlackChatOptions {
   config: SlackConfig;
@@ -41,6 +42,13 @@ export interface SlackChatOptions {
    * database; without it the adapter keeps its own in an in-memory database.
    */
   seenRequests?: SeenRequests;
+  /**
+   * With OAuth (config.oauth): the installed workspaces, in the bot's database. Each request is answered with its
+   * workspace's token, and the install flow (/slack/install, /slack/oauth_redirect) stores new ones here.
+   */
+  installations?: SlackInstallations;
+  /** With OAuth: the workspace (team id) of channels the communities name, so their posts use its token. */
+  channelTeams?: ReadonlyMap<string, string>;
 }
 
 /** Production retries for reading calls: a few quick ones. Posting calls are never retried by the client. */
@@ -52,48 +60,57 @@ const DEFAULT_ACK_BUDGET_MS = 1_000;
  * or Socket Mode, whose handlers (./interactions) answer every command in commands/, and whose SlackPoster
  * posts the scheduler's messages. This class holds the connection: start, stop, where requests arrive.
  */
-export class SlackChat implements ChatAdapter {
+export class SlackChat extends PostingAdapter {
   readonly platform = 'slack' as const;
   readonly app: App;
-  private readonly poster: SlackPoster;
+  protected readonly poster: SlackPoster;
+  /** Which token a call to a channel or member goes out with: the one workspace's, or its installation's. */
+  private readonly workspaces: SlackWorkspaces;
   private readonly receiver: Receiver;
   private server?: Server;
   /** True when Bolt's receiver is mounted on the bot's HTTP server rather than listening itself. */
   private readonly mounted: boolean;
 
   constructor(private readonly options: SlackChatOptions) {
+    super();
     const { config, log } = options;
+    if (config.oauth && !options.installations) throw new Error('Slack OAuth needs the installation store');
     const logger = boltLogger(log);
     const clientOptions = {
       slackApiUrl: config.apiUrl,
       retryConfig: options.retryConfig ?? DEFAULT_RETRY,
       timeout: 10_000,
     };
-    this.receiver = createReceiver(config, logger, clientOptions, { seenRequests: options.seenRequests, log });
+    const installations = config.oauth ? options.installations : undefined;
+    this.receiver = createReceiver(config, logger, clientOptions, { seenRequests: options.seenRequests, log, installations });
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
-    // not an unhandled rejection from the constructor.
+    // not an unhandled rejection from the constructor. With OAuth there is no token of the app's own: Bolt's
+    // authorize reads the request's workspace installation, and handlers get that workspace's client.
     this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
-    const client = this.app.client;
-    this.poster = new SlackPoster({
-      client,
-      poster: new webApi.WebClient(config.botToken, {
+    const clientsFor = (token: string | undefined): WorkspaceClients => ({
+      reader: new webApi.WebClient(token, { ...clientOptions, logger }),
+      poster: new webApi.WebClient(token, {
         slackApiUrl: config.apiUrl,
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
         timeout: options.postTimeoutMs ?? 10_000,
         logger,
       }),
-      organizersChannel: config.organizersChannel,
     });
+    this.workspaces = installations
+      ? new InstalledWorkspaces(installations, clientsFor, options.channelTeams)
+      : new SingleWorkspace({ reader: this.app.client, poster: clientsFor(config.botToken).poster });
+    this.poster = new SlackPoster({ workspaces: this.workspaces, organizersChannel: config.organizersChannel });
     registerInteractions(this.app, {
       commandNames: options.commands.keys(),
       dispatcher: options.dispatcher,
       log,
-      organizers: new OrganizerCheck(client, config.organizerUserIds, config.organizerUsergroup, log),
+      organizers: new OrganizerCheck(config.organizerUserIds, config.organizerUsergroup, log),
       ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS,
-      client,
+      workspaces: this.workspaces,
       openDirectMessage: (userId) => this.poster.openDirectMessage(userId),
     });
+    if (installations) handleUninstalls(this.app, installations, log);
     this.app.error(async (error) => log.error({ err: error }, 'slack handler failed'));
     this.mounted = this.receiver instanceof HTTPReceiver && options.http !== undefined;
     if (this.mounted) mountReceiver(options.http!, this.receiver as HTTPReceiver);
@@ -106,10 +123,12 @@ export class SlackChat implements ChatAdapter {
 
   async start(): Promise<void> {
     // init() checks the bot token (auth.test); in Socket Mode start() opens the connection with the app token.
+    // With OAuth there is no token to check: each workspace's was checked when it installed the app.
     await this.app.init().catch((error: unknown) => {
       throw rejectedToken('SLACK_BOT_TOKEN', 'Slack', error) ?? error;
     });
-    if (this.mounted) return void this.options.log.info({ mode: 'http', path: SLACK_EVENTS_PATH }, 'slack adapter started on the bot http server');
+    const oauth = this.options.config.oauth !== undefined;
+    if (this.mounted) return void this.options.log.info({ mode: 'http', path: SLACK_EVENTS_PATH, oauth }, 'slack adapter started on the bot http server');
     const started = await this.app.start(this.options.config.port ?? 0).catch((error: unknown) => {
       throw rejectedToken(this.options.config.mode === 'socket' ? 'SLACK_APP_TOKEN' : 'SLACK_BOT_TOKEN', 'Slack', error) ?? error;
     });
@@ -125,23 +144,4 @@ export class SlackChat implements ChatAdapter {
     if (!this.mounted) await this.app.stop();
     this.server = undefined;
   }
-
-  post(channel: string, model: MessageModel, options: PostOptions): Promise<{ messageId: string }> {
-    return this.poster.post(channel, model, options);
-  }
-
-  edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
-    return this.poster.edit(channel, messageId, model);
-  }
-
-  openDirectMessage(userId: string): Promise<string> {
-    return this.poster.openDirectMessage(userId);
-  }
-
-  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
-    return this.poster.findPosted(channel, deliveryKey, since);
-  }
-
-  /** Tells the organizers' channel, when one is configured. Usable as an OrganizerNotifier. */
-  readonly notifyOrganizers = (model: MessageModel): Promise<void> => this.poster.notifyOrganizers(model);
 }

@@ -6,6 +6,7 @@ import { message, type CommandReply, type MessageModel } from '../message';
 import { withinBudget } from '../answer-deadline';
 import type { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
+import { address, parseAddress, type SlackWorkspaces } from './workspaces';
 
 /** The part of the platform-neutral dispatcher the Slack adapter drives: free text, buttons, forms. */
 export type SlackDispatcher = Pick<Dispatcher, 'runText' | 'button' | 'modalSubmit'>;
@@ -18,8 +19,8 @@ export interface SlackInteractionOptions {
   organizers: OrganizerCheck;
   /** How long a command or modal submission may work before it must be acked without its answer. */
   ackBudgetMs: number;
-  /** The retrying client, for file uploads. */
-  client: webApi.WebClient;
+  /** The workspaces' clients: the members and channels of each request are remembered with their workspace. */
+  workspaces: SlackWorkspaces;
   openDirectMessage: (userId: string) => Promise<string>;
 }
 
@@ -49,14 +50,14 @@ class SlackInteractions {
     for (const name of this.options.commandNames) {
       app.command(`/${name}`, async ({ command, ack, respond, client }) => {
         const work = this.guarded(
-          this.caller(command.user_id, command.user_name, command.channel_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
+          this.caller(client, command.user_id, command.user_name, command.channel_id, command.team_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
           `/${name}`,
         );
         const early = await withinBudget(work, this.options.ackBudgetMs);
         if (early && 'message' in early && !early.message.files?.length) return ack(responseFor(early.message));
         await ack();
         const reply = early ?? (await work);
-        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id, userId: command.user_id });
+        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id, userId: command.user_id, team: command.team_id });
       });
     }
   }
@@ -67,16 +68,17 @@ class SlackInteractions {
       // Link buttons open their URL in the browser; Slack still reports the click, there is nothing to do.
       if (action.type !== 'button' || action.url) return;
       const channel = body.channel?.id;
-      const caller = await this.caller(body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel);
+      const team = body.team?.id ?? body.user.team_id;
+      const caller = await this.caller(client, body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel, team);
       const reply = await this.guarded(this.options.dispatcher.button(action.action_id, caller), action.action_id);
-      await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true, userId: body.user.id });
+      await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true, userId: body.user.id, team });
     });
 
     app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
       const { channel } = parseMetadata(view.private_metadata);
       const title = view.title.text;
       const work = this.guarded(
-        this.caller(body.user.id, body.user.name, channel).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
+        this.caller(client, body.user.id, body.user.name, channel, body.team?.id ?? body.user.team_id).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
         view.callback_id,
       ).then((outcome) => ('message' in outcome ? outcome.message : outcome));
       const settled = await withinBudget(work, this.options.ackBudgetMs);
@@ -102,12 +104,19 @@ class SlackInteractions {
     });
   }
 
-  private async caller(id: string, name: string, channel: string | undefined): Promise<Caller> {
-    return { platform: 'slack', id, name, channel, isOrganizer: await this.options.organizers.isOrganizer(id) };
+  /**
+   * Who is asking, from which channel of which workspace (`workspace`: the team id, by which a community is chosen).
+   * The member and channel are remembered with their workspace, so what the bot later sends them (an RSVP
+   * promotion, a post to that channel) goes out with that workspace's token.
+   */
+  private async caller(client: webApi.WebClient, id: string, name: string, channel: string | undefined, workspace: string | undefined): Promise<Caller> {
+    this.options.workspaces.learn(id, workspace);
+    if (channel) this.options.workspaces.learn(channel, workspace);
+    return { platform: 'slack', id, name, channel, workspace, isOrganizer: await this.options.organizers.isOrganizer(id, workspace, client) };
   }
 
   /** A message goes back through response_url; a form opens as a modal with the interaction's trigger id. */
-  private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean; userId?: string }): Promise<void> {
+  private async deliver(reply: CommandReply, to: { respond: RespondFn; client: webApi.WebClient; triggerId?: string; channel?: string; asNewMessage?: boolean; userId?: string; team?: string }): Promise<void> {
     if ('modal' in reply) {
       if (!to.triggerId) throw new Error(`cannot open modal ${reply.modal.id} without a trigger id`);
       try {
@@ -121,21 +130,21 @@ class SlackInteractions {
     }
     let model = reply.message;
     if (model.files?.length && to.userId) {
-      const problem = await this.uploadFiles(to.userId, model.files);
+      const problem = await this.uploadFiles(to.client, address(to.team, to.userId), model.files);
       model = { ...model, files: undefined, footer: [problem ?? 'The file is in your direct messages with the bot.'] };
     }
     await to.respond({ ...responseFor(model), ...(to.asNewMessage ? { replace_original: false } : {}) });
   }
 
   /**
-   * Files that go with an answer: uploaded into the caller's direct messages with the bot (files.uploadV2), since
+   * Files that go with an answer: uploaded into the caller's direct messages with the bot (files.uploadV2, with the request's workspace client), since
    * Slack cannot attach a file to an ephemeral answer and a channel upload would show it to everyone there.
    */
-  private async uploadFiles(userId: string, files: NonNullable<MessageModel['files']>): Promise<string | undefined> {
+  private async uploadFiles(client: webApi.WebClient, userId: string, files: NonNullable<MessageModel['files']>): Promise<string | undefined> {
     try {
-      const channel = await this.options.openDirectMessage(userId);
+      const channel = parseAddress(await this.options.openDirectMessage(userId)).id;
       for (const f of files) {
-        await this.options.client.filesUploadV2({ channel_id: channel, file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.name });
+        await client.filesUploadV2({ channel_id: channel, file: Buffer.from(f.content, 'utf8'), filename: f.name, title: f.name });
       }
       return undefined;
     } catch (error) {

@@ -3,6 +3,7 @@ import type { webApi } from '@slack/bolt';
 import type { PostOptions } from '../adapter';
 import type { MessageModel } from '../message';
 import { toPostError } from './errors';
+import type { SlackWorkspaces } from './workspaces';
 import { renderMessage } from './render';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
@@ -14,13 +15,12 @@ const HISTORY_PAGE_SIZE = 200;
 
 export interface SlackPosterOptions {
   /**
-   * Posts and edits go through a client that never retries by itself (no retries, 429s handed back): Slack has
-   * no idempotency key, so a post retried after a timeout, a reset or a 5xx may appear twice. The outbox looks
-   * the delivery key up in the channel instead, before any resend.
+   * The clients of the workspace a channel is in. Posts and edits go through one that never retries by itself (no
+   * retries, 429s handed back): Slack has no idempotency key, so a post retried after a timeout, a reset or a 5xx
+   * may appear twice. The outbox looks the delivery key up in the channel instead, before any resend. Reading
+   * calls (history, conversations.open) go through the retrying one.
    */
-  poster: webApi.WebClient;
-  /** The retrying client, for reading calls (history, conversations.open). */
-  client: webApi.WebClient;
+  workspaces: SlackWorkspaces;
   /** SLACK_ORGANIZERS_CHANNEL, when configured. */
   organizersChannel?: string;
 }
@@ -37,9 +37,10 @@ export class SlackPoster {
 
   async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
     const { text, blocks } = renderMessage(model);
+    const to = await this.options.workspaces.resolve(channel);
     try {
-      const res = await this.options.poster.chat.postMessage({
-        channel,
+      const res = await to.poster.chat.postMessage({
+        channel: to.id,
         text,
         blocks,
         unfurl_links: false,
@@ -60,8 +61,9 @@ export class SlackPoster {
     const channel = this.options.organizersChannel;
     if (!channel) return;
     const { text, blocks } = renderMessage(model);
+    const to = await this.options.workspaces.resolve(channel);
     try {
-      await this.options.poster.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false });
+      await to.poster.chat.postMessage({ channel: to.id, text, blocks, unfurl_links: false, unfurl_media: false });
     } catch (error) {
       throw toPostError('chat.postMessage', error);
     }
@@ -69,24 +71,30 @@ export class SlackPoster {
 
   async edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
     const { text, blocks } = renderMessage(model);
+    const to = await this.options.workspaces.resolve(channel);
     try {
-      await this.options.poster.chat.update({ channel, ts: messageId, text, blocks });
+      await to.poster.chat.update({ channel: to.id, ts: messageId, text, blocks });
     } catch (error) {
       throw toPostError('chat.update', error);
     }
   }
 
-  /** The direct conversation with a member (opened if needed): where RSVP messages and CSV exports go. */
+  /**
+   * The direct conversation with a member (opened if needed): where RSVP messages and CSV exports go. With several
+   * workspaces the answer is team-qualified (`T…/D…`), so what is posted there goes out with that team's token.
+   */
   async openDirectMessage(userId: string): Promise<string> {
     const known = this.dms.get(userId);
     if (known) return known;
+    const to = await this.options.workspaces.resolve(userId);
     try {
-      const res = await this.options.client.conversations.open({ users: userId });
+      const res = await to.reader.conversations.open({ users: to.id });
       const id = res.channel?.id;
       if (!id) throw new Error('conversations.open returned no channel');
       if (this.dms.size >= 1_000) this.dms.clear();
-      this.dms.set(userId, id);
-      return id;
+      const conversation = to.team ? `${to.team}/${id}` : id;
+      this.dms.set(userId, conversation);
+      return conversation;
     } catch (error) {
       throw toPostError('conversations.open', error);
     }
@@ -97,10 +105,11 @@ export class SlackPoster {
    * (Slack's `oldest`), or a few pages of recent history without it.
    */
   async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
+    const to = await this.options.workspaces.resolve(channel);
     let cursor: string | undefined;
     const oldest = since && (since.toMillis() / 1000).toFixed(6);
     for (let page = 0; oldest !== undefined || page < HISTORY_PAGES; page++) {
-      const res = await this.history(channel, cursor, oldest);
+      const res = await this.history(to.reader, to.id, cursor, oldest);
       const found = res.messages?.find((m) => m.metadata?.event_type === POST_EVENT_TYPE && deliveryKeyOf(m.metadata.event_payload) === deliveryKey);
       if (found?.ts) return found.ts;
       cursor = res.response_metadata?.next_cursor;
@@ -109,9 +118,9 @@ export class SlackPoster {
     return undefined;
   }
 
-  private async history(channel: string, cursor: string | undefined, oldest: string | undefined) {
+  private async history(reader: webApi.WebClient, channel: string, cursor: string | undefined, oldest: string | undefined) {
     try {
-      return await this.options.client.conversations.history({ channel, cursor, oldest, limit: HISTORY_PAGE_SIZE, include_all_metadata: true });
+      return await reader.conversations.history({ channel, cursor, oldest, limit: HISTORY_PAGE_SIZE, include_all_metadata: true });
     } catch (error) {
       throw toPostError('conversations.history', error);
     }

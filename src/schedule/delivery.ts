@@ -1,0 +1,57 @@
+import type { Clock } from '../clock';
+import type { ClaimBatch, ClaimedRow, Claims, Which } from './claims';
+import type { Deliverer } from './deliverer';
+import type { Pacer, PacerTime } from './pacer';
+import { count, type TickReport } from './tick-report';
+
+export interface DeliveryOptions {
+  claims: Claims;
+  deliverer: Deliverer;
+  /** This replica's own cap on requests in flight and answered in the last second (on top of the shared slots). */
+  pacer: Pacer;
+  clock: Clock;
+  time: PacerTime;
+  concurrency: number;
+}
+
+/**
+ * One replica's delivery pass: claims due rows a batch at a time (Claims gives each its send slot), delivers each
+ * when its slot comes, a few at once, and claims more until none is left that this replica may take. Rows other
+ * replicas hold are theirs; rows whose channel or platform is busy are claimed when their turn comes.
+ */
+export async function deliverClaimed(options: DeliveryOptions, which: Which, report: TickReport): Promise<void> {
+  const queue: (ClaimedRow & { readyAt: number })[] = [];
+  let refilling: Promise<void> | undefined;
+  let done = false;
+  const refill = async () => {
+    let batch: ClaimBatch;
+    for (;;) {
+      batch = await options.claims.claim(options.clock.now(), which, options.concurrency);
+      if (batch.claimed.length > 0 || batch.busyMs === undefined) break;
+      await options.time.sleep(batch.busyMs);
+    }
+    const at = options.time.now();
+    for (const c of batch.claimed) queue.push({ ...c, readyAt: at + c.delayMs });
+    if (batch.claimed.length === 0) done = true;
+  };
+  const next = async () => {
+    while (queue.length === 0 && !done) {
+      refilling ??= refill().finally(() => (refilling = undefined));
+      await refilling;
+    }
+    return queue.shift();
+  };
+  const worker = async () => {
+    for (let claimed = await next(); claimed; claimed = await next()) {
+      const wait = claimed.readyAt - options.time.now();
+      if (wait > 0) await options.time.sleep(wait);
+      const answered = await options.pacer.wait(claimed.row.platform, claimed.row.channel);
+      try {
+        count(report, claimed.row, await options.deliverer.deliver(claimed.row, claimed.fence));
+      } finally {
+        answered();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+}
