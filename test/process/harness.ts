@@ -62,8 +62,8 @@ export function makeDataDir(dir: string): string {
 
 /**
  * Starts `npm start`'s command with `env` on top of a bare environment (PATH and HOME only, as on a fresh
- * machine) plus DATA_DIR, DATABASE_PATH and a free HTTP_PORT of its own. Resolves once the bot logged that it is
- * ready; `until: 'spawned'` resolves at once (for tests of refused start-ups).
+ * machine) plus DATA_DIR, its own database (botDatabaseEnv: SQLite or PostgreSQL) and a free HTTP_PORT. Resolves
+ * once the bot logged that it is ready; `until: 'spawned'` resolves at once (for tests of refused start-ups).
  */
 export async function startBot(env: Record<string, string> = {}, options: { until?: 'ready' | 'spawned' } = {}): Promise<BotProcess> {
   built('src/main.ts');
