@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CommunityDiscord, CommunitySlack } from './catalogue/settings';
-import type { EventsSourceConfig } from './config-events';
+import type { Env } from './config-env';
+import { GIT_URL, type EventsSourceConfig } from './config-events';
 import { formatDiagnostic } from './sources/diagnostics';
 import { parseSettingsText, SETTINGS_FILE } from './sources/settings';
 
@@ -24,7 +25,8 @@ const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
  * the community's; they are read here, once, so a broken block or two communities claiming one server stop the
  * start with the file and line. Undefined without COMMUNITIES_DIR: the one community of DATA_DIR.
  */
-export function communitiesConfig(dir: string | undefined, problems: string[]): CommunityConfig[] | undefined {
+export function communitiesConfig(e: Env, problems: string[]): CommunityConfig[] | undefined {
+  const dir = e.COMMUNITIES_DIR;
   if (dir === undefined) return undefined;
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push(`COMMUNITIES_DIR: ${dir} is not a folder; point it at the folder with one sub-folder per community`);
@@ -45,12 +47,26 @@ export function communitiesConfig(dir: string | undefined, problems: string[]): 
       for (const d of diagnostics.filter((x) => x.severity === 'error')) problems.push(`COMMUNITIES_DIR: ${formatDiagnostic(d)}`);
       community.slack = settings?.slack;
       community.discord = settings?.discord;
+      if (settings?.repository) community.events = repository(settings.repository, name, file, e, problems);
     }
     communities.push(community);
   }
   if (communities.length === 0 && problems.length === 0) problems.push(`COMMUNITIES_DIR: ${dir} has no community folders (each needs its settings.yml and events/)`);
   claimedOnce(communities, problems);
   return communities;
+}
+
+/**
+ * A community whose posts live in its website's repository (`repository:` in its settings.yml): cloned beside the
+ * database (one folder per community), followed like EVENTS_SOURCE (EVENTS_POLL_MINUTES, and pushes to
+ * /c/<slug>/webhooks/git signed with WEBHOOK_SECRET).
+ */
+function repository(repo: { url: string; branch: string; path: string }, slug: string, file: string, e: Env, problems: string[]): EventsSourceConfig {
+  if (!GIT_URL.test(repo.url)) problems.push(`COMMUNITIES_DIR: ${file}: repository.url "${repo.url}" is not a git URL (https://..., ssh://..., git@host:repo, file://...)`);
+  else if (/^\w+:\/\/[^/@]*:[^/@]*@/.test(repo.url) && !repo.url.startsWith('https://')) problems.push(`COMMUNITIES_DIR: ${file}: repository.url: credentials in the URL are only sent over https://`);
+  if (repo.path.split('/').includes('..') || repo.path.startsWith('/')) problems.push(`COMMUNITIES_DIR: ${file}: repository.path "${repo.path}" must be a folder inside the repository, e.g. content/events`);
+  const stateDir = path.join(e.DATABASE_PATH === ':memory:' ? 'var' : path.dirname(e.DATABASE_PATH), 'communities', slug);
+  return { kind: 'git', url: repo.url, branch: repo.branch, path: repo.path.replace(/^\/+|\/+$/g, ''), pollMinutes: e.EVENTS_POLL_MINUTES, webhookSecret: e.WEBHOOK_SECRET, stateDir };
 }
 
 /** A server, workspace or channel answers from one community: two claiming the same one is refused. */

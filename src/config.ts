@@ -113,7 +113,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const events = eventsSource(e, problems);
-  const communities = communitiesConfig(e.COMMUNITIES_DIR, problems);
+  const communities = communitiesConfig(e, problems);
   if (communities && e.EVENTS_SOURCE) problems.push('EVENTS_SOURCE: not used with COMMUNITIES_DIR (each community reads the events/ folder in its own sub-folder); unset one of them');
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -29,10 +29,19 @@ export function addBotRoutes(http: HttpServer, parts: { config: Config; feeds: F
 
 /**
  * Several communities: each one's page and feeds under /c/<slug>/ (the same routes as a single community's, with
- * the prefix), at / the list of communities, /healthz for all of them and /metrics.
+ * the prefix; /c/<slug>/webhooks/git for one from a repository), at / the list of communities, /healthz for all
+ * of them and /metrics.
  */
 export function addCommunityRoutes(http: HttpServer, parts: { config: Config; communities: readonly Community[]; clock: Clock }): void {
-  for (const community of parts.communities) addFeedRoutes(under(http, `${COMMUNITY_PATH}${community.spec.slug!}`, () => community.currentFeeds()), community.feeds, parts.clock);
+  for (const community of parts.communities) {
+    const prefix = `${COMMUNITY_PATH}${community.spec.slug!}`;
+    addFeedRoutes(under(http, prefix, () => community.currentFeeds()), community.feeds, parts.clock);
+    const { follower } = community;
+    const { events } = community.spec;
+    if (follower && events.kind === 'git') {
+      under(http, prefix).add(gitWebhookRoute({ secret: events.webhookSecret, branch: events.branch, fetchNow: (reason) => follower.fetchNow(reason), log: community.log }));
+    }
+  }
   http.add(
     healthRoute(() => {
       const each = parts.communities.map((c) => c.health());
@@ -57,7 +66,7 @@ export function addCommunityRoutes(http: HttpServer, parts: { config: Config; co
  * Routes mounted under a path prefix: each handler sees the path without it, as if it were at the root, once
  * `ready` (the community's feeds rendered for its current data) has resolved.
  */
-function under(http: HttpRoutes, prefix: string, ready: () => Promise<void>): HttpRoutes {
+function under(http: HttpRoutes, prefix: string, ready: () => Promise<void> = async () => undefined): HttpRoutes {
   return {
     add: (route) =>
       http.add({

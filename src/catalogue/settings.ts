@@ -21,6 +21,8 @@ export interface CommunitySettings {
   slack?: CommunitySlack;
   /** Where it lives on Discord, when one deployment serves several communities. */
   discord?: CommunityDiscord;
+  /** Among several communities: its posts come from this website repository instead of its folder's events/. */
+  repository?: { url: string; branch: string; path: string };
 }
 
 /** A community's part of a Slack app that serves several: its workspace and channels, its organizers. */

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
-import { isEndMarker } from './talks';
+import { isEndMarker } from './talk-text';
 import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
@@ -23,7 +23,7 @@ export interface AgendaProblem {
   message: string;
 }
 
-const LEADING_TIME = /^(?:\*\*|__)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:\s*[-–—]\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+const LEADING_TIME = /^(?:\*\*|__)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
 const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
 
 /**

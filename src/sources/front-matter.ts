@@ -24,6 +24,8 @@ export interface FrontMatter {
   venue?: string;
   address?: string;
   online?: string;
+  /** The online field says online without a link (`online: true`, `type: Webinar`), or says another kind of meetup. */
+  meetsOnline?: boolean;
   url?: string;
   cancelled?: boolean;
   status?: 'scheduled' | 'cancelled';
@@ -118,7 +120,7 @@ interface RawFrontMatter {
 
 function readYaml(yamlText: string, file: string): RawFrontMatter {
   const located = parseLocatedYaml(yamlText, 0);
-  const keyLine = (key: string) => issueLine(located, key.split('.'));
+  const keyLine = (key: string) => issueLine(located, key.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
   const yamlErrors = yamlErrorDiagnostics(located, file, 'The front matter').map((d) => atOpeningQuote(d, yamlText));
   if (yamlErrors.length > 0) return { keyLine, diagnostics: yamlErrors};
   const js = yamlToJs(located, file, 'The front matter');
@@ -178,6 +180,11 @@ function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) =
     const found = firstValue(raw, profile.frontMatter[field]);
     if (!found) continue;
     fieldLine.set(field, keyLine(found.path));
+    if (field === 'online' && !isLinkLike(found.value)) {
+      // `online: true` or a kind of meetup (`type: Webinar`): online or not, the link comes from elsewhere.
+      data.meetsOnline = found.value === true || (typeof found.value === 'string' && profile.onlineWords.test(found.value));
+      continue;
+    }
     const value = coerce(found.value, check);
     if (value === undefined) diagnostics.push({ file, line: keyLine(found.path), severity: 'error', message: `\`${found.path}\`: ${MESSAGES[check.kind]}` });
     else (data as unknown as Record<string, unknown>)[field] = value;
@@ -204,6 +211,11 @@ function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) =
     data.title = title;
   }
   return { data, keyLine: lineOf, diagnostics };
+}
+
+/** A value meant as a link (a typo in one is worth an error; `Meetup` or `true` is not a link at all). */
+function isLinkLike(value: unknown): boolean {
+  return typeof value === 'string' && /:\/\/|^www\.|^[\w-]+\.[a-z]{2,}\//i.test(value.trim());
 }
 
 function coerce(value: unknown, check: Check): string | boolean | undefined {

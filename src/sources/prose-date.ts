@@ -6,6 +6,7 @@
  */
 import type * as chrono from 'chrono-node';
 import type { SourceLine } from './markdown-text';
+import { hasWordTable, translateDateWords } from './prose-date-words';
 import { isValidCalendarDate, type CalendarDate, type ParsedTimeOfDay } from './time';
 
 export interface ProseDate {
@@ -43,6 +44,9 @@ const LOCALES: Record<string, () => Parser> = {
   zh: () => require('chrono-node/zh') as typeof chrono.zh,
 };
 
+/** Day-before-month English, for languages read through a word table (prose-date-words.ts). */
+const britishEnglish = (): Parser => (require('chrono-node/en') as typeof chrono.en).GB;
+
 function parserFor(language: string): Parser | undefined {
   return Object.hasOwn(LOCALES, language) ? LOCALES[language]!() : undefined;
 }
@@ -54,7 +58,9 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
   const written = lines.map((l) => hideUrls(l.text)).join('\n');
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
-  const results = languages.flatMap((lang) => parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []).sort((a, b) => a.index - b.index);
+  const results = languages
+    .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []))
+    .sort((a, b) => a.index - b.index);
   for (const r of results) {
     if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
     if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;
@@ -65,7 +71,10 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
     if (r.start.isCertain('year') && published && compareDates(date, published) < 0) continue;
     if (!r.start.isCertain('year') && !published) continue;
     const times = timesOf(r, results, text);
-    return { date, line: lineOf(lines, r.index), text: written.slice(r.index, r.index + r.text.length).replace(/[*_]/g, '').replace(/\s+/g, ' ').trim(), weekdayMismatch: weekdayMismatch(r, results, date), ...times };
+    // A translated word is padded in front (prose-date-words.ts): the written word starts before chrono's match.
+    let from = r.index;
+    while (from > 0 && /\p{L}/u.test(written[from - 1]!)) from--;
+    return { date, line: lineOf(lines, r.index), text: written.slice(from, r.index + r.text.length).replace(/[*_]/g, '').replace(/\s+/g, ' ').trim(), weekdayMismatch: weekdayMismatch(r, results, date), ...times };
   }
   return undefined;
 }

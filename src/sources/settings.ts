@@ -67,11 +67,15 @@ const SettingsSchema = z
     source: ProfileSchema.optional(),
     slack: slackBlock.optional(),
     discord: discordBlock.optional(),
+    repository: z
+      .object({ url: z.string().trim().min(1), branch: z.string().trim().min(1).default('main'), path: z.string().trim().min(1).default('content/events') })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((s) => !s.eventUrlTemplate?.includes('{website}') || s.website, { message: '`eventUrlTemplate` uses {website}: set `website` too.', path: ['eventUrlTemplate'] });
 
-const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', 'slack', 'discord', 'team', 'guild', 'announce', 'organizers', 'organizerUsers', 'organizerRole', 'channels', ...PROFILE_KEYS];
+const SETTINGS_KEYS = ['name', 'hashtag', 'contact', 'timeZone', 'website', 'eventUrlTemplate', 'cfp', 'text', 'talkMinutes', 'lightningMinutes', 'formats', 'submitUrl', 'deadline', 'min', 'max', 'source', 'slack', 'discord', 'team', 'guild', 'announce', 'organizers', 'organizerUsers', 'organizerRole', 'channels', 'repository', 'url', 'branch', 'path', ...PROFILE_KEYS];
 
 export interface SettingsResult {
   settings: CommunitySettings;

@@ -54,6 +54,15 @@ describe('COMMUNITIES_DIR', () => {
     expect(message).toContain(`COMMUNITIES_DIR: ${path.join(root, 'Bad_Name')}: a community's folder name is its URL`);
   });
 
+  it("follows a community's website repository, and refuses one that is no git URL", () => {
+    community('k8s-berlin', ['name: Kubernetes Berlin', 'repository: { url: "https://git.example.org/k8s/website.git" }']);
+    const config = loadConfig({ COMMUNITIES_DIR: root, DATABASE_PATH: path.join(root, 'var', 'bot.db'), EVENTS_POLL_MINUTES: '2' });
+    expect(config.communities?.[0]?.events).toEqual({ kind: 'git', url: 'https://git.example.org/k8s/website.git', branch: 'main', path: 'content/events', pollMinutes: 2, webhookSecret: undefined, stateDir: path.join(root, 'var', 'communities', 'k8s-berlin') });
+    community('k8s-berlin', ['name: Kubernetes Berlin', 'repository: { url: "website", path: ../elsewhere }']);
+    expect(problems()).toContain('repository.url "website" is not a git URL');
+    expect(problems()).toContain('repository.path "../elsewhere" must be a folder inside the repository');
+  });
+
   it('is a folder of community folders', () => {
     expect(problems()).toContain('has no community folders');
     rmSync(root, { recursive: true });

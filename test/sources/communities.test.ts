@@ -164,4 +164,52 @@ describe('other communities through their profiles', () => {
     expect(talks(byFile('202510-octubre.md'))).toEqual(['Explotando productos satelitales con Python: de Sentinel-2 al mapeo de uso de suelo — Alejandro López']);
     expect(events.every((e) => e.start.zoneName === 'America/Mexico_City' && e.agenda.length === 0)).toBe(true);
   });
+
+  it('dutch-laravel: Statamic entries whose text is a Bard document in the front matter; cancelled by [Afgelast]; "18.00 / ", "18:00 tot 18:30 | " agendas', () => {
+    const { byFile, errors } = community('dutch-laravel');
+    expect(errors).toEqual([]);
+    const span = (e: MeetupEvent) => `${local(e)}-${e.end.toFormat('HH:mm')}`;
+    const agenda = (e: MeetupEvent) => e.agenda.map((a) => `${a.start?.toFormat('HH:mm')} ${a.title}`);
+    const named = (e: MeetupEvent) => talks(e);
+
+    const pxl = byFile('laravel-meetup.md');
+    expect(span(pxl)).toBe('2019-12-11T18:00-21:00');
+    expect(pxl).toMatchObject({ venue: 'PXL.Widgets in Haarlem', address: 'Phoenixstraat 4, 2011 KC Haarlem', agenda: [], online: undefined, status: 'scheduled' });
+
+    // `type: Webinar`, no location: online (its page is the link until a meeting link is written).
+    const webinar = byFile('online-meet-up-mohamed-said-over-laravel-queues-in-action.md');
+    expect(local(webinar)).toBe('2021-03-11T19:00');
+    expect(webinar).toMatchObject({ venue: undefined, agenda: [] });
+    expect(webinar.online).toBe('https://dutchlaravelfoundation.nl/events/online-meet-up-mohamed-said-over-laravel-queues-in-action');
+
+    const ray = byFile('meetup-met-freek-van-der-herten-over-debugging-met-ray.md');
+    expect(ray.status).toBe('cancelled');
+    expect(ray.title).not.toMatch(/Afgelast/);
+    expect(span(ray)).toBe('2021-11-23T18:00-22:00');
+    expect(ray).toMatchObject({ venue: 'Bitfactory | Digital Agency Rotterdam', address: 'Goudsesingel 164, 3011 KD Rotterdam' });
+    expect(agenda(ray)).toEqual(['18:00 Inloop (en wat te eten)', '19:00 Talk (To be announced)', '19:45 Talk (To be announced)', '20:30 Pauze (15 min.)', '20:45 Talk: Debugging Laravel apps faster with Ray', '21:30 Afsluiting en netwerken']);
+    expect(named(ray)).toEqual(['Debugging Laravel apps faster with Ray — Freek Van der Herten']);
+
+    const koepel = byFile('meetup-over-generics-debugging-en-the-best-of-all-frameworks.md');
+    expect(span(koepel)).toBe('2022-03-17T18:00-22:00');
+    expect(koepel).toMatchObject({ venue: 'De Koepel', address: 'Koepelplein 1, 2031WL Haarlem' });
+    expect(agenda(koepel).map((a) => a.slice(0, 5))).toEqual(['18:00', '19:00', '19:10', '19:30', '20:15', '20:45', '21:30']);
+    expect(named(koepel)).toEqual(['Generics in PHP — Menno Hoekstra', 'Debugging Laravel apps faster with Ray — Freek van der Herten', 'The best of all frameworks — Pieter Jordaan']);
+
+    // One paragraph split by hard breaks: six items; "Spreker 3" is a placeholder, not a talk.
+    const bitfactory = byFile('dutch-laravel-foundation-meetup.md');
+    expect(span(bitfactory)).toBe('2023-03-07T18:00-21:00');
+    expect(bitfactory).toMatchObject({ venue: 'Bitfactory', address: 'Goudsesingel 164, 3011 KD Rotterdam' });
+    expect(agenda(bitfactory)).toEqual(['18:00 Inloop', '18:30 Aanvang / welkom', '18:45 Laravel & Packages: Locked & Loaded', '19:30 Event Driven Architecture', '20:15 Spreker 3', '21:00 Afsluiting']);
+    expect(named(bitfactory)).toEqual(['Laravel & Packages: Locked & Loaded — Silvano Allemekinders', 'Event Driven Architecture — Ruben Maas']);
+
+    const paqt = byFile('tech-meetup.md');
+    expect(span(paqt)).toBe('2024-03-21T18:00-21:00');
+    expect(paqt).toMatchObject({ venue: 'PAQT.com', address: 'Europalaan 40 · Utrecht' });
+    expect(paqt.agenda).toHaveLength(6);
+    expect(agenda(paqt)[0]).toBe('18:00 Inloop');
+    expect(named(paqt)).toEqual(['Duurzame software ontwikkeling — Arlon Antonius', "Speak your users' language: what to look out for when going global — Robin Martijn", 'Van zoeken naar vragen (Generative AI) — Joris Meijer']);
+    // A problem in the Bard text is named at the line of its YAML node, not a line of generated Markdown.
+    expect(paqt.agenda[2]!.talkIndex).toBe(0);
+  });
 });
