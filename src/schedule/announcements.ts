@@ -53,7 +53,7 @@ export class AnnouncementStore implements AnnouncementService {
     const at = this.resolveWhen(when, now, settings.timeZone);
     const checked = this.checkContent(content, catalogue);
     if (this.options.destinations.length === 0) {
-      throw new ArgumentError('No announce channels are configured (SLACK_ANNOUNCE_CHANNELS, DISCORD_ANNOUNCE_CHANNELS), so there is nowhere to post.');
+      throw new ArgumentError('No announce channels are configured (SLACK_ANNOUNCE_CHANNELS, DISCORD_ANNOUNCE_CHANNELS, or `announce:` in the community\'s settings.yml), so there is nowhere to post.');
     }
     return this.inZone(await this.posts.add(at, checked, `${by.platform}:${by.name}`, now), settings);
   }

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
-import { isEndMarker } from './talks';
+import { isEndMarker } from './talk-text';
 import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */

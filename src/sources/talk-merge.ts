@@ -1,7 +1,9 @@
 import type { Link, Talk } from '../catalogue/event';
 import type { RawLink } from './links';
 import { findKnown, withoutHonorific, type KnownSpeaker } from './speakers';
-import { similarity, type AbstractEntry, type TalkText } from './talks';
+import { similarity } from './abstract-match';
+import type { AbstractEntry } from './abstracts';
+import type { TalkText } from './talk-text';
 
 /** A talk while the post is read: what its agenda line said, and its line for diagnostics. */
 export interface TalkDraft extends Talk {

@@ -40,7 +40,7 @@ import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorD
 import { eventUrl, resolveLink, type RawLink } from './links';
 import type { ParsedFile } from './markdown';
 import { RsvpFieldsSchema, toEventRsvp } from './rsvp-fields';
-import { similarity } from './talks';
+import { similarity } from './abstract-match';
 import { SESSION_KEYS, SessionSchema, toSessions } from './yaml-sessions';
 import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
 

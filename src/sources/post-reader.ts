@@ -1,0 +1,202 @@
+/**
+ * One post's front matter and sections read into a MeetupEvent: title, date and times (post-dates.ts), agenda
+ * and talks (post-talks.ts), place, online link, summary, slides and recordings, the event page. Owns the
+ * diagnostics for the file while doing so.
+ */
+import type { Link, MeetupEvent } from '../catalogue/event';
+import { safeUrl, type SafeUrl } from '../catalogue/safe-url';
+import type { Diagnostic } from './diagnostics';
+import type { FrontMatter } from './front-matter';
+import { eventUrl, resolveLink, type RawLink } from './links';
+import { NO_LOOKUPS, resolveId } from './lookups';
+import type { ParseOptions } from './markdown';
+import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
+import { PostTalks } from './post-talks';
+import { resolveProfile, type HeadingKind, type Profile } from './profile';
+import { findProseDate, type ProseDate } from './prose-date';
+import { toEventRsvp } from './rsvp-fields';
+import { atWallTime, parseWallDateTime, type WallDateTime } from './time';
+
+/** Reads one post's sections into an event; owns the diagnostics for this file while doing so. */
+export class PostReader {
+  private readonly zone: string;
+  private readonly profile: Profile;
+  private readonly talks: PostTalks;
+
+  constructor(
+    private readonly fm: FrontMatter,
+    private readonly body: string,
+    private readonly sections: Section[],
+    private readonly options: ParseOptions,
+    private readonly diagnostics: Diagnostic[],
+    private readonly keyLine: (key: string) => number | undefined,
+  ) {
+    this.zone = options.settings.timeZone;
+    this.profile = resolveProfile(options.settings);
+    this.talks = new PostTalks({ file: options.file, zone: this.zone, sections, profile: this.profile, diagnostics, link: (l, label) => this.link(l, label) });
+  }
+
+  /** The front matter title, else (posts without front matter) the first top-level heading. */
+  private title(): string | undefined {
+    if (this.fm.title) return plainText(this.fm.title);
+    const heading = this.sections.find((s) => s.level === 1) ?? this.sections.find((s) => s.level > 0);
+    if (heading?.title) return heading.title;
+    this.diagnostics.push({ file: this.options.file, line: 1, severity: 'error', message: 'No title: start the post with a `# Title` line, or add `title: ...` to the front matter.' });
+    return undefined;
+  }
+
+  private dateContext(): DateContext {
+    return { file: this.options.file, zone: this.zone, profile: this.profile, fieldLine: this.keyLine, diagnostics: this.diagnostics };
+  }
+
+  read(): MeetupEvent | undefined {
+    const title = this.title();
+    if (title === undefined) return undefined;
+    const ctx = this.dateContext();
+    const published = this.fm.published ? parseWallDateTime(this.fm.published, this.zone) : undefined;
+    const explicit = explicitTimes(this.fm, ctx);
+    const known = this.talks.knownSpeakers();
+    const agendaLines = this.talks.agendaLines();
+    const prose = this.proseDate(published);
+
+    const day = meetupDay(explicit, prose, published, ctx);
+    if (!day) return undefined;
+    const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
+    const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
+    const end = meetupEnd(explicit, prose, agenda, start, day.date, ctx);
+    const eventSlides = this.talks.attachAbstracts(talks, known);
+    const id = idOf(this.options.file);
+    const cancelledTitle = this.profile.cancelledTitle;
+    const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
+    const place = this.place(title);
+
+    return {
+      id,
+      title: title.replace(cancelledTitle, '').trim() || title,
+      summary: this.summary(),
+      start,
+      end,
+      dateSource: day.source,
+      venue: place.venue,
+      address: place.address,
+      online: this.fm.online ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
+      agenda,
+      talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
+      cfp: this.sectionText('cfp'),
+      slides: [...eventSlides, ...this.linkSection('slides')],
+      recordings: this.linkSection('recordings'),
+      url: this.pageUrl(),
+      status: cancelled ? 'cancelled' : 'scheduled',
+      rsvp: toEventRsvp(this.fm.rsvp, this.zone),
+      ...(day.toBeConfirmed ? { dateToBeConfirmed: true } : {}),
+      source: { file: this.options.file, publishedAt: published?.time ? atWallTime(published.date, published.time, this.zone) : published ? atWallTime(published.date, { hour: 0, minute: 0 }, this.zone) : undefined },
+    };
+  }
+
+  private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
+    const lines: SourceLine[] = [];
+    this.sections.forEach((s, i) => {
+      if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
+    });
+    return findProseDate(lines, published?.date, this.profile.languages);
+  }
+
+  // ----- text, places and links ------------------------------------------------------------------------------
+
+  private summary(): string | undefined {
+    for (const p of paragraphs(this.sections[0]!.lines)) {
+      const text = plainText(p.map((l) => l.text).join(' '));
+      if (text !== '') return text;
+    }
+    return undefined;
+  }
+
+  private sectionText(kind: HeadingKind): string | undefined {
+    const index = this.sections.findIndex((s) => s.level > 0 && this.is(kind, s));
+    if (index < 0) return undefined;
+    const text = plainParagraphs([this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines));
+    return text || undefined;
+  }
+
+  private sectionLine(kind: HeadingKind): number | undefined {
+    return this.sections.find((s) => s.level > 0 && this.is(kind, s))?.line;
+  }
+
+  private is(kind: HeadingKind, section: Section): boolean {
+    return this.profile.headings[kind].test(section.key);
+  }
+
+  /** `* [Launch event slides](/slides/x.pdf)` and `* Launch Event: https://youtube...` lines of a section. */
+  private linkSection(kind: 'slides' | 'recordings'): Link[] {
+    const index = this.sections.findIndex((s) => s.level > 0 && this.is(kind, s));
+    if (index < 0) return [];
+    const links: Link[] = [];
+    for (const l of [this.sections[index]!, ...subsections(this.sections, index)].flatMap((s) => s.lines)) {
+      const lineLabel = plainText((stripBullet(l.text) ?? l.text).replace(/\bhttps?:\/\/\S+/g, '')).replace(/[\s:–-]+$/, '');
+      for (const found of findLinks(l.text)) links.push(...[this.link({ label: found.label || lineLabel, url: found.url }, kind === 'slides' ? 'Slides' : 'Recording')].filter((x) => x !== undefined));
+    }
+    return links;
+  }
+
+  /** A checked link, or undefined when the target is not http(s)/mailto or a site path (see safe-url.ts). */
+  private link(link: RawLink, fallbackLabel: string): Link | undefined {
+    return resolveLink(link, this.options.settings, fallbackLabel, this.pageUrl());
+  }
+
+  /** The event's page: the front matter's URL, else the settings' pattern; relative links resolve against it. */
+  private pageUrl(): SafeUrl | undefined {
+    return safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, idOf(this.options.file));
+  }
+
+  /**
+   * A meetup without a venue whose title or location says it is online ("SRE Munich Spring Online Event 2020",
+   * `## Location` "Online"): online even when the post has no meeting link yet.
+   */
+  private meetsOnline(title: string, place: { venue?: string; address?: string }): boolean {
+    if (place.venue || place.address) return false;
+    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
+    const where = location ? plainParagraphs(location.lines) : '';
+    return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
+  }
+
+  private place(title: string): { venue?: string; address?: string } {
+    if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.options.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
+    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
+    const first = location ? paragraphs(location.lines)[0] : undefined;
+    if (first) {
+      const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''));
+      const comma = line.indexOf(',');
+      if (comma > 0 && /\d/.test(line.slice(comma))) return { venue: line.slice(0, comma).trim(), address: line.slice(comma + 1).trim() };
+      if (line) return { venue: line };
+    }
+    if (/\bonline\b/i.test(title)) return {};
+    const host = /\bat\s+(.+?)(?:\s+\d{4})?$/i.exec(title)?.[1];
+    return host ? { venue: this.proseSpelling(host) } : {};
+  }
+
+  /** "at nordcloud" in a title, "at Nordcloud" in the prose: the prose is usually the careful spelling. */
+  private proseSpelling(name: string): string {
+    const wanted = name.toLowerCase();
+    for (const l of this.sections[0]!.lines) {
+      const at = l.text.toLowerCase().indexOf(wanted);
+      const found = at >= 0 ? l.text.slice(at, at + name.length) : '';
+      if (found && found !== name && /^\p{Lu}/u.test(found) && !/[\p{L}\p{N}]/u.test(l.text[at + name.length] ?? '')) return found;
+    }
+    return name;
+  }
+
+  /** A meeting link anywhere in the post (online events rarely say `online:` in the front matter). */
+  private onlineLink(): string | undefined {
+    const body = this.body;
+    const meeting = /https?:\/\/(?:[\w-]+\.)?(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|meet\.jit\.si|whereby\.com|webex\.com|bbb\.[\w.-]+)\/[^\s)>\]]*/i.exec(body);
+    return meeting?.[0];
+  }
+}
+
+export function idOf(file: string): string {
+  const parts = file.split('/');
+  // A Hugo page bundle, `<name>/index.md`, is named by its folder.
+  const base = /^index\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
+  return base.replace(/\.(md|markdown|ya?ml)$/i, '');
+}

@@ -1,0 +1,146 @@
+/**
+ * A post's agenda and talks: the timed lines under the agenda heading, each a talk or a plain item (nested
+ * bullets are its details), then abstracts under the talks heading matched onto the talks (or, with no talk in
+ * the agenda, the headings there are the talks). Speakers and companies come from talk lines and headings only.
+ */
+import type { AgendaItem, Link } from '../catalogue/event';
+import { parseAgendaLines, type AgendaLine } from './agenda';
+import { readItemDetails } from './agenda-details';
+import { abstractEntriesFromBullets, abstractEntriesFromSections, type AbstractEntry } from './abstracts';
+import { matchEntries } from './abstract-match';
+import type { Diagnostic } from './diagnostics';
+import type { RawLink } from './links';
+import { plainParagraphs, plainText, stripBullet, subsections, type Section } from './markdown-text';
+import type { HeadingKind, Profile } from './profile';
+import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
+import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
+import { isNonTalk, isTalk, parseTalkText } from './talk-text';
+import { addDays, atWallTime, type CalendarDate } from './time';
+
+export interface PostContext {
+  file: string;
+  zone: string;
+  sections: Section[];
+  profile: Profile;
+  diagnostics: Diagnostic[];
+  /** A checked link resolved against the event page, or undefined when it cannot be shown. */
+  link: (link: RawLink, fallbackLabel: string) => Link | undefined;
+}
+
+export class PostTalks {
+  private readonly zone: string;
+
+  constructor(private readonly ctx: PostContext) {
+    this.zone = ctx.zone;
+  }
+
+  private is(kind: HeadingKind, section: Section): boolean {
+    return this.ctx.profile.headings[kind].test(section.key);
+  }
+
+  private warn(line: number | undefined, message: string): void {
+    this.ctx.diagnostics.push({ file: this.ctx.file, line, severity: 'warning', message });
+  }
+
+  private info(line: number | undefined, message: string): void {
+    this.ctx.diagnostics.push({ file: this.ctx.file, line, severity: 'info', message });
+  }
+
+  /**
+   * The lines under the agenda heading; without one, a timed bullet list in the opening prose ("The program for
+   * the evening is:" followed by "- 18:05 - 18:15: Welcome").
+   */
+  agendaLines(): AgendaLine[] {
+    const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
+    const lines = index >= 0
+      ? [this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)].flatMap((s) => s.lines)
+      : this.ctx.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === '');
+    const { items, problems } = parseAgendaLines(lines);
+    for (const p of problems) this.ctx.diagnostics.push({ file: this.ctx.file, line: p.line, severity: p.severity, message: p.message });
+    return items;
+  }
+
+  agendaAndTalks(lines: AgendaLine[], date: CalendarDate, known: KnownSpeaker[]): { agenda: AgendaItem[]; talks: TalkDraft[] } {
+    const agenda: AgendaItem[] = [];
+    const talks: TalkDraft[] = [];
+    for (const line of lines) {
+      const start = line.time ? atWallTime(addDays(date, line.dayOffset), line.time, this.zone) : undefined;
+      const parsed = parseTalkText(line.text, known);
+      const details = readItemDetails(line.details, known);
+      if (parsed.speakers.length === 0 && details.speakers.length > 0 && !isNonTalk(parsed.title)) parsed.speakers = details.speakers;
+      if (!isTalk(parsed)) {
+        agenda.push({ start, title: plainText(line.text) });
+        continue;
+      }
+      const slides = details.slides.flatMap((l) => this.ctx.link(l, 'Slides') ?? []);
+      const abstract = details.description.join('\n\n') || undefined;
+      const talk: TalkDraft = { parsed, title: parsed.title, speakers: parsed.speakers, kind: parsed.kind, slides, start, line: line.line, ...(abstract ? { abstract } : {}) };
+      agenda.push({ start, title: parsed.label && parsed.label !== parsed.title ? `${parsed.label}: ${parsed.title}` : parsed.title, talkIndex: talks.length });
+      talks.push(talk);
+    }
+    return { agenda, talks };
+  }
+
+  /** People under "Speakers": listed in its lines, or one heading each below it (a card per speaker). */
+  knownSpeakers(): KnownSpeaker[] {
+    return this.ctx.sections.flatMap((s, i) => {
+      if (s.level === 0 || !this.is('speakers', s)) return [];
+      const people = subsections(this.ctx.sections, i)
+        .filter((sub) => looksLikePerson(sub.title))
+        .map((sub) => ({ name: sub.title, bio: plainParagraphs(sub.lines) || undefined }));
+      return [...parseSpeakerList(s.lines), ...people];
+    });
+  }
+
+  /** Abstracts, bios and slides onto their talks; returns slides of entries that match no talk (kick-off decks). */
+  attachAbstracts(talks: TalkDraft[], known: KnownSpeaker[]): Link[] {
+    const entries = this.abstractEntries(talks, known);
+    // No talk in the agenda (or no agenda): the headings under "Talks" are the talks, in their order.
+    if (talks.length === 0) talks.push(...talksFromEntries(entries));
+    const matches = matchEntries(entries, talks.map((t) => ({ title: t.title, number: t.parsed.number })));
+    const eventSlides: Link[] = [];
+    entries.forEach((entry, i) => {
+      const index = matches[i];
+      if (index === undefined) {
+        eventSlides.push(...entry.slides.flatMap((s) => this.ctx.link(s, 'Slides') ?? []));
+        this.reportUnmatched(entry);
+        return;
+      }
+      mergeEntry(talks[index]!, entry, (l) => this.ctx.link(l, 'Slides'));
+    });
+    for (const talk of talks) talk.speakers = talk.speakers.map((s) => completeSpeaker(s, known));
+    assignLeftoverSpeaker(talks, known);
+    return eventSlides;
+  }
+
+  private abstractEntries(talks: TalkDraft[], known: KnownSpeaker[]): AbstractEntry[] {
+    const entries: AbstractEntry[] = [];
+    this.ctx.sections.forEach((section, index) => {
+      if (section.level === 0 || !this.ctx.profile.talksAnywhere.test(section.key)) return;
+      const children = subsections(this.ctx.sections, index);
+      entries.push(...abstractEntriesFromSections(children, known));
+      const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
+      if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
+      else if (children.length === 0 && talks.length === 1) {
+        const text = plainParagraphs(section.lines);
+        if (text) entries.push({ heading: talks[0]!.parsed, line: section.line, abstractParagraphs: [text], bios: [], slides: [] });
+      }
+    });
+    return entries;
+  }
+
+  private reportUnmatched(entry: AbstractEntry): void {
+    const heading = entry.heading.label ? `${entry.heading.label}${entry.heading.title !== entry.heading.label ? `: ${entry.heading.title}` : ''}` : entry.heading.title;
+    if (entry.heading.number !== undefined) {
+      this.info(entry.line, `"${heading}" has no "${entry.heading.label}" in the agenda${entry.slides.length > 0 ? '; its slides are listed as the meetup\'s slides' : ''}.`);
+    } else if (entry.abstractParagraphs.length > 0 || entry.bios.length > 0) {
+      this.warn(entry.line, heading ? `"${heading}" matches no talk in the agenda, so its abstract is not shown: use the talk's title from the agenda (or "Talk N") as the heading.` : 'This abstract matches no talk in the agenda, so it is not shown: start it with the talk\'s title and a colon.');
+    }
+  }
+}
+
+function talksFromEntries(entries: readonly AbstractEntry[]): TalkDraft[] {
+  return entries
+    .filter((e) => e.heading.title !== '' && e.heading.number === undefined && !isNonTalk(e.heading.title) && (e.heading.speakers.length > 0 || e.abstractParagraphs.length > 0))
+    .map((e) => ({ parsed: e.heading, title: e.heading.title, speakers: [], kind: e.heading.kind, slides: [], line: e.line }));
+}
