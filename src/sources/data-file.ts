@@ -38,7 +38,8 @@ export function readDataFile(text: string, options: DataFileOptions): { events: 
   const diagnostics: Diagnostic[] = [];
   const events: MeetupEvent[] = [];
   records.forEach((record, index) => {
-    const event = toEvent(record, index, records.length, options, profile, (d) => diagnostics.push({ ...d, file, line: d.line ?? parsed.line(record.path) }));
+    const keyLine = (key: string | undefined) => (key === undefined ? undefined : parsed.line([...record.path, ...key.split('.')]));
+    const event = toEvent(record, index, records.length, options, profile, keyLine, (d) => diagnostics.push({ ...d, file, line: d.line ?? parsed.line(record.path) }));
     if (event) events.push(event);
   });
   return { events, diagnostics };
@@ -46,7 +47,14 @@ export function readDataFile(text: string, options: DataFileOptions): { events: 
 
 /** The same, shaped like one post's result, for a data file that holds a single event (one JSON per meeting). */
 export function parseDataFile(text: string, options: DataFileOptions): ParsedFile & { events: MeetupEvent[] } {
-  const { events, diagnostics } = readDataFile(text, options);
+  let read: { events: MeetupEvent[]; diagnostics: Diagnostic[] };
+  try {
+    read = readDataFile(text, options);
+  } catch (error) {
+    // A bug in the reader must not stop the other files from loading; fuzz.test.ts calls readDataFile without this.
+    return { events: [], diagnostics: [{ file: options.file, severity: 'error', message: `Could not read this file (${error instanceof Error ? error.message : String(error)}). Please report it to the bot's maintainers with the file.` }] };
+  }
+  const { events, diagnostics } = read;
   return { event: events.length === 1 ? events[0] : undefined, events, diagnostics };
 }
 
@@ -60,7 +68,10 @@ function parseData(text: string, file: string): Parsed {
   const noLine = () => undefined;
   if (/\.json$/i.test(file)) {
     try {
-      return { value: JSON.parse(text), diagnostics: [], line: noLine };
+      const value: unknown = JSON.parse(text);
+      // JSON is YAML 1.2: the yaml library's ranges give each record and key its line.
+      const located = parseLocatedYaml(text);
+      return { value, diagnostics: [], line: located.doc.errors.length === 0 ? (path) => issueLine(located, path) : noLine };
     } catch (error) {
       const at = /position (\d+)/.exec(String(error))?.[1];
       const line = at === undefined ? undefined : text.slice(0, Number(at)).split('\n').length;
@@ -69,7 +80,7 @@ function parseData(text: string, file: string): Parsed {
   }
   if (/\.toml$/i.test(file)) {
     try {
-      return { value: tomlToText(parseToml(text)), diagnostics: [], line: noLine };
+      return { value: tomlToText(parseToml(text)), diagnostics: [], line: (path) => tomlLine(text, path) };
     } catch (error) {
       return { diagnostics: [{ file, line: error instanceof TomlError ? error.line : undefined, severity: 'error', message: `Not valid TOML: ${(error as Error).message.split('\n')[0]}.` }], line: noLine };
     }
@@ -79,6 +90,27 @@ function parseData(text: string, file: string): Parsed {
   if (syntax.length > 0) return { diagnostics: syntax, line: noLine };
   const js = yamlToJs(located, file, 'This data file');
   return { value: js.value, diagnostics: js.diagnostics, line: (path) => issueLine(located, path) };
+}
+
+/**
+ * smol-toml keeps no positions: a record of `[[past]]` number i is found at the i-th `[[past]]` header, and a
+ * key of it at its `key =` line below that header (a record of a top-level table, at its key line).
+ */
+function tomlLine(text: string, path: readonly (string | number)[]): number | undefined {
+  const rows = text.split('\n');
+  let from = 0;
+  const [table, index, key] = path;
+  if (typeof table === 'string' && typeof index === 'number') {
+    let seen = -1;
+    const header = new RegExp(`^\\s*\\[\\[\\s*["']?${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*\\]\\]`);
+    from = rows.findIndex((r) => header.test(r) && ++seen === index);
+    if (from < 0) return undefined;
+    if (typeof key !== 'string') return from + 1;
+    for (let i = from + 1; i < rows.length && !/^\s*\[/.test(rows[i]!); i++) if (new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(rows[i]!)) return i + 1;
+    return from + 1;
+  }
+  const top = typeof table === 'string' ? rows.findIndex((r) => new RegExp(`^\\s*["']?${table}["']?\\s*=`).test(r)) : -1;
+  return top >= 0 ? top + 1 : undefined;
 }
 
 interface DataRecord {
@@ -105,7 +137,7 @@ function text(record: unknown, paths: readonly string[]): string | undefined {
   return typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
 }
 
-function toEvent(record: DataRecord, index: number, count: number, options: DataFileOptions, profile: Profile, report: Report): MeetupEvent | undefined {
+function toEvent(record: DataRecord, index: number, count: number, options: DataFileOptions, profile: Profile, keyLine: (key: string | undefined) => number | undefined, report: Report): MeetupEvent | undefined {
   const f = profile.dataFields;
   const zone = options.settings.timeZone;
   const r = record.value;
@@ -113,18 +145,20 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const when = text(r, f.eventDate);
   const wall = when ? parseWallDateTime(when, zone) : undefined;
   const name = title ?? `record ${index + 1}`;
+  const dateLine = keyLine(firstValue(r, f.eventDate)?.path);
   if (!wall) {
-    report({ severity: 'error', message: `"${name}" has ${when ? `a date that cannot be read ("${when}")` : 'no date'}: write ${f.eventDate[0] ?? 'date'} as 2024-07-10 or "2024-07-10 18:30".` });
+    report({ severity: 'error', line: dateLine, message: `"${name}" has ${when ? `a date that cannot be read ("${when}")` : 'no date'}: write ${f.eventDate[0] ?? 'date'} as 2024-07-10 or "2024-07-10 18:30".` });
     return undefined;
   }
-  if (wall.offsetMismatch) report({ severity: 'warning', message: `"${name}" says ${wall.offsetMismatch.written}, but ${zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time as written.` });
+  if (wall.offsetMismatch) report({ severity: 'warning', line: dateLine, message: `"${name}" says ${wall.offsetMismatch.written}, but ${zone} is ${wall.offsetMismatch.actual} on ${isoDate(wall.date)}: using the wall time as written.` });
   const startText = text(r, f.start);
   const time = wall.time ?? (startText ? parseTimeOfDay(startText) : undefined) ?? profile.defaultStart;
   const start = atWallTime(wall.date, time, zone);
   const fileId = options.file.split('/').pop()!.replace(/\.[^.]+$/, '');
   const ownId = text(r, f.id);
   const id = count === 1 && !ownId ? fileId : `${fileId}-${ownId ?? isoDate(wall.date)}`;
-  const agenda = agendaOf(text(r, f.agenda), wall.date, zone, report);
+  const agendaLine = keyLine(firstValue(r, f.agenda)?.path);
+  const agenda = agendaOf(text(r, f.agenda), wall.date, zone, (d) => report({ ...d, line: agendaLine }));
   const endText = text(r, f.end);
   const endTime = endText ? parseTimeOfDay(endText) : undefined;
   const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : plusMillis(start, profile.defaultDurationMinutes * 60_000);

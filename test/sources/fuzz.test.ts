@@ -6,6 +6,25 @@ import { readYamlEvent } from '../../src/sources/yaml-event';
 import { makeSettings } from '../helpers/events';
 import { REAL_DATA } from './temp-data';
 import { prng } from '../helpers/prng';
+import { readDataFile } from '../../src/sources/data-file';
+import { loadSettings } from '../../src/sources/settings';
+import { stripShortcodes } from '../../src/sources/shortcodes';
+import { readHtmlBlock } from '../../src/sources/html-block';
+import type { CommunitySettings } from '../../src/catalogue/settings';
+
+/** Other communities' real files with their profiles: TOML and YAML front matter, shortcodes, HTML cards, data files, a Bard body. */
+const OTHER = process.env.EVENTS_OTHER ?? '/work/shared/events-other';
+const PROFILES = path.join(__dirname, '..', 'fixtures', 'profiles');
+const COMMUNITIES = readdirSync(PROFILES).map((f) => f.replace(/\.yml$/, '')).sort();
+function communityFiles(name: string): { settings: CommunitySettings; files: { name: string; bytes: Buffer }[] } {
+  const loaded = loadSettings(PROFILES, { path: path.join(PROFILES, `${name}.yml`) });
+  const dir = path.join(OTHER, name);
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(?:md|ya?ml|toml|json)$/.test(f) && !f.includes('/'))
+    .sort()
+    .map((f) => ({ name: `${name}/${f}`, bytes: readFileSync(path.join(dir, f)) }));
+  return { settings: loaded.settings, files };
+}
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240710);
 const settings = makeSettings();
@@ -136,6 +155,60 @@ describe(`fuzzing the readers with real files (seed ${SEED}; set FUZZ_SEED to re
         for (let i = 0; i < 1 + Math.floor(random() * 5); i++) mutated[Math.floor(random() * mutated.length)] = ' :-#[]{}"\'\t\n|>&*!%@`'.charCodeAt(Math.floor(random() * 22));
         checkBoth(mutated.toString('utf8'), `${label} round ${round}`);
       }
+    }
+  });
+});
+
+/** A data file or post of another community, read without any safety net: a throw is a crash, never a diagnostic. */
+function checkOther(text: string, file: string, communitySettings: CommunitySettings, label: string): void {
+  let result: ParsedFile;
+  try {
+    result = /\.(?:ya?ml|toml|json)$/.test(file) ? { diagnostics: readDataFile(text, { file, settings: communitySettings }).diagnostics } : readPost(text, { file, settings: communitySettings });
+  } catch (error) {
+    throw new Error(`${label}: threw ${error instanceof Error ? error.stack : String(error)}`);
+  }
+  checkDiagnostics(result, label);
+  if (result.event && (!result.event.start.isValid || result.event.end <= result.event.start)) throw new Error(`${label}: invalid times`);
+}
+
+describe(`fuzzing other communities' files through their profiles (seed ${SEED})`, () => {
+  const ALPHABET = ' :-#[]{}"\'\t\n|>&*!%@`<>/=+.,0123456789{{<>}}';
+  it.each(COMMUNITIES)('%s: cuts and mutations of front matter (YAML, TOML), shortcodes, HTML cards and data files only produce diagnostics', (name) => {
+    const random = prng(SEED + 3 + COMMUNITIES.indexOf(name));
+    const { settings: communitySettings, files } = communityFiles(name);
+    expect(files.length).toBeGreaterThan(0);
+    for (const { name: label, bytes } of files) {
+      const file = `events/${path.basename(label)}`;
+      const step = Math.max(37, Math.floor(bytes.length / 60));
+      for (let cut = 0; cut < bytes.length; cut += step) checkOther(bytes.subarray(0, cut).toString('utf8'), file, communitySettings, `${label} cut ${cut}`);
+      for (let round = 0; round < 25; round++) {
+        let text = Buffer.from(bytes);
+        for (let i = 0; i < 1 + Math.floor(random() * 6); i++) {
+          const at = Math.floor(random() * text.length);
+          const kind = random();
+          if (kind < 0.5) text[at] = ALPHABET.charCodeAt(Math.floor(random() * ALPHABET.length));
+          else if (kind < 0.75) text = Buffer.concat([text.subarray(0, at), Buffer.from(ALPHABET[Math.floor(random() * ALPHABET.length)]!), text.subarray(at)]);
+          else text = Buffer.concat([text.subarray(0, at), text.subarray(at + 1 + Math.floor(random() * 40))]);
+        }
+        checkOther(text.toString('utf8'), file, communitySettings, `${label} round ${round}`);
+      }
+    }
+  });
+
+  it('shortcodes and HTML blocks alone: random tag soup never throws and keeps every line', () => {
+    const random = prng(SEED + 20);
+    const pieces = ['{{<', '>}}', '{{%', '%}}', '{{', '}}', '{%', '%}', '/', ' speaker ', 'speaker_id="x"', '"', "'", '\n', '<div>', '</div>', '<h3>', '</h3>', '<p>', '<br>', '<a href="', '">', '</a>', '<li>', '<ul>', '</ul>', 'text', '18:00', '&nbsp;', '<!--', '-->', '<script>', '</script>'];
+    for (let round = 0; round < 400; round++) {
+      const text = Array.from({ length: 5 + Math.floor(random() * 60) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+      let stripped: string;
+      try {
+        stripped = stripShortcodes(text, () => undefined, { texts: { speaker: 'by {speaker_id}' }, resolve: (v) => v });
+        const html = readHtmlBlock(text, 10);
+        for (const l of html) if (!(Number.isInteger(l.line) && l.line >= 10)) throw new Error(`line ${l.line}`);
+      } catch (error) {
+        throw new Error(`tag soup round ${round} (${JSON.stringify(text)}): threw ${String(error)}`);
+      }
+      expect(stripped.split('\n')).toHaveLength(text.split('\n').length);
     }
   });
 });
