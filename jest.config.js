@@ -85,7 +85,7 @@ const NO_DATABASE = [
 ];
 
 /** Suites about PostgreSQL itself (migrations under the advisory lock, ...): nothing to run on SQLite. */
-const POSTGRES_ONLY = [];
+const POSTGRES_ONLY = ['store/migrate-postgres.test.ts'];
 
 /** A suite as an ignore pattern (a regular expression on the full path). */
 const suite = (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`;
