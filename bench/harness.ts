@@ -96,7 +96,9 @@ export async function startBot(env: Record<string, string>): Promise<Started & {
   cpSync(path.join(ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
   const port = await freeLoopbackPort();
   const httpUrl = `http://127.0.0.1:${port}`;
-  const started = await startProcess(args, { DATA_DIR: path.join(dir, 'data'), DATABASE_PATH: path.join(dir, 'bot.db'), HTTP_PORT: String(port), LOG_LEVEL: 'error', CONSOLE_CHAT: 'false', ...env }, () =>
+  // BENCH_BOT_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=var/prof") go to the bot's node only, to profile it in a bench.
+  const nodeArgs = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const started = await startProcess([...nodeArgs, ...args], { DATA_DIR: path.join(dir, 'data'), DATABASE_PATH: path.join(dir, 'bot.db'), HTTP_PORT: String(port), LOG_LEVEL: 'error', CONSOLE_CHAT: 'false', ...env }, () =>
     fetch(`${httpUrl}/healthz`).then((r) => r.ok, () => false),
   );
   return {

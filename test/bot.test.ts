@@ -18,6 +18,7 @@ import type { SlackChat } from '../src/chat/slack/adapter';
 import { FakeSlack } from './fakes/slack';
 import { FakeDiscord } from './fakes/discord';
 import { berlin } from './helpers/events';
+import { botDatabaseEnv } from './helpers/db';
 
 const SIGNING_SECRET = 'bot-test-secret';
 const SLACK_CHANNEL = 'C0ANNOUNCE';
@@ -43,7 +44,7 @@ beforeAll(async () => {
 
   const config = loadConfig({
     DATA_DIR: path.join(dataDir, 'data'),
-    DATABASE_PATH: path.join(dataDir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dataDir)),
     HTTP_PORT: '0',
     CONSOLE_CHAT: 'true',
     SLACK_BOT_TOKEN: 'xoxb-bot-test',

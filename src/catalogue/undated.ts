@@ -11,5 +11,6 @@ export const UNDATED_RECENT_DAYS = 90;
  */
 export function isUndatedHistory(event: MeetupEvent, now: DateTime): boolean {
   if (!event.dateToBeConfirmed) return false;
-  return (event.source.publishedAt ?? event.start).toMillis() < now.minus({ days: UNDATED_RECENT_DAYS }).toMillis();
+  // Plain milliseconds: an hour either way at a DST switch does not matter at 90 days.
+  return (event.source.publishedAt ?? event.start).toMillis() < now.toMillis() - UNDATED_RECENT_DAYS * 86_400_000;
 }

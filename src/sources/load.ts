@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Catalogue } from '../catalogue/catalogue';
@@ -6,6 +7,7 @@ import type { CommunitySettings } from '../catalogue/settings';
 import type { Diagnostic } from './diagnostics';
 import { parseMarkdownEvent, type ParsedFile } from './markdown';
 import { loadSettings } from './settings';
+import { detachStrings } from './detach';
 import { parseYamlEvent } from './yaml-event';
 import { parseDataFile } from './data-file';
 import { readLookups, type Lookups } from './lookups';
@@ -22,7 +24,7 @@ export interface LoadResult {
 }
 
 /** Parsed files by path, reused while a file's text and the settings are unchanged (watch reloads). */
-export type ParseCache = Map<string, { text: string; settingsKey: string; parsed: ParsedFile }>;
+export type ParseCache = Map<string, { digest: string; settingsKey: string; parsed: ParsedFile }>;
 
 export interface LoadOptions {
   /** BOT_TIMEZONE override. */
@@ -112,9 +114,11 @@ function parseFile(fullPath: string, file: string, context: { settings: Communit
     return { diagnostics: [{ file, severity: 'error', message: `Cannot read this file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check that it exists and is readable.` }] };
   }
   const cached = cache?.get(file);
-  if (cached && cached.text === text && cached.settingsKey === settingsKey) return cached.parsed;
-  const parsed = readerFor(file, context.settings)(text, { file, ...context });
-  cache?.set(file, { text, settingsKey, parsed });
+  const digest = cache ? createHash('sha256').update(text).digest('base64') : '';
+  if (cached && cached.digest === digest && cached.settingsKey === settingsKey) return cached.parsed;
+  // The result keeps none of the file's text (see detach.ts), and the cache knows the text by its digest.
+  const parsed = detachStrings(readerFor(file, context.settings)(text, { file, ...context }));
+  cache?.set(file, { digest, settingsKey, parsed });
   return parsed;
 }
 

@@ -112,6 +112,23 @@ describe('SlackChat over HTTP (real Bolt receiver, signed requests)', () => {
     await expectNothingAnswered(bot);
   });
 
+  it('refuses an unsigned request with 401 and posts nothing', async () => {
+    const body = new URLSearchParams(bot.slack.slashCommandFields('echo', 'unsigned')).toString();
+    const res = await fetch(bot.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(res.status).toBe(401);
+    await expectNothingAnswered(bot);
+    expect(echoed).not.toContain('unsigned');
+  });
+
+  it("answers Slack's unsigned ssl_check, and nothing smuggled into its body runs", async () => {
+    // Bolt reads a form's `payload` field as the whole body, so a command could hide there, unsigned.
+    const body = new URLSearchParams({ ssl_check: '1', payload: JSON.stringify(bot.slack.slashCommandFields('echo', 'smuggled')) }).toString();
+    const res = await fetch(bot.eventsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(res.status).toBe(200);
+    await expectNothingAnswered(bot);
+    expect(echoed).not.toContain('smuggled');
+  });
+
   it('refuses a body changed after signing with 401', async () => {
     const ts = Math.floor(Date.now() / 1000);
     const signedFor = new URLSearchParams(bot.slack.slashCommandFields('echo', 'harmless')).toString();

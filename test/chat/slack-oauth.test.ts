@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/clock';
 import { createLogger } from '../../src/log';
 import { FakeSlack } from '../fakes/slack';
 import { freeLoopbackPort } from '../fakes/loopback';
+import { botDatabaseEnv } from '../helpers/db';
 import { berlin } from '../helpers/events';
 import { finishInstall, install, startInstall } from '../helpers/slack-install';
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
   slack.enableOAuth({ ...CLIENT, redirectUri });
   const config = loadConfig({
     DATA_DIR: data,
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_PORT: String(port),
     CONSOLE_CHAT: 'false',
     SLACK_CLIENT_ID: CLIENT.clientId,

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { lazyDatabase, lazyPostgres, openDatabase, openPostgres, type Db } from '../../src/store/db';
 
 export const PG_URL = process.env.SREMUC_TEST_DATABASE_URL;
@@ -39,6 +40,27 @@ export function sharedDb(dir: string, name = 'bot.db'): SharedDb {
   url.searchParams.set('options', `-c search_path=${schema}`);
   const options = { schema, max: 4, idleTimeoutMillis: 1_000 };
   return { open: () => openPostgres(PG_URL, options), lazy: () => lazyPostgres(PG_URL, options), env: { DATABASE_URL: url.toString() } };
+}
+
+/**
+ * The environment for a bot (spawned `npm start`, or loadConfig in-process) with a database of its own: on SQLite
+ * the file dir/var/bot.db; on PostgreSQL a fresh schema (created here, as the bot creates no schema itself), with
+ * DATABASE_PATH still naming dir/var/, where the bot keeps its log file and imported calendars.
+ */
+export async function botDatabaseEnv(dir: string): Promise<Record<string, string>> {
+  const env = { DATABASE_PATH: path.join(dir, 'var', 'bot.db') };
+  if (!PG_URL) return env;
+  const schema = freshSchema();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(PG_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { ...env, DATABASE_URL: url.toString() };
 }
 
 function freshSchema(): string {

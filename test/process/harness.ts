@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { built, npmScript, ROOT } from '../helpers/built';
+import { botDatabaseEnv } from '../helpers/db';
 import { freeLoopbackPort } from '../fakes/loopback';
 
 /** The meetup each test's data folder holds: 10 days ahead, so the shipped rules announce it right away. */
@@ -61,8 +62,8 @@ export function makeDataDir(dir: string): string {
 
 /**
  * Starts `npm start`'s command with `env` on top of a bare environment (PATH and HOME only, as on a fresh
- * machine) plus DATA_DIR, DATABASE_PATH and a free HTTP_PORT of its own. Resolves once the bot logged that it is
- * ready; `until: 'spawned'` resolves at once (for tests of refused start-ups).
+ * machine) plus DATA_DIR, its own database (botDatabaseEnv: SQLite or PostgreSQL) and a free HTTP_PORT. Resolves
+ * once the bot logged that it is ready; `until: 'spawned'` resolves at once (for tests of refused start-ups).
  */
 export async function startBot(env: Record<string, string> = {}, options: { until?: 'ready' | 'spawned' } = {}): Promise<BotProcess> {
   built('src/main.ts');
@@ -72,7 +73,7 @@ export async function startBot(env: Record<string, string> = {}, options: { unti
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? dir,
     DATA_DIR: makeDataDir(dir),
-    DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+    ...(await botDatabaseEnv(dir)),
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(port),
     LOG_LEVEL: 'info',

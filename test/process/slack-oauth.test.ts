@@ -4,9 +4,8 @@
  * its commands answered with its own token, and removing the app deleting the stored installation.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase } from '../../src/store/db';
+import { openConfigured } from '../../src/store/db';
 import { FakeSlack } from '../fakes/slack';
 import { freeLoopbackPort } from '../fakes/loopback';
 import { install } from '../helpers/slack-install';
@@ -44,7 +43,8 @@ describe('npm start with Slack installed through OAuth', () => {
     const installed = await install(bot.httpUrl, slack, TEAM);
     expect(installed.status).toBe(200);
     const [token] = slack.tokensOf(TEAM);
-    const db = await openDatabase(path.join(bot.dir, 'var', 'bot.db'));
+    // The bot's own database, whichever store this run uses.
+    const db = await openConfigured({ databasePath: bot.env.DATABASE_PATH!, databaseUrl: bot.env.DATABASE_URL });
     try {
       const rows = () => db.rows(sql<{ team_id: string; sealed: string }>`SELECT team_id, sealed FROM slack_installations`);
       const [row] = await rows();

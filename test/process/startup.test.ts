@@ -41,7 +41,8 @@ describe('npm start refuses what only start-up can find', () => {
   it('SCHEDULE_CRON that is not a cron expression, and DATABASE_PATH under /proc', async () => {
     expect(await refused({ SCHEDULE_CRON: 'bad' })).toContain('SCHEDULE_CRON: not a cron expression');
     bot!.cleanup();
-    expect(await refused({ DATABASE_PATH: '/proc/x/bot.db' })).toContain('DATABASE_PATH: cannot create the folder /proc/x');
+    // The SQLite file is the store under test here, on either project.
+    expect(await refused({ DATABASE_PATH: '/proc/x/bot.db', DATABASE_URL: '' })).toContain('DATABASE_PATH: cannot create the folder /proc/x');
   });
 
   describe('a token the platform rejects, naming which token', () => {

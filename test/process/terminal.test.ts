@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { built, npmScript, ROOT } from '../helpers/built';
 import { freeLoopbackPort } from '../fakes/loopback';
+import { botDatabaseEnv } from '../helpers/db';
 import { makeDataDir, MEETUP_TITLE } from './harness';
 
 let dir: string;
@@ -22,7 +23,7 @@ describe('npm start on a terminal', () => {
       HOME: dir,
       TERM: 'dumb',
       DATA_DIR: makeDataDir(dir),
-      DATABASE_PATH: path.join(dir, 'var', 'bot.db'),
+      ...(await botDatabaseEnv(dir)),
       HTTP_PORT: String(await freeLoopbackPort()),
     };
     // -q quiet, -f flush, -e exit with the command's code, -c the start script (run by a shell).

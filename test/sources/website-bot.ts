@@ -12,6 +12,7 @@ import type { Clock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { GitServer, type TestRepository } from '../fakes/git-server';
+import { botDatabaseEnv } from '../helpers/db';
 import { SETTINGS } from './git-posts';
 
 export interface WebsiteBotOptions {
@@ -48,7 +49,7 @@ export class WebsiteBot {
     if (this.options.rules) writeFileSync(path.join(this.dir, 'data', 'announcements.yml'), this.options.rules);
     this.config = loadConfig({
       DATA_DIR: path.join(this.dir, 'data'),
-      DATABASE_PATH: path.join(this.dir, 'var', 'bot.db'),
+      ...(await botDatabaseEnv(this.dir)),
       HTTP_PORT: '0',
       CONSOLE_CHAT: 'true',
       EVENTS_SOURCE: this.repo.url,

@@ -3,17 +3,17 @@ import type { Logger } from '../../log';
 
 /** Bolt, web-api and socket-mode log through our pino logger, so their lines share its format and level. */
 export function boltLogger(log: Logger): BoltLogger {
-  let name = 'slack';
-  const child = () => log.child({ component: name });
+  // One child per name, made when Bolt names its logger, not one per line: Bolt logs on every request.
+  let named = log.child({ component: 'slack' });
   return {
-    debug: (...msg: unknown[]) => child().debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child().info(msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => child().warn(msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => child().error(msg.map(String).join(' ')),
+    debug: (...msg: unknown[]) => named.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => named.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => named.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => named.error(msg.map(String).join(' ')),
     setLevel: () => undefined,
     getLevel: () => toBoltLevel(log.level),
     setName: (n: string) => {
-      name = n;
+      named = log.child({ component: n });
     },
   };
 }

@@ -13,7 +13,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 
 /**
  * How Slack reaches the bot: Socket Mode (an outgoing WebSocket opened with the app token), or Bolt's HTTP
- * receiver at /slack/events, with replayed and future-dated signed requests refused in front of it. Without
+ * receiver at /slack/events, with signatures checked, and replayed and future-dated signed requests refused, in front of it. Without
  * `seenRequests` the replay table lives in an in-memory database. With OAuth (`installations`), the same receiver
  * serves Bolt's install flow: GET /slack/install sends the browser straight to Slack's authorize page (a state
  * signed with SLACK_STATE_SECRET, also set as a cookie), and GET /slack/oauth_redirect checks that state against
@@ -31,6 +31,8 @@ export function createReceiver(
   const oauth = config.oauth && guard.installations ? config.oauth : undefined;
   const receiver = new HTTPReceiver({
     signingSecret: config.signingSecret ?? '',
+    // guardRequests verifies every request to the events path (and refuses the rest) before Bolt sees it.
+    signatureVerification: false,
     endpoints: SLACK_EVENTS_PATH,
     port: config.port,
     logger,
@@ -62,7 +64,7 @@ export function authorizationUrl(apiUrl: string | undefined): string {
 }
 
 /**
- * Bolt's own request listener at /slack/: it reads the raw body, checks the signature and timestamp, and acks,
+ * Bolt's own request listener at /slack/ (behind guardRequests at the events path): it reads the raw body and acks,
  * exactly as when Bolt runs its own server; with OAuth also the install and redirect pages. A path Bolt does not
  * serve is a plain 404.
  */

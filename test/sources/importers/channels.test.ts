@@ -14,6 +14,7 @@ import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
 import { parseSourcesConfig } from '../../../src/sources/importers/config';
 import { berlin } from '../../helpers/events';
+import { botDatabaseEnv } from '../../helpers/db';
 import { fixture } from './context';
 import { SchedulePublisher } from './server';
 
@@ -75,7 +76,7 @@ describe('the bot announces an import in its source’s channels', () => {
     );
     const out = new PassThrough();
     out.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const config = loadConfig({ DATA_DIR: data, DATABASE_PATH: path.join(dir, 'bot.db'), HTTP_PORT: '0', CONSOLE_CHAT: 'true' });
+    const config = loadConfig({ DATA_DIR: data, ...(await botDatabaseEnv(dir)), HTTP_PORT: '0', CONSOLE_CHAT: 'true' });
     bot = await createBot(config, { clock, input: new PassThrough(), output: out, log: createLogger(process.env.BOT_TEST_LOG ?? 'silent') });
     await bot.start();
   });
