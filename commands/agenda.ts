@@ -63,7 +63,7 @@ function agendaFor(query: string, abstracts: boolean, services: CommandServices)
   const found = catalogue.find(query, now);
   if (hasProgramme(found.event)) return presentProgramme(found.event, services.settings(), services.feeds, { view: { kind: 'overview' }, now });
   if (found.event) return presentAgenda(found.event, services.settings(), services.feeds, { abstracts, now });
-  if (query === '' || query === 'next') return nothingScheduled(services);
+  if (query === '' || query === 'next') return nothingScheduled(services, now);
   if (['last', 'previous', 'latest'].includes(query)) return message({ intro: ['There has not been a meetup yet. /agenda shows the next one.'], ephemeral: true });
   return didYouMean(query, found.suggestions.map((id) => catalogue.byId(id)).filter((e): e is MeetupEvent => e !== undefined), now);
 }
@@ -122,8 +122,7 @@ function normaliseDate(query: string): string {
  * Nothing announced yet: say so first, then show the last meetup's agenda, which is what people asking right
  * after a meetup (or between two) most often want, and invite a talk for the next one.
  */
-function nothingScheduled(services: CommandServices): MessageModel {
-  const now = services.now();
+function nothingScheduled(services: CommandServices, now: DateTime): MessageModel {
   const last = services.catalogue().last(now);
   const notYet: RichText = ['No meetup is scheduled yet: the date of the next one is not out. ', link(services.feeds.page, 'Subscribe to the calendar'), ' to hear first.'];
   const cfpButton = { id: 'cfp:open', label: 'Submit a talk', style: 'primary' as const };

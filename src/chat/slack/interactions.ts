@@ -47,19 +47,21 @@ class SlackInteractions {
    * more to send. Work still running when the budget is spent is acked empty and answered through respond().
    */
   registerCommands(app: App): void {
-    for (const name of this.options.commandNames) {
-      app.command(`/${name}`, async ({ command, ack, respond, client }) => {
-        const work = this.guarded(
-          this.caller(client, command.user_id, command.user_name, command.channel_id, command.team_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
-          `/${name}`,
-        );
-        const early = await withinBudget(work, this.options.ackBudgetMs);
-        if (early && 'message' in early && !early.message.files?.length) return ack(responseFor(early.message));
-        await ack();
-        const reply = early ?? (await work);
-        await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id, userId: command.user_id, team: command.team_id });
-      });
-    }
+    // One Bolt listener for all the commands, not one each: Bolt runs every listener's middleware on every request.
+    const names = [...this.options.commandNames].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    if (names.length === 0) return;
+    app.command(new RegExp(`^/(?:${names.join('|')})$`), async ({ command, ack, respond, client }) => {
+      const name = command.command.slice(1);
+      const work = this.guarded(
+        this.caller(client, command.user_id, command.user_name, command.channel_id, command.team_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
+        `/${name}`,
+      );
+      const early = await withinBudget(work, this.options.ackBudgetMs);
+      if (early && 'message' in early && !early.message.files?.length) return ack(responseFor(early.message));
+      await ack();
+      const reply = early ?? (await work);
+      await this.deliver(reply, { respond, client, triggerId: command.trigger_id, channel: command.channel_id, userId: command.user_id, team: command.team_id });
+    });
   }
 
   registerActions(app: App): void {
