@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { Db, MIGRATIONS } from './db';
+import { Db } from './db';
+import { MIGRATIONS } from './schema';
 import { migratePostgres, migrateSqlite, prepareFile, sqliteError } from './migrate';
 import { ConfigError } from '../config-error';
 

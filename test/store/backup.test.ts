@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MIGRATIONS, openDatabase, type Db } from '../../src/store/db';
+import { openDatabase, type Db } from '../../src/store/db';
+import { MIGRATIONS } from '../../src/store/schema';
 import { backupDatabase, defaultBackupFile } from '../../src/store/backup';
 import { built, ROOT } from '../helpers/built';
 

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { MIGRATIONS, openPostgres } from '../../src/store/db';
+import { openPostgres } from '../../src/store/db';
+import { MIGRATIONS } from '../../src/store/schema';
 import { ConfigError } from '../../src/config-error';
 import { PG_URL } from '../helpers/db';
 

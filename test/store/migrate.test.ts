@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { MIGRATIONS, openDatabase } from '../../src/store/db';
+import { openDatabase } from '../../src/store/db';
+import { MIGRATIONS } from '../../src/store/schema';
 import { ConfigError } from '../../src/config-error';
 import { built } from '../helpers/built';
 
