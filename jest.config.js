@@ -85,18 +85,7 @@ const NO_DATABASE = [
 ];
 
 /** Suites about PostgreSQL itself (migrations under the advisory lock, ...): nothing to run on SQLite. */
-const POSTGRES_ONLY = [];
-
-/** TEMPORARY: database suites that do not pass on PostgreSQL yet; this list is being emptied. */
-const POSTGRES_PENDING = [
-  'bot.test.ts',
-  'chat/discord-real-commands.test.ts',
-  'commands/announce.test.ts',
-  'commands/discord.test.ts',
-  'feeds/page.test.ts',
-  'rsvp/counts.test.ts',
-  'rsvp/slack.test.ts',
-];
+const POSTGRES_ONLY = ['store/migrate-postgres.test.ts'];
 
 /** A suite as an ignore pattern (a regular expression on the full path). */
 const suite = (file) => `<rootDir>/test/${file.replace(/\./g, '\\.')}$`;
@@ -115,7 +104,7 @@ module.exports = {
       ...shared,
       displayName: 'postgres',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...[...NO_DATABASE, ...POSTGRES_PENDING].map(suite)],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...NO_DATABASE.map(suite)],
       globalSetup: '<rootDir>/test/helpers/pg-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/pg-teardown.ts',
       setupFiles: ['<rootDir>/test/helpers/pg-env.ts'],

@@ -104,6 +104,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     graceMinutes: config.schedule.graceMinutes,
     onChange: config.schedule.onChange,
     cron: config.schedule.cron,
+    claimTtlMs: config.schedule.claimSeconds * 1000,
+    settleMs: config.schedule.settleSeconds * 1000,
   });
 
   for (const community of communities) {

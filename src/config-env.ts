@@ -84,6 +84,8 @@ export const EnvSchema = z.object({
     .refine((expr) => validCron(expr), 'not a cron expression node-cron accepts, e.g. "* * * * *" (every minute)'),
   CATCHUP_GRACE_MINUTES: z.coerce.number().int().min(0).default(120),
   ANNOUNCE_CHANGES: z.enum(['edit', 'update']).default('edit'),
+  DELIVERY_CLAIM_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  DELIVERY_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 
   EVENTS_SOURCE: optional,
   EVENTS_BRANCH: z.string().min(1).default('main'),

@@ -44,7 +44,8 @@ export interface Config {
   console: boolean;
   slack?: SlackConfig;
   discord?: DiscordConfig;
-  schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update' };
+  /** claimSeconds: how long a replica's claim on an outbox row lasts; settleSeconds: how long lookups of an unknown outcome settle. */
+  schedule: { cron: string; graceMinutes: number; onChange: 'edit' | 'update'; claimSeconds: number; settleSeconds: number };
   events: EventsSourceConfig;
   /** Days after a meetup ends before its RSVPs (names, answers) are deleted. */
   rsvp: { retentionDays: number };
@@ -129,7 +130,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     console: e.CONSOLE_CHAT === 'true' || (e.CONSOLE_CHAT === 'auto' && !slack && !discord),
     slack,
     discord,
-    schedule: { cron: e.SCHEDULE_CRON, graceMinutes: e.CATCHUP_GRACE_MINUTES, onChange: e.ANNOUNCE_CHANGES },
+    schedule: {
+      cron: e.SCHEDULE_CRON,
+      graceMinutes: e.CATCHUP_GRACE_MINUTES,
+      onChange: e.ANNOUNCE_CHANGES,
+      claimSeconds: e.DELIVERY_CLAIM_SECONDS,
+      settleSeconds: e.DELIVERY_SETTLE_SECONDS,
+    },
     events,
     rsvp: { retentionDays: e.RSVP_RETENTION_DAYS },
     communities,

@@ -169,7 +169,9 @@ describe('the bot, wired as npm start wires it', () => {
       ['title: SRE Munich Winter 2025', 'start: 2025-01-22T18:30', 'venue: Nordcloud', 'address: Munich'].join('\n'),
     );
     bot.data.reload();
-    const after = await (await fetch(`${bot.http.url}/calendar.ics`)).text();
+    // The feeds are rebuilt after the reload, once their SEQUENCE numbers are read and written in the database.
+    let after = '';
+    await waitFor(async () => (after = await (await fetch(`${bot.http.url}/calendar.ics`)).text()).includes('SRE Munich Winter 2025'), 'the rebuilt feed');
     expect(after.match(/BEGIN:VEVENT/g)).toHaveLength(8);
     expect(after).toContain('SUMMARY:SRE Munich Winter 2025');
     const single = await fetch(`${bot.http.url}/events/sre-munich-winter-event-2025.ics`);

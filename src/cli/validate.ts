@@ -51,8 +51,10 @@ function main(argv: string[]): number {
   const now = DateTime.now().setZone(settings.timeZone);
   const next = catalogue.next(now);
   const cancelled = catalogue.events.filter((e) => e.status === 'cancelled').length;
+  // A data file's events are keyed "<file>#<id>": it is one file however many meetups it lists.
+  const fileCount = new Set([...result.files.keys()].map((k) => k.replace(/#.*$/, ''))).size;
   const lines = [
-    `${catalogue.events.length} event${catalogue.events.length === 1 ? '' : 's'} from ${result.files.size} file${result.files.size === 1 ? '' : 's'} in ${args.dataDir}${cancelled ? ` (${cancelled} cancelled)` : ''}, ${catalogue.upcoming(now).length} upcoming`,
+    `${catalogue.events.length} event${catalogue.events.length === 1 ? '' : 's'} from ${fileCount} file${fileCount === 1 ? '' : 's'} in ${args.dataDir}${cancelled ? ` (${cancelled} cancelled)` : ''}, ${catalogue.upcoming(now).length} upcoming`,
     rulesLine(rules),
     next ? `next meetup: ${next.start.setZone(settings.timeZone).toFormat("ccc d LLL yyyy HH:mm ZZZZ")} ${next.title} (${next.id})` : 'next meetup: none scheduled',
     `${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info`,

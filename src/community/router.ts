@@ -27,11 +27,21 @@ export function communityRouter(communities: readonly Community[]): Dispatcher {
     if (discord?.guild) add(`discord:${discord.guild}`);
   }
 
-  function pick(caller: Caller): Picked {
+  /**
+   * A button in a direct message (RSVP "Not going" on a reminder) comes from no server: the meetup its id names
+   * (`<command>:<action>:<meetup id>`) tells the community, when exactly one community has that meetup.
+   */
+  function meetupOwner(actionId: string): Community | undefined {
+    const id = actionId.split(':').slice(2).join(':');
+    return id === '' ? undefined : only(communities.filter((c) => c.data.current().catalogue.byId(id) !== undefined));
+  }
+
+  function pick(caller: Caller, fromDirectMessage?: Community): Picked {
+    const direct = caller.workspace === undefined ? fromDirectMessage : undefined;
     const community =
       caller.platform === 'console'
         ? communities[0]
-        : ((caller.channel !== undefined ? byChannel.get(`${caller.platform}:${caller.channel}`) : undefined) ?? only(byWorkspace.get(`${caller.platform}:${caller.workspace ?? ''}`)));
+        : ((caller.channel !== undefined ? byChannel.get(`${caller.platform}:${caller.channel}`) : undefined) ?? only(byWorkspace.get(`${caller.platform}:${caller.workspace ?? ''}`)) ?? direct);
     if (community) return { community, caller: { ...caller, isOrganizer: caller.isOrganizer || organizerHere(community, caller) } };
     commandsTotal.inc({ platform: caller.platform, command: 'unknown', outcome: 'unknown' });
     const where = caller.platform === 'slack' ? 'Slack workspace' : 'Discord server';
@@ -59,7 +69,7 @@ export function communityRouter(communities: readonly Community[]): Dispatcher {
       return 'refusal' in picked ? [] : picked.community.dispatcher.autocomplete(name, option, typed, picked.caller);
     },
     async button(actionId, caller) {
-      const picked = pick(caller);
+      const picked = pick(caller, meetupOwner(actionId));
       return 'refusal' in picked ? refused(picked.refusal) : picked.community.dispatcher.button(actionId, picked.caller);
     },
     async modalSubmit(modalId, values, caller) {

@@ -11,6 +11,8 @@ export interface ClaimedRow {
   row: OutboxRow;
   fence: Fence;
   delayMs: number;
+  /** The slot itself, in milliseconds of the database's clock (the same for every replica). */
+  slotAt: number;
 }
 
 export interface ClaimBatch {
@@ -58,7 +60,9 @@ export class Claims {
           AND (claim_until IS NULL OR claim_until <= ${at}) AND ${which.kind === 'reports' ? sql`kind = 'report'` : sql`kind != 'report'`}
           ${which.except.length > 0 ? sql`AND community NOT IN (${sql.join([...which.except])})` : sql``}`;
         const horizon = dbNow + LOOKAHEAD_MS;
-        const free = sql`NOT EXISTS (SELECT 1 FROM pacing WHERE (pacing.key = 'channel:' || outbox.platform || ':' || outbox.channel OR pacing.key = 'platform:' || outbox.platform) AND pacing.next_at > ${horizon})`;
+        // Two lookups by primary key (not one with OR, which would scan the pacing table for every row).
+        const free = sql`NOT EXISTS (SELECT 1 FROM pacing WHERE pacing.key = 'channel:' || outbox.platform || ':' || outbox.channel AND pacing.next_at > ${horizon})
+          AND NOT EXISTS (SELECT 1 FROM pacing WHERE pacing.key = 'platform:' || outbox.platform AND pacing.next_at > ${horizon})`;
         const lock = this.db.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
         const candidates = await this.db.rows(sql<RawRow>`SELECT * FROM outbox WHERE ${due} AND ${free} ORDER BY due_at, delivery_key LIMIT ${limit * CANDIDATES} ${lock}`);
         if (candidates.length === 0) {
@@ -76,6 +80,7 @@ export class Claims {
         const generation = lease ? Number(lease.generation) : -1;
         return {
           claimed: picked.map(({ raw, delayMs }) => ({
+            slotAt: dbNow + delayMs,
             row: toRow({ ...raw, claimed_by: this.holder, claim_until: until, claim_token: token.get(raw.delivery_key)! }),
             fence: { token: token.get(raw.delivery_key)!, generation, fromDead: Number(lease?.from_dead ?? 0) === 1 },
             delayMs,

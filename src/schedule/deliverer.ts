@@ -33,6 +33,12 @@ export interface DelivererOptions {
   mono: Monotonic;
   log: Logger;
   settleMs?: number;
+  /**
+   * Waits for this replica's turn at the platform right before each request (post or lookup) and is told when it
+   * was answered: spacing measured at the request itself, so a slow database write before one post cannot squeeze
+   * the gap to the next one in the same channel.
+   */
+  pace?: (platform: Platform, channel: string) => Promise<() => void>;
   /** Called before every attempt and lookup: tests stop the holder here (as SIGSTOP would) and let it continue. */
   pause?: () => Promise<void>;
 }
@@ -101,9 +107,11 @@ export class Deliverer {
     const { outbox, log } = this.options;
     const startedAt = this.options.mono();
     let found: string | undefined;
+    const answered = await this.paced(row);
     try {
       found = await poster.findPosted(row.channel, row.deliveryKey, lookbackFrom(row));
     } catch (error) {
+      answered();
       if (error instanceof PostError && !error.retryable && row.status === 'pending') {
         // The channel is gone or closed to the bot: nothing can be posted there either.
         await outbox.fail(row.deliveryKey, error.message, fence);
@@ -112,6 +120,7 @@ export class Deliverer {
       log.warn({ err: error, key: row.deliveryKey }, 'could not look a delivery up; trying again later');
       return 'waiting';
     }
+    answered();
     if (found !== undefined) {
       this.looks.delete(row.deliveryKey);
       if (!(await outbox.markSent(row.deliveryKey, found, fence, this.options.clock.now()))) return 'fenced';
@@ -135,8 +144,9 @@ export class Deliverer {
     const { outbox, log } = this.options;
     if (row.status !== 'pending' || !(await outbox.attempt(row.deliveryKey, fence, this.options.clock.now()))) return 'fenced';
     this.inFlight.add(row.deliveryKey);
+    const answered = await this.paced(row);
     try {
-      const { messageId } = await poster.post(row.channel, row.payload.message, { deliveryKey: row.deliveryKey });
+      const { messageId } = await poster.post(row.channel, row.payload.message, { deliveryKey: row.deliveryKey }).finally(answered);
       // Fenced: a replica whose claim was taken over leaves the row to the new claimer, which finds the message.
       return (await outbox.markSent(row.deliveryKey, messageId, fence, this.options.clock.now())) ? 'sent' : 'fenced';
     } catch (error) {
@@ -159,6 +169,10 @@ export class Deliverer {
     } finally {
       this.inFlight.delete(row.deliveryKey);
     }
+  }
+
+  private paced(row: OutboxRow): Promise<() => void> {
+    return this.options.pace ? this.options.pace(row.platform, row.channel) : Promise.resolve(() => undefined);
   }
 
   private async giveUp(row: OutboxRow, fence: Fence, now: DateTime): Promise<Outcome> {

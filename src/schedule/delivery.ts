@@ -1,14 +1,12 @@
 import type { Clock } from '../clock';
 import type { ClaimBatch, ClaimedRow, Claims, Which } from './claims';
 import type { Deliverer } from './deliverer';
-import type { Pacer, PacerTime } from './pacer';
+import type { PacerTime } from './pacer';
 import { count, type TickReport } from './tick-report';
 
 export interface DeliveryOptions {
   claims: Claims;
   deliverer: Deliverer;
-  /** This replica's own cap on requests in flight and answered in the last second (on top of the shared slots). */
-  pacer: Pacer;
   clock: Clock;
   time: PacerTime;
   concurrency: number;
@@ -45,12 +43,7 @@ export async function deliverClaimed(options: DeliveryOptions, which: Which, rep
     for (let claimed = await next(); claimed; claimed = await next()) {
       const wait = claimed.readyAt - options.time.now();
       if (wait > 0) await options.time.sleep(wait);
-      const answered = await options.pacer.wait(claimed.row.platform, claimed.row.channel);
-      try {
-        count(report, claimed.row, await options.deliverer.deliver(claimed.row, claimed.fence));
-      } finally {
-        answered();
-      }
+      count(report, claimed.row, await options.deliverer.deliver(claimed.row, claimed.fence));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));

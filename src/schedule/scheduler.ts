@@ -93,6 +93,10 @@ export class Scheduler {
     this.clock = new TrustedClock(options.clock, mono, (offsetMs, adopted) =>
       options.log.warn({ offsetMs, adopted }, adopted ? 'wall clock step lasted; believing it' : 'wall clock stepped; not believed yet'),
     );
+    const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+    const time = options.pacerTime ?? realTime;
+    // On top of the shared slots: this replica's own spacing at each request, and its cap on requests in flight.
+    const pacer = new Pacer(limits, time);
     this.deliverer = new Deliverer({
       outbox: this.outbox,
       planning: () => this.lease.valid(),
@@ -102,13 +106,11 @@ export class Scheduler {
       log: options.log,
       settleMs: options.settleMs,
       pause: options.pause,
+      pace: (platform, channel) => pacer.wait(platform, channel),
     });
-    const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
-    const time = options.pacerTime ?? realTime;
     this.delivery = {
       claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS),
       deliverer: this.deliverer,
-      pacer: new Pacer(limits, time),
       clock: this.clock,
       time,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,

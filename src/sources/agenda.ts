@@ -23,7 +23,7 @@ export interface AgendaProblem {
   message: string;
 }
 
-const LEADING_TIME = /^(?:\*\*|__)?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+const LEADING_TIME = /^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
 const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
 
 /**

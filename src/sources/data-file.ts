@@ -8,6 +8,7 @@ import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event'
 import type { CommunitySettings } from '../catalogue/settings';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
 import { parseAgendaLines } from './agenda';
+import { isTalk, parseTalkText } from './talk-text';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
@@ -168,6 +169,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
   const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
   const cancelledTitle = profile.cancelledTitle;
+  const listed = talksOf(r, f, profile, lookups);
   return {
     id,
     title: (title ?? name).replace(cancelledTitle, '').trim(),
@@ -178,7 +180,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     address: text(r, f.address),
     online: online || undefined,
     agenda,
-    talks: talksOf(r, f, profile, lookups),
+    talks: listed.length > 0 ? listed : talksFromAgenda(agenda, profile),
     slides: [],
     recordings: [],
     url: safeUrl(text(r, f.url), options.settings.website) ?? eventUrl(options.settings, id),
@@ -194,6 +196,22 @@ function agendaOf(raw: string | undefined, date: { year: number; month: number; 
   const { items, problems } = parseAgendaLines(lines);
   for (const p of problems) report({ severity: p.severity, message: p.message });
   return items.map((item) => ({ start: item.time ? atWallTime(addDays(date, item.dayOffset), item.time, zone) : undefined, title: plainText(item.text) }));
+}
+
+/**
+ * A record without a talks list whose agenda names them (`18:15—19:00: "Title" by Speaker`): those agenda items are
+ * its talks, read by the same talk-line reader as posts (speakers and companies from the line only).
+ */
+function talksFromAgenda(agenda: AgendaItem[], profile: Profile): Talk[] {
+  const talks: Talk[] = [];
+  for (const item of agenda) {
+    const parsed = parseTalkText(item.title, []);
+    if (!isTalk(parsed)) continue;
+    const speakers = parsed.speakers.filter((sp) => !profile.notSpeaker.test(sp.name));
+    item.talkIndex = talks.length;
+    talks.push({ title: parsed.title, speakers, kind: parsed.kind, slides: [], ...(item.start ? { start: item.start } : {}) });
+  }
+  return talks;
 }
 
 export function htmlToLines(html: string): string[] {

@@ -165,9 +165,18 @@ export class PostReader {
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const first = location ? paragraphs(location.lines)[0] : undefined;
     if (first) {
-      const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''));
+      // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
+      const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''))
+        .split(/(?<=[a-z0-9)])\.\s+(?=\p{Lu})/u)[0]!
+        .replace(/^(?:this|the)\s+(?:meetup|event)\s+(?:will\s+be\s+|is\s+)?(?:held\s+|hosted\s+)?(?:at|in|by)\s+(?:the\s+)?/i, '')
+        .replace(/\.$/, '')
+        .trim();
+      // "Lind Capital at Mariane Thomsens Gade 2F, 9th floor": the host, then where it is.
+      const at = /^(\D+?)\s+at\s+(.*\d.*)$/.exec(line);
+      if (at) return { venue: at[1]!.trim(), address: at[2]!.trim() };
       const comma = line.indexOf(',');
-      if (comma > 0 && /\d/.test(line.slice(comma))) return { venue: line.slice(0, comma).trim(), address: line.slice(comma + 1).trim() };
+      // "Margrethepladsen 4, 3, 8000 Aarhus": a street first is an address, not a venue's name.
+      if (comma > 0 && /\d/.test(line.slice(comma)) && !/\d/.test(line.slice(0, comma))) return { venue: line.slice(0, comma).trim(), address: line.slice(comma + 1).trim() };
       if (line) return { venue: line };
     }
     if (/\bonline\b/i.test(title)) return {};

@@ -14,7 +14,7 @@ import { plainParagraphs, plainText, stripBullet, subsections, type Section } fr
 import type { HeadingKind, Profile } from './profile';
 import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
 import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
-import { isNonTalk, isTalk, parseTalkText } from './talk-text';
+import { bylineAlone, isNonTalk, isTalk, parseTalkText } from './talk-text';
 import { addDays, atWallTime, type CalendarDate } from './time';
 
 export interface PostContext {
@@ -97,6 +97,12 @@ export class PostTalks {
     const entries = this.abstractEntries(talks, known);
     // No talk in the agenda (or no agenda): the headings under "Talks" are the talks, in their order.
     if (talks.length === 0) talks.push(...talksFromEntries(entries));
+    // Nor a talks heading: a heading whose first line is "by Name" (`## Title` then `by [Rob Ede](…)`) is a talk.
+    if (talks.length === 0 && entries.length === 0) {
+      const bylined = this.ctx.sections.filter((s) => s.level > 0 && bylineAlone(plainText(s.lines.find((l) => l.text.trim() !== '')?.text ?? '')) !== undefined);
+      entries.push(...abstractEntriesFromSections(bylined, known));
+      talks.push(...talksFromEntries(entries));
+    }
     const matches = matchEntries(entries, talks.map((t) => ({ title: t.title, number: t.parsed.number })));
     const eventSlides: Link[] = [];
     entries.forEach((entry, i) => {

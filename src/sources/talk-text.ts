@@ -22,7 +22,7 @@ export interface TalkText {
 }
 
 const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
-const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)/i;
+const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)(?![a-z])/i;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
 const DISCUSSION = /\b(?:discussion|round\s*table|open floor|fishbowl|fireside|ask me anything|tales from on-call)\b/i;
@@ -47,7 +47,7 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     number = n === undefined ? undefined : Number(n);
     text = text.slice(labelMatch[0].length).trim();
   }
-  const split = splitSpeakers(text, known);
+  const split = splitSpeakers(text, known, label !== undefined);
   const title = split.title.replace(/[\s.:,;–-]+$/, '') || label || text;
   return {
     title,
@@ -84,7 +84,7 @@ interface SpeakerSplit {
  * Separates speakers from a title in the shapes posts use: `Title (Speaker, Company)`, `Title (A and B, Company)`,
  * `Title (A, B)`, `Title, Speaker`, `Title - Speaker`, `Title. Speaker (Company)`, `Speaker (Company) - Title`.
  */
-function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSplit {
+function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: boolean): SpeakerSplit {
   const leading = /^(.+?)\s*\(([^()]+)\)\s*[-–:]\s+(.+)$/.exec(text);
   const leadingNames = leading ? splitNames(leading[1]!) : [];
   if (leading && leadingNames.length > 0 && leadingNames.every(looksLikePerson)) {
@@ -111,8 +111,9 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[]): SpeakerSpl
   if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
-  // "Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
-  const first = /^(.+?)\s+[-–—]\s+(.+)$/.exec(text);
+  // "Talk 1: Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
+  // Only after a label: unlabelled, "Crate Expectations - a look at …" is a title with a subtitle.
+  const first = labelled ? /^(.+?)\s+[-–—]\s+(.+)$/.exec(text) : null;
   const firstNames = first ? splitNames(first[1]!) : [];
   if (first && firstNames.length > 0 && firstNames.every((n) => looksLikePerson(n) || findKnown(n, known)) && !looksLikePerson(first[2]!)) {
     return { title: first[2]!, speakers: firstNames.map((name) => ({ name })), everyone: false };
@@ -143,7 +144,10 @@ function readParentheses(inner: string, known: readonly KnownSpeaker[]): Parenth
     if (firstNamesOnly || findKnown(last, known)) return { people: parts.flatMap(splitAnd).filter((p) => !isGenericName(p)), everyone: false };
     if (!isCompanyLike(last)) return { people: [], everyone: false };
     // "(Hannes Lenke, VP Of Engineering, Checkly)": the role is neither a person nor the company.
-    return { people: parts.slice(0, -1).flatMap(splitAnd).filter((p) => !ROLE.test(p) || isName(p)), company: last, everyone: false };
+    const people = parts.slice(0, -1).flatMap(splitAnd).filter((p) => !ROLE.test(p) || isName(p));
+    // "(Ant Group, China)": a company and its country, no person.
+    if (!people.every(isName)) return { people: [], everyone: false };
+    return { people, company: last, everyone: false };
   }
   const names = splitAnd(parts[0] ?? '');
   if (names.length > 0 && names.every(isName)) return { people: names, everyone: false };
@@ -165,11 +169,14 @@ function splitAnd(text: string): string[] {
  * (in the languages the defaults cover), with a trailing duration dropped.
  */
 function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | undefined {
-  const m = /^(.+?)\s+(?:by|von|par|door|por|af)\s+(.+?)(?:\s*\([^()]*\bmin[^()]*\))?\s*$/i.exec(text);
+  const m = /^(.+?)\s+(?:by|von|par|door|por|af)\s+(.+?)(?:\s*\(([^()]*)\))?\s*$/i.exec(text);
   if (!m) return undefined;
+  // "by Hongliang Tian (Ant Group, China)": the parentheses are the company, unless they give a length.
+  const company = m[3] && !/\bmin/i.test(m[3]) ? m[3].trim() : undefined;
   const names = m[2]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
   if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
-  return { title: m[1]!.trim().replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => ({ name })), everyone: false };
+  // `"Title" - by Name`: the dash belongs to neither.
+  return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
 }
 
 /** A line that is only "by A and B" (in the languages `byline` knows): the names, when they are people's. */

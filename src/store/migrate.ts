@@ -21,7 +21,11 @@ export function migrateSqlite(db: Database.Database, migrations: readonly string
   }).immediate();
 }
 
-/** Any number; the same for every replica, so concurrent migrations queue on it. */
+/**
+ * Any number; the same for every replica, so concurrent migrations queue on it. Paired with the schema's name:
+ * replicas of one bot share a schema and so a lock, while bots in other schemas of the same database (one per
+ * test, or per community) migrate without waiting for each other.
+ */
 const MIGRATION_LOCK = 7_318_204;
 
 /**
@@ -32,7 +36,7 @@ const MIGRATION_LOCK = 7_318_204;
 export async function migratePostgres(client: pg.ClientBase, migrations: readonly string[]): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query("SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))", [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_version');
     const current = rows[0]?.version ?? 0;

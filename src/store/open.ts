@@ -81,7 +81,7 @@ export function lazyPostgres(url: string, options: PostgresOptions = {}, migrati
     try {
       const client = await created.connect();
       try {
-        if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replace(/"/g, '""')}"`);
+        if (options.schema) await createSchema(client, options.schema);
         await migratePostgres(client, migrations);
       } finally {
         client.release();
@@ -98,6 +98,19 @@ export function lazyPostgres(url: string, options: PostgresOptions = {}, migrati
   };
   const kysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return new Db(kysely, 'postgres', undefined, () => kysely.destroy());
+}
+
+/**
+ * CREATE SCHEMA IF NOT EXISTS is not safe against itself: two connections creating the same schema at once can
+ * fail on the catalogue's unique index. Whichever lost, the schema exists, which is all that is needed.
+ */
+async function createSchema(client: pg.PoolClient, schema: string): Promise<void> {
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  }
 }
 
 /** The database the configuration names: PostgreSQL when DATABASE_URL is set, else the SQLite file. */

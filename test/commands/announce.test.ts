@@ -121,6 +121,8 @@ describe('/announce through the dispatcher', () => {
 describe('/announce end to end', () => {
   it('Slack: a signed /announce schedule from an organizer is answered privately in the ack', async () => {
     const { services, store } = setup();
+    // The database is ready before the bot serves, as at start-up (on PostgreSQL a fresh schema takes a moment).
+    await store.list();
     const bot = await startSlackBot({ commands, dispatcher: createDispatcher(commands, services, createLogger('silent')), config: { organizerUserIds: ['U0ORGA'] } });
     try {
       const fields = bot.slack.slashCommandFields('/announce', 'schedule tomorrow 10:00 Doors open at 18:30', { user_id: 'U0ORGA', user_name: 'ingo' });
@@ -140,6 +142,8 @@ describe('/announce end to end', () => {
 
   it('Discord: /announce schedule with its options from a member who may manage events', async () => {
     const { services, store } = setup();
+    // The database is ready before the bot serves, as at start-up (on PostgreSQL a fresh schema takes a moment).
+    await store.list();
     const bot = await startDiscordBot({ commands, services });
     try {
       const handle = bot.discord.dispatchInteraction({

@@ -144,6 +144,21 @@ describe('several communities in one process', () => {
     expect(stray).not.toMatch(/Celonis|Kubernetes Berlin/);
   });
 
+  it('routes a button in a direct message (no server) by the meetup it names, when one community has it', async () => {
+    const press = async (customId: string) => {
+      // The reminder the bot sent earlier, in the member's direct messages.
+      const dm = discord.seedMessage('1600000000000000042', { components: [{ type: 1, components: [{ type: 2, style: 4, label: 'Not going', custom_id: customId }] }] });
+      const handle = discord.dispatchInteraction({ kind: 'button', customId, messageId: dm.id, channelId: '1600000000000000042', dm: true, member: { id: '1400000000000000042', username: 'member' } });
+      const callback = await handle.firstCallback;
+      if (callback.type === 4 || callback.type === 7) return JSON.stringify(callback.data);
+      await waitFor(() => handle.state.original !== undefined || handle.state.followUps.length > 0, 'the deferred answer');
+      return JSON.stringify(handle.state.original ?? handle.state.followUps);
+    };
+    // Answered by Berlin's RSVP service: that meetup takes no RSVPs in chat.
+    expect(await press('rsvp:no:k8s-berlin-2024-07')).toContain('Kubernetes Berlin July 2024 does not take RSVPs in chat.');
+    expect(await press('rsvp:no:no-such-meetup')).toContain('not set up for any community');
+  });
+
   it("answers /next on Slack from the community of the channel or workspace, and refuses a workspace of none and a shared one's other channels", async () => {
     expect(await slackNext(MUC.team, MUC.slack)).toContain('SRE Munich at Celonis 2024');
     const berlinAnswer = await slackNext(BER.team, 'C0ANYWHERE');

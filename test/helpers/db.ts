@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { lazyDatabase, lazyPostgres, openDatabase, openPostgres, type Db } from '../../src/store/db';
 
@@ -69,5 +70,10 @@ function freshSchema(): string {
 
 /** memoryDb() for parts built synchronously: connects (and migrates) at the first query. */
 export function lazyMemoryDb(): Db {
-  return PG_URL ? lazyPostgres(PG_URL, { schema: freshSchema(), max: 4, idleTimeoutMillis: 1_000 }) : lazyDatabase(':memory:');
+  if (!PG_URL) return lazyDatabase(':memory:');
+  const db = lazyPostgres(PG_URL, { schema: freshSchema(), max: 4, idleTimeoutMillis: 1_000 });
+  // Connect and migrate now, in the background, as a bot does at start-up: a first command must not wait for a
+  // fresh schema's migrations inside its 3-second answer window. Its failure surfaces at the first real query.
+  void sql`SELECT 1`.execute(db.kysely).catch(() => undefined);
+  return db;
 }

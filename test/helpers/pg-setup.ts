@@ -15,8 +15,9 @@ export default async function setup(): Promise<void> {
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `The PostgreSQL half of the tests needs a server at ${ADMIN_URL} (set SREMUC_TEST_POSTGRES_URL, or start one: ` +
-        `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start): ${error instanceof Error ? error.message : String(error)}`,
+      `The postgres half of the tests needs a PostgreSQL server at ${ADMIN_URL}: ${error instanceof Error ? error.message : String(error)}.\n` +
+        `Start the installed one (sudo pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), ` +
+        `point SREMUC_TEST_POSTGRES_URL at another, or run only the SQLite half: npx jest --selectProjects sqlite`,
     );
   }
   try {

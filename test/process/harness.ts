@@ -34,6 +34,8 @@ export interface BotProcess {
   endInput(): void;
   /** SIGTERM to the bot (the process the shell started), as systemd stops it; resolves with the exit. */
   terminate(): Promise<Exit>;
+  /** SIGKILL to the bot: it dies at once, mid-request, as in a crash or an OOM kill. */
+  kill(): Promise<Exit>;
   readonly exited: Promise<Exit>;
   cleanup(): void;
 }
@@ -125,6 +127,11 @@ function watch(child: ChildProcess, env: Record<string, string>, dir: string, ht
     async terminate() {
       const pid = botPid(child);
       if (pid !== undefined) signal(pid, 'SIGTERM');
+      return exited;
+    },
+    async kill() {
+      const pid = botPid(child);
+      if (pid !== undefined) signal(pid, 'SIGKILL');
       return exited;
     },
     cleanup() {

@@ -33,13 +33,14 @@ describe('RSVP counts where members look', () => {
     const edits: MessageModel[] = [];
     const poster: ChatPoster = { platform: 'slack', post: async () => ({ messageId: 'x' }), findPosted: async () => undefined, edit: async (_c, _id, m) => void edits.push(m) };
     const changed: string[] = [];
-    const runtime = new RsvpRuntime({ db: world.db, service: world.service, posters: [poster], catalogue: () => new Catalogue(world.events), clock: world.clock, log: createLogger('silent'), debounceMs: 20, onCountsChanged: (id) => changed.push(id) });
+    const runtime = new RsvpRuntime({ db: world.db, service: world.service, posters: [poster], catalogue: () => new Catalogue(world.events), clock: world.clock, log: createLogger('silent'), debounceMs: 2_000, onCountsChanged: (id) => changed.push(id) });
 
     for (let n = 1; n <= 5; n++) {
       await world.service.respond(event, member(n), 'going');
       runtime.changed(EVENT_ID);
     }
-    for (let i = 0; i < 300 && edits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The window (2 s) must hold all five answers, each a transaction (a round trip per query on PostgreSQL).
+    for (let i = 0; i < 1000 && edits.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await runtime.stop();
     expect(edits.map(countsOf)).toEqual(['3 of 3 going, 2 on the waitlist']);
     expect(countsOf((await outbox.get('rule:announce:x:slack:C1'))!.payload.message)).toBe('3 of 3 going, 2 on the waitlist');

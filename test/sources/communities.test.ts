@@ -83,6 +83,21 @@ describe('other communities through their profiles', () => {
     expect(named('Hack Night #22').start.toISO()).toBe('2021-10-28T19:00:00.000+02:00');
     expect(named('Rust 1.0 Release Party')).toMatchObject({ venue: 'Robocat', address: 'Pilestræde 43, 2nd floor' });
     expect(named('Rust 1.0 Release Party').start.toISO()).toBe('2015-05-15T18:00:00.000+02:00');
+    // Talks named only in the agenda's lines: `"Title" by Speaker (Company, Country)`; companies from the line.
+    expect(talks(named('Meetup #52'))).toEqual(['Building a Rust-based OS Kernel with Memory Safety First — Hongliang Tian', 'Rust dev and build environments on Nix/NixOS — Simon Shine']);
+    expect(named('Meetup #52').talks[0]!.speakers[0]!.company).toBe('Ant Group, China');
+    expect(talks(named('Meetup #40'))).toEqual(['Send is not about ownership — Alice Ryhl', "impl Trait: look ma', no generics! — Jon Gjengset"]);
+    expect(talks(named('Meetup #37'))).toEqual(['Crate Expectations - a look at considerations for maintaining Rust libraries — Rob Ede', 'API evolution in axum — David Pedersen']);
+    expect(named('Meetup #40')).toMatchObject({ venue: 'University of Copenhagen (KU)', address: 'TBD' });
+    expect(named('Meetup #40').agenda).toHaveLength(5);
+    expect(named('Meetup #37').agenda).toHaveLength(5);
+    expect(named('Hacknight #1').agenda).toHaveLength(4);
+    expect(named('Hacknight #1')).toMatchObject({ venue: 'Datalogisk Institut, Københavns Universitet (DIKU)', address: 'Universitetsparken 1' });
+    // The pages: `## Title` then `by [Name](…)` lines are the talks (no agenda, no talks heading).
+    expect(talks(byFile('meetup-37.md'))).toEqual(['Crate Expectations - a look at considerations for maintaining Rust libraries — Rob Ede', 'API evolution in axum — David Pedersen']);
+    expect(talks(byFile('meetup-39.md'))).toEqual(['An introduction to Spin, a serverless WebAssembly framework written in Rust — Mikkel Hegnhøj', 'Rust embedded at Espressif — Scott Mabin']);
+    expect(talks(byFile('meetup-40.md'))).toEqual(['Send is not about ownership — Alice Ryhl', "impl Trait: look ma', no generics! — Jon Gjengset"]);
+    for (const page of ['meetup-37.md', 'meetup-39.md', 'meetup-40.md']) expect(byFile(page).agenda).toEqual([]);
   });
 
   it('rust-aarhus: no front matter, the date from the folder name, "- 18:05 - 18:15: Title by Speaker" agendas', () => {
@@ -99,6 +114,26 @@ describe('other communities through their profiles', () => {
     expect(byFile('2024-11-28-talk-night.md').agenda).toHaveLength(7);
     expect(byFile('2025-06-19-talk-night.md').agenda).toHaveLength(7);
     expect(byFile('2023-08-24-hack.md').start.toISODate()).toBe('2023-08-24');
+    expect(talks(byFile('2023-04-20-talks.md'))).toEqual([
+      "Let's build a new community together - part I — Tue Henriksen",
+      'Why learn Rust if I know a memory-safe language? — Philip Kristoffersen',
+      'Breaking the limits of Rust: Exploring Static Reflection for Powerful Code Generation — Wojciech Polak',
+      "Let's build a new community together - part II — Tue Henriksen",
+    ]);
+    expect(byFile('2023-08-24-hack.md')).toMatchObject({ venue: 'Trifork', address: 'Firskerivej 2', talks: [] });
+    expect(byFile('2023-08-24-hack.md').agenda).toHaveLength(7);
+    expect(byFile('2023-11-07-talks.md')).toMatchObject({ venue: 'ORBIT Lab', address: 'Finlandsgade 20 in Aarhus' });
+    expect(talks(byFile('2023-11-07-talks.md'))).toEqual(['Designing reliable systems — Tue Henriksen', 'Why learn Rust if I know a memory-safe language? — Philip Kristoffersen']);
+    expect(byFile('2024-04-25-talk-night.md').venue).toBe('Margrethepladsen 4, 3, 8000 Aarhus (bottom floor of Scandinavian Center)');
+    expect(local(byFile('2024-11-28-talk-night.md'))).toBe('2024-11-28T18:05');
+    expect(byFile('2024-11-28-talk-night.md')).toMatchObject({ venue: 'Lind Capital', address: 'Mariane Thomsens Gade 2F, 9th floor' });
+    expect(talks(byFile('2024-11-28-talk-night.md'))).toEqual([
+      "Unlocking Performance: A Beginner's Guide to Python-Rust Integration with PyO3 — Thomas Fisker Christensen",
+      'From Furnace to Firmware: A Hobbyist Embedded Rust Adventure with ESP32 — Thomas Fisker Christensen',
+    ]);
+    expect(local(byFile('2025-06-19-talk-night.md'))).toBe('2025-06-19T18:05');
+    expect(byFile('2025-06-19-talk-night.md')).toMatchObject({ venue: 'Trifork', address: 'Fiskerivej 2h, 8000 Aarhus' });
+    expect(talks(byFile('2025-06-19-talk-night.md'))).toEqual(['Gaussian Splatting in Rust — José Díaz', 'Building a service in Rust — Kasper J. Hermansen']);
   });
 
   it('swcraftstras: Jekyll posts whose meetup date is event.date (not the post date), venue from event.location.name', () => {
