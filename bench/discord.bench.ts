@@ -7,12 +7,16 @@
 import { toApplicationCommands } from '../src/chat/discord/commands';
 import { loadCommands } from '../src/commands/registry';
 import { FakeDiscord } from '../test/fakes/discord';
-import { alternate, percentile, startBare, startBot } from './harness';
+import { alternate, CpuTally, percentile, printCpu, startBare, startBot } from './harness';
 
 const CONCURRENCY = 20;
 const ROUND_S = 2;
 
 async function answerP99(discord: FakeDiscord, seconds: number): Promise<number> {
+  return (await answers(discord, seconds)).value;
+}
+
+async function answers(discord: FakeDiscord, seconds: number): Promise<{ value: number; requests: number }> {
   const latencies: number[] = [];
   const end = performance.now() + seconds * 1000;
   await Promise.all(
@@ -26,7 +30,7 @@ async function answerP99(discord: FakeDiscord, seconds: number): Promise<number>
       }
     }),
   );
-  return percentile(latencies, 99);
+  return { value: percentile(latencies, 99), requests: latencies.length };
 }
 
 async function fakeWithCommands(): Promise<FakeDiscord> {
@@ -51,13 +55,16 @@ async function main(): Promise<void> {
     await forBare.ready();
     await answerP99(forBot, 1);
     await answerP99(forBare, 1);
+    const botCpu = new CpuTally();
+    const bareCpu = new CpuTally();
     await alternate({
       title: `Discord /agenda answer p99, ${CONCURRENCY} concurrent, ${ROUND_S} s rounds`,
       unit: 'ms',
-      ours: { name: 'sremuc-bot (npm start)', measure: () => answerP99(forBot, ROUND_S) },
-      baseline: { name: 'bare discord.js client replying "ok"', measure: () => answerP99(forBare, ROUND_S) },
+      ours: { name: 'sremuc-bot (npm start)', measure: () => botCpu.measure(bot, () => answers(forBot, ROUND_S)) },
+      baseline: { name: 'bare discord.js client replying "ok"', measure: () => bareCpu.measure(bare, () => answers(forBare, ROUND_S)) },
       goal: { op: '<=', ratio: 1.2 },
     });
+    printCpu('answer', botCpu, bareCpu);
   } finally {
     await bot.stop();
     await bare.stop();

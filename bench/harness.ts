@@ -59,6 +59,33 @@ export interface Started {
   stop(): Promise<void>;
   /** Resident set size now, from /proc (Linux). */
   rssMb(): number;
+  /** CPU time used so far (user + system), from /proc (Linux): what a request costs, however busy the machine. */
+  cpuMs(): number;
+}
+
+/** Counts the requests a side answered and the CPU its process spent on them, over all its rounds. */
+export class CpuTally {
+  private cpu = 0;
+  private requests = 0;
+
+  async measure<T>(side: Started, work: () => Promise<{ value: T; requests: number }>): Promise<T> {
+    const before = side.cpuMs();
+    const { value, requests } = await work();
+    this.cpu += side.cpuMs() - before;
+    this.requests += requests;
+    return value;
+  }
+
+  perRequestMs(): number {
+    return this.cpu / this.requests;
+  }
+}
+
+/** One line comparing the CPU each side spent per request, which machine load does not skew as it does latency. */
+export function printCpu(what: string, ours: CpuTally, baseline: CpuTally): void {
+  const a = ours.perRequestMs();
+  const b = baseline.perRequestMs();
+  console.log(`  CPU per ${what}: ours ${a.toFixed(2)} ms, baseline ${b.toFixed(2)} ms (${(a / b).toFixed(2)}x)`);
 }
 
 /** Spawns `node <args>` with `env` (nothing else of this process's environment but PATH) and waits for `ready`. */
@@ -79,6 +106,11 @@ export async function startProcess(args: string[], env: Record<string, string>, 
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
+    },
+    cpuMs() {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the command name): utime and stime in clock ticks (100 a second).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
     },
     rssMb() {
       const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;

@@ -6,7 +6,7 @@
  */
 import { FakeSlack, sendSigned } from '../test/fakes/slack';
 import { freeLoopbackPort } from '../test/fakes/loopback';
-import { alternate, percentile, startBare, startBot } from './harness';
+import { alternate, CpuTally, percentile, printCpu, startBare, startBot } from './harness';
 
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
@@ -15,6 +15,10 @@ const ROUND_S = 2;
 
 /** p99 of the ack in ms over `seconds` of 50 workers sending back to back; a refused request fails the bench. */
 async function p99(slack: FakeSlack, url: string, seconds: number): Promise<number> {
+  return (await acks(slack, url, seconds)).value;
+}
+
+async function acks(slack: FakeSlack, url: string, seconds: number): Promise<{ value: number; requests: number }> {
   const acks: number[] = [];
   const end = performance.now() + seconds * 1000;
   await Promise.all(
@@ -27,7 +31,7 @@ async function p99(slack: FakeSlack, url: string, seconds: number): Promise<numb
       }
     }),
   );
-  return percentile(acks, 99);
+  return { value: percentile(acks, 99), requests: acks.length };
 }
 
 async function main(): Promise<void> {
@@ -41,13 +45,16 @@ async function main(): Promise<void> {
     const bareUrl = `http://127.0.0.1:${barePort}/slack/events`;
     await p99(slack, botUrl, 1);
     await p99(slack, bareUrl, 1);
+    const botCpu = new CpuTally();
+    const bareCpu = new CpuTally();
     await alternate({
       title: `Slack /agenda ack p99, ${CONCURRENCY} concurrent, ${ROUND_S} s rounds`,
       unit: 'ms',
-      ours: { name: 'sremuc-bot (npm start, HTTP mode)', measure: () => p99(slack, botUrl, ROUND_S) },
-      baseline: { name: 'bare Bolt app acking "ok"', measure: () => p99(slack, bareUrl, ROUND_S) },
+      ours: { name: 'sremuc-bot (npm start, HTTP mode)', measure: () => botCpu.measure(bot, () => acks(slack, botUrl, ROUND_S)) },
+      baseline: { name: 'bare Bolt app acking "ok"', measure: () => bareCpu.measure(bare, () => acks(slack, bareUrl, ROUND_S)) },
       goal: { op: '<=', ratio: 1.2 },
     });
+    printCpu('ack', botCpu, bareCpu);
   } finally {
     await bot.stop();
     await bare.stop();
