@@ -12,7 +12,7 @@ import { DiscordChat } from '../../src/chat/discord/adapter';
 import type { DiscordDispatcher } from '../../src/chat/discord/interactions';
 import { toApplicationCommands } from '../../src/chat/discord/commands';
 import type { Logger } from '../../src/log';
-import { FakeDiscord, type FakeDiscordOptions } from '../fakes/discord';
+import { FakeDiscord, type FakeDiscordOptions, type InteractionHandle } from '../fakes/discord';
 import { HttpServer } from '../../src/http/server';
 import { lazyMemoryDb } from '../helpers/db';
 import { SeenRequests } from '../../src/store/seen-requests';
@@ -111,6 +111,20 @@ async function registerCommands(discord: FakeDiscord, commands: Map<string, Comm
   });
   if (!res.ok) throw new Error(`registering commands with the fake failed: ${res.status} ${await res.text()}`);
   discord.requests.length = 0;
+}
+
+/**
+ * The answer the member ends up seeing: the first callback's message, or, when the bot deferred (type 5, because
+ * the work took longer than its answer budget, as a slow database on a loaded machine can), the original response
+ * once the bot has edited it.
+ */
+export async function answerSeen(handle: InteractionHandle): Promise<Record<string, unknown>> {
+  const first = await handle.firstCallback;
+  if (first.type !== 5) return first.data ?? {};
+  const LOADING = 128;
+  await waitUntil(() => handle.state.original !== undefined && (handle.state.original.flags & LOADING) === 0, 'the deferred answer');
+  const { content, embeds, components, flags } = handle.state.original!;
+  return { content, embeds, components, flags };
 }
 
 /** Waits until a condition holds (for things that happen after an answer, like a follow-up). */

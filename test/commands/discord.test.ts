@@ -5,7 +5,7 @@
 import type { Talk } from '../../src/catalogue/event';
 import type { MessageModel } from '../../src/chat/message';
 import { berlin, makeEvent } from '../helpers/events';
-import { ORGANIZER_ROLE, startDiscordBot, waitUntil, type DiscordBot } from '../chat/discord-harness';
+import { answerSeen, ORGANIZER_ROLE, startDiscordBot, waitUntil, type DiscordBot } from '../chat/discord-harness';
 import type { MemberSpec } from '../fakes/discord';
 import { commands, makeWorld, pastEvents, type World } from './world';
 
@@ -112,8 +112,8 @@ describe('the real commands on Discord', () => {
     expect((shown.data!.components as unknown[]).length).toBe(5);
 
     const values = { title: 'Tales from On-call <@&1>', abstract: 'We lost DNS for an hour. Here is what we learned about caches.', length: 'lightning', speaker: 'Jane', contact: 'jane@example.org' };
-    const submitted = await bot.discord.dispatchInteraction({ kind: 'modalSubmit', fromModal: open.id, values, member }).firstCallback;
-    expect(submitted.data).toMatchObject({ flags: 64, embeds: [{ title: 'Thank you!' }] });
+    const submitted = await answerSeen(bot.discord.dispatchInteraction({ kind: 'modalSubmit', fromModal: open.id, values, member }));
+    expect(submitted).toMatchObject({ flags: 64, embeds: [{ title: 'Thank you!' }] });
     expect(await world.services.cfp.list(5)).toEqual([expect.objectContaining({ title: 'Tales from On-call <@&1>', length: 'Lightning talk (5-8 minutes)', platform: 'discord', userId: member.id })]);
     await waitUntil(() => bot.discord.messages('1300000000000000002').length === 1, 'the forwarded proposal');
     const forwarded = bot.discord.messages('1300000000000000002')[0]!;
