@@ -137,7 +137,8 @@ function nothingScheduled(services: CommandServices, now: DateTime): MessageMode
   const agenda = presentAgenda(last, services.settings(), services.feeds, { now });
   return {
     ...agenda,
-    intro: [...notYet, ' Have a talk idea? /cfp shows the call for talks.\n\nThe last meetup: ', ...(agenda.intro ?? [])],
+    // An old post without its meetup date has no intro of its own: the sentence then points at what follows.
+    intro: [...notYet, ' Have a talk idea? /cfp shows the call for talks.\n\n', ...(agenda.intro ? ['The last meetup: ', ...agenda.intro] : ['The last meetup is below.'])],
     buttons: [...agenda.buttons, cfpButton],
   };
 }

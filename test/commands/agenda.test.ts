@@ -85,6 +85,21 @@ describe('/agenda', () => {
     ]);
   });
 
+  it('when nothing is scheduled and the last post has no meetup date: the sentence about it is complete', async () => {
+    const undated = makeEvent({
+      id: 'wiesn-2024',
+      title: 'SRE Munich at nordcloud 2024',
+      start: berlin('2024-09-24T18:00'),
+      end: berlin('2024-09-24T21:00'),
+      dateToBeConfirmed: true,
+      source: { file: 'events/wiesn-2024.md', publishedAt: berlin('2024-09-24T10:00') },
+    });
+    const text = plainOf(await agenda('', makeWorld({ events: [undated], now: '2025-03-01T12:00' })));
+    expect(text).toContain('The last meetup is below.');
+    expect(text).not.toMatch(/The last meetup: *(\n|$)/);
+    expect(text).toContain('posted Tue 24 Sep 2024; the meetup date is not in the post');
+  });
+
   it('with no meetups at all: nothing scheduled, and no last one', async () => {
     const world = makeWorld({ events: [] });
     const m = messageOf(await world.dispatcher.runText('agenda', '', member));
