@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeDiscord } from '../test/fakes/discord';
 import { sharedDb } from '../test/helpers/db';
-import { FAST_CRON, fanoutWorld, PER_COMMUNITY } from '../test/process/fanout-world';
+import { fanoutWorld, PER_COMMUNITY } from '../test/process/fanout-world';
 import { median, startBot } from './harness';
 
 const COMMUNITIES = 30;
@@ -37,12 +37,7 @@ async function fanOut(replicas: number): Promise<Result> {
     const world = await fanoutWorld(dir, COMMUNITIES, discord, db);
     const env = {
       ...shared.env,
-      COMMUNITIES_DIR: world.root,
-      DISCORD_TOKEN: discord.token,
-      DISCORD_APPLICATION_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiUrl,
-      DISCORD_SYNC_SCHEDULED_EVENTS: 'false',
-      SCHEDULE_CRON: FAST_CRON,
+      ...world.env,
     };
     await Promise.all(Array.from({ length: replicas }, async () => bots.push(await startBot(env))));
     discord.setGlobalRateLimit(LIMIT);

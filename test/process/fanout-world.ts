@@ -22,6 +22,8 @@ export const FAST_CRON = '*/2 * * * * *';
 export interface FanoutWorld {
   root: string;
   channels: string[];
+  /** What every replica's environment has besides its database: these communities on the fake Discord. */
+  env: Record<string, string>;
   /** The channel's announcements (messages not answering an interaction). */
   posts(channel: string): { embeds?: unknown; content?: string }[];
   posted(): number;
@@ -47,6 +49,14 @@ export async function fanoutWorld(dir: string, communities: number, discord: Fak
   return {
     root,
     channels,
+    env: {
+      COMMUNITIES_DIR: root,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_SYNC_SCHEDULED_EVENTS: 'false',
+      SCHEDULE_CRON: FAST_CRON,
+    },
     posts,
     posted: () => channels.reduce((n, channel) => n + posts(channel).length, 0),
     resume: async (shared) => void (await shared.run(sql`DELETE FROM bot_state WHERE key LIKE ${'%/announcements.paused'}`)),

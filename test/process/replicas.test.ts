@@ -13,7 +13,7 @@ import type { Db } from '../../src/store/db';
 import { sharedDb } from '../helpers/db';
 import { prng } from '../helpers/prng';
 import { FakeDiscord } from '../fakes/discord';
-import { FAST_CRON, fanoutWorld, PER_COMMUNITY } from './fanout-world';
+import { fanoutWorld, PER_COMMUNITY } from './fanout-world';
 import { startBot, type BotProcess } from './harness';
 
 const COMMUNITIES = 50;
@@ -50,12 +50,7 @@ it(`three replicas, two of them SIGKILLed mid-fan-out (seed ${SEED}): ${CHANNELS
   discord.setGlobalRateLimit(50);
   const env = {
     ...shared.env,
-    COMMUNITIES_DIR: world.root,
-    DISCORD_TOKEN: discord.token,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.apiUrl,
-    DISCORD_SYNC_SCHEDULED_EVENTS: 'false',
-    SCHEDULE_CRON: FAST_CRON,
+    ...world.env,
     // A dead replica's claims come back after 5 s, and its unanswered posts settle for 5 s: the fake stores a
     // post at once, so that is enough here (production keeps 30 s and 60 s).
     DELIVERY_CLAIM_SECONDS: '5',
