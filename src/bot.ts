@@ -73,7 +73,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cfp: storage.cfp,
     feedSequences: storage.feedSequences,
     deliverNow: () => scheduler?.tickAfterWrite(),
-    tick: () => void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
+    tick: () => void scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
   };
   const communities: Community[] = [];
   for (const spec of communitySpecs(config)) communities.push(await Community.open(spec, shared));

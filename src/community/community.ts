@@ -59,7 +59,7 @@ export interface SharedParts {
   feedSequences: FeedSequences;
   /** Asks the scheduler for a pass that sees rows just written (undefined before it exists). */
   deliverNow: () => Promise<unknown> | undefined;
-  /** A tick, e.g. after a reload or an RSVP message was queued. */
+  /** A tick that sees what just changed (a reload, an RSVP message queued): after the one running, if any. */
   tick: () => void;
 }
 
