@@ -117,8 +117,7 @@ export class Community {
       now,
       feeds: this.links,
       cfp: shared.cfp,
-      // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
-      announcements: new AnnouncementStore({ db, clock, source: () => this.data.current(), rules, destinations: spec.destinations, feeds: this.links, community: spec.id }),
+      announcements: new AnnouncementStore({ db, clock, community: this.scheduled }),
       notifyOrganizers: notices.notify,
       rsvp: this.rsvp,
       removals,
