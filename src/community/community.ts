@@ -60,7 +60,7 @@ export interface SharedParts {
   feedSequences: FeedSequences;
   /** Asks the scheduler for a pass that sees rows just written (undefined before it exists). */
   deliverNow: () => Promise<unknown> | undefined;
-  /** A tick, e.g. after a reload or an RSVP message was queued. */
+  /** A tick that sees what just changed (a reload, an RSVP message queued): after the one running, if any. */
   tick: () => void;
 }
 
@@ -118,8 +118,7 @@ export class Community {
       now,
       feeds: this.links,
       cfp: shared.cfp,
-      // Same rules and channels as the scheduler, so a preview shows exactly what will be posted.
-      announcements: new AnnouncementStore({ db, clock, source: () => this.data.current(), rules, destinations: spec.destinations, feeds: this.links, community: spec.id }),
+      announcements: new AnnouncementStore({ db, clock, community: this.scheduled }),
       notifyOrganizers: notices.notify,
       rsvp: this.rsvp,
       removals,
