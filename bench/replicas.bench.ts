@@ -34,7 +34,7 @@ async function fanOut(replicas: number): Promise<Result> {
   const shared = sharedDb(dir);
   const db = await shared.open(); // creates the PostgreSQL schema before the replicas connect
   try {
-    const world = await fanoutWorld(dir, COMMUNITIES, discord, db);
+    const world = await fanoutWorld(dir, COMMUNITIES, db, { discord });
     const env = {
       ...shared.env,
       ...world.env,

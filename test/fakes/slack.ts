@@ -25,6 +25,9 @@
  *     after it was stored (by the fake's clock, `now` in start()); history honours `oldest` and `latest`.
  *   - `slack.limitPostsPerChannel(1)`: chat.postMessage answers 429 (Retry-After: 1) when a channel got a post
  *     less than 1/n s ago, like Slack's ~1 message/s per channel; off by default.
+ *   - channels belong to a workspace: `slack.addChannel('C1', 'T1')` makes chat.postMessage, chat.update and
+ *     conversations.history in C1 answer `channel_not_found` to a token of any other workspace, as Slack does (a
+ *     channel id names a channel of one workspace). Channels never added are reachable with any token.
  *
  * response_url: `slack.responseUrl()` gives a fresh URL on the fake; whatever Bolt's respond() POSTs there is
  * recorded in `slack.responses` (`await slack.waitForResponse()` for the next one).
@@ -65,6 +68,8 @@ export interface SlackCall {
   token?: string;
   /** HTTP status the fake answered with. */
   status: number;
+  /** Slack's `error` when the answer was `ok: false` (channel_not_found, ratelimited, ...). */
+  error?: string;
 }
 
 export interface StoredMessage {
@@ -173,6 +178,8 @@ export class FakeSlack {
   private readonly wss = new WebSocketServer({ noServer: true });
   private postInterval = 0;
   private readonly lastPostAt = new Map<string, number>();
+  /** Which workspace a channel is in (addChannel); channels not listed are reachable from every workspace. */
+  private readonly channelTeams = new Map<string, string>();
   private tsCounter = 0;
   private lagMs = 0;
   private readonly storedAt = new WeakMap<StoredMessage, number>();
@@ -263,6 +270,11 @@ export class FakeSlack {
   /** Puts a message into a channel's history as if someone (or an earlier bot run) had posted it. */
   seedMessage(channel: string, message: Omit<StoredMessage, 'ts' | 'channel'>): StoredMessage {
     return this.store(channel, message);
+  }
+
+  /** A channel of one workspace: calls in it with another workspace's token answer channel_not_found. */
+  addChannel(id: string, teamId: string): void {
+    this.channelTeams.set(id, teamId);
   }
 
   /** The direct-message channel conversations.open gives for a member. */
@@ -415,7 +427,7 @@ export class FakeSlack {
     const queued = this.faults.get(method)?.shift();
     const fault = queued && 'pass' in queued ? undefined : queued;
     const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-      this.calls.push({ method, params, token, status });
+      this.calls.push({ method, params, token, status, ...(body.ok === false ? { error: String(body.error) } : {}) });
       send(res, status, body, headers);
     };
 
@@ -442,6 +454,7 @@ export class FakeSlack {
     }
     if (method === 'oauth.v2.access') return reply(200, this.exchangeCode(params, req.headers.authorization));
     if (!token || !this.tokens.has(token)) return reply(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    if (!this.reachable(params.channel, token)) return reply(200, { ok: false, error: 'channel_not_found' });
     reply(200, this.api(method, params, token));
   }
 
@@ -546,6 +559,12 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** A channel of another workspace than the token's does not exist for that token. */
+  private reachable(channel: unknown, token: string): boolean {
+    const team = typeof channel === 'string' ? this.channelTeams.get(channel) : undefined;
+    return team === undefined || team === (this.tokenTeams.get(token) ?? this.teamId);
   }
 
   private overChannelLimit(channel: string): boolean {

@@ -102,7 +102,7 @@ export class SlackChat extends PostingAdapter {
     this.workspaces = installations
       ? new InstalledWorkspaces(installations, clientsFor, options.channelTeams)
       : new SingleWorkspace({ reader: this.app.client, poster: clientsFor(config.botToken).poster });
-    this.poster = new SlackPoster({ workspaces: this.workspaces, organizersChannel: config.organizersChannel });
+    this.poster = new SlackPoster({ workspaces: this.workspaces });
     registerInteractions(this.app, {
       commandNames: options.commands.keys(),
       dispatcher: options.dispatcher,
