@@ -113,6 +113,12 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
   if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
+  // `Lisa Weber - "Logs you can read"`: people first, then the title in quotes, labelled or not.
+  const quoted = /^(.+?)\s+[-–—:]\s+["“„«](.+)["”“»]$/.exec(text);
+  const quotedNames = quoted ? splitNames(quoted[1]!) : [];
+  if (quoted && quotedNames.length > 0 && quotedNames.every((n) => looksLikePerson(n) || findKnown(n, known))) {
+    return { title: quoted[2]!, speakers: quotedNames.map((name) => ({ name })), everyone: false };
+  }
   // "Talk 1: Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
   // Only after a label: unlabelled, "Crate Expectations - a look at …" is a title with a subtitle.
   const first = labelled ? /^(.+?)\s+[-–—]\s+(.+)$/.exec(text) : null;
@@ -203,10 +209,10 @@ export function bylineAlone(text: string): string[] | undefined {
 
 /**
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
- * Graupner": the first separator after which everything is names.
+ * Graupner" / "Title — Erika Musterfrau": the first separator after which everything is names.
  */
 function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[] } | undefined {
-  for (const m of text.matchAll(/(?:[,.]|\s[-–])\s+/g)) {
+  for (const m of text.matchAll(/(?:[,.]|\s[-–—])\s+/g)) {
     if (m.index === 0) continue;
     const names = splitNames(text.slice(m.index + m[0].length));
     if (names.length > 0 && names.length <= 6 && names.every((n) => looksLikePerson(n) || findKnown(n, known))) return { title: text.slice(0, m.index), names };
