@@ -17,7 +17,7 @@ import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
 import { listenError } from './startup-errors';
 import { openStorage } from './bot/storage';
-import { chatAdapters, type OrganizerReachingAdapter } from './bot/chat-adapters';
+import { chatAdapters } from './bot/chat-adapters';
 import { addBotRoutes, addCommunityRoutes } from './bot/http-routes';
 import { Community } from './community/community';
 import { communitySpecs } from './community/specs';
@@ -73,14 +73,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cfp: storage.cfp,
     feedSequences: storage.feedSequences,
     deliverNow: () => scheduler?.tickAfterWrite(),
-    tick: () => void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
+    tick: () => void scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
   };
   const communities: Community[] = [];
   for (const spec of communitySpecs(config)) communities.push(await Community.open(spec, shared));
   const first = communities[0]!;
   const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 
-  const adapters: OrganizerReachingAdapter[] = await chatAdapters(config, {
+  const adapters = await chatAdapters(config, {
     commands,
     dispatcher: communityRouter(communities),
     log,
@@ -90,7 +90,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     input: options.input,
     output: options.output,
   });
-  const discord = adapters.find((a): a is DiscordChat & OrganizerReachingAdapter => a.platform === 'discord');
+  const discord = adapters.find((a): a is DiscordChat => a.platform === 'discord');
 
   scheduler = new Scheduler({
     db,
@@ -143,7 +143,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     rsvp: first.runtime!,
     adapters,
     inputEnded() {
-      return adapters.find((a): a is ConsoleChat & OrganizerReachingAdapter => a instanceof ConsoleChat)?.finished();
+      return adapters.find((a): a is ConsoleChat => a instanceof ConsoleChat)?.finished();
     },
     async start() {
       await http.start().catch((err: unknown) => {

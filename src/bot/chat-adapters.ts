@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { CommandDefinition } from '../commands/definition';
-import type { ChatAdapter, OrganizerNotifier } from '../chat/adapter';
+import type { ChatAdapter } from '../chat/adapter';
 import type { Dispatcher } from '../chat/dispatch';
 import { ConsoleChat } from '../chat/console/console';
 import type { HttpServer } from '../http/server';
@@ -15,9 +15,6 @@ import { DEFAULT_LEASE_TIMING, Lease, monotonic } from '../schedule/lease';
 
 /** A gateway shard's holder beats its lease every 5 s; another process takes the shard after 15 s of silence. */
 const DISCORD_SHARD_LEASE_TIMING = DEFAULT_LEASE_TIMING;
-
-/** Each adapter knows its own organizers' channel (Slack, Discord) or prints (console). */
-export type OrganizerReachingAdapter = ChatAdapter & { notifyOrganizers: OrganizerNotifier };
 
 export interface ChatAdapterParts {
   commands: Map<string, CommandDefinition>;
@@ -35,9 +32,9 @@ export interface ChatAdapterParts {
  * The chat adapters the config turns on. Bolt and discord.js are loaded only when their platform is
  * configured, so a console-only or Discord-only bot starts sooner and holds less memory.
  */
-export async function chatAdapters(config: Config, parts: ChatAdapterParts): Promise<OrganizerReachingAdapter[]> {
+export async function chatAdapters(config: Config, parts: ChatAdapterParts): Promise<ChatAdapter[]> {
   const { commands, dispatcher, log } = parts;
-  const adapters: OrganizerReachingAdapter[] = [];
+  const adapters: ChatAdapter[] = [];
   if (config.slack) {
     const { SlackChat } = await import('../chat/slack/adapter');
     // Without SLACK_PORT, Slack's request URL is on the bot's one HTTP server.

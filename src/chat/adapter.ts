@@ -37,7 +37,6 @@ export interface ChatAdapter extends ChatPoster {
 /** The posting half of a platform adapter, kept apart from its connection. */
 export interface PlatformPoster extends Omit<ChatPoster, 'platform'> {
   openDirectMessage(userId: string): Promise<string>;
-  notifyOrganizers(message: MessageModel): Promise<void>;
 }
 
 /** A chat adapter that holds the connection and hands every post to its platform's poster. */
@@ -62,9 +61,6 @@ export abstract class PostingAdapter implements ChatAdapter {
   findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
     return this.poster.findPosted(channel, deliveryKey, since);
   }
-
-  /** Tells the organizers' channel, when one is configured. Usable as an OrganizerNotifier. */
-  readonly notifyOrganizers = (message: MessageModel): Promise<void> => this.poster.notifyOrganizers(message);
 }
 
 /**
@@ -86,7 +82,7 @@ export class PostError extends Error {
 }
 
 /**
- * Sends a message to the organizers' channel on every configured platform (console prints it). Used for CfP
- * submissions and for reporting posts that failed or were skipped. Wired in src/bot.ts.
+ * Tells the organizers: a message to every organizers' channel, through the outbox (src/bot/organizer-notices.ts).
+ * Used for CfP submissions, failed commands and full meetups.
  */
 export type OrganizerNotifier = (message: MessageModel) => Promise<void>;

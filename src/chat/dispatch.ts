@@ -30,9 +30,8 @@ export interface Dispatcher {
 
 type Outcome = 'ok' | 'invalid' | 'refused' | 'unknown' | 'error';
 
-/** Discord's limits for autocomplete: 25 choices, names and values of 1-100 characters. */
-const COMPLETIONS_MAX = 25;
-const COMPLETION_TEXT_MAX = 100;
+/** What a command is shown of the partly typed value (Discord sends at most this much to autocomplete). */
+const TYPED_MAX = 100;
 
 /**
  * The platform-neutral half of every interaction: finds the command, checks organizer rights, validates input,
@@ -119,11 +118,8 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
       const command = commands.get(name);
       if (!command?.autocomplete || (command.organizerOnly && !caller.isOrganizer)) return [];
       try {
-        return command
-          .autocomplete(context({ options: {} }, caller), option, typed.slice(0, COMPLETION_TEXT_MAX))
-          .filter((c) => c.value !== '')
-          .slice(0, COMPLETIONS_MAX)
-          .map((c) => ({ name: clip(c.name || c.value), value: c.value.slice(0, COMPLETION_TEXT_MAX) }));
+        // Discord's limits on the choices (count, lengths) are applied where they are rendered (renderChoices).
+        return command.autocomplete(context({ options: {} }, caller), option, typed.slice(0, TYPED_MAX));
       } catch (error) {
         // Suggestions are a convenience: an empty list is a fine answer, and the command itself will explain.
         log.warn({ err: error, command: name, option }, 'autocomplete failed');
@@ -182,10 +178,6 @@ function splitId(id: string, parts: number): string[] {
   const head = pieces.slice(0, parts - 1);
   const tail = pieces.slice(parts - 1).join(':');
   return [...head, tail, ...Array<string>(parts).fill('')].slice(0, parts);
-}
-
-function clip(text: string): string {
-  return text.length <= COMPLETION_TEXT_MAX ? text : text.slice(0, COMPLETION_TEXT_MAX - 1) + '…';
 }
 
 function countCommand(caller: Caller, command: string, outcome: Outcome): void {

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
-import type { OrganizerNotifier, Platform } from '../chat/adapter';
+import type { OrganizerNotifier } from '../chat/adapter';
 import { message } from '../chat/message';
 import type { Caller } from '../commands/definition';
 import { ArgumentError } from '../commands/definition';

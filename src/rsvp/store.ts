@@ -95,11 +95,6 @@ export class RsvpStore {
     );
   }
 
-  /** Meetups with someone going or waiting, ending after `after`. */
-  async activeEvents(after: DateTime): Promise<string[]> {
-    return (await this.db.rows(sql<{ event_id: string }>`SELECT DISTINCT event_id FROM rsvps WHERE status != 'declined' AND event_end > ${stamp(after)}`)).map((r) => r.event_id);
-  }
-
   /** Deletes everything about one member: their answers and their profile. */
   forget(platform: Platform, userId: string): Promise<number> {
     return this.db.transaction(async () => {

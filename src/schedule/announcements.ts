@@ -1,32 +1,23 @@
 import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
-import type { Destination } from '../chat/adapter';
 import { formatPlainTime } from '../chat/message';
 import { ArgumentError, type AnnouncementService, type Caller, type PlannedPost, type ScheduledPostSummary } from '../commands/definition';
-import type { FeedLinks } from '../feeds/links';
 import type { Clock } from '../clock';
 import type { Db } from '../store/db';
-import { planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
+import { planInput, type ScheduledCommunity } from './community-pass';
+import { planPost, planRules, type PlannedGroup } from './plan';
 import { ScheduledPosts } from './posts';
-import type { AnnouncementRules } from './rules';
 import { ScheduleState } from './state';
 import { parseWhen, WHEN_EXAMPLES } from './when';
-import type { CommunityId } from '../community/scope';
 
 export interface AnnouncementStoreOptions {
   db: Db;
   clock: Clock;
-  source: () => { catalogue: Catalogue; settings: CommunitySettings };
-  /** The same rules the scheduler uses (a getter when they can be reloaded), so previews are exact. */
-  rules: AnnouncementRules | (() => AnnouncementRules);
-  /** The same announce channels the scheduler posts to. */
-  destinations: Destination[];
-  feeds: FeedLinks;
+  /** What the scheduler plans for this community (its data, rules, channels, feeds), so previews are exact. */
+  community: Omit<ScheduledCommunity, 'organizers'>;
   /** How far ahead `preview` without an id looks (default 30 days). */
   previewDays?: number;
-  /** Whose posts and pause switch these are (default: the single community). */
-  community?: CommunityId;
 }
 
 /** Longest text an organizer may schedule: fits a Discord message and a Slack section with room to spare. */
@@ -43,34 +34,34 @@ export class AnnouncementStore implements AnnouncementService {
   private readonly state: ScheduleState;
 
   constructor(private readonly options: AnnouncementStoreOptions) {
-    this.posts = new ScheduledPosts(options.db, options.community);
-    this.state = new ScheduleState(options.db, options.community);
+    this.posts = new ScheduledPosts(options.db, options.community.id);
+    this.state = new ScheduleState(options.db, options.community.id);
   }
 
   async schedule(when: string, content: { text?: string; eventId?: string }, by: Caller): Promise<ScheduledPostSummary> {
-    const { catalogue, settings } = this.options.source();
+    const { catalogue, settings } = this.options.community.source();
     const now = this.options.clock.now().setZone(settings.timeZone);
     const at = this.resolveWhen(when, now, settings.timeZone);
     const checked = this.checkContent(content, catalogue);
-    if (this.options.destinations.length === 0) {
+    if (this.options.community.destinations.length === 0) {
       throw new ArgumentError('No announce channels are configured (SLACK_ANNOUNCE_CHANNELS, DISCORD_ANNOUNCE_CHANNELS, or `announce:` in the community\'s settings.yml), so there is nowhere to post.');
     }
     return this.inZone(await this.posts.add(at, checked, `${by.platform}:${by.name}`, now), settings);
   }
 
   async list(): Promise<ScheduledPostSummary[]> {
-    const { settings } = this.options.source();
+    const { settings } = this.options.community.source();
     return (await this.posts.scheduled()).map((p) => this.inZone(p, settings));
   }
 
   async cancel(id: number, _by: Caller): Promise<ScheduledPostSummary> {
     const post = await this.existing(id);
     if (!(await this.posts.cancel(id))) throw new ArgumentError(notScheduled(post));
-    return this.inZone({ ...post, status: 'cancelled' }, this.options.source().settings);
+    return this.inZone({ ...post, status: 'cancelled' }, this.options.community.source().settings);
   }
 
   async preview(id?: number): Promise<PlannedPost[]> {
-    const input = this.planInput();
+    const input = planInput(this.options.community);
     if (id !== undefined) {
       const post = await this.existing(id);
       if (post.status !== 'scheduled') throw new ArgumentError(notScheduled(post));
@@ -96,7 +87,7 @@ export class AnnouncementStore implements AnnouncementService {
 
   async paused(): Promise<{ by: string; at: DateTime } | undefined> {
     const info = await this.state.paused();
-    return info && { by: info.by, at: info.at.setZone(this.options.source().settings.timeZone) };
+    return info && { by: info.by, at: info.at.setZone(this.options.community.source().settings.timeZone) };
   }
 
   async isPaused(): Promise<boolean> {
@@ -132,12 +123,6 @@ export class AnnouncementStore implements AnnouncementService {
 
   private inZone(post: ScheduledPostSummary, settings: CommunitySettings): ScheduledPostSummary {
     return { ...post, dueAt: post.dueAt.setZone(settings.timeZone) };
-  }
-
-  private planInput(): PlanInput {
-    const { catalogue, settings } = this.options.source();
-    const rules = typeof this.options.rules === 'function' ? this.options.rules() : this.options.rules;
-    return { catalogue, settings, rules, destinations: this.options.destinations, feeds: this.options.feeds };
   }
 }
 

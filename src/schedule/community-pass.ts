@@ -110,7 +110,8 @@ export class CommunityPass {
   }
 }
 
-export function planInput(community: ScheduledCommunity): PlanInput {
+/** What planning reads of a community now: the scheduler's passes and /announce previews read the same. */
+export function planInput(community: Omit<ScheduledCommunity, 'organizers'>): PlanInput {
   const { catalogue, settings } = community.source();
   const rules = typeof community.rules === 'function' ? community.rules() : community.rules;
   return { catalogue, settings, rules, destinations: community.destinations, feeds: community.feeds, community: community.id };

@@ -39,7 +39,7 @@ interface LeaseRow {
  */
 export class Lease {
   private turn: Promise<unknown> = Promise.resolve();
-  private held?: { generation: number; beatStartedAt: number; fromDead: boolean };
+  private held?: { generation: number; beatStartedAt: number };
   private observed?: { row: string; at: number };
 
   constructor(
@@ -52,11 +52,6 @@ export class Lease {
 
   get generation(): number | undefined {
     return this.held?.generation;
-  }
-
-  /** Held since taking it from a holder that stopped beating (it may have died mid-post): not a clean hand-over. */
-  get takenFromDead(): boolean {
-    return this.held?.fromDead ?? false;
   }
 
   /**
@@ -77,11 +72,11 @@ export class Lease {
       const changed = await this.db.run(
         sql`INSERT INTO leases (name, holder, expires_at, generation, beat) VALUES (${this.name}, ${this.holder}, 0, 1, 0) ON CONFLICT (name) DO NOTHING`,
       );
-      return changed === 1 ? this.hold(1, startedAt, false) : this.lose();
+      return changed === 1 ? this.hold(1, startedAt) : this.lose();
     }
     if (this.held && row.holder === this.holder && row.generation === this.held.generation) {
       const changed = await this.db.run(sql`UPDATE leases SET beat = beat + 1 WHERE name = ${this.name} AND holder = ${this.holder} AND generation = ${row.generation}`);
-      return changed === 1 ? this.hold(row.generation, startedAt, this.held.fromDead) : this.lose();
+      return changed === 1 ? this.hold(row.generation, startedAt) : this.lose();
     }
     this.held = undefined;
     const seen = `${row.holder}|${row.generation}|${row.beat}`;
@@ -95,7 +90,7 @@ export class Lease {
       sql`UPDATE leases SET holder = ${this.holder}, generation = generation + 1, beat = 0, from_dead = ${row.holder !== '' ? 1 : 0}
           WHERE name = ${this.name} AND holder = ${row.holder} AND generation = ${row.generation} AND beat = ${row.beat}`,
     );
-    return changed === 1 ? this.hold(row.generation + 1, startedAt, row.holder !== '') : this.lose();
+    return changed === 1 ? this.hold(row.generation + 1, startedAt) : this.lose();
   }
 
   /**
@@ -124,9 +119,9 @@ export class Lease {
     if (held) await this.db.run(sql`UPDATE leases SET holder = '' WHERE name = ${this.name} AND holder = ${this.holder} AND generation = ${held.generation}`);
   }
 
-  private hold(generation: number, beatStartedAt: number, fromDead: boolean): number | undefined {
+  private hold(generation: number, beatStartedAt: number): number | undefined {
     // A beat that took longer than the TTL may already have been overtaken: the next valid() check says so.
-    this.held = { generation, beatStartedAt, fromDead };
+    this.held = { generation, beatStartedAt };
     return generation;
   }
 

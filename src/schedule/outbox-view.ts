@@ -42,10 +42,6 @@ export class OutboxSnapshot implements OutboxView {
     return this.pending ?? [];
   }
 
-  unreported(): OutboxRow[] {
-    throw new Error('the planner reads unreported rows through planReport, not the snapshot');
-  }
-
   /** Fetches what the last pass asked for. */
   async fill(outbox: Outbox): Promise<void> {
     const keys = [...this.wantKeys];

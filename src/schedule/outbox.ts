@@ -97,14 +97,8 @@ export class Outbox {
     });
     const added = new Set<string>();
     await this.db.transaction(async () => {
-      for (let i = 0; i < values.length; i += INSERT_CHUNK) {
-        const inserted = await this.db
-          .q()
-          .insertInto('outbox')
-          .values(values.slice(i, i + INSERT_CHUNK))
-          .onConflict((oc) => oc.column('delivery_key').doNothing())
-          .returning('delivery_key')
-          .execute();
+      for (const chunk of chunks(values)) {
+        const inserted = await this.db.q().insertInto('outbox').values(chunk).onConflict((oc) => oc.column('delivery_key').doNothing()).returning('delivery_key').execute();
         for (const r of inserted) added.add(r.delivery_key as string);
       }
     });
@@ -134,11 +128,6 @@ export class Outbox {
   /** Sent posts about a meetup: the ones to edit or follow up when it changes or is cancelled. */
   sentAbout(eventId: string): Promise<OutboxRow[]> {
     return this.select(sql`status = 'sent' AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()} ORDER BY due_at, delivery_key`);
-  }
-
-  /** Not yet sent posts about a meetup. */
-  unsentAbout(eventId: string): Promise<OutboxRow[]> {
-    return this.select(sql`status IN ('pending', 'sending') AND event_id = ${eventId} AND kind IN ('rule', 'post', 'update', 'cancel')${this.scoped()}`);
   }
 
   /**
@@ -222,10 +211,6 @@ export class Outbox {
   /** Gives up on a delivery: the organizers hear about it once. */
   async fail(key: string, error: string, fence: Fence): Promise<void> {
     await this.db.run(sql`UPDATE outbox SET status = 'failed', last_error = ${error}, ${released} WHERE ${held(key, fence)} AND status IN ('pending', 'sending')`);
-  }
-
-  async skip(key: string, reason: string): Promise<void> {
-    await this.db.run(sql`UPDATE outbox SET status = 'skipped', last_error = ${reason} WHERE delivery_key = ${key} AND status = 'pending'`);
   }
 
   async cancel(key: string, reason: string): Promise<void> {

@@ -42,10 +42,6 @@ export interface PlannedGroup {
 /** When the scheduler first saw a subject (meetup id or `cfp-<deadline>`). */
 export type FirstSeen = (subject: string) => DateTime;
 
-export function deliveryKey(groupKey: string, destination: Destination): string {
-  return `${groupKey}:${destination.platform}:${destination.channel}`;
-}
-
 export function messageContext(input: PlanInput): MessageContext {
   return { settings: input.settings, feeds: input.feeds };
 }

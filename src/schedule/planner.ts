@@ -4,9 +4,9 @@ import type { Destination } from '../chat/adapter';
 import type { MessageModel } from '../chat/message';
 import type { ScheduledPostSummary } from '../commands/definition';
 import { cancellationMessage, eventPostMessage, ruleMessage, updatedMessage } from './messages';
-import type { NewOutboxRow, OutboxRow } from './outbox-row';
+import { deliveryRowKey, type NewOutboxRow, type OutboxRow } from './outbox-row';
 import { eventContentHash, hash, type OutboxPayload } from './payload';
-import { deliveryKey, messageContext, planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
+import { messageContext, planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
 import { problemsSummary, type LooseProblem } from './report';
 import { keyPrefix, SINGLE_COMMUNITY } from '../community/scope';
 
@@ -16,7 +16,6 @@ export interface OutboxView {
   sentAbout(eventId: string): OutboxRow[];
   unsentAbout(eventId: string): OutboxRow[];
   pendingAboutEvents(): OutboxRow[];
-  unreported(): OutboxRow[];
   /** True while this pass asked for rows the view does not hold yet: the pass is run again, so messages can wait. */
   incomplete?(): boolean;
 }
@@ -95,11 +94,11 @@ export function planReport(rows: OutboxRow[], loose: LooseProblem[], organizers:
 
 function reportRow(key: string, to: Destination, payload: OutboxPayload, now: DateTime): NewOutboxRow {
   const worthUntil = now.plus({ days: REPORT_WORTH_DAYS });
-  return { deliveryKey: deliveryKey(key, to), platform: to.platform, channel: to.channel, kind: 'report', dueAt: now, worthUntil, payload, contentHash: '', status: 'pending' };
+  return { deliveryKey: deliveryRowKey(key, to), platform: to.platform, channel: to.channel, kind: 'report', dueAt: now, worthUntil, payload, contentHash: '', status: 'pending' };
 }
 
 function rowsFor(input: PlannerInput, group: PlannedGroup): NewOutboxRow[] {
-  const keys = group.destinations.map((d) => keyPrefix(input.community ?? SINGLE_COMMUNITY) + deliveryKey(group.key, d));
+  const keys = group.destinations.map((d) => keyPrefix(input.community ?? SINGLE_COMMUNITY) + deliveryRowKey(group.key, d));
   const existing = input.outbox.existing(keys);
   if (existing.size === keys.length || input.outbox.incomplete?.()) return [];
   const grace = group.graceMinutes ?? input.graceMinutes;

@@ -117,10 +117,6 @@ export class Scheduler {
     };
   }
 
-  get holderId(): string {
-    return this.lease.holder;
-  }
-
   /** Ticks every minute from now on, starting with a catch-up tick; beats (or watches) the lease in between. */
   start(): Promise<TickReport> {
     this.task ??= cron.schedule(this.options.cron ?? '* * * * *', () => this.tickLogged(), { name: 'sremuc-scheduler', noOverlap: true });

@@ -57,14 +57,6 @@ export class ScheduleState {
     return at;
   }
 
-  /** Without recording: for previews, which must not change what the scheduler will do. */
-  async seenAt(subject: string): Promise<DateTime | undefined> {
-    const cached = this.seen.get(subject);
-    if (cached) return cached;
-    const raw = await this.read(this.seenPrefix + subject);
-    return raw === undefined ? undefined : DateTime.fromISO(raw, { zone: 'utc' });
-  }
-
   /** Every subject first seen so far: what a planning pass reads once instead of asking per meetup. */
   async allSeen(): Promise<Map<string, DateTime>> {
     const rows = await this.db.rows(sql<{ key: string; value: string }>`SELECT key, value FROM bot_state WHERE key LIKE ${this.seenPrefix + '%'}`);

@@ -15,6 +15,7 @@ import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateConte
 import { PostTalks } from './post-talks';
 import { resolveProfile, type HeadingKind, type Profile } from './profile';
 import { findProseDate, type ProseDate } from './prose-date';
+import { placeAgendaDays } from './agenda-days';
 import { toEventRsvp } from './rsvp-fields';
 import { atWallTime, parseWallDateTime, type WallDateTime } from './time';
 
@@ -62,9 +63,10 @@ export class PostReader {
 
     const day = meetupDay(explicit, prose, published, ctx);
     if (!day) return undefined;
+    placeAgendaDays(agendaLines, day.date, this.profile.languages);
     const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
-    const end = meetupEnd(explicit, prose, agenda, start, day.date, ctx);
+    const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;

@@ -2,7 +2,7 @@ import { PostError } from '../../src/chat/adapter';
 import { bold, message } from '../../src/chat/message';
 import { DiscordChat } from '../../src/chat/discord/adapter';
 import { deliveryMarker } from '../../src/chat/discord/posting';
-import { capturingLogger, discordConfig, ANNOUNCE_CHANNEL, ORGANIZERS_CHANNEL, startDiscordBot, type DiscordBot } from './discord-harness';
+import { capturingLogger, discordConfig, ANNOUNCE_CHANNEL, startDiscordBot, type DiscordBot } from './discord-harness';
 import { url } from '../helpers/url';
 
 const ZWJ = '\u200d';
@@ -138,11 +138,6 @@ describe('DiscordChat posting (discord.js REST → fake Discord)', () => {
     expect(discord.messages(ANNOUNCE_CHANNEL)[0]?.flags).toBe(4);
     await chat.edit(ANNOUNCE_CHANNEL, messageId, message({ title: 'Slides', links: [{ label: 'All slides', url: url('https://muc.sre.xyz/slides/') }] }));
     expect(discord.messages(ANNOUNCE_CHANNEL)[0]).toMatchObject({ flags: 0, content: '', embeds: [{ title: 'Slides' }] });
-  });
-
-  it('tells the organizers in their channel', async () => {
-    await chat.notifyOrganizers(message({ title: 'Post failed', intro: ['Missing Access in #announcements'] }));
-    expect(discord.messages(ORGANIZERS_CHANNEL)).toMatchObject([{ embeds: [{ title: 'Post failed', description: 'Missing Access in #announcements' }] }]);
   });
 
   it('under Discord’s global rate limit every post still arrives exactly once', async () => {

@@ -2,6 +2,7 @@
  * The real commands from commands/ through the real dispatcher and the real SlackChat (Bolt HTTP receiver,
  * signed requests) against the fake Slack: what members and organizers actually see in Block Kit.
  */
+import { randomUUID } from 'node:crypto';
 import { makeEvent } from '../helpers/events';
 import type { MessageModel } from '../../src/chat/message';
 import { commands, makeWorld, pastEvents, type World } from '../commands/world';
@@ -23,7 +24,7 @@ describe('the real commands on Slack', () => {
   let world: World;
 
   async function start(options: Parameters<typeof makeWorld>[0] = {}): Promise<void> {
-    world = makeWorld({ ...options, notify: (m: MessageModel) => bot.chat.notifyOrganizers(m) });
+    world = makeWorld({ ...options, notify: (m: MessageModel) => bot.chat.post(ORGANIZERS_CHANNEL, m, { deliveryKey: randomUUID() }).then(() => undefined) });
     bot = await startSlackBot({
       commands,
       dispatcher: world.dispatcher,

@@ -99,14 +99,6 @@ describe('SlackChat posting (real Bolt web client → fake Slack)', () => {
     expect(stored?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: escaped, verbatim: true } }]);
   });
 
-  it('tells the organizers in their channel, e.g. that a post failed for good', async () => {
-    slack.fail('chat.postMessage', { error: 'not_in_channel' });
-    const failure = (await chat.post('C0ANNOUNCE', announcement, { deliveryKey: 'k' }).catch((e: unknown) => e)) as PostError;
-    await chat.notifyOrganizers(message({ title: 'Post failed', intro: [failure.message] }));
-    expect(slack.messages('C0ORGS').map((m) => m.text)).toEqual(['Post failed\nSlack chat.postMessage failed: not_in_channel']);
-    expect(slack.messages('C0ANNOUNCE')).toHaveLength(0);
-  });
-
   it('start() fails with the Slack error when the bot token is rejected, instead of crashing later', async () => {
     const wrong = new SlackChat({
       config: { botToken: 'xoxb-revoked', mode: 'http', signingSecret: 'secret', port: 0, apiUrl: slack.apiUrl, announceChannels: [], organizerUserIds: [] },

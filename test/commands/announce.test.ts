@@ -27,7 +27,7 @@ function setup() {
   const clock = new ManualClock(berlin('2026-10-20T12:00'));
   const events: MeetupEvent[] = [autumnMeetup()];
   const source = () => ({ catalogue: new Catalogue(events), settings: makeSettings() });
-  const store = new AnnouncementStore({ db: lazyMemoryDb(), clock, source, rules: RULES, destinations: SLACK_DESTINATIONS, feeds: TEST_FEEDS });
+  const store = new AnnouncementStore({ db: lazyMemoryDb(), clock, community: { id: '', source, rules: RULES, destinations: SLACK_DESTINATIONS, feeds: TEST_FEEDS } });
   const services: CommandServices = makeServices({
     catalogue: () => source().catalogue,
     settings: () => source().settings,

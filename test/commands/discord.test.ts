@@ -2,10 +2,11 @@
  * The real commands through the real dispatcher and the real DiscordChat (discord.js against the fake Discord,
  * which validates bodies like Discord: embed sizes, components, modals).
  */
+import { randomUUID } from 'node:crypto';
 import type { Talk } from '../../src/catalogue/event';
 import type { MessageModel } from '../../src/chat/message';
 import { berlin, makeEvent } from '../helpers/events';
-import { answerSeen, ORGANIZER_ROLE, startDiscordBot, waitUntil, type DiscordBot } from '../chat/discord-harness';
+import { answerSeen, ORGANIZER_ROLE, ORGANIZERS_CHANNEL, startDiscordBot, waitUntil, type DiscordBot } from '../chat/discord-harness';
 import type { MemberSpec } from '../fakes/discord';
 import { commands, makeWorld, pastEvents, type World } from './world';
 
@@ -26,7 +27,7 @@ describe('the real commands on Discord', () => {
   let world: World;
 
   async function start(options: Parameters<typeof makeWorld>[0] = {}): Promise<void> {
-    world = makeWorld({ ...options, notify: (m: MessageModel) => bot.chat.notifyOrganizers(m) });
+    world = makeWorld({ ...options, notify: (m: MessageModel) => bot.chat.post(ORGANIZERS_CHANNEL, m, { deliveryKey: randomUUID() }).then(() => undefined) });
     bot = await startDiscordBot({ commands, dispatcher: world.dispatcher });
   }
 

@@ -19,10 +19,7 @@ function makeStore(now = '2026-10-20T12:00', destinations = SLACK_DESTINATIONS) 
   const store = new AnnouncementStore({
     db,
     clock,
-    source: () => ({ catalogue: new Catalogue(events), settings: makeSettings() }),
-    rules: RULES,
-    destinations,
-    feeds: TEST_FEEDS,
+    community: { id: '', source: () => ({ catalogue: new Catalogue(events), settings: makeSettings() }), rules: RULES, destinations, feeds: TEST_FEEDS },
   });
   return { db, clock, events, store };
 }

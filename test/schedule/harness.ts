@@ -132,10 +132,7 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
       return new AnnouncementStore({
         db,
         clock,
-        source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
-        rules: RULES,
-        destinations: SLACK_DESTINATIONS,
-        feeds: TEST_FEEDS,
+        community: { id: '', source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }), rules: RULES, destinations: SLACK_DESTINATIONS, feeds: TEST_FEEDS },
       });
     },
     messages: (channel) => bot.slack.messages(channel),

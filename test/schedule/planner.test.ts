@@ -12,7 +12,6 @@ function view(rows: OutboxRow[] = []): OutboxView {
     sentAbout: (id) => rows.filter((r) => r.status === 'sent' && r.eventId === id),
     unsentAbout: (id) => rows.filter((r) => (r.status === 'pending' || r.status === 'sending') && r.eventId === id),
     pendingAboutEvents: () => rows.filter((r) => r.status === 'pending' && r.eventId),
-    unreported: () => rows.filter((r) => (r.status === 'failed' || r.status === 'skipped') && !r.reportedAt),
   };
 }
 

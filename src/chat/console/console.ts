@@ -89,11 +89,6 @@ export class ConsoleChat implements ChatAdapter {
     return this.posted.get(postKey(channel, deliveryKey));
   }
 
-  /** Shows what would go to the organizers' channel. Usable as an OrganizerNotifier. */
-  readonly notifyOrganizers = async (message: MessageModel): Promise<void> => {
-    this.write(`[to the organizers]\n${renderConsole(message)}`);
-  };
-
   private get prompting(): boolean {
     const { input, output, prompt } = this.options;
     return prompt ?? Boolean((input as { isTTY?: boolean }).isTTY && (output as { isTTY?: boolean }).isTTY);

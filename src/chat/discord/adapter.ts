@@ -71,7 +71,6 @@ export class DiscordChat extends PostingAdapter {
     this.poster = new DiscordPoster({
       rest: this.client.rest,
       ownId: () => this.botUserId ?? config.applicationId,
-      organizersChannel: config.organizersChannel,
       historyPages: options.historyPages,
     });
     this.interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });

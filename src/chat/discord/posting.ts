@@ -24,8 +24,6 @@ export interface DiscordPosterOptions {
   rest: REST;
   /** The bot's own user id (messages by anyone else never count as ours). */
   ownId: () => string;
-  /** DISCORD_ORGANIZERS_CHANNEL, when configured. */
-  organizersChannel?: string;
   /** How many pages of 100 messages findPosted() reads without a `since`. */
   historyPages?: number;
 }
@@ -106,20 +104,6 @@ export class DiscordPoster {
       before = oldest!.id;
     }
     return undefined;
-  }
-
-  /**
-   * Tells the organizers (DISCORD_ORGANIZERS_CHANNEL): CfP submissions, posts that failed for good. Without a
-   * configured channel there is nobody to tell on Discord, and it does nothing.
-   */
-  async notifyOrganizers(model: MessageModel): Promise<void> {
-    const channel = this.options.organizersChannel;
-    if (!channel) return;
-    try {
-      await this.options.rest.post(Routes.channelMessages(channel), { body: renderMessage({ ...model, ephemeral: false }) });
-    } catch (error) {
-      throw toPostError(`post to organizers channel ${channel}`, error);
-    }
   }
 
   private remember(messageId: string, marker: string): void {

@@ -1,4 +1,4 @@
-import { formatPlainTime, linkToPlain, type RichText, type Span, type TimeFormat } from '../message';
+import { formatPlainTime, spanToPlain, type RichText, type Span, type TimeFormat } from '../message';
 import { discordLink, escapeMarkdown, neutraliseMentions } from './escape';
 
 /*
@@ -34,14 +34,7 @@ export function richToMarkdown(text: RichText | undefined): string {
 
 /** For places without markdown (footer, button labels, modal texts): times in the event's zone, mentions inert. */
 export function richToInert(text: RichText | undefined): string {
-  return neutraliseMentions((text ?? []).map((s) => (typeof s !== 'string' && s.kind === 'time' ? formatPlainTime(s.at, s.format === 'relative' ? 'full' : s.format) : plainSpan(s))).join(''));
-}
-
-function plainSpan(span: Span): string {
-  if (typeof span === 'string') return span;
-  if (span.kind === 'link') return linkToPlain(span);
-  if (span.kind === 'time') return formatPlainTime(span.at, span.format);
-  return span.text;
+  return neutraliseMentions((text ?? []).map((s) => (typeof s !== 'string' && s.kind === 'time' ? formatPlainTime(s.at, s.format === 'relative' ? 'full' : s.format) : spanToPlain(s))).join(''));
 }
 
 /**

@@ -21,8 +21,6 @@ export interface SlackPosterOptions {
    * calls (history, conversations.open) go through the retrying one.
    */
   workspaces: SlackWorkspaces;
-  /** SLACK_ORGANIZERS_CHANNEL, when configured. */
-  organizersChannel?: string;
 }
 
 /**
@@ -48,22 +46,6 @@ export class SlackPoster {
         metadata: { event_type: POST_EVENT_TYPE, event_payload: { delivery_key: deliveryKey } },
       });
       return { messageId: res.ts ?? '' };
-    } catch (error) {
-      throw toPostError('chat.postMessage', error);
-    }
-  }
-
-  /**
-   * Tells the organizers (SLACK_ORGANIZERS_CHANNEL): CfP submissions, posts that failed for good. Without a
-   * configured channel there is nobody to tell on Slack, and it does nothing.
-   */
-  async notifyOrganizers(model: MessageModel): Promise<void> {
-    const channel = this.options.organizersChannel;
-    if (!channel) return;
-    const { text, blocks } = renderMessage(model);
-    const to = await this.options.workspaces.resolve(channel);
-    try {
-      await to.poster.chat.postMessage({ channel: to.id, text, blocks, unfurl_links: false, unfurl_media: false });
     } catch (error) {
       throw toPostError('chat.postMessage', error);
     }
