@@ -88,6 +88,26 @@ export function printCpu(what: string, ours: CpuTally, baseline: CpuTally): void
   console.log(`  CPU per ${what}: ours ${a.toFixed(2)} ms, baseline ${b.toFixed(2)} ms (${(a / b).toFixed(2)}x)`);
 }
 
+/**
+ * What one member feels on an otherwise idle bot: the median and p90 of `count` requests sent one at a time
+ * (nothing queues behind anything, so this is the work of one answer plus the round trip).
+ */
+export async function singleRequests(count: number, one: () => Promise<unknown>): Promise<{ median: number; p90: number }> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await one();
+    latencies.push(performance.now() - t0);
+  }
+  return { median: median(latencies), p90: percentile(latencies, 90) };
+}
+
+/** One line with each side's unloaded answer time (singleRequests), next to the loaded p99 ratio. */
+export function printUnloaded(what: string, ours: { median: number; p90: number }, baseline: { median: number; p90: number }): void {
+  const fmt = (v: { median: number; p90: number }) => `${v.median.toFixed(2)} ms (p90 ${v.p90.toFixed(2)})`;
+  console.log(`  one ${what} at a time (what a member feels): ours ${fmt(ours)}, baseline ${fmt(baseline)}`);
+}
+
 /** Spawns `node <args>` with `env` (nothing else of this process's environment but PATH) and waits for `ready`. */
 export async function startProcess(args: string[], env: Record<string, string>, ready: () => Promise<boolean>): Promise<Started> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -6,12 +6,13 @@
  */
 import { FakeSlack, sendSigned } from '../test/fakes/slack';
 import { freeLoopbackPort } from '../test/fakes/loopback';
-import { alternate, CpuTally, percentile, printCpu, startBare, startBot } from './harness';
+import { alternate, CpuTally, percentile, printCpu, printUnloaded, singleRequests, startBare, startBot } from './harness';
 
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
 const CONCURRENCY = 50;
 const ROUND_S = 2;
+const SINGLE_REQUESTS = 200;
 
 /** p99 of the ack in ms over `seconds` of 50 workers sending back to back; a refused request fails the bench. */
 async function p99(slack: FakeSlack, url: string, seconds: number): Promise<number> {
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
       goal: { op: '<=', ratio: 1.2 },
     });
     printCpu('ack', botCpu, bareCpu);
+    const one = (url: string) => () => sendSigned(url, SECRET, slack.slashCommandFields('agenda', ''));
+    printUnloaded('/agenda', await singleRequests(SINGLE_REQUESTS, one(botUrl)), await singleRequests(SINGLE_REQUESTS, one(bareUrl)));
   } finally {
     await bot.stop();
     await bare.stop();

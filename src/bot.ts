@@ -77,7 +77,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     cfp: new CfpStore(db, clock),
     feedSequences: new FeedSequences(db, clock),
     deliverNow: () => scheduler?.tickAfterWrite(),
-    tick: () => void scheduler?.tick().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
+    tick: () => void scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
   };
   const communities: Community[] = [];
   for (const spec of communitySpecs(config)) communities.push(await Community.open(spec, shared));

@@ -99,6 +99,7 @@ const BARE_URL = /\bhttps?:\/\/[^\s<>"'`[\]]+[^\s<>"'`[\].,:;)!?*_~|]/gi;
  * the slash after a bare host), else the normalised one.
  */
 export function splitBareUrls(text: string): (string | { url: SafeUrl })[] {
+  if (!text.includes('://')) return text === '' ? [] : [text];
   const out: (string | { url: SafeUrl })[] = [];
   let last = 0;
   for (const match of text.matchAll(BARE_URL)) {

@@ -173,24 +173,19 @@ export function richToPlain(text: RichText | undefined): string {
   return (text ?? []).map(spanToPlain).join('');
 }
 
-const plainTimes = new Map<string, string>();
-const PLAIN_TIMES_MAX = 10_000;
+/** What each DateTime reads as, per format: DateTimes are immutable, and a reload builds new ones. */
+const plainTimes = new WeakMap<DateTime, Partial<Record<TimeFormat, string>>>();
 
 /**
  * "Wed 10 Jul 2024, 18:30 CEST": the zone abbreviation makes the fallback right for readers elsewhere.
- * Remembered per instant, zone and format: naming the zone asks ICU in up to three locales, and every answer
- * shows the same few meetup times again, so each is worked out once rather than on every command.
+ * Worked out once per meetup time and format: naming the zone asks ICU in up to three locales, and every answer
+ * shows the same few meetup times of the catalogue again.
  */
 export function formatPlainTime(at: DateTime, format: TimeFormat): string {
   if (format === 'relative') return formatPlainTimeNow(at, format);
-  const key = `${at.toMillis()}|${at.zoneName}|${at.locale}|${format}`;
-  let text = plainTimes.get(key);
-  if (text === undefined) {
-    if (plainTimes.size >= PLAIN_TIMES_MAX) plainTimes.clear();
-    text = formatPlainTimeNow(at, format);
-    plainTimes.set(key, text);
-  }
-  return text;
+  let texts = plainTimes.get(at);
+  if (texts === undefined) plainTimes.set(at, (texts = {}));
+  return (texts[format] ??= formatPlainTimeNow(at, format));
 }
 
 function formatPlainTimeNow(at: DateTime, format: TimeFormat): string {

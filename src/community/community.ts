@@ -11,6 +11,7 @@ import { openEventsSource } from '../sources/source';
 import { dateToConfirmNotices } from '../sources/date-notice';
 import { Removals } from '../sources/removals';
 import { RemovalStore } from '../sources/removal-store';
+import { ParseCacheStore } from '../sources/parse-cache-store';
 import { removalNotices } from '../sources/removal-notice';
 import type { CommandDefinition, CommandServices } from '../commands/definition';
 import type { Destination } from '../chat/adapter';
@@ -59,7 +60,7 @@ export interface SharedParts {
   feedSequences: FeedSequences;
   /** Asks the scheduler for a pass that sees rows just written (undefined before it exists). */
   deliverNow: () => Promise<unknown> | undefined;
-  /** A tick, e.g. after a reload or an RSVP message was queued. */
+  /** A tick that sees what just changed (a reload, an RSVP message queued): after the one running, if any. */
   tick: () => void;
 }
 
@@ -137,7 +138,7 @@ export class Community {
     // Deleted posts of upcoming meetups stay in service until an organizer confirms; each is asked about once.
     const removals = new Removals({ store: new RemovalStore(shared.db, spec.id), now: () => shared.clock.now(), log });
     await removals.load();
-    const source = await openEventsSource({ events: spec.events, dataDir: spec.dataDir, timeZone: spec.timeZone, log, clock: shared.clock, notify: notices.report, removals });
+    const source = await openEventsSource({ events: spec.events, dataDir: spec.dataDir, timeZone: spec.timeZone, log, clock: shared.clock, notify: notices.report, removals, parseCache: new ParseCacheStore(shared.db, spec.id) });
     const community = new Community(spec, parts, removals, notices, source);
     // One community renders its feeds at once, as always. Among many, each renders on its first request after a
     // change: a thousand communities start without rendering a thousand calendars nobody asked for yet.
@@ -173,7 +174,7 @@ export class Community {
       this.data.stop();
     }
     this.imports.stop();
-    await this.removals.flushed();
+    await Promise.all([this.removals.flushed(), this.data.flushed()]);
   }
 
   /** Extra work on every data change (Discord's Scheduled Events), besides feeds, notices and a tick. */

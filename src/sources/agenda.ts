@@ -7,6 +7,8 @@ import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type P
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
   time?: TimeOfDay;
+  /** The item's own end when written as a range ("18:25 - 18:30"); on the next day when before `time`. */
+  until?: TimeOfDay;
   /** 1 when the agenda ran past midnight. */
   dayOffset: number;
   text: string;
@@ -23,7 +25,9 @@ export interface AgendaProblem {
   message: string;
 }
 
-const LEADING_TIME = /^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(?:a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+const LEADING_TIME = /^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+/** "19:30—end Food and hanging out", "20:00 - open end: Drinks": a range left open, not the end of the meetup. */
+const OPEN_RANGE = /^\s*[-–—]\s*(?:open\s+end|end|late|open)\b/i;
 const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
 
 /**
@@ -64,7 +68,8 @@ export function parseAgendaLines(lines: readonly SourceLine[]): { items: AgendaL
         time = fixed.time;
         previous = { minutes: time.hour * 60 + time.minute, meridiem: p.time.meridiem ?? previous?.meridiem };
       }
-      last = { time, dayOffset: time ? dayOffset : 0, text: p.text, line: p.source.line, details: [], depth: p.source.depth };
+      const until = time && p.until ? rangeEnd(time, p.until) : undefined;
+      last = { time, ...(until ? { until } : {}), dayOffset: time ? dayOffset : 0, text: p.text, line: p.source.line, details: [], depth: p.source.depth };
       items.push(last);
     }
   }
@@ -85,11 +90,22 @@ function isDetailOf(line: SourceLine, item: AgendaLine, timed: boolean): boolean
 function readAsEvening(items: AgendaLine[], problems: AgendaProblem[]): void {
   const timed = items.filter((i) => i.time);
   if (timed.length === 0 || timed[0]!.time!.hour > 7 || !timed.every((i) => i.time!.hour >= 1 && i.time!.hour <= 11)) return;
-  for (const item of timed) item.time = { hour: item.time!.hour + 12, minute: item.time!.minute };
+  for (const item of timed) {
+    item.time = { hour: item.time!.hour + 12, minute: item.time!.minute };
+    if (item.until && item.until.hour < 12) item.until = { hour: item.until.hour + 12, minute: item.until.minute };
+  }
   problems.push({ line: timed[0]!.line, severity: 'warning', message: 'Agenda times have no am/pm and read as morning times; they are taken as evening times. Write "6:30 pm" or "18:30" to be sure.' });
 }
 
-function splitTime(raw: string): { time?: ParsedTimeOfDay; invalid?: string; text: string; bullet: boolean } {
+/** "6:30 - 7:00" after its start reads 7:00 in the same half of the day; "23:30 - 0:30" ends after midnight. */
+function rangeEnd(time: TimeOfDay, until: ParsedTimeOfDay): TimeOfDay | undefined {
+  const minutes = (t: TimeOfDay) => t.hour * 60 + t.minute;
+  if (minutes(until) > minutes(time)) return { hour: until.hour, minute: until.minute };
+  if (!until.meridiem && until.hour < 12 && minutes(until) + 720 > minutes(time)) return { hour: until.hour + 12, minute: until.minute };
+  return time.hour >= 18 && until.hour < 6 ? { hour: until.hour, minute: until.minute } : undefined;
+}
+
+function splitTime(raw: string): { time?: ParsedTimeOfDay; until?: ParsedTimeOfDay; invalid?: string; text: string; bullet: boolean } {
   const unbulleted = stripBullet(raw);
   const body = (unbulleted ?? raw).trim();
   const m = LEADING_TIME.exec(body);
@@ -97,7 +113,8 @@ function splitTime(raw: string): { time?: ParsedTimeOfDay; invalid?: string; tex
   const bullet = unbulleted !== undefined;
   if (time === 'invalid') return { invalid: m![0].replace(/[*_]/g, '').trim(), text: body, bullet };
   if (!m || !time) return { text: body, bullet };
-  return { time, text: body.slice(m[0].length).replace(SEPARATOR, '').trim(), bullet };
+  const until = m[4] === undefined ? undefined : timeOfDayFromMatch(m[4], m[5], m[6]);
+  return { time, ...(until && until !== 'invalid' ? { until } : {}), text: body.slice(m[0].length).replace(OPEN_RANGE, '').replace(SEPARATOR, '').trim(), bullet };
 }
 
 /**
@@ -119,10 +136,18 @@ function minutesToTime(minutes: number): TimeOfDay {
 /** Without an end time a meetup lasts this long. */
 export const DEFAULT_LENGTH_HOURS = 3;
 
-/** "9:30 pm Leave happy and inspired" ends the meetup; any other last item gets an hour. */
-export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime): DateTime | undefined {
-  const timed = agenda.filter((a) => a.start);
-  const last = timed[timed.length - 1]?.start;
-  if (!last || last < start) return undefined;
-  return isEndMarker(timed[timed.length - 1]!.title) && last > start ? last : plusMillis(last, 3_600_000);
+/**
+ * Where the agenda says the meetup ends: the end of its last item when written as a range ("18:25 - 18:30:
+ * Closing remarks"), else a last item that ends it ("9:30 pm Leave happy and inspired"); what follows a closing
+ * item without a time of its own to end ("21:00: Let's continue at a nearby bar") is after the meetup. Any other
+ * last item gets `openEndMinutes`. `untils` are the items' written ends, by index.
+ */
+export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime, untils: readonly (DateTime | undefined)[] = [], openEndMinutes = 60): DateTime | undefined {
+  const timed = agenda.flatMap((a, i) => (a.start ? [{ start: a.start, title: a.title, until: untils[i] }] : []));
+  const last = timed[timed.length - 1];
+  if (!last || last.start < start) return undefined;
+  const closing = timed.map((a) => isEndMarker(a.title)).lastIndexOf(true);
+  if (closing >= 0 && closing < timed.length - 1 && timed.slice(closing + 1).every((a) => !a.until)) return timed[closing]!.until ?? timed[closing + 1]!.start;
+  if (last.until && last.until > last.start) return last.until;
+  return isEndMarker(last.title) && last.start > start ? last.start : plusMillis(last.start, openEndMinutes * 60_000);
 }

@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Catalogue } from '../catalogue/catalogue';
 import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Diagnostic } from './diagnostics';
-import { parseMarkdownEvent, type ParsedFile } from './markdown';
+import { parseMarkdownEvent } from './markdown';
 import { loadSettings } from './settings';
 import { detachStrings } from './detach';
 import { parseYamlEvent } from './yaml-event';
 import { parseDataFile } from './data-file';
 import { readLookups, type Lookups } from './lookups';
 import { isSkipped, resolveProfile } from './profile';
+import { keyMaker, type FileParse, type ParseCache } from './parse-cache';
 
 export const EVENTS_DIR = 'events';
 
@@ -23,8 +23,6 @@ export interface LoadResult {
   files: Map<string, MeetupEvent | undefined>;
 }
 
-/** Parsed files by path, reused while a file's text and the settings are unchanged (watch reloads). */
-export type ParseCache = Map<string, { digest: string; settingsKey: string; parsed: ParsedFile }>;
 
 export interface LoadOptions {
   /** BOT_TIMEZONE override. */
@@ -34,6 +32,7 @@ export interface LoadOptions {
    * a post must not remove the meetup), and broken settings keep the last good settings.
    */
   previous?: LoadResult;
+  /** Results of earlier loads and of the database (parse-cache.ts), by file content: unchanged files are not parsed. */
   cache?: ParseCache;
   /**
    * Where the posts are, when not `<dataDir>/events/`: a folder on disk and how its files are named in
@@ -69,14 +68,14 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   const profile = resolveProfile(settings);
   const lookups = readLookups(folder.dir, folder.prefix, profile, diagnostics);
   // Posts that name a lookup id read differently when its file changes: the lookups are part of the key.
-  const settingsKey = JSON.stringify([settings, [...lookups.speakers], [...lookups.venues]]);
+  const keyOf = options.cache ? keyMaker(JSON.stringify([settings, [...lookups.speakers], [...lookups.venues]])) : undefined;
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
   const relative = (file: string) => (folder.prefix ? file.slice(folder.prefix.length + 1) : file);
   const found = (options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir)).filter((f) => !isSkipped(profile, relative(f)));
   const byId = new Map<string, string>();
   for (const file of found) {
-    const parsed = parseFile(path.join(folder.dir, relative(file)), file, { settings, lookups }, settingsKey, options.cache);
+    const parsed = parseFile(path.join(folder.dir, relative(file)), file, { settings, lookups }, options.cache && keyOf && { cache: options.cache, keyOf });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.events && parsed.events.length !== 1) {
       // A data file listing many events: each is in service under "<file>#<id>".
@@ -100,30 +99,31 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
     }
     files.set(file, event);
   }
-  if (options.cache) for (const key of options.cache.keys()) if (!files.has(key)) options.cache.delete(key);
+  options.cache?.retain(new Set(found));
 
   const events = [...files.values()].filter((e): e is MeetupEvent => e !== undefined);
   return { catalogue: new Catalogue(events), settings, diagnostics, files };
 }
 
-function parseFile(fullPath: string, file: string, context: { settings: CommunitySettings; lookups: Lookups }, settingsKey: string, cache: ParseCache | undefined): ParsedFile & { events?: MeetupEvent[] } {
-  let text: string;
+function parseFile(fullPath: string, file: string, context: { settings: CommunitySettings; lookups: Lookups }, caching: { cache: ParseCache; keyOf: (file: string, bytes: Buffer) => string } | undefined): FileParse {
+  let bytes: Buffer;
   try {
-    text = readFileSync(fullPath, 'utf8');
+    bytes = readFileSync(fullPath);
   } catch (error) {
     return { diagnostics: [{ file, severity: 'error', message: `Cannot read this file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check that it exists and is readable.` }] };
   }
-  const cached = cache?.get(file);
-  const digest = cache ? createHash('sha256').update(text).digest('base64') : '';
-  if (cached && cached.digest === digest && cached.settingsKey === settingsKey) return cached.parsed;
+  // Known by its bytes, so an unchanged file is not even decoded.
+  const key = caching?.keyOf(file, bytes);
+  const cached = key === undefined ? undefined : caching!.cache.get(file, key);
+  if (cached) return cached;
   // The result keeps none of the file's text (see detach.ts), and the cache knows the text by its digest.
-  const parsed = detachStrings(readerFor(file, context.settings)(text, { file, ...context }));
-  cache?.set(file, { digest, settingsKey, parsed });
+  const parsed = detachStrings(readerFor(file, context.settings)(bytes.toString('utf8'), { file, ...context }));
+  if (key !== undefined) caching!.cache.set(file, key, parsed);
   return parsed;
 }
 
 /** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
-function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => ParsedFile & { events?: MeetupEvent[] } {
+function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => FileParse {
   if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
   return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
 }

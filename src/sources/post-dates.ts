@@ -117,7 +117,7 @@ export function startAt(day: MeetupDay, time: TimeOfDay, ctx: DateContext): Date
   return start;
 }
 
-export function meetupEnd(explicit: ExplicitTimes, prose: ProseDate | undefined, agenda: readonly AgendaItem[], start: DateTime, date: CalendarDate, ctx: DateContext): DateTime {
+export function meetupEnd(explicit: ExplicitTimes, prose: ProseDate | undefined, agenda: readonly AgendaItem[], lines: readonly AgendaLine[], start: DateTime, date: CalendarDate, ctx: DateContext): DateTime {
   const value = explicit.end;
   const time = value && 'hour' in value ? value : value && 'time' in value ? value.time : undefined;
   const fromFields = value && 'date' in value && value.time ? atWallTime(value.date, value.time, ctx.zone) : time ? afterStart(date, time, start, ctx.zone) : undefined;
@@ -127,7 +127,13 @@ export function meetupEnd(explicit: ExplicitTimes, prose: ProseDate | undefined,
     const proseEnd = afterStart(date, prose.end, start, ctx.zone);
     if (proseEnd > start) return proseEnd;
   }
-  return endFromAgenda(agenda, start) ?? plusMillis(start, ctx.profile.defaultDurationMinutes * 60_000);
+  // Items are one per line: each line's written end, on its day (a range past midnight ends the next day).
+  const untils = lines.map((l, i) => {
+    const from = agenda[i]?.start;
+    const until = l.until && atWallTime(addDays(date, l.dayOffset), l.until, ctx.zone);
+    return from && until ? (until > from ? until : atWallTime(addDays(date, l.dayOffset + 1), l.until!, ctx.zone)) : undefined;
+  });
+  return endFromAgenda(agenda, start, untils) ?? plusMillis(start, ctx.profile.defaultDurationMinutes * 60_000);
 }
 
 /** An end time earlier than the start ("to 1:00") is after midnight. */

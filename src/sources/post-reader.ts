@@ -64,7 +64,7 @@ export class PostReader {
     if (!day) return undefined;
     const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
-    const end = meetupEnd(explicit, prose, agenda, start, day.date, ctx);
+    const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;

@@ -11,8 +11,9 @@ import type { Diagnostic } from './diagnostics';
 import { GitFollower, type OrganizerReport } from './follow';
 import { GitCheckout, gitVersion, redactUrl } from './git';
 import { SETTINGS_FILE } from './settings';
-import { DataSource } from './watch';
+import { DataSource, type DataSourceOptions } from './watch';
 import type { Removals } from './removals';
+import type { ParseCacheStore } from './parse-cache-store';
 
 export interface EventsSource {
   data: DataSource;
@@ -33,6 +34,8 @@ export interface OpenSourceOptions {
   notify: OrganizerReport;
   /** Holds upcoming meetups whose post was deleted until an organizer confirms. */
   removals?: Removals;
+  /** Where parsed posts are kept between runs, so a restart with unchanged posts does not parse them again. */
+  parseCache?: ParseCacheStore;
 }
 
 /**
@@ -43,12 +46,14 @@ export interface OpenSourceOptions {
  */
 export async function openEventsSource(options: OpenSourceOptions): Promise<EventsSource> {
   const { events, dataDir, log } = options;
+  const storedParses = await readStoredParses(options);
   if (events.kind === 'folder') {
     const custom = !(path.resolve(events.dir) === path.resolve(dataDir) && events.path === 'events');
     const root = events.dir;
     const data = new DataSource(dataDir, log, {
       timeZone: options.timeZone,
       removals: options.removals,
+      storedParses,
       ...(custom ? { events: { dir: path.join(root, events.path), prefix: events.path }, settingsDir: preferring(root, dataDir, SETTINGS_FILE) } : {}),
     });
     return { data, rules: rulesFrom(preferring(root, dataDir, RULES_FILE), log), fetchAtStart: false };
@@ -78,6 +83,7 @@ export async function openEventsSource(options: OpenSourceOptions): Promise<Even
     settingsDir: preferring(root, dataDir, SETTINGS_FILE),
     watchEvents: false,
     removals: options.removals,
+    storedParses,
   });
   const rulesDir = preferring(root, dataDir, RULES_FILE);
   const follower = new GitFollower({
@@ -93,6 +99,18 @@ export async function openEventsSource(options: OpenSourceOptions): Promise<Even
     extraDiagnostics: () => rulesDiagnostics(rulesDir()),
   });
   return { data, rules: rulesFrom(rulesDir, log), follower, fetchAtStart: existing !== undefined };
+}
+
+/** The stored parse results, if any; a database that cannot be read costs a full parse, not the start. */
+async function readStoredParses(options: OpenSourceOptions): Promise<DataSourceOptions['storedParses']> {
+  const store = options.parseCache;
+  if (!store) return undefined;
+  try {
+    return { rows: await store.read(), save: (changes) => store.save(changes) };
+  } catch (error) {
+    options.log.warn({ err: error }, 'could not read the stored parsed posts; parsing every post');
+    return { rows: new Map(), save: (changes) => store.save(changes) };
+  }
 }
 
 /** The source's copy of a file when it has one, else the data folder's. */

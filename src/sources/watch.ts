@@ -4,7 +4,8 @@ import type { Catalogue } from '../catalogue/catalogue';
 import type { CommunitySettings } from '../catalogue/settings';
 import type { Logger } from '../log';
 import { formatDiagnostic, type Diagnostic } from './diagnostics';
-import { EVENTS_DIR, loadData, type EventsFolder, type LoadResult, type ParseCache } from './load';
+import { EVENTS_DIR, loadData, type EventsFolder, type LoadResult } from './load';
+import { ParseCache, type CacheChanges, type StoredParse } from './parse-cache';
 import type { MeetupEvent } from '../catalogue/event';
 import { withImported } from './importers/merge';
 import type { Removals } from './removals';
@@ -27,6 +28,8 @@ export interface DataSourceOptions {
   watchEvents?: boolean;
   /** Holds upcoming meetups whose post was deleted until an organizer confirms (see removals.ts). */
   removals?: Removals;
+  /** Parse results kept between runs (parse-cache-store.ts): the rows read before the first load, and where to write. */
+  storedParses?: { rows: Map<string, StoredParse>; save: (changes: CacheChanges) => Promise<void> };
 }
 
 /**
@@ -36,7 +39,8 @@ export interface DataSourceOptions {
  */
 export class DataSource {
   private result: LoadResult;
-  private readonly cache: ParseCache = new Map();
+  private readonly cache: ParseCache;
+  private saving: Promise<void> = Promise.resolve();
   private readonly listeners: ChangeListener[] = [];
   private imported: readonly MeetupEvent[] = [];
   private merged?: Catalogue;
@@ -50,7 +54,9 @@ export class DataSource {
     private readonly log: Logger,
     private readonly options: DataSourceOptions = {},
   ) {
+    this.cache = new ParseCache(options.storedParses?.rows);
     this.result = loadData(dataDir, this.loadOptions());
+    this.saveParses();
     options.removals?.reconcile(undefined, this.result.catalogue.events);
     // A confirmation changes what is served without any file changing.
     options.removals?.onChange(() => {
@@ -58,7 +64,7 @@ export class DataSource {
       this.notify(this.result);
     });
     this.logDiagnostics(this.result.diagnostics, []);
-    this.log.info({ events: this.result.catalogue.events.length, dataDir }, 'event data loaded');
+    this.log.info({ events: this.result.catalogue.events.length, parsed: this.cache.parses, dataDir }, 'event data loaded');
   }
 
   current(): { catalogue: Catalogue; settings: CommunitySettings } {
@@ -109,6 +115,7 @@ export class DataSource {
     const before = this.result;
     const after = loadData(this.dataDir, { ...this.loadOptions(), previous: before });
     this.result = after;
+    this.saveParses();
     this.merged = undefined;
     const held = this.options.removals?.reconcile(before.catalogue.events, after.catalogue.events) ?? false;
     this.logDiagnostics(after.diagnostics, before.diagnostics);
@@ -136,6 +143,18 @@ export class DataSource {
     this.timer = undefined;
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
+  }
+
+  /** Parse results written since the last load have reached the database (or failed to, which is logged). */
+  flushed(): Promise<void> {
+    return this.saving;
+  }
+
+  /** Stores what the last load parsed and drops removed files' rows, in the background, one write after another. */
+  private saveParses(): void {
+    const store = this.options.storedParses;
+    // Only the next start's speed depends on it: the posts are read and served either way.
+    if (store) this.saving = this.cache.persist(store.save).catch((err: unknown) => this.log.warn({ err }, 'could not store the parsed posts; the next start parses them again'));
   }
 
   private loadOptions() {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { Db } from './db';
 import { MIGRATIONS } from './schema';
 import { migratePostgres, migrateSqlite, prepareFile, sqliteError } from './migrate';
@@ -69,7 +69,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}, m
 /** The same, connected and migrated at the first query. */
 export function lazyPostgres(url: string, options: PostgresOptions = {}, migrations: readonly string[] = MIGRATIONS): Db {
   const pool = async () => {
-    const created = new pg.Pool({
+    // pg is loaded only here, so a bot on SQLite never loads its modules (they would sit in memory unused).
+    const { default: pgModule } = await import('pg');
+    const created = new pgModule.Pool({
       connectionString: url,
       max: options.max ?? 10,
       idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,

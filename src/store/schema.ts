@@ -165,4 +165,15 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      next_at DOUBLE PRECISION NOT NULL
    );`,
+  // 14: parsed posts by file content (src/sources/parse-cache.ts), so a restart with unchanged posts does not
+  // parse them again: one row per community and current file, its key a digest of the reader's code, the
+  // settings and the file's bytes, the result as JSON with a checksum; rows of removed files are deleted
+  `CREATE TABLE parse_cache (
+     community TEXT NOT NULL,
+     file TEXT NOT NULL,
+     cache_key TEXT NOT NULL,
+     result TEXT NOT NULL,
+     checksum TEXT NOT NULL,
+     PRIMARY KEY (community, file)
+   );`,
 ];

@@ -23,6 +23,9 @@ export default async function setup(): Promise<void> {
   try {
     // C collation: text compares byte-wise, as in SQLite, whatever the server's default locale.
     await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+    // A throw-away database need not survive a server crash: commits return without waiting for the disk. Every
+    // transaction is still atomic and isolated as in production; only the tests' thousands of small commits get cheaper.
+    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
   } finally {
     await admin.end();
   }

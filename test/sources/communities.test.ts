@@ -1,29 +1,7 @@
-import path from 'node:path';
 import type { MeetupEvent } from '../../src/catalogue/event';
-import { loadData } from '../../src/sources/load';
+import { community, local, talks } from './community-files';
 
-/**
- * Other communities' real files (/work/shared/events-other, copied bytes) read with nothing but their source
- * profile (test/fixtures/profiles/<community>.yml). Each expectation is a fact from that folder's README, read by
- * hand from the files.
- */
-const OTHER = process.env.EVENTS_OTHER ?? '/work/shared/events-other';
-const PROFILES = path.join(__dirname, '..', 'fixtures', 'profiles');
-
-function community(name: string): { events: readonly MeetupEvent[]; byFile: (file: string) => MeetupEvent; errors: string[] } {
-  const result = loadData(OTHER, { settingsFile: path.join(PROFILES, `${name}.yml`), eventsDir: path.join(OTHER, name) });
-  const events = result.catalogue.events;
-  const byFile = (file: string) => {
-    const found = events.find((e) => e.source.file === `events/${file}`);
-    if (!found) throw new Error(`no event from ${file}`);
-    return found;
-  };
-  return { events, byFile, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`) };
-}
-
-const local = (e: MeetupEvent) => e.start.toFormat("yyyy-MM-dd'T'HH:mm");
-const talks = (e: MeetupEvent) => e.talks.map((t) => `${t.title} — ${t.speakers.map((s) => s.name).join(', ')}`);
-
+/** Each expectation is a fact from /work/shared/events-other/README.md, read by hand from the files. */
 describe('other communities through their profiles', () => {
   it('sluug: one JSON per meeting, date only; 18:30 America/Chicago and online by the site\'s own rule; presenters as speakers', () => {
     const { events, byFile, errors } = community('sluug');

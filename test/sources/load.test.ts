@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadData } from '../../src/sources/load';
+import { ParseCache } from '../../src/sources/parse-cache';
 import { REAL_DATA, tempDataDir } from './temp-data';
 
 const CELONIS = readFileSync(path.join(REAL_DATA, 'events', 'sre-munich-summer-event-2024.md'), 'utf8');
@@ -117,7 +118,7 @@ describe('loadData', () => {
   it('the parse cache returns the same event objects for unchanged files and drops deleted ones', () => {
     const tmp = tempDataDir();
     try {
-      const cache = new Map();
+      const cache = new ParseCache();
       tmp.write('events/a.md', CELONIS);
       tmp.write('events/b.md', CELONIS);
       const first = loadData(tmp.dir, { cache });
@@ -127,7 +128,7 @@ describe('loadData', () => {
       expect(second.files.get('events/b.md')!.start.toISODate()).toBe('2024-07-11');
       require('node:fs').rmSync(path.join(tmp.dir, 'events', 'a.md'));
       loadData(tmp.dir, { cache });
-      expect([...cache.keys()]).toEqual(['events/b.md']);
+      expect(cache.files()).toEqual(['events/b.md']);
     } finally {
       tmp.cleanup();
     }

@@ -83,6 +83,14 @@ describe('talk shapes in agenda lines', () => {
     ]);
   });
 
+  it('Speaker - "Quoted title" and Title — Speaker (an em dash), as German and Dutch posts write them', () => {
+    const talks = talksOf(['19:00 Begrüßung', '19:10 Lisa Weber - "Logs, die man lesen kann"', '19:45 GitOps mit Flux — Erika Musterfrau']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Logs, die man lesen kann', ['Lisa Weber']],
+      ['GitOps mit Flux', ['Erika Musterfrau']],
+    ]);
+  });
+
   it('welcome, food, breaks and goodbyes are agenda items, not talks, even with names in parentheses', () => {
     const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Pizza\n* 19:00 Welcome and Kick-off (Ingo, danrl)\n* 19:15 Get together\n* 20:00 Short break\n* 21:00 Go home inspired!'));
     expect(e.talks).toEqual([]);

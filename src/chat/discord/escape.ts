@@ -36,12 +36,14 @@ function bareUrl(url: SafeUrl): string {
 }
 
 export function escapePlain(text: string): string {
-  return text
+  let out = text
     .replace(INLINE_MARKDOWN, (c) => `\\${c}`)
-    .replace(LINE_START_MARKDOWN, (_m, space: string, mark: string) => (/\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`))
-    .replace(/@(everyone|here)/gi, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`)
-    // What is left looking like a URL failed safeUrl() (`https://trusted@evil.example`): no autolink for it.
-    .replace(/(https?):(?=\/\/)/gi, '$1\\:');
+    .replace(LINE_START_MARKDOWN, (_m, space: string, mark: string) => (/\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`));
+  // Most text has no `@` and no `//`: those two passes are skipped for it.
+  if (out.includes('@')) out = out.replace(/@(everyone|here)/gi, (_m, word: string) => `@${ZERO_WIDTH_JOINER}${word}`);
+  // What is left looking like a URL failed safeUrl() (`https://trusted@evil.example`): no autolink for it.
+  if (out.includes('//')) out = out.replace(/(https?):(?=\/\/)/gi, '$1\\:');
+  return out;
 }
 
 /** A URL inside `[label](url)`: characters that would end the link early are percent-encoded. */

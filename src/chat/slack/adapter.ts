@@ -86,7 +86,9 @@ export class SlackChat extends PostingAdapter {
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
     // not an unhandled rejection from the constructor. With OAuth there is no token of the app's own: Bolt's
     // authorize reads the request's workspace installation, and handlers get that workspace's client.
-    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true });
+    // No conversation store: no handler reads Bolt's conversation state, and the default one looks each request up
+    // (and throws inside Bolt when, as always here, there is nothing stored).
+    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
     const clientsFor = (token: string | undefined): WorkspaceClients => ({
       reader: new webApi.WebClient(token, { ...clientOptions, logger }),
       poster: new webApi.WebClient(token, {

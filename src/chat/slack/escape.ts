@@ -15,6 +15,8 @@ const ZERO_WIDTH_JOINER = '\u200d';
  * keeps them from ever being read as broadcasts, even by clients that link names.
  */
 export function escapeText(text: string): string {
+  // Most text (names, titles, times) has none of these: nothing to replace.
+  if (!/[&<>@]/.test(text)) return text;
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -31,6 +33,7 @@ const MARKER_AT_BOUNDARY = /(?<![\p{L}\p{N}])[*_~]|[*_~](?![\p{L}\p{N}])/gu;
 const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' };
 
 function inertMarkers(escaped: string, everywhere: boolean): string {
+  if (!/[*_~`]|&gt;/.test(escaped)) return escaped;
   return escaped
     .replace(everywhere ? /[*_~]/g : MARKER_AT_BOUNDARY, (c) => LOOK_ALIKES[c]!)
     .replace(/`/g, LOOK_ALIKES['`']!)

@@ -1,0 +1,46 @@
+import { community, span, talks } from './community-files';
+
+/**
+ * More facts from /work/shared/events-other/README.md, field by field, beside communities.test.ts. Where the
+ * README leaves a value open, the expectation is what a person reading the post would take (said in a comment).
+ */
+describe('other communities: more facts per file', () => {
+  it('rust-aarhus: each meetup ends where its agenda says; the bar after the closing remarks is after the meetup', () => {
+    const { byFile, warnings } = community('rust-aarhus');
+    expect(span(byFile('2023-04-20-talks.md'))).toBe('2023-04-20T18:00-21:00');
+    expect(span(byFile('2023-08-24-hack.md'))).toBe('2023-08-24T18:00-21:00');
+    // "18:25 - 18:30: Closing remarks": the end of the range.
+    expect(span(byFile('2023-11-07-talks.md'))).toBe('2023-11-07T16:15-18:30');
+    // "20:55 - 21:00: Closing remarks", then "21:00: Let's continue the discussion at a nearby bar".
+    expect(span(byFile('2024-04-25-talk-night.md'))).toBe('2024-04-25T18:05-21:00');
+    expect(span(byFile('2024-11-28-talk-night.md'))).toBe('2024-11-28T18:05-21:00');
+    expect(span(byFile('2025-06-19-talk-night.md'))).toBe('2025-06-19T18:05-21:00');
+    expect(warnings).toEqual([]);
+  });
+
+  it('cph-rust events.toml: talks named in agenda lines of every shape ("Talk by A (Company): Title", "\u201cTitle\u201d By A & B from Company"); ends from the text and the programme', () => {
+    const { events, errors } = community('cph-rust');
+    expect(errors).toEqual([]);
+    const named = (title: string) => events.find((e) => e.source.file === 'events/events.toml' && e.title === title)!;
+    const withCompany = (title: string) => named(title).talks.map((t) => `${t.title} — ${t.speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', ')}`);
+    // events.toml names two speakers for the Spin talk (the page names one): each source as it is written.
+    expect(withCompany('Meetup #39')).toEqual(['An introduction to Spin, a serverless WebAssembly framework written in Rust — Mikkel Hegnhoj (Fermyon), Sohan Maheshwar (Fermyon)', 'Rust embedded at Espressif — Scott Mabin (Espressif)']);
+    expect(named('Meetup #39')).toMatchObject({ venue: 'Novo Nordisk Digital Innovation Hub', address: 'Rued Langgaardsvej 5' });
+    expect(named('Meetup #39').agenda).toHaveLength(5);
+    expect(withCompany('Hack Night #22')).toEqual(['Sound data engineering - from bits to DataFrames — Jorge Leitão (Munin Data)', 'How I joined Tokio and made a web framework in the process — David Pedersen']);
+    expect(named('Hack Night #22').agenda).toHaveLength(5);
+    expect(named('Hack Night #22')).toMatchObject({ venue: 'Connected Cars', address: 'Banemarksvej 2B, 2600 Glostrup', url: undefined });
+    expect(talks(named('Hack Night #21'))).toEqual(['The Future is here — Alice Ryhl', 'My tiny improvement in rustc — Jesper Steen Møller']);
+    expect(named('Hack Night #21').agenda).toHaveLength(3);
+    // "January 29 2020, 18:00—22:00 @ Vester Voldgade 8 (Omnio)" in the text.
+    expect(span(named('Hack Night #21'))).toBe('2020-01-29T18:00-22:00');
+    expect(named('Hack Night #21')).toMatchObject({ venue: 'Omnio', address: 'Vester Voldgade 8' });
+    // A hack night without talks has none; "20:55 - 21:00: end()" ends it.
+    expect(named('Hacknight #1').talks).toEqual([]);
+    expect(span(named('Hacknight #1'))).toBe('2023-12-27T16:00-21:00');
+    expect(named('Rust 1.0 Release Party')).toMatchObject({ agenda: [], talks: [] });
+    // "19:30—end Food and hanging out" is open, not the end: the default three hours.
+    expect(span(named('Hack #Nine'))).toBe('2018-09-27T18:00-21:00');
+    expect(talks(named('Meetup #52'))).toHaveLength(2);
+  });
+});
