@@ -17,6 +17,8 @@ export interface AgendaLine {
   details: SourceLine[];
   /** List nesting of the item's bullet (undefined outside a list). */
   depth?: number;
+  /** In a programme over several days: the heading that starts the item's day, and that day's place (0 first). */
+  dayHeading?: { text: string; line: number; ordinal: number };
 }
 
 export interface AgendaProblem {

@@ -15,6 +15,7 @@ import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateConte
 import { PostTalks } from './post-talks';
 import { resolveProfile, type HeadingKind, type Profile } from './profile';
 import { findProseDate, type ProseDate } from './prose-date';
+import { placeAgendaDays } from './agenda-days';
 import { toEventRsvp } from './rsvp-fields';
 import { atWallTime, parseWallDateTime, type WallDateTime } from './time';
 
@@ -62,6 +63,7 @@ export class PostReader {
 
     const day = meetupDay(explicit, prose, published, ctx);
     if (!day) return undefined;
+    placeAgendaDays(agendaLines, day.date, this.profile.languages);
     const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
     const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);

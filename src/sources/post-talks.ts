@@ -6,6 +6,7 @@
 import type { AgendaItem, Link } from '../catalogue/event';
 import { parseAgendaLines, type AgendaLine } from './agenda';
 import { readItemDetails } from './agenda-details';
+import { parseAgendaDays } from './agenda-days';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, type AbstractEntry } from './abstracts';
 import { matchEntries } from './abstract-match';
 import type { Diagnostic } from './diagnostics';
@@ -52,10 +53,9 @@ export class PostTalks {
    */
   agendaLines(): AgendaLine[] {
     const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
-    const lines = index >= 0
-      ? [this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)].flatMap((s) => s.lines)
-      : this.ctx.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === '');
-    const { items, problems } = parseAgendaLines(lines);
+    const { items, problems } = index >= 0
+      ? parseAgendaDays([this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)], this.ctx.profile.languages)
+      : parseAgendaLines(this.ctx.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === ''));
     for (const p of problems) this.ctx.diagnostics.push({ file: this.ctx.file, line: p.line, severity: p.severity, message: p.message });
     return items;
   }
