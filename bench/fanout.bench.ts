@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import type { Destination } from '../src/chat/adapter';
-import { ManualClock } from '../src/clock';
+import { ManualClock } from '../test/helpers/clock';
 import { createLogger } from '../src/log';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../src/schedule/pacer';
 import { Scheduler } from '../src/schedule/scheduler';

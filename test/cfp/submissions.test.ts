@@ -1,6 +1,6 @@
 import { CfpStore, cleanProposal, FieldErrors, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
 import { ArgumentError, type Caller, type CfpProposal } from '../../src/commands/definition';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import type { Db } from '../../src/store/db';
 import { sql } from 'kysely';
 import { memoryDb } from '../helpers/db';

@@ -5,7 +5,8 @@ import { SOMETHING_WENT_WRONG } from '../../src/chat/failure-report';
 import { message, richToPlain, toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
 import { FieldErrors } from '../../src/cfp/submissions';
 import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';
-import { commandsTotal, counterValue } from '../../src/metrics';
+import { commandsTotal } from '../../src/metrics';
+import { counterValue } from '../helpers/metrics';
 import { makeServices } from '../helpers/services';
 import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 

@@ -9,7 +9,7 @@ import { createDispatcher } from '../../src/chat/dispatch';
 import { toPlainText, type CommandReply } from '../../src/chat/message';
 import type { Caller, CommandServices } from '../../src/commands/definition';
 import { loadCommands } from '../../src/commands/registry';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { startDiscordBot } from '../chat/discord-harness';

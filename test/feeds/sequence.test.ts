@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { lazyMemoryDb } from '../helpers/db';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { contentHash, FeedSequences } from '../../src/feeds/sequence';
 
 describe('FeedSequences', () => {

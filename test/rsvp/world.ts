@@ -12,7 +12,7 @@ import type { MeetupEvent } from '../../src/catalogue/event';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
 import { createDispatcher } from '../../src/chat/dispatch';
 import type { MessageModel } from '../../src/chat/message';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import type { CommandServices } from '../../src/commands/definition';
 import { loadCommands } from '../../src/commands/registry';
 import { createLogger } from '../../src/log';

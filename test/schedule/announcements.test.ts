@@ -4,7 +4,7 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import { toPlainText } from '../../src/chat/message';
 import { renderMessage } from '../../src/chat/slack/render';
 import { ArgumentError, type Caller } from '../../src/commands/definition';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import { berlin, makeSettings } from '../helpers/events';
 import { TEST_FEEDS } from '../helpers/services';

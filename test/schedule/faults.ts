@@ -13,7 +13,7 @@ import type { ChatPoster, Destination } from '../../src/chat/adapter';
 import { DiscordChat } from '../../src/chat/discord/adapter';
 import { deliveryMarker } from '../../src/chat/discord/posting';
 import { SlackChat } from '../../src/chat/slack/adapter';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import { Scheduler } from '../../src/schedule/scheduler';
 import type { Db } from '../../src/store/db';

@@ -10,7 +10,7 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import type { ScheduledCommunity } from '../../src/schedule/community-pass';
 import { Scheduler, type SchedulerOptions, type TickReport } from '../../src/schedule/scheduler';
