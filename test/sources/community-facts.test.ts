@@ -43,4 +43,24 @@ describe('other communities: more facts per file', () => {
     expect(span(named('Hack #Nine'))).toBe('2018-09-27T18:00-21:00');
     expect(talks(named('Meetup #52'))).toHaveLength(2);
   });
+
+  it("pythoncdmx: each talk card's description is its abstract and the speaker's part of the card their bio", () => {
+    const { byFile } = community('pythoncdmx');
+    const talk = (file: string, i: number) => byFile(file).talks[i]!;
+    const bio = (file: string, i: number) => talk(file, i).speakers[0]!.bio;
+    expect(talk('202309-septiembre.md', 0).abstract).toMatch(/^¿Qué tan difícil puede ser traducir un texto\?/);
+    expect(bio('202309-septiembre.md', 0)).toBe('SRE Engineer SRE Engineer en Wizeline con experiencia en servicios cloud de AWS y desarrollo Python.');
+    expect(talk('202309-septiembre.md', 1).abstract).toMatch(/^Explora las técnicas avanzadas de metaprogramación/);
+    expect(bio('202309-septiembre.md', 1)).toBe('Python Developer Desarrollador Python con experiencia en técnicas avanzadas de programación y metaprogramación.');
+    expect(talk('202504-unam.md', 0).abstract).toMatch(/^Si no presentamos nuestro trabajo/);
+    expect(bio('202504-unam.md', 0)).toBe('Desarrollador Web Especialista en desarrollo web y creación de portafolios profesionales.');
+    expect(talk('202504-unam.md', 1).abstract).toMatch(/^¿Es verdad que con la AI todo va a cambiar\?/);
+    expect(bio('202504-unam.md', 1)).toBe('Desarrollador y Educador Experto en nuevas tecnologías y tendencias de programación.');
+    // The pages whose abstract already had a heading of its own keep it; no bio ends with the page's "---" rule.
+    expect(talk('202508-agosto.md', 0).abstract).toMatch(/^¿Tu programa local tarda horas/);
+    expect(talk('202510-octubre.md', 0).abstract).toMatch(/^Los satélites como Sentinel-2/);
+    for (const file of ['202309-septiembre.md', '202406-junio.md', '202504-unam.md', '202508-agosto.md', '202510-octubre.md']) {
+      for (const t of byFile(file).talks) for (const sp of t.speakers) expect(sp.bio ?? '').not.toMatch(/---|charla/);
+    }
+  });
 });
