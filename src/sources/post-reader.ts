@@ -13,7 +13,8 @@ import type { ParseOptions } from './markdown';
 import { findLinks, paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
 import { PostTalks } from './post-talks';
-import { resolveProfile, type HeadingKind, type Profile } from './profile';
+import { firstValue, resolveProfile, valueAt, type HeadingKind, type Profile } from './profile';
+import { completeOneTalk } from './post-talk';
 import { findProseDate, type ProseDate } from './prose-date';
 import { placeAgendaDays } from './agenda-days';
 import { toEventRsvp } from './rsvp-fields';
@@ -58,7 +59,9 @@ export class PostReader {
     const published = this.fm.published ? parseWallDateTime(this.fm.published, this.zone) : undefined;
     const explicit = explicitTimes(this.fm, ctx);
     const known = this.talks.knownSpeakers();
-    const agendaLines = this.talks.agendaLines();
+    const frontAgenda = firstValue(this.fm.raw, this.profile.frontMatter.agenda);
+    const agendaItems = frontAgenda && (Array.isArray(frontAgenda.value) ? frontAgenda.value : String(frontAgenda.value).split('\n')).filter((v): v is string => typeof v === 'string');
+    const agendaLines = this.talks.agendaLines(agendaItems ? { items: agendaItems, line: this.keyLine(frontAgenda!.path) } : undefined);
     const prose = this.proseDate(published);
 
     const day = meetupDay(explicit, prose, published, ctx);
@@ -68,10 +71,12 @@ export class PostReader {
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
     const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
+    completeOneTalk(talks, agenda, title.replace(this.profile.cancelledTitle, '').trim() || title, firstValue(this.fm.raw, this.profile.frontMatter.speakers)?.value);
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;
     const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
-    const place = this.place(title);
+    const onlineVenue = this.onlineVenue();
+    const place = onlineVenue ? {} : this.place(title);
 
     return {
       id,
@@ -82,7 +87,7 @@ export class PostReader {
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
+      online: this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
       cfp: this.sectionText('cfp'),
@@ -162,6 +167,15 @@ export class PostReader {
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const where = location ? plainParagraphs(location.lines) : '';
     return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
+  }
+
+  /** "👉 en ligne sur Discord 👈" as the venue: online, at the venue's own link (`location.url` beside `location.name`). */
+  private onlineVenue(): { link?: string } | undefined {
+    const venue = this.fm.venue;
+    if (!venue || this.fm.address || /\d/.test(venue) || !this.profile.onlineWords.test(venue)) return undefined;
+    const path = firstValue(this.fm.raw, this.profile.frontMatter.venue)?.path;
+    const link = path?.includes('.') ? valueAt(this.fm.raw, path.replace(/[^.]+$/, 'url')) : undefined;
+    return { link: typeof link === 'string' && /^https?:\/\//.test(link) ? link : undefined };
   }
 
   private place(title: string): { venue?: string; address?: string } {

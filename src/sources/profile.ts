@@ -11,7 +11,7 @@ import { parseTimeOfDay, type TimeOfDay } from './time';
 const keyList = z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1))]);
 const words = z.array(z.string().trim().min(1));
 
-const FIELDS = ['title', 'eventDate', 'start', 'end', 'doors', 'venue', 'address', 'online', 'published', 'cancelled', 'url', 'speakers', 'talks'] as const;
+const FIELDS = ['title', 'eventDate', 'start', 'end', 'doors', 'venue', 'address', 'online', 'published', 'cancelled', 'url', 'speakers', 'talks', 'agenda'] as const;
 export type ProfileField = (typeof FIELDS)[number];
 
 export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
@@ -28,6 +28,7 @@ export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
   url: [],
   speakers: [],
   talks: [],
+  agenda: [],
 };
 
 /** Headings, lower case, matched at the start of a heading after an optional article ("The Program", "Der Ablauf"). */
