@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Catalogue } from '../src/catalogue/catalogue';
 import type { Destination } from '../src/chat/adapter';
-import { ManualClock } from '../src/clock';
+import { ManualClock } from '../test/helpers/clock';
 import { createLogger } from '../src/log';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../src/schedule/pacer';
 import { Scheduler } from '../src/schedule/scheduler';
 import { openDatabase } from '../src/store/db';
 import { startDiscordBot } from '../test/chat/discord-harness';
 import { berlin, makeSettings } from '../test/helpers/events';
-import { makeServices, TEST_FEEDS } from '../test/helpers/services';
-import { autumnMeetup, RULES } from '../test/schedule/harness';
+import { makeServices } from '../test/helpers/services';
+import { autumnMeetup, oneCommunity } from '../test/schedule/harness';
 
 const CHANNELS = 500;
 const GLOBAL_LIMIT = 50;
@@ -50,14 +50,10 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
       db: await openDatabase(path.join(dir, 'bot.db')),
       clock,
       posters: [bot.chat],
-      destinations,
-      source: () => ({ catalogue: new Catalogue(published ? [autumnMeetup()] : []), settings: makeSettings() }),
-      rules: RULES,
-      organizers: [{ platform: 'discord', channel: ORGANIZERS }],
+      communities: oneCommunity(() => ({ catalogue: new Catalogue(published ? [autumnMeetup()] : []), settings: makeSettings() }), destinations, [{ platform: 'discord', channel: ORGANIZERS }]),
       log: createLogger('silent'),
       graceMinutes: 120,
       onChange: 'edit',
-      feeds: TEST_FEEDS,
       rateLimits,
     });
     // A running bot: the lease is held and the first planning pass is done (its rows are looked up first) when

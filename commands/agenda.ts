@@ -162,24 +162,11 @@ function* byRelevance(events: readonly MeetupEvent[], nowMillis: number): Genera
   for (let i = events.length - 1; i >= 0; i--) if (events[i]!.end.toMillis() <= nowMillis) yield events[i]!;
 }
 
-interface Completion {
-  /** What typed words are matched against. */
-  text: string;
-  label: string;
-}
-
-/** Events are immutable (a reload builds new ones), so what a completion needs is worked out once per event. */
-const completions = new WeakMap<MeetupEvent, Completion>();
-
-function completionOf(e: MeetupEvent): Completion {
-  let completion = completions.get(e);
-  if (completion === undefined) {
-    const date = e.start.toISODate() ?? '';
-    completion = {
-      text: [e.id, e.title, e.venue, date, ...e.talks.flatMap((t) => t.speakers.map((s) => s.name))].filter(Boolean).join(' ').toLowerCase(),
-      label: `${date} · ${e.title}${e.status === 'cancelled' ? ' (cancelled)' : ''}`,
-    };
-    completions.set(e, completion);
-  }
-  return completion;
+/** What typed words are matched against (`text`), and what the choice shows (`label`). */
+function completionOf(e: MeetupEvent): { text: string; label: string } {
+  const date = e.start.toISODate() ?? '';
+  return {
+    text: [e.id, e.title, e.venue, date, ...e.talks.flatMap((t) => t.speakers.map((s) => s.name))].filter(Boolean).join(' ').toLowerCase(),
+    label: `${date} · ${e.title}${e.status === 'cancelled' ? ' (cancelled)' : ''}`,
+  };
 }

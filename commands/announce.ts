@@ -89,7 +89,7 @@ async function schedule(services: CommandServices, when: string, what: string, c
   const post = await services.announcements.schedule(split.when, content(services, split.rest), caller);
   const planned = await services.announcements.preview(post.id);
   const sections = linesToSections(undefined, [describePost(services, post)]);
-  if (await services.announcements.isPaused()) {
+  if (await services.announcements.paused()) {
     sections.push({ heading: 'Announcements are paused', body: ['It goes out only if /announce resume comes before it is too late.'] });
   }
   return message({
@@ -149,7 +149,7 @@ async function previewAll(services: CommandServices): Promise<MessageModel> {
   if (groups.length > shown.length) lines.push([`… and ${groups.length - shown.length} more`]);
   return message({
     title: 'Planned posts',
-    intro: (await services.announcements.isPaused()) ? ['Announcements are paused: none of this goes out until /announce resume.'] : undefined,
+    intro: (await services.announcements.paused()) ? ['Announcements are paused: none of this goes out until /announce resume.'] : undefined,
     sections: linesToSections(undefined, lines.length > 0 ? lines : [['Nothing planned in the coming weeks.']]),
     footer: ['/announce preview <id> shows one scheduled post in full.'],
   });

@@ -2,7 +2,10 @@ import type { Readable, Writable } from 'node:stream';
 import type { Config } from './config';
 import { systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './log';
-import type { Db } from './store/db';
+import { openConfigured, type Db } from './store/db';
+import { SeenRequests } from './store/seen-requests';
+import { CfpStore } from './cfp/submissions';
+import { FeedSequences } from './feeds/sequence';
 import type { DataSource } from './sources/watch';
 import type { Imports } from './sources/importers/imports';
 import type { GitFollower } from './sources/follow';
@@ -16,7 +19,6 @@ import { Scheduler } from './schedule/scheduler';
 import { RsvpRuntime } from './rsvp/runtime';
 import { withDirectMessages } from './rsvp/notices';
 import { listenError } from './startup-errors';
-import { openStorage } from './bot/storage';
 import { chatAdapters } from './bot/chat-adapters';
 import { addBotRoutes, addCommunityRoutes } from './bot/http-routes';
 import { Community } from './community/community';
@@ -61,8 +63,10 @@ export interface Bot {
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const storage = await openStorage(config, clock);
-  const { db } = storage;
+  // The one place the database is opened (PostgreSQL with DATABASE_URL, else DATABASE_PATH), migrated first.
+  const db = await openConfigured(config);
+  // Signatures of accepted Slack and Discord HTTP requests, so a replay is refused.
+  const seenRequests = new SeenRequests(db);
   const commands = loadCommands();
   let scheduler: Scheduler | undefined;
   const shared = {
@@ -70,8 +74,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     clock,
     log,
     commands,
-    cfp: storage.cfp,
-    feedSequences: storage.feedSequences,
+    cfp: new CfpStore(db, clock),
+    feedSequences: new FeedSequences(db, clock),
     deliverNow: () => scheduler?.tickAfterWrite(),
     tick: () => void scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
   };
@@ -85,7 +89,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     dispatcher: communityRouter(communities),
     log,
     http,
-    seenRequests: storage.seenRequests,
+    seenRequests,
     db,
     input: options.input,
     output: options.output,
@@ -175,7 +179,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       for (const community of communities) await community.stop(running.data);
       for (const adapter of running.adapters.reverse()) await adapter.stop().catch((err: unknown) => log.error({ err }, 'adapter stop failed'));
       if (running.http) await http.stop();
-      await storage.close();
+      await db.close();
       Object.assign(running, { http: false, adapters: [], data: false, scheduler: false, rsvp: false });
     },
   };

@@ -24,13 +24,6 @@ export const httpRequestsTotal = new Counter({
   labelNames: ['route', 'status'] as const,
 });
 
-/** The count so far for exactly these labels (tests and benchmarks read counters through this). */
-export async function counterValue<L extends string>(counter: Counter<L>, labels: Partial<Record<L, string | number>>): Promise<number> {
-  const { values } = await counter.get();
-  const wanted = Object.entries(labels).map(([k, v]) => [k, String(v)]);
-  return values.find((v) => wanted.every(([k, x]) => String(v.labels[k as L]) === x))?.value ?? 0;
-}
-
 /** The Prometheus text of every metric. */
 export async function metricsText(): Promise<{ contentType: string; text: string }> {
   return { contentType: register.contentType, text: await register.metrics() };

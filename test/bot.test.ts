@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createBot, type Bot } from '../src/bot';
 import { loadConfig } from '../src/config';
-import { ManualClock } from '../src/clock';
+import { ManualClock } from './helpers/clock';
 import { createLogger } from '../src/log';
 import { loadCommands } from '../src/commands/registry';
 import { toApplicationCommands } from '../src/chat/discord/commands';

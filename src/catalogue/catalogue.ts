@@ -80,16 +80,12 @@ export class Catalogue {
 
   private similarIds(q: string): string[] {
     const allowed = Math.max(2, Math.floor(q.length / 3));
-    // Events share most words ("munich", "sre", hosts): each distinct word is measured once per query, and a
-    // word whose length alone puts it out of reach is not measured at all.
+    // Meetups share most words ("munich", "sre", hosts): each distinct word is measured once per query, and a
+    // word whose length alone puts it out of reach not at all.
     const distances = new Map<string, number>();
     const distanceTo = (word: string): number => {
-      let d = distances.get(word);
-      if (d === undefined) {
-        d = Math.abs(word.length - q.length) > allowed ? Infinity : editDistance(q, word);
-        distances.set(word, d);
-      }
-      return d;
+      if (!distances.has(word)) distances.set(word, Math.abs(word.length - q.length) > allowed ? Infinity : editDistance(q, word));
+      return distances.get(word)!;
     };
     return this.events
       .map((e) => ({ id: e.id, d: Math.min(...candidateWords(e).map(distanceTo)) }))
@@ -100,29 +96,15 @@ export class Catalogue {
   }
 }
 
-const searchCache = new WeakMap<MeetupEvent, string>();
-
 function searchText(e: MeetupEvent): string {
-  let text = searchCache.get(e);
-  if (text === undefined) {
-    text = [e.id, e.title, e.venue, e.address, ...e.talks.flatMap((t) => [t.title, ...t.speakers.map((s) => `${s.name} ${s.company ?? ''}`)])]
-      .filter(Boolean)
-      .join(' ')
-      .toLowerCase();
-    searchCache.set(e, text);
-  }
-  return text;
+  return [e.id, e.title, e.venue, e.address, ...e.talks.flatMap((t) => [t.title, ...t.speakers.map((s) => `${s.name} ${s.company ?? ''}`)])]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
 }
 
-const wordsCache = new WeakMap<MeetupEvent, string[]>();
-
 function candidateWords(e: MeetupEvent): string[] {
-  let words = wordsCache.get(e);
-  if (words === undefined) {
-    words = [...new Set([e.id, ...searchText(e).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2)])];
-    wordsCache.set(e, words);
-  }
-  return words;
+  return [...new Set([e.id, ...searchText(e).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2)])];
 }
 
 function dateDistance(e: MeetupEvent, q: string): number {

@@ -8,22 +8,9 @@ import type { CallForTalks } from '../catalogue/settings';
 export type ProposalField = keyof CfpProposal;
 
 /**
- * A problem with one field of a form. The dispatcher shows it next to that field (Slack `response_action:
- * errors`, console re-prompt) instead of replacing the form with an error message.
- */
-export class FieldError extends ArgumentError {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FieldError';
-  }
-}
-
-/**
- * Problems with several fields of one form, field id → message: people fix them all in one go instead of
- * discovering them one submission at a time. The message lists them all for places that cannot show fields.
+ * Problems with fields of one form, field id → message. The dispatcher shows each next to its field (Slack
+ * `response_action: errors`, console re-prompt), so people fix them all in one go instead of discovering them one
+ * submission at a time; the message lists them all for places that cannot show fields.
  */
 export class FieldErrors extends ArgumentError {
   constructor(readonly errors: Record<string, string>) {
@@ -175,7 +162,7 @@ export function cleanProposal(proposal: CfpProposal, call?: CallForTalks): CfpPr
     else if (value.length < min) errors[field] = `${label} is too short: at least ${min} characters, please.`;
     else if (value.length > max) errors[field] = `${label} is too long: at most ${max} characters (got ${value.length}).`;
     else if (field === 'length' && call) {
-      const length = lengthOrProblem(value, call);
+      const length = normaliseLength(value, call);
       if ('problem' in length) errors[field] = length.problem;
       else clean[field] = length.value;
       continue;
@@ -184,16 +171,6 @@ export function cleanProposal(proposal: CfpProposal, call?: CallForTalks): CfpPr
   }
   if (Object.keys(errors).length > 0) throw new FieldErrors(errors);
   return clean;
-}
-
-/** The call's length reading as a value or the reason it fails, so it joins the other fields' problems. */
-function lengthOrProblem(value: string, call: CallForTalks): { value: string } | { problem: string } {
-  try {
-    return { value: normaliseLength(value, call) };
-  } catch (error) {
-    if (error instanceof FieldError) return { problem: error.message };
-    throw error;
-  }
 }
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -210,28 +187,27 @@ function cleanText(raw: string, multiline: boolean): string {
     .trim();
 }
 
-
 /**
  * Reads the "length" field as people type it ("talk", "lightning", "30", "25 min", "tales from on-call") and
- * checks minutes against the call's ranges, so organizers get a length they can plan with.
+ * checks minutes against the call's ranges, so organizers get a length they can plan with; or says why it cannot.
  */
-export function normaliseLength(raw: string, call: CallForTalks): string {
+export function normaliseLength(raw: string, call: CallForTalks): { value: string } | { problem: string } {
   const text = raw.trim().toLowerCase();
   const minutes = /^(\d{1,3})\s*(m|min|mins|minutes?)?$/.exec(text);
   const lightning = call.lightningMinutes;
   if (minutes) {
     const n = Number(minutes[1]);
-    if (n >= call.talkMinutes.min && n <= call.talkMinutes.max) return `Talk, ${n} minutes`;
-    if (lightning && n >= lightning.min && n <= lightning.max) return `Lightning talk, ${n} minutes`;
-    throw new FieldError('length', `${n} minutes does not fit: ${lengthChoices(call)}.`);
+    if (n >= call.talkMinutes.min && n <= call.talkMinutes.max) return { value: `Talk, ${n} minutes` };
+    if (lightning && n >= lightning.min && n <= lightning.max) return { value: `Lightning talk, ${n} minutes` };
+    return { problem: `${n} minutes does not fit: ${lengthChoices(call)}.` };
   }
   if (/lightning/.test(text)) {
-    if (!lightning) throw new FieldError('length', `This call has no lightning talks: ${lengthChoices(call)}.`);
-    return `Lightning talk (${lightning.min}-${lightning.max} minutes)`;
+    if (!lightning) return { problem: `This call has no lightning talks: ${lengthChoices(call)}.` };
+    return { value: `Lightning talk (${lightning.min}-${lightning.max} minutes)` };
   }
-  if (/on-?call|post ?-?mortem|tales/.test(text)) return 'Tales from On-call / Featured Post Mortem';
-  if (/^(a |technical )?talk$/.test(text)) return `Talk (${call.talkMinutes.min}-${call.talkMinutes.max} minutes)`;
-  throw new FieldError('length', `Please give minutes or a kind of talk: ${lengthChoices(call)}.`);
+  if (/on-?call|post ?-?mortem|tales/.test(text)) return { value: 'Tales from On-call / Featured Post Mortem' };
+  if (/^(a |technical )?talk$/.test(text)) return { value: `Talk (${call.talkMinutes.min}-${call.talkMinutes.max} minutes)` };
+  return { problem: `Please give minutes or a kind of talk: ${lengthChoices(call)}.` };
 }
 
 function lengthChoices(call: CallForTalks): string {

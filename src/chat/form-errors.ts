@@ -1,15 +1,13 @@
 import type { ArgumentError } from '../commands/definition';
 
 /**
- * Which form fields an ArgumentError is about, each with its message: a FieldErrors lists them all (`errors`),
- * a FieldError names one (`field`); otherwise a message that starts with a submitted field's id ("title: too
- * short") names it. Anything else is about the whole submission.
+ * Which form fields an ArgumentError is about, each with its message: a FieldErrors lists them (`errors`);
+ * otherwise a message that starts with a submitted field's id ("title: too short") names it. Anything else is
+ * about the whole submission.
  */
 export function fieldErrorsOf(error: ArgumentError, values: Record<string, string>): Record<string, string> | undefined {
   const listed = (error as ArgumentError & { errors?: unknown }).errors;
   if (isMessageRecord(listed)) return listed;
-  const named = (error as ArgumentError & { field?: unknown }).field;
-  if (typeof named === 'string') return { [named]: error.message };
   const prefix = /^([\w-]+):/.exec(error.message)?.[1];
   return prefix !== undefined && prefix in values ? { [prefix]: error.message } : undefined;
 }

@@ -128,7 +128,6 @@ export interface AnnouncementService {
   resume(by: Caller): Promise<boolean>;
   /** Who paused announcements and when, if they are paused. */
   paused(): Promise<{ by: string; at: DateTime } | undefined>;
-  isPaused(): Promise<boolean>;
 }
 
 export interface CommandContext {

@@ -1,7 +1,5 @@
 import type { Config } from '../config';
-import type { CommunityConfig } from '../config-communities';
 import type { Destination } from '../chat/adapter';
-import { announcementDestinations, organizerDestinations } from '../bot/destinations';
 import { importsCacheDir, type CommunitySpec } from './community';
 import { SINGLE_COMMUNITY } from './scope';
 
@@ -22,8 +20,8 @@ export function communitySpecs(config: Config): CommunitySpec[] {
         id: SINGLE_COMMUNITY,
         dataDir: config.dataDir,
         events: config.events,
-        destinations: announcementDestinations(config),
-        organizers: organizerDestinations(config),
+        destinations: channels(config, environmentChannels(config), 'announce'),
+        organizers: channels(config, environmentChannels(config), 'organizers'),
         publicUrl: config.http.publicUrl,
         importsCacheDir: importsCacheDir(config.databasePath),
         discord: config.discord?.guildId ? { guild: config.discord.guildId, announce: [], channels: [] } : undefined,
@@ -36,8 +34,8 @@ export function communitySpecs(config: Config): CommunitySpec[] {
     slug: c.slug,
     dataDir: c.dataDir,
     events: c.events,
-    destinations: channels(config, c, 'announce'),
-    organizers: channels(config, c, 'organizers'),
+    destinations: channels(config, c, 'announce', `${c.slug}/`),
+    organizers: channels(config, c, 'organizers', `${c.slug}/`),
     publicUrl: `${config.http.publicUrl}${COMMUNITY_PATH}${c.slug}`,
     importsCacheDir: importsCacheDir(config.databasePath, c.slug),
     slack: c.slack,
@@ -45,12 +43,23 @@ export function communitySpecs(config: Config): CommunitySpec[] {
   }));
 }
 
-/** A community's announce or organizers' channels on the platforms this deployment runs (console: one per community). */
-function channels(config: Config, c: CommunityConfig, which: 'announce' | 'organizers'): Destination[] {
-  const of = (block: { announce: string[]; organizers?: string } | undefined) => (which === 'announce' ? (block?.announce ?? []) : block?.organizers ? [block.organizers] : []);
+type ChannelBlock = { announce: string[]; organizers?: string };
+
+/** The one community's channels: SLACK_/DISCORD_ANNOUNCE_CHANNELS and _ORGANIZERS_CHANNEL. */
+function environmentChannels(config: Config): { slack?: ChannelBlock; discord?: ChannelBlock } {
+  const block = (c: { announceChannels: string[]; organizersChannel?: string } | undefined) => c && { announce: c.announceChannels, organizers: c.organizersChannel };
+  return { slack: block(config.slack), discord: block(config.discord) };
+}
+
+/**
+ * A community's announce or organizers' channels on the platforms this deployment runs, and the console's when it
+ * is on ("announcements" and "organizers", under the community's slug when there are several).
+ */
+function channels(config: Config, c: { slack?: ChannelBlock; discord?: ChannelBlock }, which: 'announce' | 'organizers', consolePrefix = ''): Destination[] {
+  const of = (block: ChannelBlock | undefined) => (which === 'announce' ? (block?.announce ?? []) : block?.organizers ? [block.organizers] : []);
   return [
     ...(config.slack ? of(c.slack).map((channel) => ({ platform: 'slack' as const, channel })) : []),
     ...(config.discord ? of(c.discord).map((channel) => ({ platform: 'discord' as const, channel })) : []),
-    ...(config.console ? [{ platform: 'console' as const, channel: `${c.slug}/${which === 'announce' ? 'announcements' : 'organizers'}` }] : []),
+    ...(config.console ? [{ platform: 'console' as const, channel: `${consolePrefix}${which === 'announce' ? 'announcements' : 'organizers'}` }] : []),
   ];
 }

@@ -29,13 +29,13 @@ export interface Resource {
   lastModified: number;
 }
 
-/**
- * A calendar document, with `?alarm=` applied when asked. A variant's validators come from the base's, so a
- * calendar app polling a reminder feed gets its 304 without a render; the bytes are rendered only for a 200.
- */
+/** A calendar document, and the same with `?alarm=` applied when asked. */
 export interface Feed {
   resource: Resource;
-  /** The same feed with a reminder per meetup: ETag derived from the base's, so a 304 needs no rendering. */
+  /**
+   * The same feed with a reminder per meetup, rendered for the request (calendar apps poll about hourly): its
+   * ETag names its own bytes, and its Last-Modified is the base's, so a poll of an unchanged feed gets a 304.
+   */
   withAlarm(minutes: number): Resource;
 }
 
@@ -84,8 +84,9 @@ export class FeedCatalogue {
     const set = await FeedSet.build({ catalogue, settings, sequences, publicUrl });
     const feeds = new Map<string, Feed>();
     const add = (path: string, render: (o: FeedOptions) => string, kind: Kind, lastModified?: number) => {
-      const base = prepare(render({}), kind, lastModified ?? seconds(now), previous?.feeds.get(path)?.resource, lastModified === undefined);
-      feeds.set(path, { resource: base, withAlarm: (minutes) => variant(base, () => render({ alarmMinutes: minutes }), kind, minutes) });
+      // A meetup's own feed carries its content's time (below); the others keep theirs while their bytes do.
+      const base = lastModified === undefined ? prepare(render({}), kind, seconds(now), previous?.feeds.get(path)?.resource) : prepare(render({}), kind, lastModified);
+      feeds.set(path, { resource: base, withAlarm: (minutes) => prepare(render({ alarmMinutes: minutes }), kind, base.lastModified) });
     };
     add(FEED_PATHS.calendar, (o) => set.calendar(o), { type: 'calendar' });
     add(FEED_PATHS.talks, (o) => set.talksCalendar(o), { type: 'calendar' });
@@ -102,7 +103,7 @@ export class FeedCatalogue {
       settings,
       set,
       feeds,
-      page: prepare(page.html, { type: 'page' }, seconds(now), previous?.page, true),
+      page: prepare(page.html, { type: 'page' }, seconds(now), previous?.page),
       pageValidUntil: page.validUntil,
       reloadedAt: now,
     };
@@ -141,7 +142,7 @@ export class FeedCatalogue {
       const built = this.built;
       if (!built) return;
       const page = renderSubscribePage({ catalogue: built.catalogue, settings: built.settings, publicUrl: this.options.publicUrl, now, rsvpCounts: await this.countsFor(built.catalogue, now) });
-      built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page, true);
+      built.page = prepare(page.html, { type: 'page' }, seconds(now), built.page);
       built.pageValidUntil = page.validUntil;
     });
   }
@@ -169,62 +170,22 @@ function seconds(time: DateTime): number {
 }
 
 /**
- * Bytes, gzip and headers for one body. `carry`: when the bytes equal the previous version's, keep it with its
- * Last-Modified, so a reload that changed nothing keeps every client's conditional request at 304.
+ * Bytes, gzip and headers for one body, each encoding with its own ETag (a cache must not hand gzip bytes to a
+ * client that validated the plain ones); the headers of both answers are settled here, so a request only picks
+ * them. When the bytes equal `previous`'s, that version is kept with its Last-Modified, so a reload that changed
+ * nothing keeps every client's conditional request at 304.
  */
-function prepare(text: string, kind: Kind, lastModified: number, previous: Resource | undefined, carry: boolean): Resource {
+function prepare(text: string, kind: Kind, lastModified: number, previous?: Resource): Resource {
   const body = Buffer.from(text, 'utf8');
   const tag = etag(body);
-  if (carry && previous?.plain.etag === tag) return previous;
-  return { ...encodings(body, tag, kind, lastModified), lastModified };
-}
-
-/**
- * A `?alarm=` variant of a base resource: its own ETag (the base's plus the minutes), the base's Last-Modified,
- * gzip when the base has it. Its bytes are rendered the first time a 200 asks for them.
- */
-function variant(base: Resource, render: () => string, kind: Kind, minutes: number): Resource {
-  const tag = `${base.plain.etag.slice(0, -1)}-a${minutes}"`;
-  let rendered: Pick<Resource, 'plain' | 'gzip'> | undefined;
-  const bytes = () => (rendered ??= encodings(Buffer.from(render(), 'utf8'), tag, kind, base.lastModified, base.gzip !== undefined));
-  const lazy = (encoding: 'plain' | 'gzip'): Representation => {
-    const etag = encoding === 'plain' ? tag : gzipTag(tag);
-    return {
-      etag,
-      notModified: notModifiedHeaders(kind, base.lastModified, etag),
-      get body() {
-        return bytes()[encoding]!.body;
-      },
-      get ok() {
-        return bytes()[encoding]!.ok;
-      },
-    };
-  };
-  return { plain: lazy('plain'), gzip: base.gzip ? lazy('gzip') : undefined, lastModified: base.lastModified };
-}
-
-/**
- * A distinct ETag per encoding: a cache must not hand gzip bytes to a client that validated the plain ones. The
- * headers of both answers are settled here, once per reload, so a request only picks them.
- */
-function encodings(body: Buffer, tag: string, kind: Kind, lastModified: number, alwaysGzip = false): Pick<Resource, 'plain' | 'gzip'> {
+  if (previous?.plain.etag === tag) return previous;
   const representation = (bytes: Buffer, etag: string, encoding?: string): Representation => {
-    const notModified = notModifiedHeaders(kind, lastModified, etag);
+    const notModified = { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString(), ETag: etag };
     return { body: bytes, etag, notModified, ok: { ...notModified, 'Content-Length': bytes.length, ...(encoding ? { 'Content-Encoding': encoding } : {}) } };
   };
   const compressed = gzipSync(body);
-  return {
-    plain: representation(body, tag),
-    gzip: alwaysGzip || compressed.length < body.length ? representation(compressed, gzipTag(tag), 'gzip') : undefined,
-  };
-}
-
-function gzipTag(tag: string): string {
-  return `${tag.slice(0, -1)}-gz"`;
-}
-
-function notModifiedHeaders(kind: Kind, lastModified: number, etag: string): Record<string, string> {
-  return { ...headersFor(kind), 'Last-Modified': new Date(lastModified).toUTCString(), ETag: etag };
+  const gzip = compressed.length < body.length ? representation(compressed, `${tag.slice(0, -1)}-gz"`, 'gzip') : undefined;
+  return { plain: representation(body, tag), gzip, lastModified };
 }
 
 function headersFor(kind: Kind): Record<string, string> {

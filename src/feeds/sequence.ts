@@ -25,20 +25,9 @@ interface Row {
   modified_at: string;
 }
 
-/**
- * Sha-256 of a value's JSON with object keys sorted, so the hash depends on content only, never on the order
- * in which a renderer happened to build the object.
- */
-export function contentHash(value: unknown): string {
-  return createHash('sha256').update(stableJson(value)).digest('base64url');
-}
-
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
+/** Sha-256 of a list of a calendar entry's values (in a fixed order, so equal content gives an equal hash). */
+export function contentHash(values: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('base64url');
 }
 
 /** SEQUENCE numbers per calendar UID, kept in the feed_sequences table so they survive restarts. */

@@ -88,7 +88,7 @@ export function nameForm(eventId: string, realName: string | undefined): ModalMo
   };
 }
 
-const STATUS_LABEL: Record<RsvpStatus, string> = { going: 'Going', waitlist: 'Waitlist', declined: 'Not going' };
+export const STATUS_NAMES: Record<RsvpStatus, string> = { going: 'Going', waitlist: 'Waitlist', declined: 'Not going' };
 
 /** Organizers: counts, the guest list with real names and answers, the waitlist in order. */
 export function presentGuestList(event: MeetupEvent, guests: Rsvp[], counts: Counts, interested: Interested | undefined | 'unavailable'): MessageModel {
@@ -124,7 +124,7 @@ export function presentGuestList(event: MeetupEvent, guests: Rsvp[], counts: Cou
 
 /** `/rsvp me`: everything the bot holds about the caller. */
 export function presentMine(answers: Rsvp[], realName: string | undefined, reminders: boolean, titleOf: (id: string) => string, retentionDays: number): MessageModel {
-  const lines = answers.map((r): RichText => [bold(clip(titleOf(r.eventId), 150)), `: ${STATUS_LABEL[r.status]}`, ...(r.answer ? [` · your answer: ${clip(r.answer, 150)}`] : [])]);
+  const lines = answers.map((r): RichText => [bold(clip(titleOf(r.eventId), 150)), `: ${STATUS_NAMES[r.status]}`, ...(r.answer ? [` · your answer: ${clip(r.answer, 150)}`] : [])]);
   return message({
     title: 'What the bot holds about you',
     fields: [
@@ -137,4 +137,3 @@ export function presentMine(answers: Rsvp[], realName: string | undefined, remin
   });
 }
 
-export const STATUS_NAMES = STATUS_LABEL;

@@ -90,10 +90,6 @@ export class AnnouncementStore implements AnnouncementService {
     return info && { by: info.by, at: info.at.setZone(this.options.community.source().settings.timeZone) };
   }
 
-  async isPaused(): Promise<boolean> {
-    return (await this.state.paused()) !== undefined;
-  }
-
   private resolveWhen(when: string, now: DateTime, zone: string): DateTime {
     const at = parseWhen(when, now, zone);
     if (!at) throw new ArgumentError(`Cannot read "${when}" as a time. Write it like ${WHEN_EXAMPLES} (${zone} time).`);

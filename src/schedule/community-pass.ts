@@ -41,7 +41,10 @@ export class CommunityPass {
   private readonly posts: ScheduledPosts;
   private readonly state: ScheduleState;
 
-  constructor(db: Db, id: CommunityId) {
+  constructor(
+    private readonly db: Db,
+    id: CommunityId,
+  ) {
     this.outbox = new Outbox(db, id);
     this.posts = new ScheduledPosts(db, id);
     this.state = new ScheduleState(db, id);
@@ -83,7 +86,7 @@ export class CommunityPass {
     if (ops.length === 0) return edits;
     // Remembered once committed: a rolled-back first sighting is planned again next tick.
     const seen = new Map<string, DateTime>();
-    await this.outbox.atomically(async () => {
+    await this.db.transaction(async () => {
       for (const op of ops) {
         if (op.op === 'seen') seen.set(op.subject, await this.state.firstSeen(op.subject, op.at));
         else if (op.op === 'postDone') await this.posts.markDone(op.id);

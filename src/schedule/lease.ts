@@ -106,12 +106,6 @@ export class Lease {
     return row?.generation === held || this.lose() !== undefined;
   }
 
-  /** Who holds it according to the database (the holder may be dead: only the heartbeat tells). */
-  async currentHolder(): Promise<string | undefined> {
-    const row = await this.db.row(sql<{ holder: string }>`SELECT holder FROM leases WHERE name = ${this.name}`);
-    return row?.holder || undefined;
-  }
-
   /** Lets another process take over at once instead of waiting for the TTL (clean shutdown). */
   async release(): Promise<void> {
     const held = this.held;

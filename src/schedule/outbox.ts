@@ -230,11 +230,6 @@ export class Outbox {
     for (const chunk of chunks(keys)) await this.db.run(sql`UPDATE outbox SET content_hash = ${contentHash} WHERE delivery_key IN (${sql.join(chunk)})`);
   }
 
-  /** Runs several outbox changes atomically (e.g. add an update post and mark the old ones as covered). */
-  atomically<T>(work: () => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
-  }
-
   private async select(where: RawBuilder<unknown>): Promise<OutboxRow[]> {
     return (await this.db.rows(sql<RawRow>`SELECT * FROM outbox WHERE ${where}`)).map(toRow);
   }

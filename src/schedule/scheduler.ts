@@ -17,7 +17,7 @@ import type { LooseProblem } from './report';
 import { emptyReport, type TickReport } from './tick-report';
 import { TrustedClock } from './trusted-clock';
 
-interface SchedulerParts {
+export interface SchedulerOptions {
   db: Db;
   /** The wall clock (due times are wall times); checked against `mono` for steps. */
   clock: Clock;
@@ -43,14 +43,8 @@ interface SchedulerParts {
   settleMs?: number;
   /** Injected stop point before every attempt (tests: a holder stopped and continued). */
   pause?: () => Promise<void>;
-}
-
-/**
- * One community's data, rules and channels (a one-community set-up: source, rules, destinations, organizers,
- * feeds), or `communities`: every community the process serves, planned one after another into the one outbox.
- */
-export interface SchedulerOptions extends SchedulerParts, Partial<Omit<ScheduledCommunity, 'id'>> {
-  communities?: () => readonly ScheduledCommunity[];
+  /** Every community the process serves (one in a one-community set-up), planned one after another into the one outbox. */
+  communities: () => readonly ScheduledCommunity[];
 }
 
 const DEFAULT_CONCURRENCY = 16;
@@ -70,7 +64,6 @@ export const DEFAULT_CLAIM_TTL_MS = 30_000;
  */
 export class Scheduler {
   readonly outbox: Outbox;
-  private readonly communities: () => readonly ScheduledCommunity[];
   private readonly passes = new Map<CommunityId, CommunityPass>();
   private readonly lease: Lease;
   private readonly deliverer: Deliverer;
@@ -87,7 +80,6 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     const mono = options.mono ?? monotonic;
     this.outbox = new Outbox(options.db);
-    this.communities = options.communities ?? singleCommunity(options);
     const holder = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.lease = new Lease(options.db, PLANNER_LEASE, holder, mono, options.leaseTiming ?? DEFAULT_LEASE_TIMING);
     this.clock = new TrustedClock(options.clock, mono, (offsetMs, adopted) =>
@@ -179,7 +171,7 @@ export class Scheduler {
     const now = this.clock.now();
     const report = emptyReport(now);
     const generation = planning ? await this.lease.acquire() : undefined;
-    const communities = this.communities();
+    const communities = this.options.communities();
     const paused = new Set<CommunityId>();
     for (const community of communities) if (await this.pass(community.id).paused()) paused.add(community.id);
     report.paused = communities.length > 0 && paused.size === communities.length;
@@ -230,13 +222,6 @@ export class Scheduler {
       }
     }
   }
-}
-
-function singleCommunity(options: SchedulerOptions): () => readonly ScheduledCommunity[] {
-  const { source, rules, destinations, organizers, feeds } = options;
-  if (!source || !rules || !destinations || !organizers || !feeds) throw new Error('a scheduler needs `communities`, or the one community\'s source, rules, destinations, organizers and feeds');
-  const single = [{ id: SINGLE_COMMUNITY, source, rules, destinations, organizers, feeds }];
-  return () => single;
 }
 
 export type { TickReport } from './tick-report';

@@ -17,6 +17,8 @@ export interface AgendaLine {
   details: SourceLine[];
   /** List nesting of the item's bullet (undefined outside a list). */
   depth?: number;
+  /** In a programme over several days: the heading that starts the item's day, and that day's place (0 first). */
+  dayHeading?: { text: string; line: number; ordinal: number };
 }
 
 export interface AgendaProblem {
@@ -26,6 +28,8 @@ export interface AgendaProblem {
 }
 
 const LEADING_TIME = /^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+/** "19:30—end Food and hanging out", "20:00 - open end: Drinks": a range left open, not the end of the meetup. */
+const OPEN_RANGE = /^\s*[-–—]\s*(?:open\s+end|end|late|open)\b/i;
 const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
 
 /**
@@ -112,7 +116,7 @@ function splitTime(raw: string): { time?: ParsedTimeOfDay; until?: ParsedTimeOfD
   if (time === 'invalid') return { invalid: m![0].replace(/[*_]/g, '').trim(), text: body, bullet };
   if (!m || !time) return { text: body, bullet };
   const until = m[4] === undefined ? undefined : timeOfDayFromMatch(m[4], m[5], m[6]);
-  return { time, ...(until && until !== 'invalid' ? { until } : {}), text: body.slice(m[0].length).replace(SEPARATOR, '').trim(), bullet };
+  return { time, ...(until && until !== 'invalid' ? { until } : {}), text: body.slice(m[0].length).replace(OPEN_RANGE, '').replace(SEPARATOR, '').trim(), bullet };
 }
 
 /**
@@ -138,14 +142,14 @@ export const DEFAULT_LENGTH_HOURS = 3;
  * Where the agenda says the meetup ends: the end of its last item when written as a range ("18:25 - 18:30:
  * Closing remarks"), else a last item that ends it ("9:30 pm Leave happy and inspired"); what follows a closing
  * item without a time of its own to end ("21:00: Let's continue at a nearby bar") is after the meetup. Any other
- * last item gets an hour. `untils` are the items' written ends, by index.
+ * last item gets `openEndMinutes`. `untils` are the items' written ends, by index.
  */
-export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime, untils: readonly (DateTime | undefined)[] = []): DateTime | undefined {
+export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime, untils: readonly (DateTime | undefined)[] = [], openEndMinutes = 60): DateTime | undefined {
   const timed = agenda.flatMap((a, i) => (a.start ? [{ start: a.start, title: a.title, until: untils[i] }] : []));
   const last = timed[timed.length - 1];
   if (!last || last.start < start) return undefined;
   const closing = timed.map((a) => isEndMarker(a.title)).lastIndexOf(true);
   if (closing >= 0 && closing < timed.length - 1 && timed.slice(closing + 1).every((a) => !a.until)) return timed[closing]!.until ?? timed[closing + 1]!.start;
   if (last.until && last.until > last.start) return last.until;
-  return isEndMarker(last.title) && last.start > start ? last.start : plusMillis(last.start, 3_600_000);
+  return isEndMarker(last.title) && last.start > start ? last.start : plusMillis(last.start, openEndMinutes * 60_000);
 }

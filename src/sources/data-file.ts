@@ -7,8 +7,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
-import { parseAgendaLines } from './agenda';
-import { isTalk, parseTalkText } from './talk-text';
+import { agendaOf, htmlToLines, recordEnd, talksFromAgenda } from './data-agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
@@ -159,10 +158,12 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const ownId = text(r, f.id);
   const id = count === 1 && !ownId ? fileId : `${fileId}-${ownId ?? isoDate(wall.date)}`;
   const agendaLine = keyLine(firstValue(r, f.agenda)?.path);
-  const agenda = agendaOf(text(r, f.agenda), wall.date, zone, (d) => report({ ...d, line: agendaLine }));
+  const agendaText = text(r, f.agenda);
+  const read = agendaOf(agendaText, wall.date, zone, (d) => report({ ...d, line: agendaLine }));
+  const agenda = read.agenda;
   const endText = text(r, f.end);
   const endTime = endText ? parseTimeOfDay(endText) : undefined;
-  const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : plusMillis(start, profile.defaultDurationMinutes * 60_000);
+  const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : recordEnd(agendaText, read, wall.date, start, zone, profile);
   const lookups = options.lookups ?? NO_LOOKUPS;
   const written = text(r, f.venue);
   const venueText = written === undefined ? undefined : resolveId(lookups.venues, written);
@@ -187,41 +188,6 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     status: title && cancelledTitle.test(title) ? 'cancelled' : 'scheduled',
     source: { file: options.file },
   };
-}
-
-/** An agenda written as text or HTML in one field ("18:05–18:15: Welcome<br>..."): one line per item. */
-function agendaOf(raw: string | undefined, date: { year: number; month: number; day: number }, zone: string, report: Report): AgendaItem[] {
-  if (!raw) return [];
-  const lines = htmlToLines(raw).map((t, i) => ({ text: t, line: i + 1 }));
-  const { items, problems } = parseAgendaLines(lines);
-  for (const p of problems) report({ severity: p.severity, message: p.message });
-  return items.map((item) => ({ start: item.time ? atWallTime(addDays(date, item.dayOffset), item.time, zone) : undefined, title: plainText(item.text) }));
-}
-
-/**
- * A record without a talks list whose agenda names them (`18:15—19:00: "Title" by Speaker`): those agenda items are
- * its talks, read by the same talk-line reader as posts (speakers and companies from the line only).
- */
-function talksFromAgenda(agenda: AgendaItem[], profile: Profile): Talk[] {
-  const talks: Talk[] = [];
-  for (const item of agenda) {
-    const parsed = parseTalkText(item.title, []);
-    if (!isTalk(parsed)) continue;
-    const speakers = parsed.speakers.filter((sp) => !profile.notSpeaker.test(sp.name));
-    item.talkIndex = talks.length;
-    talks.push({ title: parsed.title, speakers, kind: parsed.kind, slides: [], ...(item.start ? { start: item.start } : {}) });
-  }
-  return talks;
-}
-
-export function htmlToLines(html: string): string[] {
-  return html
-    .replace(/<br\s*\/?>|<\/(?:p|li|div|h\d)>/gi, '\n\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .split('\n')
-    .map((l) => l.trim());
 }
 
 function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile, lookups: Lookups): Talk[] {

@@ -10,7 +10,15 @@ import type { SourceLine } from './markdown-text';
 export interface HtmlLine extends SourceLine {
   /** A heading of this level (its text is the title). */
   heading?: number;
+  /**
+   * The element holding a heading of this level closed here: what follows is no longer under that heading (a
+   * card's `<h4>` speaker name rules the card, not the talk description after it).
+   */
+  closes?: number;
 }
+
+/** Elements that hold a heading and what belongs to it. */
+const CONTAINERS = new Set(['div', 'section', 'article', 'aside', 'header', 'footer', 'main', 'figure', 'details', 'li', 'td', 'blockquote']);
 
 const BREAKS = new Set(['p', 'div', 'br', 'tr', 'td', 'th', 'section', 'article', 'header', 'footer', 'blockquote', 'dt', 'dd', 'hr', 'table', 'ul', 'ol', 'li', 'figure', 'figcaption', 'main', 'aside', 'nav']);
 const HIDDEN = new Set(['script', 'style', 'template', 'svg', 'noscript']);
@@ -37,6 +45,14 @@ export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
   let lists = 0;
   let bullet: number | undefined;
   let heading: number | undefined;
+  /** Open containers, innermost last: whether any text was in each yet. */
+  const containers: boolean[] = [];
+  /**
+   * Headings seen, and the container each rules: the outermost one it is the first text of (`<div class="talk">
+   * <div class="header"><h3>` rules the talk's card, a speaker's `<h4>` only the speaker's part of it).
+   */
+  const scopes: { level: number; depth: number }[] = [];
+  const sawText = () => containers.fill(true);
   const links: { start: number; href: string }[] = [];
   /** `paragraph`: a block ends here, so a blank line follows (a `<br>` only ends the line). */
   const flush = (paragraph = true) => {
@@ -62,10 +78,15 @@ export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
         if (/^h[1-6]$/.test(name)) {
           flush();
           heading = Number(name[1]);
+          let depth = containers.length;
+          while (depth > 1 && !containers[depth - 2]) depth--;
+          scopes.push({ level: heading, depth });
+          sawText();
           textLine = lineAt(parser.startIndex);
         } else if (BREAKS.has(name)) {
           flush(name !== 'br');
           if (name === 'ul' || name === 'ol') lists++;
+          if (CONTAINERS.has(name)) containers.push(false);
           if (name === 'li') bullet = Math.max(lists, 1);
           textLine = lineAt(parser.startIndex);
         } else if (name === 'a') {
@@ -74,6 +95,7 @@ export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
       },
       ontext(chunk) {
         if (hidden > 0) return;
+        if (chunk.trim() !== '') sawText();
         if (text.trim() === '' && chunk.trim() !== '') textLine = lineAt(parser.startIndex + (chunk.length - chunk.trimStart().length));
         text += chunk;
       },
@@ -85,6 +107,10 @@ export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
         } else if (BREAKS.has(name)) {
           if (name !== 'li' || text.trim() !== '') flush();
           if (name === 'ul' || name === 'ol') lists = Math.max(0, lists - 1);
+          if (CONTAINERS.has(name)) {
+            containers.pop();
+            while (scopes.length > 0 && scopes.at(-1)!.depth > containers.length) lines.push({ text: '', line: lineAt(parser.startIndex), closes: scopes.pop()!.level });
+          }
         } else if (name === 'a') {
           const link = links.pop();
           if (link && /^(?:https?:|mailto:|\/|\.{0,2}\/?[\w-])/i.test(link.href)) {

@@ -39,7 +39,10 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
   annotate(md.parse(text, {}), rows, info, firstLine);
 
   const sections: Section[] = [{ level: 0, title: '', key: '', line: firstLine, lines: [] }];
-  const open = (level: number, title: string, line: number) => sections.push({ level, title, key: sectionKey(title), line, lines: [] });
+  /** Where lines go: the last section opened, or the one an HTML heading's closed container returned to. */
+  let current = sections[0]!;
+  const closed = new Set<Section>();
+  const open = (level: number, title: string, line: number) => sections.push((current = { level, title, key: sectionKey(title), line, lines: [] }));
   // An HTML block belongs to the Markdown section it sits in, whatever its tags' levels (a card's <h2> under "## Speaker").
   let markdownLevel = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -52,9 +55,10 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
       continue;
     }
     if (row.html) {
-      for (const { heading, ...l } of row.html.items) {
+      for (const { heading, closes, ...l } of row.html.items) {
         if (heading) open(Math.max(heading, markdownLevel + 1), plainText(l.text), l.line);
-        else sections.at(-1)!.lines.push(l);
+        else if (closes !== undefined) current = holder(sections, current, Math.max(closes, markdownLevel + 1), closed);
+        else current.lines.push(l);
       }
       i = row.html.end - 1;
       continue;
@@ -69,9 +73,23 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
     if (row.depth) l.depth = row.depth;
     if (row.item) l.item = true;
     if (row.code) l.code = true;
-    sections.at(-1)!.lines.push(l);
+    current.lines.push(l);
   }
   return sections;
+}
+
+/**
+ * The section lines go to once a heading of `level` no longer holds them: the nearest one above it whose own
+ * element is still open (`closed` collects those that are not).
+ */
+function holder(sections: readonly Section[], current: Section, level: number, closed: Set<Section>): Section {
+  if (current.level < level) return current;
+  for (let i = sections.lastIndexOf(current); i >= 0; i--) {
+    const section = sections[i]!;
+    if (section.level < level && !closed.has(section)) return section;
+    if (section.level >= level) closed.add(section);
+  }
+  return current;
 }
 
 const CONTAINER = /<(\/?)(div|section|article|table|ul|ol|details|figure|aside|main|header|footer|nav)\b[^>]*?(\/?)>/gi;

@@ -86,6 +86,8 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
 function normalise(text: string): string {
   return text
     .replace(/[*_]/g, ' ')
+    // "18:00—22:00": chrono knows ranges written with a hyphen only (same length, so positions stay).
+    .replace(/(?<=\d\s*)[–—](?=\s*\d)/g, '-')
     .replace(/(\p{L}),?(\s+)(?:the|dem|den|le|el)(\s+)(?=\d)/giu, (m, letter: string) => `${letter},${' '.repeat(m.length - 2)}`);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Speaker, TalkKind } from '../catalogue/event';
 import { plainText } from './markdown-text';
-import { findKnown, isGenericName, looksLikePerson, type KnownSpeaker } from './speakers';
+import { findKnown, isGenericName, looksLikePerson, personName, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
 export interface TalkText {
@@ -23,7 +23,7 @@ export interface TalkText {
 
 const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)(?![a-z])/i;
-const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
+const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b|au revoir|fin\b|clôture|ende\b|abschluss|verabschiedung|afsluiting|cierre|despedida|zakończenie)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
 const DISCUSSION = /\b(?:discussion|round\s*table|open floor|fishbowl|fireside|ask me anything|tales from on-call)\b/i;
 
@@ -54,7 +54,7 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     label,
     number,
     kind: kindOf(label ?? '', title, split.everyone),
-    speakers: split.speakers,
+    speakers: split.speakers.map((sp) => ({ ...sp, name: personName(sp.name) })),
     labelled: label !== undefined,
     everyone: split.everyone,
   };
@@ -85,6 +85,8 @@ interface SpeakerSplit {
  * `Title (A, B)`, `Title, Speaker`, `Title - Speaker`, `Title. Speaker (Company)`, `Speaker (Company) - Title`.
  */
 function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: boolean): SpeakerSplit {
+  const told = leadingByline(text, known);
+  if (told) return told;
   const leading = /^(.+?)\s*\(([^()]+)\)\s*[-–:]\s+(.+)$/.exec(text);
   const leadingNames = leading ? splitNames(leading[1]!) : [];
   if (leading && leadingNames.length > 0 && leadingNames.every(looksLikePerson)) {
@@ -111,6 +113,12 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
   if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
+  // `Lisa Weber - "Logs you can read"`: people first, then the title in quotes, labelled or not.
+  const quoted = /^(.+?)\s+[-–—:]\s+["“„«](.+)["”“»]$/.exec(text);
+  const quotedNames = quoted ? splitNames(quoted[1]!) : [];
+  if (quoted && quotedNames.length > 0 && quotedNames.every((n) => looksLikePerson(n) || findKnown(n, known))) {
+    return { title: quoted[2]!, speakers: quotedNames.map((name) => ({ name })), everyone: false };
+  }
   // "Talk 1: Arlon Antonius - Duurzame software ontwikkeling": people first, when the title after them is no name.
   // Only after a label: unlabelled, "Crate Expectations - a look at …" is a title with a subtitle.
   const first = labelled ? /^(.+?)\s+[-–—]\s+(.+)$/.exec(text) : null;
@@ -172,11 +180,23 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   const m = /^(.+?)\s+(?:by|von|par|door|por|af)\s+(.+?)(?:\s*\(([^()]*)\))?\s*$/i.exec(text);
   if (!m) return undefined;
   // "by Hongliang Tian (Ant Group, China)": the parentheses are the company, unless they give a length.
-  const company = m[3] && !/\bmin/i.test(m[3]) ? m[3].trim() : undefined;
-  const names = m[2]!.replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  // "By A & B from Fermyon": the company after the names.
+  const from = /^(.+?)\s+(?:from|at|bei|fra|chez)\s+(\S.*)$/i.exec(m[2]!.replace(/[.!]+$/, ''));
+  const fromCompany = from && isCompanyLike(from[2]!.trim()) ? from[2]!.trim() : undefined;
+  const company = m[3] && !/\bmin/i.test(m[3]) ? m[3].trim() : fromCompany;
+  const names = (fromCompany ? from![1]! : m[2]!).replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
   if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
   // `"Title" - by Name`: the dash belongs to neither.
   return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
+}
+
+/** "Talk by Jorge Leitão (Munin Data): Title", "Vortrag von A und B: Titel": the speakers before the title. */
+function leadingByline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | undefined {
+  const m = /^(?:(?:talk|vortrag|présentation|presentation|lezing)\s+)?(?:by|von|par|door|por|af)\s+([^():]+?)(?:\s*\(([^()]+)\))?\s*:\s+(.+)$/i.exec(text);
+  const names = m ? m[1]!.split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean) : [];
+  if (!m || names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
+  const company = m[2] && isCompanyLike(m[2].trim()) ? m[2].trim() : undefined;
+  return { title: m[3]!.trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
 }
 
 /** A line that is only "by A and B" (in the languages `byline` knows): the names, when they are people's. */
@@ -189,10 +209,10 @@ export function bylineAlone(text: string): string[] | undefined {
 
 /**
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
- * Graupner": the first separator after which everything is names.
+ * Graupner" / "Title — Erika Musterfrau": the first separator after which everything is names.
  */
 function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[] } | undefined {
-  for (const m of text.matchAll(/(?:[,.]|\s[-–])\s+/g)) {
+  for (const m of text.matchAll(/(?:[,.]|\s[-–—])\s+/g)) {
     if (m.index === 0) continue;
     const names = splitNames(text.slice(m.index + m[0].length));
     if (names.length > 0 && names.length <= 6 && names.every((n) => looksLikePerson(n) || findKnown(n, known))) return { title: text.slice(0, m.index), names };

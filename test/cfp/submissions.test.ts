@@ -1,6 +1,6 @@
-import { CfpStore, cleanProposal, FieldError, FieldErrors, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
+import { CfpStore, cleanProposal, FieldErrors, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
 import { ArgumentError, type Caller, type CfpProposal } from '../../src/commands/definition';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import type { Db } from '../../src/store/db';
 import { sql } from 'kysely';
 import { memoryDb } from '../helpers/db';
@@ -140,13 +140,13 @@ describe('normaliseLength', () => {
     ['Tales from On-call', 'Tales from On-call / Featured Post Mortem'],
     ['post mortem', 'Tales from On-call / Featured Post Mortem'],
   ])('reads %p as %p', (raw, expected) => {
-    expect(normaliseLength(raw, call)).toBe(expected);
+    expect(normaliseLength(raw, call)).toEqual({ value: expected });
   });
 
-  it('refuses minutes outside the ranges and words it cannot read, naming the length field', async () => {
-    expect(() => normaliseLength('90', call)).toThrow(new FieldError('length', '90 minutes does not fit: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.'));
-    expect(() => normaliseLength('about an hour', call)).toThrow('Please give minutes or a kind of talk');
+  it('refuses minutes outside the ranges and words it cannot read, saying why', async () => {
+    expect(normaliseLength('90', call)).toEqual({ problem: '90 minutes does not fit: we take talks of 20-45 minutes and lightning talks of 5-8 minutes.' });
+    expect(normaliseLength('about an hour', call)).toEqual({ problem: expect.stringContaining('Please give minutes or a kind of talk') });
     const noLightning = { ...call, lightningMinutes: undefined };
-    expect(() => normaliseLength('lightning', noLightning)).toThrow('This call has no lightning talks: we take talks of 20-45 minutes.');
+    expect(normaliseLength('lightning', noLightning)).toEqual({ problem: 'This call has no lightning talks: we take talks of 20-45 minutes.' });
   });
 });

@@ -3,9 +3,10 @@ import { Writable } from 'node:stream';
 import { createDispatcher } from '../../src/chat/dispatch';
 import { SOMETHING_WENT_WRONG } from '../../src/chat/failure-report';
 import { message, richToPlain, toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
-import { FieldError, FieldErrors } from '../../src/cfp/submissions';
+import { FieldErrors } from '../../src/cfp/submissions';
 import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';
-import { commandsTotal, counterValue } from '../../src/metrics';
+import { commandsTotal } from '../../src/metrics';
+import { counterValue } from '../helpers/metrics';
 import { makeServices } from '../helpers/services';
 import { adminCommand, brokenCommand } from '../helpers/protocol-commands';
 
@@ -53,7 +54,7 @@ const testCommands = new Map<string, CommandDefinition>(
       run: () => ({ modal: { id: 'form:submit', title: 'Form', submitLabel: 'Send', fields: [{ id: 'title', label: 'Title', style: 'short', required: true, maxLength: 50 }] } }),
       onButton: (_ctx, action, arg) => ({ message: message({ intro: [`pressed ${action} with ${arg}`] }) }),
       onModalSubmit: (_ctx, { purpose, values }) => {
-        if (values.title === 'short') throw new FieldError('title', 'Title is too short.');
+        if (values.title === 'short') throw new FieldErrors({ title: 'Title is too short.' });
         if (values.title === 'two') throw new FieldErrors({ title: 'Title is too short.', abstract: 'Abstract is required.' });
         if (values.title === 'prefixed') throw new ArgumentError('title: at least 3 characters, please');
         if (values.title === 'limit') throw new ArgumentError('You have sent 3 proposals today.');

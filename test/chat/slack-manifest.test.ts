@@ -3,7 +3,38 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadCommands } from '../../src/commands/registry';
-import { manifestSlashCommands, SLACK_BOT_SCOPES } from '../../src/chat/slack/manifest';
+import type { CommandDefinition } from '../../src/commands/definition';
+import { usageHint } from '../../src/commands/usage';
+import { SLACK_BOT_SCOPES } from '../../src/chat/slack/manifest';
+
+/** One entry of `features.slash_commands` in the Slack app manifest. */
+interface ManifestSlashCommand {
+  command: string;
+  description: string;
+  usage_hint?: string;
+  should_escape: boolean;
+}
+
+/** Slack's limits for slash command texts in a manifest. */
+const DESCRIPTION_MAX = 2000;
+const USAGE_HINT_MAX = 1000;
+
+/**
+ * What manifest.yml must declare for the loaded commands: the tests below compare the two, so adding a command
+ * file without declaring it to Slack fails the build.
+ */
+function manifestSlashCommands(commands: Iterable<CommandDefinition>): ManifestSlashCommand[] {
+  return [...commands].map((c) => {
+    const hint = usageHint(c).slice(0, USAGE_HINT_MAX);
+    return {
+      command: `/${c.name}`,
+      description: c.description.slice(0, DESCRIPTION_MAX),
+      ...(hint ? { usage_hint: hint } : {}),
+      // Raw text as typed: commands treat it as plain data, and the renderer escapes it.
+      should_escape: false,
+    };
+  });
+}
 
 const MANIFEST = path.resolve(__dirname, '..', '..', 'manifest.yml');
 const EVENTS_URL = 'https://YOUR-HOST/slack/events';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { createBot, type Bot } from '../../src/bot';
 import { loadConfig } from '../../src/config';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import { FakeSlack } from '../fakes/slack';
 import { freeLoopbackPort } from '../fakes/loopback';

@@ -12,7 +12,7 @@ import { createDispatcher, type Dispatcher } from '../../src/chat/dispatch';
 import { toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
 import type { Caller, CommandServices } from '../../src/commands/definition';
 import { loadCommands } from '../../src/commands/registry';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { makeServices, type TestServiceOptions } from '../helpers/services';

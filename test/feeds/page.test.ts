@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { renderSubscribePage } from '../../src/feeds/page';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { freeLoopbackPort } from '../fakes/loopback';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { toPlainText } from '../../src/chat/message';
 import { lazyMemoryDb } from '../helpers/db';
 import { parseYamlEvent } from '../../src/sources/yaml-event';

@@ -1,6 +1,6 @@
 import { lazyMemoryDb } from '../helpers/db';
 import path from 'node:path';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { FeedSet } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { loadData } from '../../src/sources/load';

@@ -4,7 +4,7 @@
  */
 import { lazyMemoryDb } from '../helpers/db';
 import { Catalogue } from '../../src/catalogue/catalogue';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { FeedSet } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';

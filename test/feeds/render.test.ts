@@ -2,7 +2,7 @@ import { lazyMemoryDb } from '../helpers/db';
 import { DateTime } from 'luxon';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { talkWindow } from '../../src/feeds/entries';
 import { FeedSet, foldLines, parseAlarmParam } from '../../src/feeds/render';
 import { FeedSequences } from '../../src/feeds/sequence';

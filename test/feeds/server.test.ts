@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { contentLines, parseBoth } from './ics';
 import { startFeedServer, type FeedServerUnderTest } from './feed-server';

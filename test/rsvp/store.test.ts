@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import type { Caller } from '../../src/commands/definition';
 import { createLogger } from '../../src/log';
 import type { MessageModel } from '../../src/chat/message';

@@ -12,7 +12,7 @@ import type { MeetupEvent } from '../../src/catalogue/event';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
 import { createDispatcher } from '../../src/chat/dispatch';
 import type { MessageModel } from '../../src/chat/message';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import type { CommandServices } from '../../src/commands/definition';
 import { loadCommands } from '../../src/commands/registry';
 import { createLogger } from '../../src/log';
@@ -22,7 +22,7 @@ import { RsvpService } from '../../src/rsvp/service';
 import { Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler';
 import type { Db } from '../../src/store/db';
 import { sharedDb, type SharedDb } from '../helpers/db';
-import { testSchedulerDefaults } from '../schedule/harness';
+import { oneCommunity, testSchedulerDefaults } from '../schedule/harness';
 import { berlin, makeEvent, makeSettings } from '../helpers/events';
 import { url } from '../helpers/url';
 import { makeServices } from '../helpers/services';
@@ -92,9 +92,7 @@ export function rsvpWorld(now = '2026-12-01T12:00'): RsvpWorld {
         db: connection,
         clock,
         posters: posters.map((p) => withDirectMessages(p)),
-        destinations,
-        source: () => ({ catalogue: catalogue(), settings }),
-        organizers: [],
+        communities: oneCommunity(() => ({ catalogue: catalogue(), settings }), destinations, []),
         ...testSchedulerDefaults(clock),
         ...overrides,
       });

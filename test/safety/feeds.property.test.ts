@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { FeedCatalogue } from '../../src/feeds/catalogue';
 import { eventFeedPath, FEED_PATHS } from '../../src/feeds/links';
 import { FeedSequences } from '../../src/feeds/sequence';

@@ -13,7 +13,7 @@ import type { ChatPoster, Destination } from '../../src/chat/adapter';
 import { DiscordChat } from '../../src/chat/discord/adapter';
 import { deliveryMarker } from '../../src/chat/discord/posting';
 import { SlackChat } from '../../src/chat/slack/adapter';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
 import { Scheduler } from '../../src/schedule/scheduler';
 import type { Db } from '../../src/store/db';
@@ -24,8 +24,8 @@ import { FakeDiscord, type Fault as DiscordFault } from '../fakes/discord';
 import { FakeSlack, type Fault as SlackFault } from '../fakes/slack';
 import { berlin, makeSettings } from '../helpers/events';
 import { prng } from '../helpers/prng';
-import { makeServices, TEST_FEEDS } from '../helpers/services';
-import { autumnMeetup, RULES } from './harness';
+import { makeServices } from '../helpers/services';
+import { autumnMeetup, oneCommunity } from './harness';
 
 export type FaultKind = 'ok' | 'answer-after-storing' | 'reset-after-storing' | 'hang-after-storing' | 'hang' | 'stored-after-kill' | 'plain-500';
 export type Scenario = {
@@ -129,14 +129,10 @@ export async function runTrial(scenario: Scenario): Promise<TrialResult> {
         clock: wall,
         mono: () => mono,
         posters: [wrap(slackChat), wrap(discordChat)],
-        destinations,
-        organizers: [{ platform: 'slack', channel: 'C0FAULTORG' }],
-        source: () => ({ catalogue: new Catalogue([autumnMeetup()]), settings: makeSettings() }),
-        rules: RULES,
+        communities: oneCommunity(() => ({ catalogue: new Catalogue([autumnMeetup()]), settings: makeSettings() }), destinations, [{ platform: 'slack', channel: 'C0FAULTORG' }]),
         log: silent,
         graceMinutes: 120,
         onChange: 'edit',
-        feeds: TEST_FEEDS,
         rateLimits: { perChannelMs: {}, perSecond: {} },
         holderId: id,
         concurrency: 2,

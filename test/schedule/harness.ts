@@ -10,8 +10,9 @@ import { Catalogue } from '../../src/catalogue/catalogue';
 import type { MeetupEvent } from '../../src/catalogue/event';
 import type { CommunitySettings } from '../../src/catalogue/settings';
 import type { ChatPoster, Destination } from '../../src/chat/adapter';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { createLogger } from '../../src/log';
+import type { ScheduledCommunity } from '../../src/schedule/community-pass';
 import { Scheduler, type SchedulerOptions, type TickReport } from '../../src/schedule/scheduler';
 import { AnnouncementStore } from '../../src/schedule/announcements';
 import type { AnnouncementRules } from '../../src/schedule/rules';
@@ -49,16 +50,20 @@ export function autumnMeetup(overrides: Partial<MeetupEvent> = {}): MeetupEvent 
   });
 }
 
-/** What every test scheduler shares: the real rules, a silent log, the manual clock as monotonic time, no pacing. */
-export function testSchedulerDefaults(clock: ManualClock): Pick<SchedulerOptions, 'rules' | 'log' | 'graceMinutes' | 'onChange' | 'feeds' | 'rateLimits' | 'mono'> {
+/** The one community of a test scheduler: its data, announce channels and organizers, the real rules. */
+export function oneCommunity(source: ScheduledCommunity['source'], destinations: Destination[], organizers: Destination[], rules: AnnouncementRules = RULES): () => ScheduledCommunity[] {
+  const community: ScheduledCommunity = { id: '', source, rules, destinations, organizers, feeds: TEST_FEEDS };
+  return () => [community];
+}
+
+/** What every test scheduler shares: a silent log, the manual clock as monotonic time, no pacing. */
+export function testSchedulerDefaults(clock: ManualClock): Pick<SchedulerOptions, 'log' | 'graceMinutes' | 'onChange' | 'rateLimits' | 'mono'> {
   return {
-    rules: RULES,
     // The manual clock drives the monotonic time too: advancing it is time passing, not a clock step.
     mono: () => clock.now().toMillis(),
     log: createLogger(process.env.SCHEDULE_TEST_LOG ?? 'silent'),
     graceMinutes: 120,
     onChange: 'edit',
-    feeds: TEST_FEEDS,
     // Pacing is real time; most tests are about what is sent, not how fast (pacing has its own test).
     rateLimits: { perChannelMs: {}, perSecond: {} },
   };
@@ -73,7 +78,7 @@ export interface ScheduleWorld {
   events: MeetupEvent[];
   settings: CommunitySettings;
   /** A scheduler on its own database connection, as a separate process would have. */
-  scheduler(overrides?: Partial<SchedulerOptions>): Scheduler;
+  scheduler(overrides?: Partial<SchedulerOptions> & { destinations?: Destination[] }): Scheduler;
   store(): AnnouncementStore;
   /** Messages in one channel (oldest first). */
   messages(channel: string): StoredMessage[];
@@ -114,16 +119,14 @@ export async function startWorld(options: { now: string; events?: MeetupEvent[];
     shared,
     events: options.events ?? [autumnMeetup()],
     settings: makeSettings(options.settings),
-    scheduler(overrides = {}) {
+    scheduler({ destinations = SLACK_DESTINATIONS, ...overrides } = {}) {
       const connection = shared.lazy();
       connections.push(connection);
       return new Scheduler({
         db: connection,
         clock,
         posters: [bot.chat],
-        destinations: SLACK_DESTINATIONS,
-        source: () => ({ catalogue: new Catalogue(world.events), settings: world.settings }),
-        organizers: [{ platform: 'slack', channel: ORGANIZERS_CHANNEL }],
+        communities: oneCommunity(() => ({ catalogue: new Catalogue(world.events), settings: world.settings }), destinations, [{ platform: 'slack', channel: ORGANIZERS_CHANNEL }]),
         ...testSchedulerDefaults(clock),
         ...overrides,
       });

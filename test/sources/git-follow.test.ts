@@ -4,7 +4,7 @@
  * fetch failure, and what the organizers are told about each.
  */
 import { createHmac } from 'node:crypto';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { berlin } from '../helpers/events';
 import { IMAGE, post, SECTION_INDEX } from './git-posts';
 import { WebsiteBot } from './website-bot';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../helpers/clock';
 import { parseWithNodeIcal } from '../feeds/ics';
 import { berlin } from '../helpers/events';
 import { post } from './git-posts';

@@ -83,11 +83,43 @@ describe('talk shapes in agenda lines', () => {
     ]);
   });
 
+  it('Speaker - "Quoted title" and Title — Speaker (an em dash), as German and Dutch posts write them', () => {
+    const talks = talksOf(['19:00 Begrüßung', '19:10 Lisa Weber - "Logs, die man lesen kann"', '19:45 GitOps mit Flux — Erika Musterfrau']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Logs, die man lesen kann', ['Lisa Weber']],
+      ['GitOps mit Flux', ['Erika Musterfrau']],
+    ]);
+  });
+
   it('welcome, food, breaks and goodbyes are agenda items, not talks, even with names in parentheses', () => {
     const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Pizza\n* 19:00 Welcome and Kick-off (Ingo, danrl)\n* 19:15 Get together\n* 20:00 Short break\n* 21:00 Go home inspired!'));
     expect(e.talks).toEqual([]);
     expect(e.agenda.every((a) => a.talkIndex === undefined)).toBe(true);
     expect(e.agenda[1]!.title).toBe('Welcome and Kick-off (Ingo, danrl)');
+  });
+});
+
+describe('a programme over several days', () => {
+  const dayTimes = (e: MeetupEvent) => e.agenda.map((a) => `${a.start?.toFormat('MM-dd HH:mm') ?? '--'} ${a.title}`);
+
+  it('"Day 2" headings under the agenda start the next day: morning times after an evening are not read backwards', () => {
+    const e = eventOf(post('title: Conf\neventDate: 2024-06-12', ['## Program', '', '### Day 1', '- 09:00 Registration', '- 10:00 Keynote: Culture (Jane Doe, ACME)', '- 17:30 End of day 1', '', '### Day 2', '- 09:00 Doors', '- 09:30 Platform teams at scale - John Smith', '- 16:00 Closing'].join('\n')));
+    expect(dayTimes(e)).toEqual(['06-12 09:00 Registration', '06-12 10:00 Keynote: Culture', '06-12 17:30 End of day 1', '06-13 09:00 Doors', '06-13 09:30 Platform teams at scale', '06-13 16:00 Closing']);
+    expect(e.end.toISO()).toBe('2024-06-13T16:00:00.000+02:00');
+    expect(e.talks.map((t) => t.start?.toFormat('MM-dd HH:mm'))).toEqual(['06-12 10:00', '06-13 09:30']);
+    expect(parse(post('title: Conf\neventDate: 2024-06-12', '## Program\n### Day 1\n- 09:00 Doors\n- 17:30 End\n### Day 2\n- 09:00 Doors\n- 16:00 Closing')).diagnostics).toEqual([]);
+  });
+
+  it('day headings that name dates (in the community languages) put their items on those dates, skipping a free day', () => {
+    const settings = makeSettings({ source: ProfileSchema.parse({ languages: ['de', 'en'] }) });
+    const text = post('title: Konferenz\neventDate: 2025-06-04', ['## Programm', '', 'Hier das Programm:', '', '### Mittwoch, 4. Juni', '- 09:00 Einlass', '- 17:00 Ende', '', '### Freitag, 6. Juni', '- 09:30 Plattform-Teams - Jonas Berg', '- 16:00 Abschluss'].join('\n'));
+    const e = parse(text, settings).event!;
+    expect(dayTimes(e)).toEqual(['06-04 09:00 Einlass', '06-04 17:00 Ende', '06-06 09:30 Plattform-Teams', '06-06 16:00 Abschluss']);
+  });
+
+  it('an evening agenda with sub-headings that name no day stays on one day', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n### Talks\n- 19:00 Chaos in practice - Jane Doe\n### Afterwards\n- 21:00 Networking\n- 22:00 Leave'));
+    expect(dayTimes(e)).toEqual(['04-14 19:00 Chaos in practice', '04-14 21:00 Networking', '04-14 22:00 Leave']);
   });
 });
 

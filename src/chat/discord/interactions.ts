@@ -81,12 +81,8 @@ export class InteractionHandler {
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const focused = interaction.options.getFocused(true);
-    let choices: { name: string; value: string }[] = [];
-    try {
-      choices = this.options.dispatcher.autocomplete(interaction.commandName, focused.name, String(focused.value), this.caller(interaction));
-    } catch (error) {
-      this.options.log.warn({ err: error, command: interaction.commandName }, 'discord autocomplete failed');
-    }
+    // The dispatcher answers a failing completion with no choices (and logs it).
+    const choices = this.options.dispatcher.autocomplete(interaction.commandName, focused.name, String(focused.value), this.caller(interaction));
     await interaction.respond(renderChoices(choices));
   }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createBot, type Bot } from '../../../src/bot';
-import { ManualClock } from '../../../src/clock';
+import { ManualClock } from '../../helpers/clock';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/log';
 import { parseSourcesConfig } from '../../../src/sources/importers/config';
