@@ -10,7 +10,7 @@ import type { FrontMatter } from './front-matter';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import { NO_LOOKUPS, resolveId } from './lookups';
 import type { ParseOptions } from './markdown';
-import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
 import { PostTalks } from './post-talks';
 import { firstValue, resolveProfile, valueAt, type HeadingKind, type Profile } from './profile';
@@ -104,6 +104,8 @@ export class PostReader {
   private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
     const lines: SourceLine[] = [];
     this.sections.forEach((s, i) => {
+      // "## Next meetup: Tuesday, March 12th at 7pm": a when heading may hold the date itself.
+      if (this.is('when', s)) lines.push({ text: s.title, line: s.line });
       if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
     });
     return findProseDate(lines, published?.date, this.profile.languages);
@@ -184,7 +186,7 @@ export class PostReader {
   private place(title: string): { venue?: string; address?: string } {
     if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.options.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
-    const first = location ? paragraphs(location.lines)[0] : undefined;
+    const first = location ? paragraphs(location.lines)[0] : this.labelledLocation();
     if (first) {
       // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
       const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''))
@@ -203,6 +205,17 @@ export class PostReader {
     if (/\bonline\b/i.test(title)) return {};
     const host = /\bat\s+(.+?)(?:\s+\d{4})?$/i.exec(title)?.[1];
     return host ? { venue: this.proseSpelling(host) } : {};
+  }
+
+  /** "Location: Example GmbH, Hauptstraße 1" or "**Ort:** ..." on a line of its own: read like a location section. */
+  private labelledLocation(): SourceLine[] | undefined {
+    for (const section of this.sections) {
+      for (const l of section.lines) {
+        const m = /^(?:[-*+]\s+)?(?:\*\*|__)?([\p{L} ]{2,20}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(\S.*)$/u.exec(l.text.trim());
+        if (m && this.profile.headings.location.test(sectionKey(m[1]!))) return [{ text: m[2]!, line: l.line }];
+      }
+    }
+    return undefined;
   }
 
   /** "at nordcloud" in a title, "at Nordcloud" in the prose: the prose is usually the careful spelling. */
@@ -226,7 +239,7 @@ export class PostReader {
 
 export function idOf(file: string): string {
   const parts = file.split('/');
-  // A Hugo page bundle, `<name>/index.md`, is named by its folder.
-  const base = /^index\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
+  // A Hugo page bundle, `<name>/index.md`, and a folder's `README.md` (a page per city or meetup) are named by the folder.
+  const base = /^(?:index|readme)\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
   return base.replace(/\.(md|markdown|ya?ml)$/i, '');
 }

@@ -37,7 +37,7 @@ export const DEFAULT_HEADINGS = {
   talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'presentations', 'vorträge', 'vortrag', 'themen', 'présentations', 'conférences', 'charlas', 'charla', 'ponencias', 'sprekers en talks', 'prelekcje', 'prezentacje', 'wystąpienia'],
   speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'ponente', 'sprekers', 'prelegenci'],
   location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres', 'miejsce', 'gdzie'],
-  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
+  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'next meetup', 'next event', 'upcoming meetup', 'nächstes treffen', 'nächstes meetup', 'prochain meetup', 'prochaine rencontre', 'próximo evento', 'próximo meetup', 'volgende meetup', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
   cfp: ['participation', 'call for talks', 'call for papers', 'call for speakers', 'call for proposals', 'cfp', 'mitmachen', 'vortrag einreichen'],
   slides: ['slides', 'folien'],
   recordings: ['recordings', 'recording', 'videos', 'video', 'aufzeichnungen', 'aufzeichnung'],
