@@ -77,6 +77,8 @@ export const EnvSchema = z.object({
   DISCORD_ORGANIZER_ROLE_ID: optional,
   DISCORD_SYNC_SCHEDULED_EVENTS: bool(true),
   DISCORD_PUBLIC_KEY: optional,
+  /** Gateway shards of the bot (Discord wants one per 2,500 servers); replicas elect one holder of each. */
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(1024).default(1),
 
   SCHEDULE_CRON: z
     .string()

@@ -29,6 +29,8 @@ export interface DiscordConfig {
    * connection.
    */
   publicKey?: string;
+  /** DISCORD_SHARD_COUNT (default 1): gateway shards, each held by one replica at a time (without DISCORD_PUBLIC_KEY). */
+  shardCount?: number;
 }
 
 export interface Config {
@@ -102,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       organizerRoleId: e.DISCORD_ORGANIZER_ROLE_ID,
       syncScheduledEvents: e.DISCORD_SYNC_SCHEDULED_EVENTS,
       publicKey: e.DISCORD_PUBLIC_KEY,
+      shardCount: e.DISCORD_SHARD_COUNT,
     };
     if (e.DISCORD_PUBLIC_KEY) {
       try {

@@ -36,7 +36,7 @@ export interface FrontMatter {
 }
 
 type Check = { kind: 'text' | 'date' | 'dateOrTime' | 'url' | 'bool' };
-const FIELD_CHECKS: Record<Exclude<ProfileField, 'speakers' | 'talks'>, Check> = {
+const FIELD_CHECKS: Record<Exclude<ProfileField, 'speakers' | 'talks' | 'agenda'>, Check> = {
   title: { kind: 'text' },
   published: { kind: 'date' },
   eventDate: { kind: 'date' },

@@ -106,8 +106,8 @@ describe('DiscordChat (real discord.js client against the fake Discord)', () => 
 
   it('logs in: gateway IDENTIFY with only the Guilds intent, READY, the guild from GUILD_CREATE', () => {
     expect(bot.discord.gateway).toMatchObject({ identifies: 1, resumes: 0, intents: 1 });
-    expect(bot.chat.client.user?.id).toBe(bot.discord.botUser.id);
-    expect(bot.chat.client.guilds.cache.has(bot.discord.guildId)).toBe(true);
+    expect(bot.chat.session(0)?.user?.id).toBe(bot.discord.botUser.id);
+    expect(bot.chat.session(0)?.guilds.cache.has(bot.discord.guildId)).toBe(true);
     // The registered commands match commands/: no warning to redeploy.
     expect(bot.logs.filter((l) => String(l.msg).includes('deploy-commands'))).toEqual([]);
   });

@@ -50,8 +50,13 @@
  * Gateway (WebSocket on the same port; `/gateway/bot` points at it): HELLO (op 10) with heartbeat_interval,
  * IDENTIFY (op 2) -> READY (session_id, resume_gateway_url on this fake, application, unavailable guilds) then
  * GUILD_CREATE, heartbeat (op 1) -> ACK (op 11), RESUME (op 6) with a known session -> missed dispatches
- * replayed, then RESUMED; unknown session -> INVALID_SESSION (op 9). `discord.disconnect(4000)` closes the socket
+ * replayed, then RESUMED; unknown session -> INVALID_SESSION (op 9). `discord.disconnect(4000)` closes the sockets
  * with a code (the client resumes on 4000); dispatches sent while no socket is open are queued for the resume.
+ * Sharding as on Discord: IDENTIFY's `shard: [id, count]` (default [0, 1]) opens a session of that shard; a
+ * guild's events go to the sessions of shard `(guild_id >> 22) % count`, direct messages to shard 0, and every
+ * open session of that shard gets them (two sessions of one shard both receive, and both may answer, one
+ * interaction). `discord.gateway.identifyLog` lists every IDENTIFY with its shard and how many sessions of that
+ * shard were open right after it (`concurrent`); `discord.openSessions(shard)` counts them now.
  *
  * Interactions: `discord.dispatchInteraction({ kind: 'command', name, options, ... })` (also 'autocomplete',
  * 'button', 'modalSubmit') sends INTERACTION_CREATE and returns a handle whose `firstCallback` resolves with the
@@ -223,7 +228,14 @@ export class FakeDiscord {
   readonly botUser: Json & { id: string };
   readonly requests: RecordedRequest[] = [];
   readonly rateLimits = { total: 0, global: 0, byRoute: new Map<string, number>() };
-  readonly gateway = { identifies: 0, resumes: 0, heartbeats: 0, connections: 0, intents: undefined as number | undefined };
+  readonly gateway = {
+    identifies: 0,
+    resumes: 0,
+    heartbeats: 0,
+    connections: 0,
+    intents: undefined as number | undefined,
+    identifyLog: [] as { shard: number; count: number; at: number; concurrent: number }[],
+  };
   /** Roles in the guild: id -> name. */
   readonly roles = new Map<string, string>();
 
@@ -242,7 +254,8 @@ export class FakeDiscord {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
   private readonly readyWaiters: (() => void)[] = [];
-  private session?: { id: string; seq: number; socket?: WebSocket; missed: Json[] };
+  /** Gateway sessions by id; a closed socket leaves its session resumable (missed dispatches are queued). */
+  private readonly sessions = new Map<string, GatewaySession>();
   private globalLimit?: { perSecond: number; windowStart: number; count: number };
   private channelLimit?: { limit: number; windowMs: number; buckets: Map<string, { start: number; count: number }> };
   private snowflakeCounter = 0n;
@@ -369,7 +382,7 @@ export class FakeDiscord {
 
   /** Resolves once a client has identified (or resumed) and is ready for dispatches. */
   ready(): Promise<void> {
-    if (this.session?.socket) return Promise.resolve();
+    if ([...this.sessions.values()].some((s) => s.socket)) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -378,9 +391,11 @@ export class FakeDiscord {
    * resumable code (4000 and most others) the client reconnects to resume_gateway_url and resumes.
    */
   disconnect(code = 4000): void {
-    const socket = this.session?.socket;
-    if (this.session) this.session.socket = undefined;
-    socket?.close(code, 'fake disconnect');
+    for (const session of this.sessions.values()) {
+      const socket = session.socket;
+      session.socket = undefined;
+      socket?.close(code, 'fake disconnect');
+    }
   }
 
   /** Sends INTERACTION_CREATE for a slash command, autocomplete, button press or modal submit. */
@@ -404,7 +419,7 @@ export class FakeDiscord {
     this.interactions.set(id, state);
     const firstCallback = new Promise<CallbackRecord>((resolve) => this.callbackWaiters.set(id, [resolve]));
     if (this.interactionsEndpoint) void this.postInteraction(this.interactionsEndpoint, state);
-    else this.dispatch('INTERACTION_CREATE', payload);
+    else this.dispatch('INTERACTION_CREATE', payload, spec.dm ? undefined : (payload.guild_id as string));
     return { id, token, firstCallback, state };
   }
 
@@ -961,7 +976,7 @@ export class FakeDiscord {
         if (!found) throw unknown('Member', 10007);
         return ok(found);
       }
-      if (c === 'channels' && s.length === 3 && method === 'GET') return ok((this.guildCreate().channels as Json[]));
+      if (c === 'channels' && s.length === 3 && method === 'GET') return ok(this.guildCreate(b).channels as Json[]);
       if (c === 'scheduled-events') {
         if (s.length === 3 && method === 'GET') return ok(this.scheduledEvents(b));
         if (s.length === 3 && method === 'POST') return ok(this.createEvent(b, body));
@@ -1091,7 +1106,7 @@ export class FakeDiscord {
       this.gateway.connections++;
       ws.on('close', () => {
         this.sockets.delete(ws);
-        if (this.session?.socket === ws) this.session.socket = undefined;
+        for (const session of this.sessions.values()) if (session.socket === ws) session.socket = undefined;
       });
       ws.on('message', (data) => this.onGatewayMessage(ws, path, JSON.parse(data.toString()) as { op: number; d: Json & { token?: string; session_id?: string; seq?: number } }));
       ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs, _trace: ['fake-discord'] }, s: null, t: null }));
@@ -1104,19 +1119,23 @@ export class FakeDiscord {
         this.gateway.heartbeats++;
         ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
         return;
-      case 2:
+      case 2: {
         if (payload.d.token !== this.token) return void ws.close(4004, 'Authentication failed.');
         this.gateway.identifies++;
         this.gateway.intents = payload.d.intents;
-        this.session = { id: randomBytes(16).toString('hex'), seq: 0, socket: ws, missed: [] };
-        this.send('READY', {
+        const [shard, count] = Array.isArray(payload.d.shard) ? (payload.d.shard as number[]) : [0, 1];
+        const session: GatewaySession = { id: randomBytes(16).toString('hex'), shard: shard!, count: count!, seq: 0, socket: ws, missed: [] };
+        this.sessions.set(session.id, session);
+        this.gateway.identifyLog.push({ shard: shard!, count: count!, at: performance.now(), concurrent: this.openSessions(shard!) });
+        const guilds = this.guildIds().filter((g) => shardOf(g, count!) === shard);
+        this.sendTo(session, 'READY', {
           v: 10,
           user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 },
-          guilds: [{ id: this.guildId, unavailable: true }],
-          session_id: this.session.id,
+          guilds: guilds.map((id) => ({ id, unavailable: true })),
+          session_id: session.id,
           session_type: 'normal',
           resume_gateway_url: `${this.url.replace('http', 'ws')}/gateway-resume`,
-          shard: [0, 1],
+          shard: [shard, count],
           application: { id: this.applicationId, flags: 0 },
           private_channels: [],
           presences: [],
@@ -1124,13 +1143,14 @@ export class FakeDiscord {
           guild_join_requests: [],
           geo_ordered_rtc_regions: [],
         });
-        this.send('GUILD_CREATE', this.guildCreate());
+        for (const guild of guilds) this.sendTo(session, 'GUILD_CREATE', this.guildCreate(guild));
         this.signalReady();
         return;
+      }
       case 6: {
-        const session = this.session;
+        const session = payload.d.session_id ? this.sessions.get(payload.d.session_id) : undefined;
         if (payload.d.token !== this.token) return void ws.close(4004, 'Authentication failed.');
-        if (!session || session.id !== payload.d.session_id || path !== '/gateway-resume') {
+        if (!session || path !== '/gateway-resume') {
           ws.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
           return;
         }
@@ -1139,7 +1159,7 @@ export class FakeDiscord {
         const replay = session.missed.filter((p) => (p.s as number) > (payload.d.seq ?? 0));
         session.missed = [];
         for (const p of replay) ws.send(JSON.stringify(p));
-        this.send('RESUMED', {});
+        this.sendTo(session, 'RESUMED', {});
         this.signalReady();
         return;
       }
@@ -1148,23 +1168,34 @@ export class FakeDiscord {
     }
   }
 
+  /** Sessions of a shard whose socket is open now (each one a connection Discord sends the shard's events to). */
+  openSessions(shard = 0): number {
+    return [...this.sessions.values()].filter((s) => s.shard === shard && s.socket?.readyState === 1).length;
+  }
+
   private signalReady(): void {
     for (const waiter of this.readyWaiters.splice(0)) waiter();
   }
 
-  private guildCreate(): Json {
-    const channels = [...this.channels.values()].filter((c) => c.guildId === this.guildId).map((c, i) => ({ id: c.id, type: 0, name: c.name, position: i, permission_overwrites: [], nsfw: false, parent_id: null, guild_id: this.guildId }));
-    return { ...this.guildObject(), unavailable: false, joined_at: '2023-01-01T00:00:00.000Z', large: false, member_count: 2, members: [], channels, threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [] };
+  /** The servers the bot is in: the fake's own and every server a channel was added to. */
+  private guildIds(): string[] {
+    return [...new Set([this.guildId, ...[...this.channels.values()].map((c) => c.guildId).filter((g): g is string => g !== undefined)])];
   }
 
-  private dispatch(t: string, d: Json): void {
-    this.send(t, d);
+  private guildCreate(guildId: string): Json {
+    const channels = [...this.channels.values()].filter((c) => c.guildId === guildId).map((c, i) => ({ id: c.id, type: 0, name: c.name, position: i, permission_overwrites: [], nsfw: false, parent_id: null, guild_id: guildId }));
+    return { ...this.guildObject(), id: guildId, unavailable: false, joined_at: '2023-01-01T00:00:00.000Z', large: false, member_count: 2, members: [], channels, threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [] };
   }
 
-  /** Sends a dispatch with the next sequence number; without an open socket it waits for the resume. */
-  private send(t: string, d: Json): void {
-    const session = this.session;
-    if (!session) throw new Error('no gateway session: start the client first');
+  /** A dispatch goes to every session of the guild's shard (direct messages: shard 0), as Discord sends it. */
+  private dispatch(t: string, d: Json, guildId?: string): void {
+    const targets = [...this.sessions.values()].filter((s) => (guildId === undefined ? 0 : shardOf(guildId, s.count)) === s.shard);
+    if (targets.length === 0) throw new Error('no gateway session for that shard: start the client first');
+    for (const session of targets) this.sendTo(session, t, d);
+  }
+
+  /** Sends a dispatch with the session's next sequence number; without an open socket it waits for the resume. */
+  private sendTo(session: GatewaySession, t: string, d: Json): void {
     const payload = { op: 0, t, s: ++session.seq, d };
     if (session.socket?.readyState === 1) session.socket.send(JSON.stringify(payload));
     else session.missed.push(payload);
@@ -1173,6 +1204,20 @@ export class FakeDiscord {
   private snowflake(): string {
     return String(((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (++this.snowflakeCounter & 0x3fffffn));
   }
+}
+
+interface GatewaySession {
+  id: string;
+  shard: number;
+  count: number;
+  seq: number;
+  socket?: WebSocket;
+  missed: Json[];
+}
+
+/** Discord's shard formula: the guild id's timestamp bits modulo the shard count. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 export interface FakeDiscordOptions {

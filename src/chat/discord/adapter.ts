@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type ClientOptions, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
 import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
@@ -10,6 +10,7 @@ import { checkRegisteredCommands } from './registered-commands';
 import type { HttpRoutes } from '../../http/server';
 import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
 import { discordPublicKey } from './interaction-signature';
+import { GatewayShards, type ShardLease } from './gateway-shards';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -32,55 +33,96 @@ export interface DiscordChatOptions {
   http?: HttpRoutes;
   /** Signatures of accepted HTTP interactions (shared by every process on the database), so replays are refused. */
   seenRequests?: InteractionsRouteOptions['seen'];
+  /**
+   * Each gateway shard's lease in the shared database, so that one replica at a time holds a shard's session;
+   * without it (no shared database) this process holds every shard.
+   */
+  shardLease?: (shard: number) => ShardLease;
+  /** The leases' timing: beat interval and the silence after which another replica takes a shard over. */
+  shardLeaseTiming?: { beatMs: number; ttlMs: number };
 }
 
 const DEFAULT_ACK_BUDGET_MS = 2_000;
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15_000;
+const DEFAULT_SHARD_LEASE_TIMING = { beatMs: 5_000, ttlMs: 15_000 };
 
 /**
- * The Discord side of the bot: a real discord.js client (Guilds intent only: interactions need no privileged
- * intents) whose interactions go to the InteractionHandler and whose REST client the DiscordPoster posts the
- * scheduler's messages through. This class holds the connection: start, stop, and what is logged about it.
+ * The Discord side of the bot: a real discord.js client whose REST client the DiscordPoster posts the scheduler's
+ * messages through (and which reads interactions from the HTTP endpoint), and, without DISCORD_PUBLIC_KEY, a
+ * gateway session (Guilds intent only: interactions need no privileged intents) for each shard this replica holds
+ * (GatewayShards: one replica per shard), whose interactions go to the same InteractionHandler. This class holds
+ * the connections: start, stop, and what is logged about them.
  */
 export class DiscordChat extends PostingAdapter {
   readonly platform = 'discord' as const;
   readonly client: Client;
   protected readonly poster: DiscordPoster;
-  /** The bot user, learned at start (from the gateway's READY, or GET /users/@me without a gateway). */
+  /** The bot user, learned at start (GET /users/@me). */
   private botUserId?: string;
+  private readonly interactions: InteractionHandler;
+  private readonly shards: GatewayShards;
 
   constructor(private readonly options: DiscordChatOptions) {
     super();
     const { config, log } = options;
-    const maxWait = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
-    this.client = new Client({
-      intents: [GatewayIntentBits.Guilds],
-      allowedMentions: { parse: [] },
-      rest: {
-        ...(config.apiUrl ? { api: config.apiUrl } : {}),
-        ...options.restOptions,
-        // Short waits are waited out in discord.js's queue; long ones go back to the scheduler as retryable errors.
-        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxWait,
-      },
-    });
+    this.client = new Client(this.clientOptions());
     // REST works before the gateway is up: the scheduler or the scheduled-event sync may post during start-up.
     this.client.rest.setToken(config.token);
     this.poster = new DiscordPoster({
       rest: this.client.rest,
-      ownId: () => this.client.user?.id ?? this.botUserId ?? config.applicationId,
+      ownId: () => this.botUserId ?? config.applicationId,
       historyPages: options.historyPages,
     });
-    const interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });
-    this.client.on(Events.InteractionCreate, (interaction) => void interactions.handle(interaction));
+    this.interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });
+    this.client.on(Events.InteractionCreate, (interaction) => void this.interactions.handle(interaction));
     if (config.publicKey) {
       if (!options.http || !options.seenRequests) throw new Error('DISCORD_PUBLIC_KEY needs the bot HTTP server and the request table');
       options.http.add(discordInteractionsRoute({ client: this.client, publicKey: discordPublicKey(config.publicKey), seen: options.seenRequests, log }));
     }
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
-    this.client.on(Events.Warn, (warning) => log.warn({ warning }, 'discord client warning'));
-    this.client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'discord gateway disconnected'));
-    this.client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
     this.client.rest.on(RESTEvents.RateLimited, (limit) => log.info({ route: limit.route, retryAfter: limit.retryAfter, global: limit.global, scope: limit.scope }, 'discord rate limit'));
+    const shardCount = config.shardCount ?? 1;
+    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...(options.shardLeaseTiming ?? DEFAULT_SHARD_LEASE_TIMING), open: (shard) => this.openSession(shard, shardCount), log });
+  }
+
+  /** The gateway session of a shard, when this replica holds it. */
+  session(shard = 0): Client | undefined {
+    return this.shards.session(shard);
+  }
+
+  private clientOptions(extra: Partial<ClientOptions> = {}): ClientOptions {
+    const maxWait = this.options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+    return {
+      intents: [GatewayIntentBits.Guilds],
+      allowedMentions: { parse: [] },
+      rest: {
+        ...(this.options.config.apiUrl ? { api: this.options.config.apiUrl } : {}),
+        ...this.options.restOptions,
+        // Short waits are waited out in discord.js's queue; long ones go back to the scheduler as retryable errors.
+        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxWait,
+      },
+      ...extra,
+    };
+  }
+
+  /** Logs in on one shard (discord.js `shards` and `shardCount`) and resolves once that session is ready. */
+  private async openSession(shard: number, shardCount: number): Promise<Client> {
+    const { log } = this.options;
+    const client = new Client(this.clientOptions({ shards: [shard], shardCount }));
+    client.on(Events.InteractionCreate, (interaction) => void this.interactions.handle(interaction));
+    client.on(Events.Error, (error) => log.error({ err: error, shard }, 'discord client error'));
+    client.on(Events.Warn, (warning) => log.warn({ warning, shard }, 'discord client warning'));
+    client.on(Events.ShardDisconnect, (event) => log.warn({ code: event.code, shard }, 'discord gateway disconnected'));
+    client.on(Events.ShardResume, (_id, replayed) => log.info({ shard, replayed }, 'discord gateway resumed'));
+    const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+    try {
+      await client.login(this.options.config.token);
+      await ready;
+    } catch (error) {
+      await client.destroy();
+      throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
+    }
+    return client;
   }
 
   /** The REST client (also used by the scheduled-event sync). */
@@ -88,33 +130,31 @@ export class DiscordChat extends PostingAdapter {
     return this.client.rest;
   }
 
-  async start(): Promise<void> {
-    if (this.options.config.publicKey) return this.startWithoutGateway();
-    const ready = new Promise<void>((resolve) => this.client.once(Events.ClientReady, () => resolve()));
-    await this.client.login(this.options.config.token).catch((error: unknown) => {
-      throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
-    });
-    await ready;
-    this.options.log.info({ user: this.client.user?.tag, guilds: this.client.guilds.cache.size }, 'discord adapter started');
-    if (!this.options.config.guildId) this.options.log.warn('DISCORD_GUILD_ID is not set: organizer rights count in every server the bot is in');
-    await checkRegisteredCommands(this.rest, this.options.config, this.options.commands.values(), this.options.log);
-  }
-
   /**
-   * Interactions come over HTTP: no gateway connection (Discord sends interactions to the endpoint only once
-   * the portal has it, and posting is REST), so replicas do not each hold a session. The token is checked with
-   * GET /users/@me, which also tells the bot user posts are recognised by.
+   * Checks the token with GET /users/@me (which also tells the bot user posts are recognised by), then, without
+   * DISCORD_PUBLIC_KEY, opens the gateway sessions of the shards this replica can take now; the others are
+   * taken when their holder stops. With it, no gateway connection at all: Discord sends interactions to the
+   * endpoint only once the portal has it, and posting is REST, so any number of replicas answer.
    */
-  private async startWithoutGateway(): Promise<void> {
+  async start(): Promise<void> {
+    const { config, log } = this.options;
     const me = (await this.rest.get(Routes.user('@me')).catch((error: unknown) => {
       throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
     })) as APIUser;
     this.botUserId = me.id;
-    this.options.log.info({ user: me.username, interactions: DISCORD_INTERACTIONS_PATH }, 'discord adapter started (interactions over HTTP, no gateway connection)');
-    await checkRegisteredCommands(this.rest, this.options.config, this.options.commands.values(), this.options.log);
+    if (config.publicKey) {
+      log.info({ user: me.username, interactions: DISCORD_INTERACTIONS_PATH }, 'discord adapter started (interactions over HTTP, no gateway connection)');
+    } else {
+      await this.shards.start();
+      const guilds = this.shards.held().reduce((n, shard) => n + (this.shards.session(shard)?.guilds.cache.size ?? 0), 0);
+      log.info({ user: me.username, shards: this.shards.held(), shardCount: config.shardCount ?? 1, guilds }, 'discord adapter started');
+      if (!config.guildId) log.warn('DISCORD_GUILD_ID is not set: organizer rights count in every server the bot is in');
+    }
+    await checkRegisteredCommands(this.rest, config, this.options.commands.values(), log);
   }
 
   async stop(): Promise<void> {
+    await this.shards.stop();
     await this.client.destroy();
   }
 }
