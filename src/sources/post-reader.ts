@@ -71,7 +71,7 @@ export class PostReader {
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
     const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
-    completeOneTalk(talks, agenda, title.replace(this.profile.cancelledTitle, '').trim() || title, firstValue(this.fm.raw, this.profile.frontMatter.speakers)?.value);
+    completeOneTalk(talks, agenda, title.replace(this.profile.cancelledTitle, '').trim() || title, firstValue(this.fm.raw, this.profile.frontMatter.speakers)?.value, this.proseParagraphs());
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;
     const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
@@ -119,6 +119,11 @@ export class PostReader {
       if (text !== '') return text;
     }
     return undefined;
+  }
+
+  /** The post's paragraphs before any heading and under its top heading, as plain text. */
+  private proseParagraphs(): string[] {
+    return this.sections.filter((s) => s.level <= 1).flatMap((s) => paragraphs(s.lines)).map((p) => plainText(p.map((l) => l.text).join(' '))).filter(Boolean);
   }
 
   private sectionText(kind: HeadingKind): string | undefined {

@@ -108,4 +108,22 @@ describe('other communities: more facts per file', () => {
     expect(agenda('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md')).toEqual(['18:45 Accueil chaleureux', '19:00 Une lecture dramatique du manifeste Agile', '--:-- Moment de convivialité']);
     expect(talks(agile)).toEqual(['Une lecture dramatique du manifeste Agile — Romeu Moura']);
   });
+
+  it('dutch-laravel: talks written in prose, one paragraph per speaker; a webinar whose title is "Speaker over Topic"', () => {
+    const { byFile } = community('dutch-laravel');
+    const people = (file: string) => byFile(file).talks.map((t) => t.speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', '));
+    // No titles in the post: each talk is named by its paragraph's first sentence, the paragraph its abstract.
+    expect(people('laravel-meetup.md')).toEqual(['Arto Rozenga (PXL.Widgets), Dennis Koster (PXL.Widgets)', 'Ruud Schaaphuizen (Sqits)', 'Bobby Bouwman']);
+    const pxl = byFile('laravel-meetup.md').talks;
+    expect(pxl.map((t) => t.title)).toEqual([
+      'Arto Rozenga & Dennis Koster van PXL.Widgets nemen je mee in de wereld van PHP 7.4',
+      'Daarna zal Ruud Schaaphuizen van Sqits jullie meenemen in zijn ervaringen met meertaligheid in applicaties',
+      'Tot slot zal Bobby Bouwman je meenemen in de wereld van Kubernetes',
+    ]);
+    expect(pxl[0]!.abstract).toMatch(/PHP 7\.4 geeft een enorme boost/);
+    expect(pxl[2]!.abstract).toMatch(/combinatie van Laravel en Kubernetes/);
+    // "Online meet-up: Mohamed Said over Laravel Queues in Action": the talk is the title's topic (his book's title).
+    expect(talks(byFile('online-meet-up-mohamed-said-over-laravel-queues-in-action.md'))).toEqual(['Laravel Queues in Action — Mohamed Said']);
+  });
 });
+
