@@ -225,6 +225,11 @@ describe('status, drafts, ids and text', () => {
     expect(eventOf(post('title: T\neventDate: 2025-04-14\nstatus: cancelled', '')).status).toBe('cancelled');
     const titled = eventOf(post('title: "CANCELLED: SRE Munich at Example"\neventDate: 2025-04-14', ''));
     expect([titled.status, titled.title]).toEqual(['cancelled', 'SRE Munich at Example']);
+    for (const [written, title] of [['March Meetup (CANCELLED)', 'March Meetup'], ['Meetup #12 - abgesagt', 'Meetup #12'], ['Meetup [annulé]', 'Meetup']]) {
+      const e = eventOf(post(`title: "${written}"\neventDate: 2025-04-14`, ''));
+      expect([e.status, e.title]).toEqual(['cancelled', title]);
+    }
+    expect(eventOf(post('title: "Cancelled flights and other SRE stories"\neventDate: 2025-04-14', '')).status).toBe('scheduled');
     expect(eventOf(post('title: T\neventDate: 2025-04-14', '')).status).toBe('scheduled');
   });
 
