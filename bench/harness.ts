@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, cpSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from '../test/fakes/loopback';
 
@@ -34,6 +34,7 @@ export async function alternate(options: {
 }): Promise<boolean> {
   const ours: number[] = [];
   const baseline: number[] = [];
+  const loadBefore = loadavg()[0]!;
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which side goes first, so a machine getting busier or quieter over a round favours neither.
     if (round % 2 === 0) {
@@ -47,7 +48,8 @@ export async function alternate(options: {
   const ratio = median(ours) / median(baseline);
   const met = options.goal.op === '<=' ? ratio <= options.goal.ratio : ratio >= options.goal.ratio;
   const fmt = (v: number) => `${v.toFixed(1)} ${options.unit}`;
-  console.log(options.title);
+  // The machine's own load skews every number: it goes with them (1-minute load average, before and after).
+  console.log(`${options.title}  (load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)})`);
   console.log(`  ${options.ours.name.padEnd(44)} median ${fmt(median(ours))}  rounds ${ours.map((v) => v.toFixed(1)).join(', ')}`);
   console.log(`  ${options.baseline.name.padEnd(44)} median ${fmt(median(baseline))}  rounds ${baseline.map((v) => v.toFixed(1)).join(', ')}`);
   console.log(`  ratio ${ratio.toFixed(2)}x  (goal ${options.goal.op} ${options.goal.ratio}x: ${met ? 'met' : 'NOT met'})`);

@@ -34,9 +34,8 @@ export interface FrontMatter {
   /** The parsed front matter as written, for data the profile points into (speakers, talks). */
   raw: Record<string, unknown>;
 }
-
 type Check = { kind: 'text' | 'date' | 'dateOrTime' | 'url' | 'bool' };
-const FIELD_CHECKS: Record<Exclude<ProfileField, 'speakers' | 'talks'>, Check> = {
+const FIELD_CHECKS: Record<Exclude<ProfileField, 'speakers' | 'talks' | 'agenda'>, Check> = {
   title: { kind: 'text' },
   published: { kind: 'date' },
   eventDate: { kind: 'date' },
@@ -60,9 +59,8 @@ const MESSAGES: Record<Check['kind'], string> = {
 
 export interface FrontMatterResult {
   data?: FrontMatter;
-  /** The Markdown after the closing `---` (or `+++`). */
+  /** The Markdown after the closing `---` (or `+++`), and the file line where it starts. */
   body: string;
-  /** File line where the body starts. */
   bodyLine: number;
   /** File line of a top-level front matter key, for diagnostics about its value. */
   keyLine: (key: string) => number | undefined;
@@ -70,7 +68,6 @@ export interface FrontMatterResult {
 }
 
 const noLines = () => undefined;
-
 /**
  * Splits a post into front matter and body: YAML between `---` lines (Hugo, Jekyll) or TOML between `+++` lines
  * (Hugo, Zola). Syntax errors and zod issues point at their line in the file.

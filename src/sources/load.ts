@@ -129,8 +129,9 @@ function readerFor(file: string, settings: CommunitySettings): (text: string, op
 }
 
 /**
- * Event files under data/events/, sorted so duplicates are reported the same way on every run. README.md
- * documents the folder, and Hugo's `_index.md` and dot files are not events.
+ * Event files under data/events/, sorted so duplicates are reported the same way on every run. The folder's own
+ * README.md documents it (a README.md one folder down is a city's or a meetup's page, as sites built from GitHub
+ * folders have them), and Hugo's `_index.md` and dot files are not events.
  */
 export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = [], eventsDir?: string): string[] {
   const root = eventsDir ?? path.join(dataDir, EVENTS_DIR);
@@ -159,7 +160,7 @@ export function listFolderEventFiles(folder: EventsFolder, diagnostics: Diagnost
   }
   const files = entries
     .map((e) => e.split(path.sep).join('/'))
-    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/(^|\/)(?:readme\.md|settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e));
+    .filter((e) => EVENT_FILE.test(e) && !e.split('/').some((part) => part.startsWith('.') || part.startsWith('_')) && !/^readme\.md$|(^|\/)(?:settings\.ya?ml|announcements\.ya?ml|package(?:-lock)?\.json)$/i.test(e));
   const bundles = new Set(files.filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e)).map((e) => e.slice(0, e.lastIndexOf('/') + 1)));
   return files
     .filter((e) => /(^|\/)index\.(md|markdown)$/i.test(e) || ![...bundles].some((dir) => dir !== '' && e.startsWith(dir)))

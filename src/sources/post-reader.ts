@@ -10,10 +10,11 @@ import type { FrontMatter } from './front-matter';
 import { eventUrl, resolveLink, type RawLink } from './links';
 import { NO_LOOKUPS, resolveId } from './lookups';
 import type { ParseOptions } from './markdown';
-import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
 import { PostTalks } from './post-talks';
-import { resolveProfile, type HeadingKind, type Profile } from './profile';
+import { firstValue, resolveProfile, valueAt, type HeadingKind, type Profile } from './profile';
+import { completeOneTalk } from './post-talk';
 import { findProseDate, type ProseDate } from './prose-date';
 import { placeAgendaDays } from './agenda-days';
 import { toEventRsvp } from './rsvp-fields';
@@ -58,7 +59,9 @@ export class PostReader {
     const published = this.fm.published ? parseWallDateTime(this.fm.published, this.zone) : undefined;
     const explicit = explicitTimes(this.fm, ctx);
     const known = this.talks.knownSpeakers();
-    const agendaLines = this.talks.agendaLines();
+    const frontAgenda = firstValue(this.fm.raw, this.profile.frontMatter.agenda);
+    const agendaItems = frontAgenda && (Array.isArray(frontAgenda.value) ? frontAgenda.value : String(frontAgenda.value).split('\n')).filter((v): v is string => typeof v === 'string');
+    const agendaLines = this.talks.agendaLines(agendaItems ? { items: agendaItems, line: this.keyLine(frontAgenda!.path) } : undefined);
     const prose = this.proseDate(published);
 
     const day = meetupDay(explicit, prose, published, ctx);
@@ -68,10 +71,12 @@ export class PostReader {
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
     const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
+    completeOneTalk(talks, agenda, title.replace(this.profile.cancelledTitle, '').trim() || title, firstValue(this.fm.raw, this.profile.frontMatter.speakers)?.value, this.proseParagraphs());
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;
     const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
-    const place = this.place(title);
+    const onlineVenue = this.onlineVenue();
+    const place = onlineVenue ? {} : this.place(title);
 
     return {
       id,
@@ -82,7 +87,7 @@ export class PostReader {
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
+      online: this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
       cfp: this.sectionText('cfp'),
@@ -99,6 +104,8 @@ export class PostReader {
   private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
     const lines: SourceLine[] = [];
     this.sections.forEach((s, i) => {
+      // "## Next meetup: Tuesday, March 12th at 7pm": a when heading may hold the date itself.
+      if (this.is('when', s)) lines.push({ text: s.title, line: s.line });
       if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
     });
     return findProseDate(lines, published?.date, this.profile.languages);
@@ -112,6 +119,11 @@ export class PostReader {
       if (text !== '') return text;
     }
     return undefined;
+  }
+
+  /** The post's paragraphs before any heading and under its top heading, as plain text. */
+  private proseParagraphs(): string[] {
+    return this.sections.filter((s) => s.level <= 1).flatMap((s) => paragraphs(s.lines)).map((p) => plainText(p.map((l) => l.text).join(' '))).filter(Boolean);
   }
 
   private sectionText(kind: HeadingKind): string | undefined {
@@ -162,10 +174,19 @@ export class PostReader {
     return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
   }
 
+  /** "👉 en ligne sur Discord 👈" as the venue: online, at the venue's own link (`location.url` beside `location.name`). */
+  private onlineVenue(): { link?: string } | undefined {
+    const venue = this.fm.venue;
+    if (!venue || this.fm.address || /\d/.test(venue) || !this.profile.onlineWords.test(venue)) return undefined;
+    const path = firstValue(this.fm.raw, this.profile.frontMatter.venue)?.path;
+    const link = path?.includes('.') ? valueAt(this.fm.raw, path.replace(/[^.]+$/, 'url')) : undefined;
+    return { link: typeof link === 'string' && /^https?:\/\//.test(link) ? link : undefined };
+  }
+
   private place(title: string): { venue?: string; address?: string } {
     if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.options.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
-    const first = location ? paragraphs(location.lines)[0] : undefined;
+    const first = location ? paragraphs(location.lines)[0] : this.labelledLocation();
     if (first) {
       // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
       const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''))
@@ -184,6 +205,17 @@ export class PostReader {
     if (/\bonline\b/i.test(title)) return {};
     const host = /\bat\s+(.+?)(?:\s+\d{4})?$/i.exec(title)?.[1];
     return host ? { venue: this.proseSpelling(host) } : {};
+  }
+
+  /** "Location: Example GmbH, Hauptstraße 1" or "**Ort:** ..." on a line of its own: read like a location section. */
+  private labelledLocation(): SourceLine[] | undefined {
+    for (const section of this.sections) {
+      for (const l of section.lines) {
+        const m = /^(?:[-*+]\s+)?(?:\*\*|__)?([\p{L} ]{2,20}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(\S.*)$/u.exec(l.text.trim());
+        if (m && this.profile.headings.location.test(sectionKey(m[1]!))) return [{ text: m[2]!, line: l.line }];
+      }
+    }
+    return undefined;
   }
 
   /** "at nordcloud" in a title, "at Nordcloud" in the prose: the prose is usually the careful spelling. */
@@ -207,7 +239,7 @@ export class PostReader {
 
 export function idOf(file: string): string {
   const parts = file.split('/');
-  // A Hugo page bundle, `<name>/index.md`, is named by its folder.
-  const base = /^index\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
+  // A Hugo page bundle, `<name>/index.md`, and a folder's `README.md` (a page per city or meetup) are named by the folder.
+  const base = /^(?:index|readme)\.(md|markdown)$/i.test(parts.at(-1)!) && parts.length > 1 ? parts.at(-2)! : parts.at(-1)!;
   return base.replace(/\.(md|markdown|ya?ml)$/i, '');
 }

@@ -7,11 +7,11 @@ import type { AgendaItem, Link } from '../catalogue/event';
 import { parseAgendaLines, type AgendaLine } from './agenda';
 import { readItemDetails } from './agenda-details';
 import { parseAgendaDays } from './agenda-days';
-import { abstractEntriesFromBullets, abstractEntriesFromSections, type AbstractEntry } from './abstracts';
+import { abstractEntriesFromBullets, abstractEntriesFromSections, talkEntriesFromBullets, type AbstractEntry } from './abstracts';
 import { matchEntries } from './abstract-match';
 import type { Diagnostic } from './diagnostics';
 import type { RawLink } from './links';
-import { plainParagraphs, plainText, stripBullet, subsections, type Section } from './markdown-text';
+import { plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import type { HeadingKind, Profile } from './profile';
 import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
 import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
@@ -48,14 +48,29 @@ export class PostTalks {
   }
 
   /**
-   * The lines under the agenda heading; without one, a timed bullet list in the opening prose ("The program for
-   * the evening is:" followed by "- 18:05 - 18:15: Welcome").
+   * The lines under the agenda heading; without one, the front matter's agenda (the profile's `frontMatter.agenda`,
+   * one item per entry), a timed bullet list in the opening prose ("The program for the evening is:" then
+   * "- 18:05 - 18:15: Welcome"), or a timed list of two items or more under any heading ("## Demandez le programme !").
    */
-  agendaLines(): AgendaLine[] {
+  agendaLines(front?: { items: string[]; line?: number }): AgendaLine[] {
     const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
-    const { items, problems } = index >= 0
-      ? parseAgendaDays([this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)], this.ctx.profile.languages)
-      : parseAgendaLines(this.ctx.sections.filter((s) => s.level <= 1).flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === ''));
+    if (index >= 0) return this.report(parseAgendaDays([this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)], this.ctx.profile.languages));
+    if (front && front.items.length > 0) return this.readAgenda(front.items.map((text) => ({ text: `- ${text}`, line: front.line ?? 1, item: true, depth: 1 })));
+    const listed = (sections: Section[]) => sections.flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === '');
+    const timed = (lines: SourceLine[]) => parseAgendaLines(lines).items.filter((item) => item.time).length;
+    const opening = listed(this.ctx.sections.filter((s) => s.level <= 1));
+    if (timed(opening) === 0) {
+      const other = this.ctx.sections.filter((s) => s.level > 1 && !this.is('talks', s)).map((s) => listed([s])).find((lines) => timed(lines) >= 2);
+      if (other) return this.readAgenda(other);
+    }
+    return this.readAgenda(opening);
+  }
+
+  private readAgenda(lines: readonly SourceLine[]): AgendaLine[] {
+    return this.report(parseAgendaLines(lines));
+  }
+
+  private report({ items, problems }: ReturnType<typeof parseAgendaLines>): AgendaLine[] {
     for (const p of problems) this.ctx.diagnostics.push({ file: this.ctx.file, line: p.line, severity: p.severity, message: p.message });
     return items;
   }
@@ -126,7 +141,8 @@ export class PostTalks {
       const children = subsections(this.ctx.sections, index);
       entries.push(...abstractEntriesFromSections(children, known));
       const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
-      if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
+      if (ownBullets && talks.length === 0 && this.is('talks', section)) entries.push(...talkEntriesFromBullets(section.lines, known));
+      else if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
       else if (children.length === 0 && talks.length === 1) {
         const text = plainParagraphs(section.lines);
         if (text) entries.push({ heading: talks[0]!.parsed, line: section.line, abstractParagraphs: [text], bios: [], slides: [] });

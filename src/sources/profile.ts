@@ -11,7 +11,7 @@ import { parseTimeOfDay, type TimeOfDay } from './time';
 const keyList = z.union([z.string().min(1).transform((k) => [k]), z.array(z.string().min(1))]);
 const words = z.array(z.string().trim().min(1));
 
-const FIELDS = ['title', 'eventDate', 'start', 'end', 'doors', 'venue', 'address', 'online', 'published', 'cancelled', 'url', 'speakers', 'talks'] as const;
+const FIELDS = ['title', 'eventDate', 'start', 'end', 'doors', 'venue', 'address', 'online', 'published', 'cancelled', 'url', 'speakers', 'talks', 'agenda'] as const;
 export type ProfileField = (typeof FIELDS)[number];
 
 export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
@@ -28,6 +28,7 @@ export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
   url: [],
   speakers: [],
   talks: [],
+  agenda: [],
 };
 
 /** Headings, lower case, matched at the start of a heading after an optional article ("The Program", "Der Ablauf"). */
@@ -36,7 +37,7 @@ export const DEFAULT_HEADINGS = {
   talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'presentations', 'vorträge', 'vortrag', 'themen', 'présentations', 'conférences', 'charlas', 'charla', 'ponencias', 'sprekers en talks', 'prelekcje', 'prezentacje', 'wystąpienia'],
   speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'ponente', 'sprekers', 'prelegenci'],
   location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres', 'miejsce', 'gdzie'],
-  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
+  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'next meetup', 'next event', 'upcoming meetup', 'nächstes treffen', 'nächstes meetup', 'prochain meetup', 'prochaine rencontre', 'próximo evento', 'próximo meetup', 'volgende meetup', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
   cfp: ['participation', 'call for talks', 'call for papers', 'call for speakers', 'call for proposals', 'cfp', 'mitmachen', 'vortrag einreichen'],
   slides: ['slides', 'folien'],
   recordings: ['recordings', 'recording', 'videos', 'video', 'aufzeichnungen', 'aufzeichnung'],
@@ -167,7 +168,9 @@ export function resolveProfile(settings: { source?: SourceProfileSettings }): Pr
     headings,
     talksAnywhere: new RegExp(String.raw`(?:^|\s)(?:${(given.headings?.talks ?? DEFAULT_HEADINGS.talks).map(escape).join('|')})(?=$|[\s:.!,])`, 'iu'),
     languages: given.languages ?? ['en', 'de'],
-    cancelledTitle: new RegExp(String.raw`^\s*[[(]?\s*(?:${cancelled})\s*[\])]?\s*[:\-–!|]*\s*`, 'iu'),
+    // "CANCELLED: March Meetup", "[Abgesagt] ...", and at the end: "March Meetup (CANCELLED)", "March Meetup - cancelled".
+    // Only in brackets or before a separator: "Cancelled flights and other SRE stories" is a talk title.
+    cancelledTitle: new RegExp(String.raw`^\s*(?:[[(]\s*(?:${cancelled})\s*[\])]\s*[:\-–!|]*|(?:${cancelled})\s*[:\-–!|]+)\s*|\s*[[(]\s*(?:${cancelled})!?\s*[\])]\s*$|\s+[-–|]\s*(?:${cancelled})!?\s*$`, 'iu'),
     defaultStart: parseTimeOfDay(given.defaultStart ?? '18:30')!,
     defaultStartGiven: given.defaultStart !== undefined,
     defaultDurationMinutes: given.defaultDurationMinutes ?? 180,

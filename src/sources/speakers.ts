@@ -13,12 +13,19 @@ export interface KnownSpeaker {
 const NAME_WORD = String.raw`(?:[\p{Lu}](?![\p{Lu}])[\p{L}'’.-]*|(?:von|van|de|der|den|di|da|del|du|la|le|zu)\b)`;
 /** 2-4 words, capitalised (with "von", "Di" etc. allowed between): "Stéphane Di Cesare", "Dr. Jorge Cardoso". */
 const PERSON = new RegExp(String.raw`^${NAME_WORD}(?:\s+${NAME_WORD}){1,3}$`, 'u');
+/** "Davy METANGMO": a surname in capitals (as French posts write it) after a first name, four letters or more. */
+const CAPITAL_SURNAME = new RegExp(String.raw`^${NAME_WORD}(?:\s+${NAME_WORD}){0,2}\s+\p{Lu}{4,}$`, 'u');
 const SINGLE_NAME_WORD = new RegExp(`^${NAME_WORD}$`, 'u');
 const HONORIFIC = /^(?:dr|prof|mr|mrs|ms)\.?\s+/i;
 const GENERIC = /^(?:everyone|everybody|all|you|us|organi[sz]ers|team|tbd|tba|n\/a|speakers?|community)$/i;
 
 export function looksLikePerson(text: string): boolean {
-  return PERSON.test(text.trim()) && !/\d/.test(text) && !/\b(?:GmbH|AG|Inc|Ltd|LLC|SE|Labs|Group|Consulting|Cloud|Initiative)\b/.test(text);
+  return (PERSON.test(text.trim()) || CAPITAL_SURNAME.test(text.trim())) && !/\d/.test(text) && !/\b(?:GmbH|AG|Inc|Ltd|LLC|SE|Labs|Group|Consulting|Cloud|Initiative)\b/.test(text);
+}
+
+/** A name as it reads in a sentence: "Davy METANGMO" is Davy Metangmo. */
+export function personName(name: string): string {
+  return CAPITAL_SURNAME.test(name) ? name.replace(/\p{Lu}{4,}/gu, (w) => w[0] + w.slice(1).toLowerCase()) : name;
 }
 
 export function isGenericName(text: string): boolean {

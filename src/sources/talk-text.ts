@@ -4,7 +4,7 @@
  */
 import type { Speaker, TalkKind } from '../catalogue/event';
 import { plainText } from './markdown-text';
-import { findKnown, isGenericName, looksLikePerson, type KnownSpeaker } from './speakers';
+import { findKnown, isGenericName, looksLikePerson, personName, type KnownSpeaker } from './speakers';
 
 /** What one agenda line or abstract heading says about a talk. */
 export interface TalkText {
@@ -23,7 +23,7 @@ export interface TalkText {
 
 const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)(?![a-z])/i;
-const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b)/i;
+const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b|au revoir|fin\b|clôture|ende\b|abschluss|verabschiedung|afsluiting|cierre|despedida|zakończenie)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
 const DISCUSSION = /\b(?:discussion|round\s*table|open floor|fishbowl|fireside|ask me anything|tales from on-call)\b/i;
 
@@ -54,7 +54,7 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     label,
     number,
     kind: kindOf(label ?? '', title, split.everyone),
-    speakers: split.speakers,
+    speakers: split.speakers.map((sp) => ({ ...sp, name: personName(sp.name) })),
     labelled: label !== undefined,
     everyone: split.everyone,
   };

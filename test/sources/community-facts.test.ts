@@ -63,4 +63,67 @@ describe('other communities: more facts per file', () => {
       for (const t of byFile(file).talks) for (const sp of t.speakers) expect(sp.bio ?? '').not.toMatch(/---|charla/);
     }
   });
+
+  it('swcraftstras: each post field by field (event.date, not the post date; agenda in the body or in event.programme; one talk per post)', () => {
+    const { byFile, errors, warnings } = community('swcraftstras');
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    const agenda = (file: string) => byFile(file).agenda.map((a) => `${a.start?.toFormat('HH:mm') ?? '--:--'} ${a.title}`);
+
+    // No time anywhere: the profile's default start (19:00); a dojo, no talks.
+    const dojo1 = byFile('2019-03-15-coding-dojo-01.md');
+    expect(dojo1).toMatchObject({ venue: 'La plage Digitale', address: undefined, online: undefined, talks: [], agenda: [], status: 'scheduled' });
+    expect(dojo1.start.toFormat("yyyy-MM-dd'T'HH:mm ZZZZ")).toBe("2019-03-15T19:00 GMT+1");
+
+    // "à partir de 19h, et nous commencerons à 19h15": the meetup opens at 19:00 (read as the start, like doors).
+    const dojo2 = byFile('2022-11-14-dojo-de-programmation.md');
+    expect(dojo2).toMatchObject({ venue: 'La plage Digitale', talks: [] });
+    expect(dojo2.start.toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2022-11-14T19:00');
+
+    // Online: the venue says "en ligne", and its own link is the Discord event. The talk is the post's title "Title - Speaker".
+    const online = byFile('2023-10-26-yoan-thirion-clean-code-du-point-de-vue-de-la-cognition.md');
+    expect(online.start.toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2023-10-26T12:00');
+    expect(online).toMatchObject({ venue: undefined, online: 'https://discord.gg/sxUsNJpzVk?event=1103609082532876358', agenda: [] });
+    expect(talks(online)).toEqual(['Clean Code du point de vue de la Cognition — Yoan Thirion']);
+
+    // Posted 2024-03-08 for 2024-04-03; "## Demandez le programme !" holds the timed list; "Au revoir émouvant" ends it.
+    const bdd = byFile('2024-03-08-edouard-mangel-mieux-collaborer-avec-les-testeurs-grace-au-BDD.md');
+    expect(span(bdd)).toBe('2024-04-03T19:00-21:30');
+    expect(bdd).toMatchObject({ venue: 'La plage Digitale', online: undefined });
+    expect(agenda('2024-03-08-edouard-mangel-mieux-collaborer-avec-les-testeurs-grace-au-BDD.md')).toEqual([
+      '19:00 Accueil chaleureux',
+      '19:15 Mieux collaborer avec les testeurs grâce au Behavior Driven Development',
+      '20:00 Apéro offert !',
+      '20:15 Discussions, échanges, coding pour celles et ceux qui souhaitent',
+      '21:30 Au revoir émouvant',
+    ]);
+    // "Talk par Davy METANGMO et Edouard MANGEL": the post's one talk, its speakers' names as a sentence writes them.
+    expect(talks(bdd)).toEqual(['Mieux collaborer avec les testeurs grâce au Behavior Driven Development — Davy Metangmo, Edouard Mangel']);
+    expect(bdd.talks[0]!.start?.toFormat('HH:mm')).toBe('19:15');
+
+    // Posted 2024-06-19 for 2024-07-18 18:45; the agenda is event.programme, its last item untimed; event.speaker.
+    const agile = byFile('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md');
+    expect(agile.start.toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2024-07-18T18:45');
+    expect(agile.venue).toBe('La Plage Digitale');
+    expect(agenda('2024-06-19-lecture-dramatique-du-manifeste-agile-romeu-moura.md')).toEqual(['18:45 Accueil chaleureux', '19:00 Une lecture dramatique du manifeste Agile', '--:-- Moment de convivialité']);
+    expect(talks(agile)).toEqual(['Une lecture dramatique du manifeste Agile — Romeu Moura']);
+  });
+
+  it('dutch-laravel: talks written in prose, one paragraph per speaker; a webinar whose title is "Speaker over Topic"', () => {
+    const { byFile } = community('dutch-laravel');
+    const people = (file: string) => byFile(file).talks.map((t) => t.speakers.map((s) => (s.company ? `${s.name} (${s.company})` : s.name)).join(', '));
+    // No titles in the post: each talk is named by its paragraph's first sentence, the paragraph its abstract.
+    expect(people('laravel-meetup.md')).toEqual(['Arto Rozenga (PXL.Widgets), Dennis Koster (PXL.Widgets)', 'Ruud Schaaphuizen (Sqits)', 'Bobby Bouwman']);
+    const pxl = byFile('laravel-meetup.md').talks;
+    expect(pxl.map((t) => t.title)).toEqual([
+      'Arto Rozenga & Dennis Koster van PXL.Widgets nemen je mee in de wereld van PHP 7.4',
+      'Daarna zal Ruud Schaaphuizen van Sqits jullie meenemen in zijn ervaringen met meertaligheid in applicaties',
+      'Tot slot zal Bobby Bouwman je meenemen in de wereld van Kubernetes',
+    ]);
+    expect(pxl[0]!.abstract).toMatch(/PHP 7\.4 geeft een enorme boost/);
+    expect(pxl[2]!.abstract).toMatch(/combinatie van Laravel en Kubernetes/);
+    // "Online meet-up: Mohamed Said over Laravel Queues in Action": the talk is the title's topic (his book's title).
+    expect(talks(byFile('online-meet-up-mohamed-said-over-laravel-queues-in-action.md'))).toEqual(['Laravel Queues in Action — Mohamed Said']);
+  });
 });
+

@@ -42,6 +42,25 @@ describe('loadData', () => {
     }
   });
 
+  it('a README.md one folder down is a page per city or meetup, named by its folder; the date in a "Next meetup" heading, the place on a "Location:" line', () => {
+    const tmp = tempDataDir();
+    try {
+      tmp.write('events/README.md', '# How to write event files\n');
+      tmp.write('events/berlin/README.md', ['# Kubernetes Meetup Berlin', '', '## Next meetup: Tuesday, March 12th, 2024 at 7pm', '', 'Location: Example GmbH, Hauptstraße 1, 10115 Berlin', '', '### Agenda', '', '- 7:00pm Doors open', '- 7:30pm Running Postgres on Kubernetes', '  - Speaker: Jane Doe (ACME)', '- 9:00pm Networking'].join('\n'));
+      tmp.write('events/hamburg/README.md', '# Kubernetes Meetup Hamburg\n\nNächstes Treffen: Donnerstag, 14. März 2024, 18:30 Uhr.\n\n**Ort:** Beispiel AG, Elbchaussee 5, Hamburg\n');
+      tmp.write('settings.yml', 'name: K8s\nhashtag: "#k8s"\ncontact: a@example.org\ntimeZone: Europe/Berlin\nsource:\n  languages: [en, de]\n  frontMatterRequired: false\n');
+      const result = loadData(tmp.dir);
+      expect([...result.files.keys()]).toEqual(['events/berlin/README.md', 'events/hamburg/README.md']);
+      expect(result.catalogue.events.map((e) => [e.id, e.start.toISO(), e.venue, e.address])).toEqual([
+        ['berlin', '2024-03-12T19:00:00.000+01:00', 'Example GmbH', 'Hauptstraße 1, 10115 Berlin'],
+        ['hamburg', '2024-03-14T18:30:00.000+01:00', 'Beispiel AG', 'Elbchaussee 5, Hamburg'],
+      ]);
+      expect(result.catalogue.events[0]!.talks.map((t) => [t.title, t.speakers])).toEqual([['Running Postgres on Kubernetes', [{ name: 'Jane Doe', company: 'ACME' }]]]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('a duplicate id is an error on the second file, which is left out', () => {
     const tmp = tempDataDir();
     try {
