@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { IANAZone } from 'luxon';
 import { ConfigError } from './config-error';
 import { EnvSchema, type Env } from './config-env';
 import { eventsSource, type EventsSourceConfig } from './config-events';
@@ -85,7 +86,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // DATA_DIR is not read: every community has its own folder.
   } else if (!existsSync(e.DATA_DIR)) problems.push(`DATA_DIR: ${e.DATA_DIR} does not exist; point it at the folder with settings.yml and events/`);
   else if (!statSync(e.DATA_DIR).isDirectory()) problems.push(`DATA_DIR: ${e.DATA_DIR} is a file, not the data folder`);
-  if (e.BOT_TIMEZONE && !isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
+  if (e.BOT_TIMEZONE && !IANAZone.isValidZone(e.BOT_TIMEZONE)) problems.push(`BOT_TIMEZONE: unknown time zone "${e.BOT_TIMEZONE}"`);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HTTP_HOST}:${e.HTTP_PORT}`).replace(/\/+$/, '');
   const slack: SlackConfig | undefined = slackConfig(e, publicUrl, problems);
@@ -151,13 +152,4 @@ function shown(env: Record<string, string | undefined>, name: unknown): string {
   const value = typeof name === 'string' ? env[name] : undefined;
   if (value === undefined || /TOKEN|SECRET|DATABASE_URL/.test(String(name))) return '';
   return ` (got "${value.length > 60 ? `${value.slice(0, 60)}…` : value}")`;
-}
-
-function isValidZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

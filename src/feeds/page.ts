@@ -3,6 +3,7 @@ import type { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/catalogue';
 import type { Link, MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
+import { safeUrl } from '../catalogue/safe-url';
 import { isUndatedHistory } from '../catalogue/undated';
 import { feedLinks, isPlainAddress, talksFeedLinks, type FeedLinks } from './links';
 
@@ -63,21 +64,6 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Only these schemes become links: a data file with a javascript: URL must not produce a clickable script. */
-function safeUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const { protocol, username, password } = new URL(url);
-    // "https://muc.sre.xyz@evil.example/" reads as our site and goes elsewhere.
-    if (username || password) return undefined;
-    // A mailto: link only to one plain address: "mailto:<!channel>" is text, not somewhere to write to.
-    if (protocol === 'mailto:') return isPlainAddress(url.slice('mailto:'.length)) ? url : undefined;
-    return ['http:', 'https:', 'webcal:'].includes(protocol) ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -85,6 +71,8 @@ export function escapeHtml(text: string): string {
 /** The subscribe page at `/`: how to get the calendar into any app, and what is coming up. */
 export function renderSubscribePage({ catalogue, settings, publicUrl, now, rsvpCounts }: SubscribePageInput): SubscribePage {
   const links = feedLinks(publicUrl);
+  // Links only through safeUrl, like every chat message: no javascript:, no https://trusted@evil.example.
+  const website = safeUrl(settings.website);
   const talks = talksFeedLinks(publicUrl);
   // Cancelled meetups stay listed, marked: a member who saved the date must learn it is off.
   const upcoming = catalogue.events.filter((e) => e.end > now).slice(0, MAX_LISTED);
@@ -121,7 +109,7 @@ ${past.length > 0 ? `<section aria-labelledby="past">
 <ul class="meetups past">\n${past.map((e) => meetupItem(e, settings, links, now)).join('\n')}\n</ul>
 </section>` : ''}
 <footer>
-<p class="hint">Questions, ideas, a talk to give? Write to ${isPlainAddress(settings.contact) ? `<a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>` : escapeHtml(settings.contact)}${safeUrl(settings.website) ? ` or visit <a href="${escapeHtml(settings.website!)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
+<p class="hint">Questions, ideas, a talk to give? Write to ${isPlainAddress(settings.contact) ? `<a href="mailto:${escapeHtml(settings.contact)}">${escapeHtml(settings.contact)}</a>` : escapeHtml(settings.contact)}${website ? ` or visit <a href="${escapeHtml(website)}">${escapeHtml(settings.website!)}</a>` : ''}. ${escapeHtml(settings.hashtag)}</p>
 </footer>
 <script>${SCRIPT}</script>
 </body>
@@ -182,8 +170,11 @@ function timeRange(start: DateTime, end: DateTime): string {
   return `${start.toFormat(day)}${startZone}–${end.toFormat(day)} ${end.toFormat('ZZZZ')}`;
 }
 
-/** Slides or recordings as links (http(s) only), labelled as the data labels them. */
+/** Slides or recordings as links (those that pass safeUrl), labelled as the data labels them. */
 function linkLine(heading: string, links: Link[]): string {
-  const safe = links.flatMap((l) => (safeUrl(l.url) ? [`<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`] : []));
+  const safe = links.flatMap((l) => {
+    const url = safeUrl(l.url);
+    return url ? [`<a href="${escapeHtml(url)}">${escapeHtml(l.label)}</a>`] : [];
+  });
   return safe.length > 0 ? `<div class="links">${heading}: ${safe.join(', ')}</div>\n` : '';
 }

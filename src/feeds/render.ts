@@ -41,12 +41,7 @@ interface CalendarMeta {
  * rendered to ICS text by ical-generator: plain, and once per `?alarm=` request.
  */
 export class FeedSet {
-  readonly meetups: readonly FeedEntry[];
-  readonly talks: readonly FeedEntry[];
   private readonly byEventId: Map<string, FeedEntry>;
-  private readonly talksByEvent: Map<string, FeedEntry[]>;
-  private readonly revisions: Map<string, Revision>;
-  private readonly organizer?: Organizer;
   /**
    * The calendar events are rendered against. It has no zone name: with one, ical-generator writes DTSTAMP,
    * CREATED and LAST-MODIFIED as floating local times, which RFC 5545 forbids; DTSTART/DTEND carry TZID from
@@ -57,27 +52,19 @@ export class FeedSet {
   private constructor(
     private readonly settings: CommunitySettings,
     private readonly publicUrl: string,
-    meetups: FeedEntry[],
-    talks: FeedEntry[],
-    eventIds: string[],
-    talksByEvent: Map<string, FeedEntry[]>,
-    revisions: Map<string, Revision>,
-    organizer: Organizer | undefined,
+    private readonly entries: ReturnType<typeof feedEntries>,
+    private readonly revisions: Map<string, Revision>,
+    private readonly organizer: Organizer | undefined,
   ) {
-    this.meetups = meetups;
-    this.talks = talks;
-    this.talksByEvent = talksByEvent;
-    this.byEventId = new Map(eventIds.map((id, i) => [id, meetups[i]!]));
-    this.organizer = organizer;
-    this.revisions = revisions;
+    this.byEventId = new Map(entries.eventIds.map((id, i) => [id, entries.meetups[i]!]));
   }
 
   /** Renders the entries and records their content (SEQUENCE, LAST-MODIFIED) in the store. */
   static async build({ catalogue, settings, sequences, publicUrl }: FeedSetInput): Promise<FeedSet> {
-    const { meetups, eventIds, talks, talksByEvent } = feedEntries(catalogue, settings, publicUrl);
+    const entries = feedEntries(catalogue, settings, publicUrl);
     const organizer = organizerOf(settings);
-    const revisions = await sequences.record([...meetups, ...talks].map((e) => ({ uid: e.uid, hash: entryHash(e, organizer) })));
-    return new FeedSet(settings, publicUrl, meetups, talks, eventIds, talksByEvent, revisions, organizer);
+    const revisions = await sequences.record([...entries.meetups, ...entries.talks].map((e) => ({ uid: e.uid, hash: entryHash(e, organizer) })));
+    return new FeedSet(settings, publicUrl, entries, revisions, organizer);
   }
 
   eventIds(): string[] {
@@ -97,7 +84,7 @@ export class FeedSet {
   /** All meetups, past and upcoming. */
   calendar(options: FeedOptions = {}): string {
     const links = feedLinks(this.publicUrl);
-    return this.render(this.meetups, options, {
+    return this.render(this.entries.meetups, options, {
       name: this.settings.name,
       description: `${this.settings.name} meetups (${this.settings.hashtag}). Subscribe: ${links.page}`,
       source: links.calendar,
@@ -106,7 +93,7 @@ export class FeedSet {
 
   /** One VEVENT per talk, with speakers and abstract. */
   talksCalendar(options: FeedOptions = {}): string {
-    return this.render(this.talks, options, {
+    return this.render(this.entries.talks, options, {
       name: `${this.settings.name} talks`,
       description: `Every talk at ${this.settings.name} meetups, with speakers and abstracts.`,
       source: talksFeedLinks(this.publicUrl).calendar,
@@ -115,18 +102,18 @@ export class FeedSet {
 
   /** Events with talks or sessions: each has a feed of its own (`/talks.ics?event=<id>`). */
   talkEventIds(): string[] {
-    return [...this.talksByEvent.keys()];
+    return [...this.entries.talksByEvent.keys()];
   }
 
   /** When any talk or session of an event last changed in the feed. */
   eventTalksModified(id: string): DateTime | undefined {
-    const times = (this.talksByEvent.get(id) ?? []).map((e) => this.revisions.get(e.uid)!.modified);
+    const times = (this.entries.talksByEvent.get(id) ?? []).map((e) => this.revisions.get(e.uid)!.modified);
     return times.reduce<DateTime | undefined>((latest, t) => (!latest || t > latest ? t : latest), undefined);
   }
 
   /** The talks or sessions of one event: a conference's programme in the calendar, one entry per session. */
   eventTalksCalendar(id: string, options: FeedOptions = {}): string | undefined {
-    const entries = this.talksByEvent.get(id);
+    const entries = this.entries.talksByEvent.get(id);
     const meetup = this.byEventId.get(id);
     if (!entries || !meetup) return undefined;
     return this.render(entries, options, {

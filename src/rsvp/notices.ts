@@ -95,6 +95,6 @@ export function withDirectMessages<P extends ChatPoster>(poster: P & Partial<Dir
     platform: poster.platform,
     post: async (channel: string, model: MessageModel, options: PostOptions) => poster.post(await resolve(channel), model, options),
     edit: async (channel: string, messageId: string, model: MessageModel) => poster.edit(await resolve(channel), messageId, model),
-    findPosted: async (channel: string, deliveryKey: string) => poster.findPosted(await resolve(channel), deliveryKey),
+    findPosted: async (channel: string, deliveryKey: string, since?: DateTime) => poster.findPosted(await resolve(channel), deliveryKey, since),
   };
 }

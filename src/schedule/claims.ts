@@ -17,6 +17,12 @@ export interface ClaimedRow {
 
 export interface ClaimBatch {
   claimed: ClaimedRow[];
+  /**
+   * This replica's monotonic time (the `localNow` given) when the database's clock was read: each row's slot is
+   * `delayMs` after it. Counting from here rather than from the end of the claim keeps the slots of replicas
+   * whose claims took different times in the order and spacing the database handed them out.
+   */
+  clockReadAt?: number;
   /** Due rows are left, but their channels or platforms have no free slot yet: claim again after this. */
   busyMs?: number;
 }
@@ -48,12 +54,17 @@ export class Claims {
     private readonly holder: string,
     private readonly limits: RateLimits,
     private readonly ttlMs: number,
+    /** Monotonic milliseconds of this process (the deliverer's PacerTime), for `clockReadAt`. */
+    private readonly localNow: () => number = () => performance.now(),
   ) {}
 
   async claim(now: DateTime, which: Which, limit: number): Promise<ClaimBatch> {
     return this.db.transaction(
       async () => {
+        const before = this.localNow();
         const dbNow = await this.dbNow();
+        // The database read its clock somewhere in that round trip: its middle is the best guess here.
+        const clockReadAt = (before + this.localNow()) / 2;
         const lease = await this.db.row(sql<{ generation: number; from_dead: number }>`SELECT generation, from_dead FROM leases WHERE name = ${PLANNER_LEASE}`);
         const at = stamp(now);
         const due = sql`((status = 'pending' AND due_at <= ${at} AND (next_attempt_at IS NULL OR next_attempt_at <= ${at})) OR status = 'sending')
@@ -69,7 +80,8 @@ export class Claims {
           const waiting = await this.db.row(sql<{ n: number }>`SELECT 1 AS n FROM outbox WHERE ${due} LIMIT 1`);
           return waiting ? { claimed: [], busyMs: BUSY_POLL_MS } : { claimed: [] };
         }
-        const picked = await this.pace(candidates, dbNow, limit);
+        const generation = lease ? Number(lease.generation) : -1;
+        const picked = await this.pace(candidates, dbNow, limit, generation);
         if (picked.length === 0) return { claimed: [], busyMs: BUSY_POLL_MS };
         const until = stamp(now.plus({ milliseconds: this.ttlMs }));
         const tokens = await this.db.rows(
@@ -77,8 +89,8 @@ export class Claims {
             WHERE delivery_key IN (${sql.join(picked.map((p) => p.raw.delivery_key))}) RETURNING delivery_key, claim_token`,
         );
         const token = new Map(tokens.map((t) => [t.delivery_key, Number(t.claim_token)]));
-        const generation = lease ? Number(lease.generation) : -1;
         return {
+          clockReadAt,
           claimed: picked.map(({ raw, delayMs }) => ({
             slotAt: dbNow + delayMs,
             row: toRow({ ...raw, claimed_by: this.holder, claim_until: until, claim_token: token.get(raw.delivery_key)! }),
@@ -93,16 +105,20 @@ export class Claims {
 
   /**
    * Gives rows send slots: no earlier than the channel's next free time (per-channel limit) and the platform's
-   * (its rate), and no later than the lookahead; a row whose slot would be later waits for a later batch.
+   * (its rate), and no later than the lookahead; a row whose slot would be later waits for a later batch. A row
+   * the deliverer looks up before it posts (left `sending`, or not checked under the planner generation `gen`)
+   * makes two platform requests, so it takes two steps of the platform's rate: counting rows instead of requests
+   * let replicas together ask for twice the rate after a planner take-over, and draw 429s.
    */
-  private async pace(candidates: RawRow[], dbNow: number, limit: number): Promise<{ raw: RawRow; delayMs: number }[]> {
+  private async pace(candidates: RawRow[], dbNow: number, limit: number, gen: number): Promise<{ raw: RawRow; delayMs: number }[]> {
     const keysOf = (r: RawRow) => {
       const platform = r.platform as Platform;
+      const requests = r.status === 'sending' || r.checked_gen === null || Number(r.checked_gen) !== gen ? 2 : 1;
       return {
         channel: this.limits.perChannelMs[platform] ? `channel:${platform}:${r.channel}` : undefined,
         platform: this.limits.perSecond[platform] ? `platform:${platform}` : undefined,
         gap: this.limits.perChannelMs[platform] ?? 0,
-        step: this.limits.perSecond[platform] ? 1000 / this.limits.perSecond[platform]! : 0,
+        step: this.limits.perSecond[platform] ? (requests * 1000) / this.limits.perSecond[platform]! : 0,
       };
     };
     const wanted = new Set<string>();

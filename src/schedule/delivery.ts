@@ -28,7 +28,9 @@ export async function deliverClaimed(options: DeliveryOptions, which: Which, rep
       if (batch.claimed.length > 0 || batch.busyMs === undefined) break;
       await options.time.sleep(batch.busyMs);
     }
-    const at = options.time.now();
+    // Slots count from the moment the database's clock was read, not from now: the claim's own duration (which
+    // differs between replicas) must not push this replica's requests onto the next replica's slots.
+    const at = batch.clockReadAt ?? options.time.now();
     for (const c of batch.claimed) queue.push({ ...c, readyAt: at + c.delayMs });
     if (batch.claimed.length === 0) done = true;
   };

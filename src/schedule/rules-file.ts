@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Duration } from 'luxon';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { z } from 'zod';
 import type { Platform } from '../chat/adapter';
+import { issueLine, lineAt, parseLocatedYaml } from '../sources/diagnostics';
 import { parseDuration } from './duration';
 import { PLACEHOLDERS, type AnnouncementRule, type AnnouncementRules, type RuleAnchor, type RuleDiagnostic, type RuleTiming } from './rules';
 
@@ -74,21 +75,21 @@ type Path = (string | number)[];
  * naming the line, and `rules` is only set when the whole file is valid (the caller keeps the last good rules).
  */
 export function parseAnnouncementRules(text: string, file: string): { rules?: AnnouncementRules; diagnostics: RuleDiagnostic[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
-  const diagnostics: RuleDiagnostic[] = doc.errors.map((e) => ({ file, line: lineOf(e.pos[0]), severity: 'error' as const, message: e.message.split('\n')[0]! }));
+  // Lines as the event files' diagnostics find them: a key's own line, else its nearest existing parent's.
+  const located = parseLocatedYaml(text);
+  const { doc } = located;
+  const diagnostics: RuleDiagnostic[] = doc.errors.map((e) => ({ file, line: lineAt(located, e.pos[0]), severity: 'error' as const, message: e.message.split('\n')[0]! }));
   if (diagnostics.length > 0) return { diagnostics };
 
   const parsed = FileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      diagnostics.push({ file, line: lineAt(doc, issue.path, lineOf), severity: 'error', message: `${describePath(doc, issue.path)}${issue.message}` });
+      diagnostics.push({ file, line: issueLine(located, issue.path), severity: 'error', message: `${describePath(doc, issue.path)}${issue.message}` });
     }
     return { diagnostics };
   }
 
-  const problem = (path: Path, message: string) => diagnostics.push({ file, line: lineAt(doc, path, lineOf), severity: 'error', message: `${describePath(doc, path)}${message}` });
+  const problem = (path: Path, message: string) => diagnostics.push({ file, line: issueLine(located, path), severity: 'error', message: `${describePath(doc, path)}${message}` });
   const rules = parsed.data.rules.map((raw, i) => toRule(raw, ['rules', i], problem));
   const seen = new Set<string>();
   rules.forEach((rule, i) => {
@@ -137,23 +138,6 @@ function checkPlaceholders(template: string, of: RuleAnchor, path: Path, problem
   for (const [, name] of template.matchAll(/\{([^{}]*)\}/g)) {
     if (!allowed.includes(name!)) problem(path, `unknown placeholder {${name}}; this template may use ${allowed.map((p) => `{${p}}`).join(' ')}`);
   }
-}
-
-/** The line of the deepest node on the path that exists (an unknown key points at its own line). */
-function lineAt(doc: Document, path: Path, lineOf: (offset: number | undefined) => number | undefined): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const sub = path.slice(0, depth);
-    const node = sub.length === 0 ? doc.contents : doc.getIn(sub, true);
-    const parent = sub.length > 0 ? doc.getIn(sub.slice(0, -1), true) : undefined;
-    // Point at the key, not the value, when the value sits on a later line (block scalars).
-    if (isMap(parent)) {
-      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === sub[sub.length - 1]);
-      if (pair && isScalar(pair.key) && pair.key.range) return lineOf(pair.key.range[0]);
-    }
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    if (range) return lineOf(range[0]);
-  }
-  return undefined;
 }
 
 /** "rules[1] (reminder) at: " so a message names the rule even without a line number. */

@@ -101,7 +101,7 @@ export class Scheduler {
       pace: (platform, channel) => pacer.wait(platform, channel),
     });
     this.delivery = {
-      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS),
+      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, () => time.now()),
       deliverer: this.deliverer,
       clock: this.clock,
       time,

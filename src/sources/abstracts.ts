@@ -71,6 +71,28 @@ export function abstractEntriesFromBullets(lines: readonly SourceLine[], talkTit
   return entries;
 }
 
+/**
+ * With no talk named anywhere else, `1. **Hotwire in production** by Sam Lee` bullets under "Talks:" are the talks:
+ * each top-level bullet that is a talk line, with what is inside its list item (its abstract, slides).
+ */
+export function talkEntriesFromBullets(lines: readonly SourceLine[], known: readonly KnownSpeaker[]): AbstractEntry[] {
+  const top = Math.min(...lines.filter((l) => l.item && l.depth !== undefined).map((l) => l.depth!));
+  const talks: { heading: TalkText; line: number; lines: SourceLine[] }[] = [];
+  let current: (typeof talks)[number] | undefined;
+  for (const l of lines) {
+    const item = stripBullet(l.text);
+    const starts = item !== undefined && (l.depth === undefined || !Number.isFinite(top) || l.depth <= top);
+    const heading = starts ? parseTalkText(item, known) : undefined;
+    if (heading) {
+      current = isTalk(heading) ? { heading, line: l.line, lines: [] } : undefined;
+      if (current) talks.push(current);
+    }
+    // Only what is inside the list item (nested bullets, indented lines); a paragraph after the list is not its abstract.
+    else if (current && l.depth !== undefined) current.lines.push({ text: item ?? l.text, line: l.line });
+  }
+  return talks.map((t) => readEntry(t.heading, t.line, t.lines));
+}
+
 /** An abstract that names no talk: it pairs with one by its place in the post. */
 const UNTITLED: TalkText = { title: '', kind: 'talk', speakers: [], labelled: false, everyone: false };
 

@@ -14,8 +14,14 @@ import { stripShortcodes, type ShortcodeTexts } from './shortcodes';
 const md = new MarkdownIt('default', { html: true, linkify: false });
 type Token = ReturnType<typeof md.parse>[number];
 
-/** `**Agenda**` alone on a line works as a heading in the wild; only for section names we know. */
-const BOLD_HEADING = /^(?:\*\*|__)\s*(agenda|abstracts|speakers|participation|slides|recordings|location)\s*:?\s*(?:\*\*|__)\s*:?$/i;
+/**
+ * `**Agenda**` or `Talks:` alone on a line works as a heading in the wild; only for the heading words of the
+ * community's profile (the plain `Word:` form only at the start of a paragraph).
+ */
+const BOLD_LABEL = /^(?:\*\*|__)\s*([^*_]{2,40}?)\s*:?\s*(?:\*\*|__)\s*:?$/u;
+const PLAIN_LABEL = /^(\p{L}[\p{L} &/-]{1,38}):$/u;
+const DEFAULT_LABELS = /^(?:agenda|abstracts|speakers|participation|slides|recordings|location)$/;
+export type HeadingWords = (key: string) => boolean;
 
 interface LineInfo {
   heading?: { level: number; title: string };
@@ -32,7 +38,7 @@ interface LineInfo {
  * Sections of a body whose first line is file line `firstLine`. Shortcodes and HTML that cannot be shown are
  * reported as info on their line in `diagnostics`.
  */
-export function parseSections(body: string, firstLine: number, file = '', diagnostics: Diagnostic[] = [], shortcodes?: ShortcodeTexts): Section[] {
+export function parseSections(body: string, firstLine: number, file = '', diagnostics: Diagnostic[] = [], shortcodes?: ShortcodeTexts, headingWords: HeadingWords = (key) => DEFAULT_LABELS.test(key)): Section[] {
   const text = stripShortcodes(body, (offset, message) => diagnostics.push({ file, line: firstLine + offset, severity: 'info', message }), shortcodes);
   const rows = text.split('\n');
   const info: LineInfo[] = rows.map(() => ({}));
@@ -64,9 +70,9 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
       continue;
     }
     const raw = rows[i]!.replace(/\r$/, '');
-    const bold = row.code || row.depth ? null : BOLD_HEADING.exec(raw.trim());
-    if (bold) {
-      open(2, plainText(bold[1]!), line);
+    const label = row.code || row.depth ? undefined : BOLD_LABEL.exec(raw.trim())?.[1] ?? (i === 0 || rows[i - 1]!.trim() === '' ? PLAIN_LABEL.exec(raw.trim())?.[1] : undefined);
+    if (label && headingWords(sectionKey(plainText(label)))) {
+      open(2, plainText(label), line);
       continue;
     }
     const l: SourceLine = { text: row.code ? raw.trim() : raw, line };

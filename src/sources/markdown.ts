@@ -59,7 +59,8 @@ export function readPost(raw: string, options: ParseOptions): ParsedFile {
   const shortcodes = { texts: profile.shortcodes, resolve: (v: string) => lookups.speakers.get(v) ?? lookups.venues.get(v) ?? v };
   const rich = profile.bodyKey ? richTextToMarkdown(front.data.raw[profile.bodyKey], profile.bodyKey) : undefined;
   const body = rich?.text ?? front.body;
-  const sections = rich ? richSections(rich, file, diagnostics, shortcodes, front.keyLine) : parseSections(front.body, front.bodyLine, file, diagnostics, shortcodes);
+  const headingWords = (key: string) => Object.values(profile.headings).some((words) => words.test(key));
+  const sections = rich ? richSections(rich, file, diagnostics, shortcodes, front.keyLine) : parseSections(front.body, front.bodyLine, file, diagnostics, shortcodes, headingWords);
   const post = new PostReader(front.data, body, sections, options, diagnostics, front.keyLine);
   const event = post.read();
   return event ? { event, diagnostics } : { diagnostics };

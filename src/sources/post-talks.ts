@@ -7,7 +7,7 @@ import type { AgendaItem, Link } from '../catalogue/event';
 import { durationItems, parseAgendaLines, type AgendaLine } from './agenda';
 import { readItemDetails } from './agenda-details';
 import { parseAgendaDays } from './agenda-days';
-import { abstractEntriesFromBullets, abstractEntriesFromSections, type AbstractEntry } from './abstracts';
+import { abstractEntriesFromBullets, abstractEntriesFromSections, talkEntriesFromBullets, type AbstractEntry } from './abstracts';
 import { matchEntries } from './abstract-match';
 import type { Diagnostic } from './diagnostics';
 import type { RawLink } from './links';
@@ -149,7 +149,8 @@ export class PostTalks {
       const children = subsections(this.ctx.sections, index);
       entries.push(...abstractEntriesFromSections(children, known));
       const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
-      if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
+      if (ownBullets && talks.length === 0 && this.is('talks', section)) entries.push(...talkEntriesFromBullets(section.lines, known));
+      else if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
       else if (children.length === 0 && talks.length === 1) {
         const text = plainParagraphs(section.lines);
         if (text) entries.push({ heading: talks[0]!.parsed, line: section.line, abstractParagraphs: [text], bios: [], slides: [] });

@@ -168,7 +168,9 @@ export function resolveProfile(settings: { source?: SourceProfileSettings }): Pr
     headings,
     talksAnywhere: new RegExp(String.raw`(?:^|\s)(?:${(given.headings?.talks ?? DEFAULT_HEADINGS.talks).map(escape).join('|')})(?=$|[\s:.!,])`, 'iu'),
     languages: given.languages ?? ['en', 'de'],
-    cancelledTitle: new RegExp(String.raw`^\s*[[(]?\s*(?:${cancelled})\s*[\])]?\s*[:\-–!|]*\s*`, 'iu'),
+    // "CANCELLED: March Meetup", "[Abgesagt] ...", and at the end: "March Meetup (CANCELLED)", "March Meetup - cancelled".
+    // Only in brackets or before a separator: "Cancelled flights and other SRE stories" is a talk title.
+    cancelledTitle: new RegExp(String.raw`^\s*(?:[[(]\s*(?:${cancelled})\s*[\])]\s*[:\-–!|]*|(?:${cancelled})\s*[:\-–!|]+)\s*|\s*[[(]\s*(?:${cancelled})!?\s*[\])]\s*$|\s+[-–|]\s*(?:${cancelled})!?\s*$`, 'iu'),
     defaultStart: parseTimeOfDay(given.defaultStart ?? '18:30')!,
     defaultStartGiven: given.defaultStart !== undefined,
     defaultDurationMinutes: given.defaultDurationMinutes ?? 180,

@@ -140,11 +140,20 @@ describe('DiscordChat posting (discord.js REST → fake Discord)', () => {
     expect(discord.messages(ANNOUNCE_CHANNEL)[0]).toMatchObject({ flags: 0, content: '', embeds: [{ title: 'Slides' }] });
   });
 
-  it('under Discord’s global rate limit every post still arrives exactly once', async () => {
+  it('under Discord’s global rate limit every post arrives exactly once: a refused one comes back retryable, sent nothing', async () => {
     discord.setGlobalRateLimit(10);
     const keys = Array.from({ length: 25 }, (_, i) => `k-global-${i}`);
-    const ids = await Promise.all(keys.map((deliveryKey) => chat.post(ANNOUNCE_CHANNEL, announcement, { deliveryKey })));
-    expect(new Set(ids.map((r) => r.messageId)).size).toBe(25);
+    const ids: string[] = [];
+    // As the outbox does: a post refused for the global limit is tried again later (with a send slot of its own).
+    for (let pending = keys; pending.length > 0; ) {
+      const results = await Promise.allSettled(pending.map((deliveryKey) => chat.post(ANNOUNCE_CHANNEL, announcement, { deliveryKey })));
+      const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [{ key: pending[i]!, error: r.reason as PostError }] : []));
+      for (const r of results) if (r.status === 'fulfilled') ids.push(r.value.messageId);
+      for (const { error } of refused) expect(error).toMatchObject({ retryable: true, ambiguous: false, message: expect.stringContaining('rate limited (global)') });
+      pending = refused.map((r) => r.key);
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(...refused.map((r) => r.error.retryAfterMs ?? 0))));
+    }
+    expect(new Set(ids).size).toBe(25);
     expect(discord.messages(ANNOUNCE_CHANNEL)).toHaveLength(25);
     expect(discord.rateLimits.global).toBe(discord.rateLimits.total);
   });

@@ -80,4 +80,15 @@ describe('claims: each due row to one replica at a time, fenced by a per-row tok
     expect(all.every((c) => c.delayMs <= 1_000)).toBe(true);
     expect(first.claimed.filter((c) => c.row.channel === 'CSAME')).toHaveLength(1);
   });
+
+  it("slots count from this replica's reading of the database clock, not from the end of its claim", async () => {
+    await new Outbox(db).insert([row(1)], NOW, generation);
+    // This process's monotonic clock: 1,000 before the database's clock is read, 1,010 after, then much later
+    // (the rest of a slow claim transaction).
+    const ticks = [1_000, 1_010, 5_000, 9_000];
+    const claims = new Claims(db, 'a', { perChannelMs: {}, perSecond: { slack: 10 } }, 30_000, () => ticks.shift() ?? 9_000);
+    const batch = await claims.claim(NOW, POSTS, 1);
+    expect(batch.claimed).toHaveLength(1);
+    expect(batch.clockReadAt).toBe(1_005);
+  });
 });

@@ -99,6 +99,23 @@ describe('talk shapes in agenda lines', () => {
   });
 });
 
+describe('talks listed without an agenda', () => {
+  it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
+    const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
+    expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
+      ['Hotwire in production', [{ name: 'Sam Lee' }], 'Sam shows what broke.'],
+      ["Ruby 3.3 what's new", [{ name: 'Priya Patel', company: 'Shopify' }], undefined],
+    ]);
+  });
+
+  it('a bold or plain label is a heading only for the profile\'s heading words (Programm in German), not for any line ending in a colon', () => {
+    const settings = makeSettings({ source: ProfileSchema.parse({ languages: ['de'] }) });
+    const e = parse(post('title: T\neventDate: 2025-04-14', ['## Über uns', '', 'Wir sind ein Meetup.', '', '**Programm**', '', '- 19:00 Begrüßung', '- 19:15 Helm vs. Kustomize - Paul Paulsen', '', 'From my talk you will learn:', '', '- why talks about Helm are long (yes, really)'].join('\n')), settings).event!;
+    expect(times(e)).toEqual(['19:00 Begrüßung', '19:15 Helm vs. Kustomize']);
+    expect(e.talks.map((t) => t.title)).toEqual(['Helm vs. Kustomize']);
+  });
+});
+
 describe('a programme over several days', () => {
   const dayTimes = (e: MeetupEvent) => e.agenda.map((a) => `${a.start?.toFormat('MM-dd HH:mm') ?? '--'} ${a.title}`);
 
@@ -208,6 +225,11 @@ describe('status, drafts, ids and text', () => {
     expect(eventOf(post('title: T\neventDate: 2025-04-14\nstatus: cancelled', '')).status).toBe('cancelled');
     const titled = eventOf(post('title: "CANCELLED: SRE Munich at Example"\neventDate: 2025-04-14', ''));
     expect([titled.status, titled.title]).toEqual(['cancelled', 'SRE Munich at Example']);
+    for (const [written, title] of [['March Meetup (CANCELLED)', 'March Meetup'], ['Meetup #12 - abgesagt', 'Meetup #12'], ['Meetup [annulé]', 'Meetup']]) {
+      const e = eventOf(post(`title: "${written}"\neventDate: 2025-04-14`, ''));
+      expect([e.status, e.title]).toEqual(['cancelled', title]);
+    }
+    expect(eventOf(post('title: "Cancelled flights and other SRE stories"\neventDate: 2025-04-14', '')).status).toBe('scheduled');
     expect(eventOf(post('title: T\neventDate: 2025-04-14', '')).status).toBe('scheduled');
   });
 

@@ -99,7 +99,10 @@ export class DiscordChat extends PostingAdapter {
         ...(this.options.config.apiUrl ? { api: this.options.config.apiUrl } : {}),
         ...this.options.restOptions,
         // Short waits are waited out in discord.js's queue; long ones go back to the scheduler as retryable errors.
-        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxWait,
+        // So does the global limit on channel routes (the scheduler's posts, edits and lookups): a request waited
+        // out and resent here would land outside the send slots the replicas share, on top of the next second's
+        // own requests, and draw the next 429; back in the outbox it gets a slot of its own. Nothing was sent.
+        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxWait || (limit.global && limit.route.startsWith('/channels/')),
       },
       ...extra,
     };
