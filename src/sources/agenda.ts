@@ -135,6 +135,18 @@ function minutesToTime(minutes: number): TimeOfDay {
   return { hour: Math.floor(minutes / 60), minute: minutes % 60 };
 }
 
+/** "25-30 minutes: retrospective", "40 minutes environ: code!": an item given by its length, not its time. */
+const DURATION = /^~?\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:min(?:utes?|utos|uten|\.)?|h|hours?|heures?|stunden?|horas?)\b/i;
+
+/** A list of two items or more, each starting with its length: an agenda of durations, its items untimed. */
+export function durationItems(lines: readonly SourceLine[]): AgendaLine[] | undefined {
+  const bullets = lines.filter((l) => stripBullet(l.text) !== undefined);
+  const top = Math.min(...bullets.map((l) => l.depth ?? 1));
+  const items = bullets.filter((l) => (l.depth ?? 1) === top);
+  if (items.length < 2 || !items.every((l) => DURATION.test(stripBullet(l.text)!.trim()))) return undefined;
+  return items.map((l) => ({ dayOffset: 0, text: stripBullet(l.text)!.trim(), line: l.line, details: [], depth: l.depth }));
+}
+
 /** Without an end time a meetup lasts this long. */
 export const DEFAULT_LENGTH_HOURS = 3;
 

@@ -4,7 +4,7 @@
  * the agenda, the headings there are the talks). Speakers and companies come from talk lines and headings only.
  */
 import type { AgendaItem, Link } from '../catalogue/event';
-import { parseAgendaLines, type AgendaLine } from './agenda';
+import { durationItems, parseAgendaLines, type AgendaLine } from './agenda';
 import { readItemDetails } from './agenda-details';
 import { parseAgendaDays } from './agenda-days';
 import { abstractEntriesFromBullets, abstractEntriesFromSections, talkEntriesFromBullets, type AbstractEntry } from './abstracts';
@@ -54,14 +54,22 @@ export class PostTalks {
    */
   agendaLines(front?: { items: string[]; line?: number }): AgendaLine[] {
     const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
-    if (index >= 0) return this.report(parseAgendaDays([this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)], this.ctx.profile.languages));
+    if (index >= 0) {
+      const agenda = [this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)];
+      const days = this.report(parseAgendaDays(agenda, this.ctx.profile.languages));
+      // "- 25-30 minutes: rétrospective": a programme of lengths, kept as untimed items.
+      return days.length > 0 ? days : (durationItems(agenda.flatMap((s) => s.lines)) ?? []);
+    }
     if (front && front.items.length > 0) return this.readAgenda(front.items.map((text) => ({ text: `- ${text}`, line: front.line ?? 1, item: true, depth: 1 })));
     const listed = (sections: Section[]) => sections.flatMap((s) => s.lines).filter((l) => l.code || stripBullet(l.text) !== undefined || l.text.trim() === '');
     const timed = (lines: SourceLine[]) => parseAgendaLines(lines).items.filter((item) => item.time).length;
     const opening = listed(this.ctx.sections.filter((s) => s.level <= 1));
     if (timed(opening) === 0) {
-      const other = this.ctx.sections.filter((s) => s.level > 1 && !this.is('talks', s)).map((s) => listed([s])).find((lines) => timed(lines) >= 2);
+      const others = this.ctx.sections.filter((s) => s.level > 1 && !this.is('talks', s)).map((s) => listed([s]));
+      const other = others.find((lines) => timed(lines) >= 2);
       if (other) return this.readAgenda(other);
+      const durations = others.map(durationItems).find((items) => items !== undefined);
+      if (durations && timed(opening) === 0) return durations;
     }
     return this.readAgenda(opening);
   }

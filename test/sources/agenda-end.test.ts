@@ -31,3 +31,12 @@ describe('the end of a meetup from its agenda', () => {
     expect(endOf(['- 18:00 - 18:10: Thanks to our host', '- 18:10 - 20:00: Talks', '- 20:00 - 21:00: Pizza'])).toBe('18:00-21:00');
   });
 });
+
+describe('an agenda of lengths', () => {
+  it('a list whose items each start with a length is the agenda, untimed; a list of links is not', () => {
+    const text = `---\ntitle: "Dojo"\neventDate: 2025-04-14\nstart: "19:00"\n---\n## Le déroulé de la soirée, en bref\n\n- 10 minutes: choose a kata\n- 40 min: code\n- 5-10 minutes: break\n\n## Links\n\n- [https://example.org](https://example.org)\n- [https://kata-log.rocks](https://kata-log.rocks)\n`;
+    const event = parseMarkdownEvent(text, { file: 'events/x.md', settings: makeSettings() }).event!;
+    expect(event.agenda.map((a) => `${a.start ? 'timed' : 'untimed'} ${a.title}`)).toEqual(['untimed 10 minutes: choose a kata', 'untimed 40 min: code', 'untimed 5-10 minutes: break']);
+    expect(event.talks).toEqual([]);
+  });
+});

@@ -79,6 +79,8 @@ describe('other communities: more facts per file', () => {
     const dojo2 = byFile('2022-11-14-dojo-de-programmation.md');
     expect(dojo2).toMatchObject({ venue: 'La plage Digitale', talks: [] });
     expect(dojo2.start.toFormat("yyyy-MM-dd'T'HH:mm")).toBe('2022-11-14T19:00');
+    // Six items given by their length only ("25-30 minutes: rétrospective ..."): untimed, in order.
+    expect(agenda('2022-11-14-dojo-de-programmation.md').map((a) => a.split(':').slice(0, 2).join(':'))).toEqual(['--:-- 2 minutes', '--:-- 25-30 minutes', '--:-- 10 minutes', '--:-- 40 minutes environs', '--:-- 5-10 minutes', '--:-- 40 minutes']);
 
     // Online: the venue says "en ligne", and its own link is the Discord event. The talk is the post's title "Title - Speaker".
     const online = byFile('2023-10-26-yoan-thirion-clean-code-du-point-de-vue-de-la-cognition.md');
