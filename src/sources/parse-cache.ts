@@ -187,27 +187,15 @@ function revive(node: object): unknown {
   return record;
 }
 
-/** Luxon's constructor, which takes an offset already known (luxon's own factories pass one the same way). */
-const WithOffset = DateTime as unknown as new (config: { ts: number; zone: Zone; o: number; loc: unknown }) => DateTime;
-/** The default locale every DateTime from the reader has (luxon would look it up again for each one). */
-let locale: unknown;
-/** Zones by name: luxon checks a name through Intl each time it is given one. */
+/** Zones by name, resolved once: every stored time of a community is in the same one or two zones. */
 const zones = new Map<string, Zone>();
-const OFFSET = /(?:([+-])(\d\d):(\d\d)|Z)$/;
 
-/**
- * The instant of `iso` in `zoneName`. The offset written beside the instant (by luxon, for this zone, on this
- * Node: both are in the key) saves asking Intl for it again, which is most of a restart's time when it does:
- * about 7 µs for each of a thousand posts' twelve thousand times.
- */
+/** The instant of `iso` in `zoneName`, through luxon's public API; a row that does not give back both is not trusted. */
 function dateTimeAt(iso: string, zoneName: string): DateTime {
   const ts = Date.parse(iso);
   let zone = zones.get(zoneName);
   if (!zone) zones.set(zoneName, (zone = Info.normalizeZone(zoneName)));
-  const offset = OFFSET.exec(iso);
-  const o = offset ? (offset[1] ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) : 0) : undefined;
-  locale ??= (DateTime.fromMillis(0) as unknown as { loc: unknown }).loc;
-  const time = o !== undefined && zone.isValid ? new WithOffset({ ts, zone, o, loc: locale }) : DateTime.fromMillis(ts, { zone });
+  const time = DateTime.fromMillis(ts, { zone });
   if (!time.isValid || time.toMillis() !== ts || time.zoneName !== zoneName) throw new Error(`not a date-time: ${iso} ${zoneName}`);
   return time;
 }
