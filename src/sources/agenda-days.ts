@@ -34,9 +34,10 @@ export function parseAgendaDays(sections: readonly Section[], languages: readonl
   read.forEach((day, index) => {
     const number = day.heading && DAY_NUMBER.exec(day.heading.title);
     const ordinal = number ? Number(number[1] ?? number[2]) - 1 : index;
+    const heading = day.heading && { text: day.heading.title, line: day.heading.line, ordinal };
     for (const item of day.items) {
       item.dayOffset += ordinal;
-      if (day.heading) item.dayHeading = { text: day.heading.title, line: day.heading.line, ordinal };
+      if (heading) item.dayHeading = heading;
     }
   });
   return { items: read.flatMap((d) => d.items), problems: read.flatMap((d) => d.problems) };
@@ -44,10 +45,16 @@ export function parseAgendaDays(sections: readonly Section[], languages: readonl
 
 /** Once the meetup's first day is known: a day whose heading names a date goes on that date. */
 export function placeAgendaDays(items: readonly AgendaLine[], first: CalendarDate, languages: readonly string[]): void {
+  // One date read per day heading, not per item under it.
+  const shifts = new Map<AgendaLine['dayHeading'], number>();
   for (const item of items) {
-    if (!item.dayHeading) continue;
-    const named = findProseDate([{ text: item.dayHeading.text, line: item.dayHeading.line }], first, languages);
-    const offset = named ? daysBetween(first, named.date) : undefined;
-    if (offset !== undefined && offset >= 0 && offset <= MAX_DAYS) item.dayOffset += offset - item.dayHeading.ordinal;
+    const heading = item.dayHeading;
+    if (!heading) continue;
+    if (!shifts.has(heading)) {
+      const named = findProseDate([{ text: heading.text, line: heading.line }], first, languages);
+      const offset = named ? daysBetween(first, named.date) : undefined;
+      shifts.set(heading, offset !== undefined && offset >= 0 && offset <= MAX_DAYS ? offset - heading.ordinal : 0);
+    }
+    item.dayOffset += shifts.get(heading)!;
   }
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DateTime, Info, type Zone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
 import type { Diagnostic } from './diagnostics';
 import type { ParsedFile } from './markdown';
@@ -187,15 +187,10 @@ function revive(node: object): unknown {
   return record;
 }
 
-/** Zones by name, resolved once: every stored time of a community is in the same one or two zones. */
-const zones = new Map<string, Zone>();
-
-/** The instant of `iso` in `zoneName`, through luxon's public API; a row that does not give back both is not trusted. */
+/** The instant of `iso` in `zoneName` (luxon keeps each named zone once); a row that does not give back both is not trusted. */
 function dateTimeAt(iso: string, zoneName: string): DateTime {
   const ts = Date.parse(iso);
-  let zone = zones.get(zoneName);
-  if (!zone) zones.set(zoneName, (zone = Info.normalizeZone(zoneName)));
-  const time = DateTime.fromMillis(ts, { zone });
+  const time = DateTime.fromMillis(ts, { zone: zoneName });
   if (!time.isValid || time.toMillis() !== ts || time.zoneName !== zoneName) throw new Error(`not a date-time: ${iso} ${zoneName}`);
   return time;
 }
