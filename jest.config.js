@@ -60,6 +60,7 @@ const NO_DATABASE = [
   'schedule/planner.test.ts',
   'schedule/rules.test.ts',
   'schedule/when.test.ts',
+  'sources/agenda-end.test.ts',
   'sources/communities.test.ts',
   'sources/front-matter.test.ts',
   'sources/fuzz.test.ts',

@@ -74,12 +74,6 @@ export function leadingName(text: string): string | undefined {
   return candidate;
 }
 
-/** "... Tech Lead at DKB, where ..." -> "DKB"; "at Huawei’s Ireland ..." -> "Huawei". */
-export function companyFromBio(bio: string): string | undefined {
-  const m = /\bat\s+((?:[\p{Lu}\d]|\p{Ll}(?=\p{Lu}))[\p{L}\d&.-]*(?:\s+(?:[\p{Lu}][\p{L}\d&.-]*|AG|GmbH|SE))*)/u.exec(bio);
-  return m ? m[1]!.replace(/[.]$/, '') : undefined;
-}
-
 /** The listed person an agenda name refers to: same name, first name only ("Ingo"), or a typo ("Nadja"/"Nadya"). */
 export function findKnown(name: string, known: readonly KnownSpeaker[]): KnownSpeaker | undefined {
   const n = normalizeName(name);

@@ -122,13 +122,3 @@ export function parseWallDateTime(text: string, zone: string): WallDateTime | un
 export function formatTimeOfDay(time: TimeOfDay): string {
   return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
 }
-
-export const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-
-/** "jul", "July", "sept" -> 7; undefined for anything else. */
-export function monthNumber(name: string): number | undefined {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  if (n.length < 3) return undefined;
-  const index = MONTHS.findIndex((m) => m.startsWith(n) || (n === 'sept' && m === 'september'));
-  return index < 0 ? undefined : index + 1;
-}

@@ -65,10 +65,6 @@ export class Imports {
     return [...this.states.values()].flatMap((s) => s.events);
   }
 
-  sources(): SourceConfig[] {
-    return [...this.states.values()].map((s) => s.config);
-  }
-
   diagnostics(): Diagnostic[] {
     return [...this.configDiagnostics];
   }
