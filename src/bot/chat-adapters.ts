@@ -11,10 +11,7 @@ import type { HttpServer } from '../http/server';
 import type { SeenRequests } from '../store/seen-requests';
 import type { Db } from '../store/db';
 import { channelsOf } from '../config-communities';
-import { DEFAULT_LEASE_TIMING, Lease, monotonic } from '../schedule/lease';
-
-/** A gateway shard's holder beats its lease every 5 s; another process takes the shard after 15 s of silence. */
-const DISCORD_SHARD_LEASE_TIMING = DEFAULT_LEASE_TIMING;
+import { Lease, monotonic } from '../schedule/lease';
 
 export interface ChatAdapterParts {
   commands: Map<string, CommandDefinition>;
@@ -46,8 +43,8 @@ export async function chatAdapters(config: Config, parts: ChatAdapterParts): Pro
     const { DiscordChat } = await import('../chat/discord/adapter');
     // One gateway session per shard across every process on the database: each shard's holder keeps a lease.
     const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const shardLease = (shard: number) => new Lease(parts.db, `discord-shard:${shard}`, holder, monotonic, DISCORD_SHARD_LEASE_TIMING);
-    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log, http: parts.http, seenRequests: parts.seenRequests, shardLease, shardLeaseTiming: DISCORD_SHARD_LEASE_TIMING }));
+    const shardLease = (shard: number) => new Lease(parts.db, `discord-shard:${shard}`, holder, monotonic);
+    adapters.push(new DiscordChat({ config: config.discord, commands, dispatcher, log, http: parts.http, seenRequests: parts.seenRequests, shardLease }));
   }
   if (config.console) {
     adapters.push(new ConsoleChat({ input: parts.input ?? process.stdin, output: parts.output ?? process.stdout, dispatcher, commands, log }));

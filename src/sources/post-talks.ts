@@ -69,7 +69,7 @@ export class PostTalks {
       const other = others.find((lines) => timed(lines) >= 2);
       if (other) return this.readAgenda(other);
       const durations = others.map(durationItems).find((items) => items !== undefined);
-      if (durations && timed(opening) === 0) return durations;
+      if (durations) return durations;
     }
     return this.readAgenda(opening);
   }

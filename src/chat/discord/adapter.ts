@@ -11,6 +11,7 @@ import type { HttpRoutes } from '../../http/server';
 import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
 import { discordPublicKey } from './interaction-signature';
 import { GatewayShards, type ShardLease } from './gateway-shards';
+import { DEFAULT_LEASE_TIMING, type LeaseTiming } from '../../schedule/lease';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -39,12 +40,11 @@ export interface DiscordChatOptions {
    */
   shardLease?: (shard: number) => ShardLease;
   /** The leases' timing: beat interval and the silence after which another replica takes a shard over. */
-  shardLeaseTiming?: { beatMs: number; ttlMs: number };
+  shardLeaseTiming?: LeaseTiming;
 }
 
 const DEFAULT_ACK_BUDGET_MS = 2_000;
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15_000;
-const DEFAULT_SHARD_LEASE_TIMING = { beatMs: 5_000, ttlMs: 15_000 };
 
 /**
  * The Discord side of the bot: a real discord.js client whose REST client the DiscordPoster posts the scheduler's
@@ -82,7 +82,7 @@ export class DiscordChat extends PostingAdapter {
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     this.client.rest.on(RESTEvents.RateLimited, (limit) => log.info({ route: limit.route, retryAfter: limit.retryAfter, global: limit.global, scope: limit.scope }, 'discord rate limit'));
     const shardCount = config.shardCount ?? 1;
-    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...(options.shardLeaseTiming ?? DEFAULT_SHARD_LEASE_TIMING), open: (shard) => this.openSession(shard, shardCount), log });
+    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...(options.shardLeaseTiming ?? DEFAULT_LEASE_TIMING), open: (shard) => this.openSession(shard, shardCount), log });
   }
 
   /** The gateway session of a shard, when this replica holds it. */
