@@ -91,6 +91,8 @@ export function sqliteError(file: string, error: unknown): ConfigError {
       ? 'check that the file and its folder exist and the bot’s user may write both (SQLite writes -wal and -shm files next to it)'
       : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
         ? 'it is not a SQLite database the bot can use: point DATABASE_PATH at the bot’s own file, or restore a backup'
-        : 'check the path and the file';
+        : code.startsWith('SQLITE_BUSY')
+          ? 'another process kept it locked for 20 s: stop whatever holds it (a long backup, a SQLite shell in a transaction) and start again'
+          : 'check the path and the file';
   return new ConfigError(`DATABASE_PATH: cannot use ${file}: ${reason} (${code || 'error'}); ${hint}`);
 }

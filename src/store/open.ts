@@ -11,7 +11,7 @@ import { ConfigError } from '../config-error';
  * processes do it at once; refuses a database newer than the code (see migrate.ts). ":memory:" works for tests.
  */
 export async function openDatabase(file: string, migrations: readonly string[] = MIGRATIONS): Promise<Db> {
-  const raw = openSqliteFile(file, migrations);
+  const raw = await openSqliteFile(file, migrations);
   const kysely = new Kysely({ dialect: new SqliteDialect({ database: raw }) });
   return new Db(kysely, 'sqlite', file, () => kysely.destroy());
 }
@@ -22,14 +22,33 @@ export function lazyDatabase(file: string, migrations: readonly string[] = MIGRA
   return new Db(kysely, 'sqlite', file, () => kysely.destroy());
 }
 
-function openSqliteFile(file: string, migrations: readonly string[]): Database.Database {
-  if (file !== ':memory:') prepareFile(file);
-  let raw: Database.Database;
-  try {
-    raw = new Database(file);
-  } catch (error) {
-    throw sqliteError(file, error);
+/** How long processes opening one file together keep retrying before the last one gives up. */
+const BUSY_GIVE_UP_MS = 20_000;
+
+/**
+ * busy_timeout makes SQLite wait for another process's lock, but not always: switching a fresh file to WAL, or
+ * taking the write lock while another process does, can fail at once with SQLITE_BUSY (SQLite's deadlock
+ * avoidance skips the wait). Replicas starting together on one file must all come up, so a busy open is retried
+ * from the start after a short random pause until BUSY_GIVE_UP_MS has passed.
+ */
+async function openSqliteFile(file: string, migrations: readonly string[]): Promise<Database.Database> {
+  const giveUpAt = Date.now() + BUSY_GIVE_UP_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return openSqliteFileOnce(file, migrations);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      const busy = String((error as { code?: string }).code).startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= giveUpAt) throw sqliteError(file, error);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, 10 * attempt) * (0.5 + Math.random())));
+    }
   }
+}
+
+/** Opens, sets up and migrates `file`, or closes it again and throws SQLite's own error. */
+function openSqliteFileOnce(file: string, migrations: readonly string[]): Database.Database {
+  if (file !== ':memory:') prepareFile(file);
+  const raw = new Database(file);
   try {
     // Waiting for another process's lock must be set up before anything that takes one (WAL needs one).
     raw.pragma('busy_timeout = 5000');
@@ -39,7 +58,7 @@ function openSqliteFile(file: string, migrations: readonly string[]): Database.D
     return raw;
   } catch (error) {
     raw.close();
-    throw error instanceof ConfigError ? error : sqliteError(file, error);
+    throw error;
   }
 }
 

@@ -58,6 +58,20 @@ describe('openDatabase', () => {
     db.close();
   });
 
+  it('waits out another process that holds the file for longer than SQLite waits by itself (busy_timeout, 5 s)', async () => {
+    const file = path.join(dir, 'held.db');
+    const holder = spawn(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(file)}); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setTimeout(() => db.exec('COMMIT'), 6500);`],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve()));
+    const db = await openDatabase(file);
+    expect(await db.kysely.selectFrom('outbox').select('delivery_key').execute()).toEqual([]);
+    await db.close();
+    await new Promise((resolve) => holder.on('close', resolve));
+  }, 30_000);
+
   it('upgrades a database from an older version, keeping its rows', async () => {
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
