@@ -11,7 +11,7 @@ import type { HttpRoutes } from '../../http/server';
 import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
 import { discordPublicKey } from './interaction-signature';
 import { GatewayShards, type ShardLease } from './gateway-shards';
-import { DEFAULT_LEASE_TIMING, type LeaseTiming } from '../../schedule/lease';
+import { DEFAULT_LEASE_TIMING } from '../../schedule/lease';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -26,8 +26,6 @@ export interface DiscordChatOptions {
    * interaction; the rest is margin for the network). Answers ready in time go out in one callback.
    */
   ackBudgetMs?: number;
-  /** A rate limit longer than this makes post()/edit() fail with a retryable PostError instead of waiting. */
-  maxRateLimitWaitMs?: number;
   /** How many pages of 100 messages findPosted() reads. */
   historyPages?: number;
   /** With DISCORD_PUBLIC_KEY: the bot's HTTP server, where /discord/interactions is mounted. */
@@ -39,12 +37,11 @@ export interface DiscordChatOptions {
    * without it (no shared database) this process holds every shard.
    */
   shardLease?: (shard: number) => ShardLease;
-  /** The leases' timing: beat interval and the silence after which another replica takes a shard over. */
-  shardLeaseTiming?: LeaseTiming;
 }
 
 const DEFAULT_ACK_BUDGET_MS = 2_000;
-const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 15_000;
+/** A rate limit longer than this makes post()/edit() fail with a retryable PostError instead of waiting. */
+const MAX_RATE_LIMIT_WAIT_MS = 15_000;
 
 /**
  * The Discord side of the bot: a real discord.js client whose REST client the DiscordPoster posts the scheduler's
@@ -82,7 +79,7 @@ export class DiscordChat extends PostingAdapter {
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     this.client.rest.on(RESTEvents.RateLimited, (limit) => log.info({ route: limit.route, retryAfter: limit.retryAfter, global: limit.global, scope: limit.scope }, 'discord rate limit'));
     const shardCount = config.shardCount ?? 1;
-    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...(options.shardLeaseTiming ?? DEFAULT_LEASE_TIMING), open: (shard) => this.openSession(shard, shardCount), log });
+    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...DEFAULT_LEASE_TIMING, open: (shard) => this.openSession(shard, shardCount), log });
   }
 
   /** The gateway session of a shard, when this replica holds it. */
@@ -91,7 +88,6 @@ export class DiscordChat extends PostingAdapter {
   }
 
   private clientOptions(extra: Partial<ClientOptions> = {}): ClientOptions {
-    const maxWait = this.options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
     return {
       intents: [GatewayIntentBits.Guilds],
       allowedMentions: { parse: [] },
@@ -102,7 +98,7 @@ export class DiscordChat extends PostingAdapter {
         // So does the global limit on channel routes (the scheduler's posts, edits and lookups): a request waited
         // out and resent here would land outside the send slots the replicas share, on top of the next second's
         // own requests, and draw the next 429; back in the outbox it gets a slot of its own. Nothing was sent.
-        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > maxWait || (limit.global && limit.route.startsWith('/channels/')),
+        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS || (limit.global && limit.route.startsWith('/channels/')),
       },
       ...extra,
     };
