@@ -70,10 +70,24 @@ function patterns(languages: readonly string[]): { meetAt: RegExp; online: RegEx
   return found;
 }
 
-/** Whether a paragraph of the announcement says the meetup itself is online. */
+/**
+ * A sentence about what goes online beside the meetup (slides, recordings, a stream, the sign-up) or about a
+ * meetup that is "also" online (hybrid) does not make the meetup an online one, in any language.
+ */
+const BESIDE_THE_MEETUP = /(?<![\p{L}])(?:slides?|folien|diapositives|supports|recordings?|recorded|aufzeichnung\w*|aufgezeichnet|enregistr\w*|grabaci\w*|opname\w*|nagrani\w*|videos?|vidéos?|vídeos?|stream\w*|registration|register|anmeldung|inscriptions?|inscri\w*|registro|aanmelding|rejestracja|tickets?|also|auch|aussi|también|ook|również)(?![\p{L}])/iu;
+
+/** Whether a sentence of the announcement says the meetup itself is online. */
 export function proseSaysOnline(lines: readonly SourceLine[], languages: readonly string[]): boolean {
   const { online } = patterns(languages);
-  return lines.some((l) => online.test(plainText(l.text)));
+  // What goes online is named before the word ("the slides will be online"); what follows is about something else.
+  return lines.some((l) =>
+    plainText(l.text)
+      .split(/(?<=[.!?])\s+/)
+      .some((sentence) => {
+        const m = online.exec(sentence);
+        return m !== null && !BESIDE_THE_MEETUP.test(sentence.slice(0, m.index + m[0].length));
+      }),
+  );
 }
 
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
@@ -108,7 +122,8 @@ function placeAt(markdown: string): { venue: string; address?: string } | undefi
     const name: string[] = [];
     for (const raw of words) {
       const word = raw.trim();
-      const bare = word.replace(/[,.;:!?)]+$/, '');
+      // "Google's office": the name ends at its possessive.
+      const bare = word.replace(/[,.;:!?)]+$/, '').replace(/['’]s$/, '');
       const capital = /^[\p{Lu}\p{N}]/u.test(bare);
       if (!capital && !(name.length > 0 && NAME_JOINERS.has(bare.toLowerCase()))) break;
       name.push(bare);
@@ -122,7 +137,7 @@ function placeAt(markdown: string): { venue: string; address?: string } | undefi
   }
   if (!venue) return undefined;
   // ", 1 High Street, Munich." up to the sentence's end: an address when it has a number.
-  const tail = /^\s*,\s*([^!?\n]*?)(?:\.(?:\s+(?=\p{Lu})|$)|[!?(]|$)/u.exec(plainText(after));
+  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.(?:\s+(?=\p{Lu})|$)|[!?(]|$)/u.exec(plainText(after));
   const address = tail && /\d/.test(tail[1]!) ? tail[1]!.replace(/[\s,;:]+$/, '').trim() : undefined;
   return { venue, ...(address ? { address } : {}) };
 }

@@ -39,6 +39,7 @@ describe('a venue in a sentence', () => {
     // The title's host stays, unless the sentence names it too and says where it is.
     expect(where(eventOf('Join us at KubeCon Europe next week as well!', ['en'], 'SRE Munich at Example 2025'))).toMatchObject({ venue: 'Example', address: undefined });
     expect(where(eventOf('We meet at Example Munich, Erika-Mann-Str. 33, 80636 München.', ['en'], 'SRE Munich at Example 2025'))).toMatchObject({ venue: 'Example Munich', address: 'Erika-Mann-Str. 33, 80636 München' });
+    expect(where(eventOf("This time we will meet at Example's office, Erika-Mann-Straße 33, München.", ['en'], 'SRE Munich at Example 2025'))).toMatchObject({ venue: 'Example', address: 'Erika-Mann-Straße 33, München' });
   });
 });
 
@@ -64,5 +65,7 @@ describe('online in a sentence', () => {
     expect(venueOf('Die Folien stellen wir danach online.')).toMatchObject({ venue: 'Example', online: false });
     expect(venueOf('Nous déciderons de la prochaine session (en ligne ou présentiel). Les vidéos seront en ligne sur YouTube.', ['fr'])).toMatchObject({ venue: 'Example', online: false });
     expect(venueOf('Register online on meetup.com.')).toMatchObject({ venue: 'Example', online: false });
+    expect(venueOf('This time the slides and recordings will be online right after the talks.')).toMatchObject({ venue: 'Example', online: false });
+    expect(venueOf('Diesmal wird das Meetup auch online übertragen.')).toMatchObject({ venue: 'Example', online: false });
   });
 });
