@@ -8,6 +8,7 @@ import type { FrontMatter } from './front-matter';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
 import { paragraphs, plainParagraphs, plainText, sectionKey, type Section, type SourceLine } from './markdown-text';
 import { firstValue, valueAt, type HeadingKind, type Profile } from './profile';
+import { proseSaysOnline, proseVenue } from './prose-place';
 
 export interface Whereabouts {
   venue?: string;
@@ -27,8 +28,10 @@ export class PostPlace {
 
   where(title: string, pageUrl: SafeUrl | undefined): Whereabouts {
     const onlineVenue = this.onlineVenue();
-    const place = onlineVenue ? {} : this.place(title);
-    const online = this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place) ? pageUrl : undefined));
+    const announcement = this.announcement();
+    const saysOnline = proseSaysOnline(announcement, this.profile.languages);
+    const place = onlineVenue ? {} : this.place(title, announcement, saysOnline);
+    const online = this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place, saysOnline) ? pageUrl : undefined));
     return { ...place, online };
   }
 
@@ -36,12 +39,18 @@ export class PostPlace {
     return this.profile.headings[kind].test(section.key);
   }
 
+  /** The announcement's own prose: before any heading, under the top heading, and under a when or location heading. */
+  private announcement(): SourceLine[] {
+    return this.sections.filter((s, i) => i === 0 || s.level === 1 || this.is('when', s) || this.is('location', s)).flatMap((s) => s.lines);
+  }
+
   /**
-   * A meetup without a venue whose title or location says it is online ("SRE Munich Spring Online Event 2020",
-   * `## Location` "Online"): online even when the post has no meeting link yet.
+   * A meetup without a venue whose title, location or announcement says it is online ("SRE Munich Spring Online
+   * Event 2020", `## Location` "Online", "diesmal online"): online even when the post has no meeting link yet.
    */
-  private meetsOnline(title: string, place: { venue?: string; address?: string }): boolean {
+  private meetsOnline(title: string, place: { venue?: string; address?: string }, saysOnline: boolean): boolean {
     if (place.venue || place.address) return false;
+    if (saysOnline) return true;
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const where = location ? plainParagraphs(location.lines) : '';
     return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
@@ -56,7 +65,7 @@ export class PostPlace {
     return { link: typeof link === 'string' && /^https?:\/\//.test(link) ? link : undefined };
   }
 
-  private place(title: string): { venue?: string; address?: string } {
+  private place(title: string, announcement: readonly SourceLine[], saysOnline: boolean): { venue?: string; address?: string } {
     if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
     const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
     const first = location ? paragraphs(location.lines)[0] : this.labelledLocation();
@@ -75,8 +84,15 @@ export class PostPlace {
       if (comma > 0 && /\d/.test(line.slice(comma)) && !/\d/.test(line.slice(0, comma))) return { venue: line.slice(0, comma).trim(), address: line.slice(comma + 1).trim() };
       if (line) return { venue: line };
     }
-    if (/\bonline\b/i.test(title)) return {};
+    // "This time online": the host a title names ("SRE Munich at Example") is no place to go to.
+    if (saysOnline || /\bonline\b/i.test(title)) return {};
+    // "We meet at **Example Labs**, 1 High Street, Munich", "Wir treffen uns bei ...", "chez ...".
+    const prose = proseVenue(announcement, this.profile.languages, (name) => this.profile.onlineWords.test(name));
     const host = /\bat\s+(.+?)(?:\s+\d{4})?$/i.exec(title)?.[1];
+    // A host in the title outranks a sentence naming another place ("join us at KubeCon"), unless the sentence
+    // names the same host (and says where it is).
+    const same = (a: string, b: string) => a.toLowerCase().includes(b.toLowerCase()) || b.toLowerCase().includes(a.toLowerCase());
+    if (prose && (!host || same(prose.venue, host))) return prose;
     return host ? { venue: this.proseSpelling(host) } : {};
   }
 

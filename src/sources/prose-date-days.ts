@@ -53,9 +53,13 @@ export function listedDays(r: chrono.ParsedResult, text: string, named: Calendar
   return listOf([named.day, ...days], { ...named, year }, r.index, end + after[0].length, after[2] !== undefined);
 }
 
+/** Days of one meetup are written in order, at most a week apart: "March 12 and 2 talks" is no list of days. */
+const MAX_GAP_DAYS = 7;
+
 function listOf(days: number[], month: CalendarDate, from: number, to: number, yearWritten: boolean): ListedDays | undefined {
-  const dates = [...new Set(days)].sort((a, b) => a - b).map((day) => ({ ...month, day }));
-  if (dates.length < 2 || !dates.every(isValidCalendarDate)) return undefined;
+  if (days.length < 2 || days.some((d, i) => i > 0 && (d <= days[i - 1]! || d - days[i - 1]! > MAX_GAP_DAYS))) return undefined;
+  const dates = days.map((day) => ({ ...month, day }));
+  if (!dates.every(isValidCalendarDate)) return undefined;
   const consecutive = dates.every((d, i) => i === 0 || addDays(dates[i - 1]!, 1).day === d.day);
   return { first: dates[0]!, last: consecutive ? dates.at(-1) : undefined, from, to, yearWritten };
 }

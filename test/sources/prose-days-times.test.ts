@@ -36,6 +36,12 @@ describe('a meetup over days named one by one', () => {
     expect(span(eventOf('title: Zwei Termine\ndate: 2025-03-01T10:00:00+01:00', 'Der Workshop findet am 4. und 11. Juni 2025 um 18:30 Uhr statt.'))).toBe('2025-06-04T18:30 – 2025-06-04T21:30');
   });
 
+  it('numbers after a date that are no days of it: "March 12 and 2 talks", "March 12 and 20 speakers"', () => {
+    const date = (body: string) => eventOf('title: T\ndate: 2025-03-01T10:00:00+01:00', body).start.toISODate();
+    expect(date('Our next meetup is on March 12 and 2 talks are lined up.')).toBe('2025-03-12');
+    expect(date('Join us on March 12 and 20 speakers will share their stories.')).toBe('2025-03-12');
+  });
+
   it('a span of days is another event\'s ("the talks from 3–5 June were recorded", "SREcon (October 02-04, Dublin)"), never the meetup', () => {
     const recap = parse('title: SRE Munich at Example 2025\ndate: 2025-05-20T10:00:00+02:00', 'Ingo recaps SREcon (October 02-04, Dublin), and the talks from 3–5 June were recorded.\n\n## Agenda\n* 18:30 Doors');
     expect(recap.event!.dateSource).toBe('front-matter');
