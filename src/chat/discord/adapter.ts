@@ -26,8 +26,6 @@ export interface DiscordChatOptions {
    * interaction; the rest is margin for the network). Answers ready in time go out in one callback.
    */
   ackBudgetMs?: number;
-  /** How many pages of 100 messages findPosted() reads. */
-  historyPages?: number;
   /** With DISCORD_PUBLIC_KEY: the bot's HTTP server, where /discord/interactions is mounted. */
   http?: HttpRoutes;
   /** Signatures of accepted HTTP interactions (shared by every process on the database), so replays are refused. */
@@ -61,7 +59,7 @@ export class DiscordChat extends DiscordPoster implements ChatAdapter {
     // REST works before the gateway is up: the scheduler or the scheduled-event sync may post during start-up.
     client.rest.setToken(config.token);
     // Its own messages are the application's until start() learns the bot user (GET /users/@me).
-    super(client.rest, config.applicationId, options.historyPages);
+    super(client.rest, config.applicationId);
     this.client = client;
     this.interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });
     this.client.on(Events.InteractionCreate, (interaction) => void this.interactions.handle(interaction));

@@ -7,7 +7,8 @@ import { toPostError } from './errors';
 import { renderMessage } from './render';
 
 const HISTORY_PAGE_SIZE = 100;
-const DEFAULT_HISTORY_PAGES = 5;
+/** Without a `since`, findPosted reads this many pages of recent history. */
+const HISTORY_PAGES = 5;
 const MEMORY_MAX = 500;
 const MARKER_PATTERN = /ref ([0-9a-f]{16})$/;
 
@@ -30,14 +31,10 @@ export class DiscordPoster implements ChatPoster {
   private readonly markers = new Map<string, string>();
   private readonly dms = new Map<string, string>();
 
-  /**
-   * `ownId`: the bot's own user id (messages by anyone else never count as ours); `historyPages`: how many pages of
-   * 100 messages findPosted() reads without a `since`.
-   */
+  /** `ownId`: the bot's own user id (messages by anyone else never count as ours). */
   constructor(
     readonly rest: REST,
     protected ownId: string,
-    private readonly historyPages = DEFAULT_HISTORY_PAGES,
   ) {}
 
   async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
@@ -87,7 +84,7 @@ export class DiscordPoster implements ChatPoster {
   async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
     const marker = deliveryMarker(deliveryKey);
     let before: string | undefined;
-    for (let page = 0; since !== undefined || page < this.historyPages; page++) {
+    for (let page = 0; since !== undefined || page < HISTORY_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE), ...(before ? { before } : {}) });
       let messages: APIMessage[];
       try {
