@@ -11,7 +11,6 @@ import type { HttpRoutes } from '../../http/server';
 import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
 import { discordPublicKey } from './interaction-signature';
 import { GatewayShards, type ShardLease } from './gateway-shards';
-import { DEFAULT_LEASE_TIMING } from '../../schedule/lease';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -70,7 +69,7 @@ export class DiscordChat extends DiscordPoster implements ChatAdapter {
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     this.client.rest.on(RESTEvents.RateLimited, (limit) => log.info({ route: limit.route, retryAfter: limit.retryAfter, global: limit.global, scope: limit.scope }, 'discord rate limit'));
     const shardCount = config.shardCount ?? 1;
-    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...DEFAULT_LEASE_TIMING, open: (shard) => this.openSession(shard, shardCount), log });
+    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, open: (shard) => this.openSession(shard, shardCount), log });
   }
 
   /** The gateway session of a shard, when this replica holds it. */
