@@ -24,6 +24,7 @@ import { addBotRoutes, addCommunityRoutes } from './bot/http-routes';
 import { Community } from './community/community';
 import { communitySpecs } from './community/specs';
 import { communityRouter } from './community/router';
+import { forgetUnconfiguredCommunities } from './sources/parse-cache-store';
 
 export interface BotOptions {
   clock?: Clock;
@@ -79,8 +80,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     deliverNow: () => scheduler?.tickAfterWrite(),
     tick: () => void scheduler?.tickAfterWrite().catch((err: unknown) => log.error({ err }, 'scheduler tick failed')),
   };
+  const specs = communitySpecs(config);
+  // A cache only: a store that cannot delete now tries again at the next start.
+  await forgetUnconfiguredCommunities(db, specs.map((s) => s.id)).catch((err: unknown) => log.warn({ err }, 'parse cache: rows of communities no longer configured not deleted'));
   const communities: Community[] = [];
-  for (const spec of communitySpecs(config)) communities.push(await Community.open(spec, shared));
+  for (const spec of specs) communities.push(await Community.open(spec, shared));
   const first = communities[0]!;
   const http = new HttpServer({ host: config.http.host, port: config.http.port, log });
 

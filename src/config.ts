@@ -7,7 +7,7 @@ import { communitiesConfig, type CommunityConfig } from './config-communities';
 import { discordPublicKey } from './chat/discord/interaction-signature';
 import { slackConfig, type SlackConfig } from './config-slack';
 
-export type { SlackConfig, SlackOAuthConfig } from './config-slack';
+export type { SlackConfig } from './config-slack';
 
 /*
  * The bot's configuration as the rest of the code sees it, assembled from the validated environment

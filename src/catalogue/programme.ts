@@ -60,14 +60,8 @@ export function findSessions(event: MeetupEvent, words: string): Session[] {
   });
 }
 
-const texts = new WeakMap<Session, string>();
 function sessionText(s: Session): string {
-  let text = texts.get(s);
-  if (text === undefined) {
-    text = [s.title, s.room, s.track, s.kind, ...s.speakers.flatMap((p) => [p.name, p.company])].filter(Boolean).join(' ').toLowerCase();
-    texts.set(s, text);
-  }
-  return text;
+  return [s.title, s.room, s.track, s.kind, ...s.speakers.flatMap((p) => [p.name, p.company])].filter(Boolean).join(' ').toLowerCase();
 }
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];

@@ -17,8 +17,6 @@ export interface RsvpRuntimeOptions {
   log: Logger;
   /** At most one round of announcement edits per meetup in this window, however many members answer. */
   debounceMs?: number;
-  /** How often reminders, counts, free seats and retention are looked at (default a minute). */
-  sweepMs?: number;
   /** A meetup's counts changed (e.g. to re-render the subscribe page). */
   onCountsChanged?: (eventId: string) => void;
   /** Whose announcements carry the counts (default: the single community). */
@@ -26,7 +24,8 @@ export interface RsvpRuntimeOptions {
 }
 
 const DEFAULT_DEBOUNCE_MS = 10_000;
-const DEFAULT_SWEEP_MS = 60_000;
+/** How often reminders, counts, free seats and retention are looked at. */
+const SWEEP_MS = 60_000;
 const PURGE_EVERY_MS = 60 * 60_000;
 
 /**
@@ -51,7 +50,7 @@ export class RsvpRuntime {
   }
 
   start(): void {
-    this.interval ??= setInterval(() => void this.sweep().catch((err: unknown) => this.options.log.error({ err }, 'rsvp sweep failed')), this.options.sweepMs ?? DEFAULT_SWEEP_MS);
+    this.interval ??= setInterval(() => void this.sweep().catch((err: unknown) => this.options.log.error({ err }, 'rsvp sweep failed')), SWEEP_MS);
     this.interval.unref();
   }
 

@@ -16,13 +16,13 @@ export interface AnnouncementStoreOptions {
   clock: Clock;
   /** What the scheduler plans for this community (its data, rules, channels, feeds), so previews are exact. */
   community: Omit<ScheduledCommunity, 'organizers'>;
-  /** How far ahead `preview` without an id looks (default 30 days). */
-  previewDays?: number;
 }
 
 /** Longest text an organizer may schedule: fits a Discord message and a Slack section with room to spare. */
 export const POST_TEXT_MAX = 1900;
 const FURTHEST_AHEAD = { days: 366 };
+/** How far ahead `preview` without an id looks. */
+const PREVIEW_DAYS = 30;
 
 /**
  * What /announce works on: organizers' ad-hoc posts (table scheduled_posts, sent by the Scheduler when due),
@@ -68,7 +68,7 @@ export class AnnouncementStore implements AnnouncementService {
       return expand(planPost(input, post));
     }
     const now = this.options.clock.now();
-    const until = now.plus({ days: this.options.previewDays ?? 30 });
+    const until = now.plus({ days: PREVIEW_DAYS });
     // Meetups the scheduler has not seen yet would be seen now, and posted at once if published late: from
     // just before now, so those show.
     const seen = await this.state.allSeen();

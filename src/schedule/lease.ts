@@ -12,7 +12,7 @@ export const monotonic: Monotonic = () => performance.now();
  * whenever its last beat is `beatMs` old, so after a stop longer than that it learns it lost the lease before it
  * posts anything. No wall-clock time is involved: a clock jump neither hands the lease over nor blocks it.
  */
-export interface LeaseTiming {
+interface LeaseTiming {
   ttlMs: number;
   /** How often the holder beats and contenders look (the scheduler's lease timer). */
   beatMs: number;

@@ -53,16 +53,6 @@ function decodeValue(value: unknown): unknown {
  * the posts, and slides arriving after the meetup must not touch old announcements.
  */
 export function eventContentHash(event: MeetupEvent): string {
-  // Every planning pass asks for every meetup of every community: a loaded event never changes (a reload makes
-  // new objects), so its hash is computed once.
-  let known = contentHashes.get(event);
-  if (known === undefined) contentHashes.set(event, (known = computeContentHash(event)));
-  return known;
-}
-
-const contentHashes = new WeakMap<MeetupEvent, string>();
-
-function computeContentHash(event: MeetupEvent): string {
   const iso = (d: DateTime | undefined) => d?.toUTC().toISO() ?? null;
   return hash({
     title: event.title,

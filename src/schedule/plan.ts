@@ -92,7 +92,7 @@ export function planRules(input: PlanInput, seen: FirstSeen, from: DateTime, to:
     if (event.status === 'cancelled' || event.announce === false || event.dateToBeConfirmed || event.start.toMillis() <= oldestStart) continue;
     const firstSeen = seen(event.id);
     for (const rule of meetupRules) {
-      const due = meetupDueAt(rule, event, firstSeen, input.settings.timeZone);
+      const due = ruleDueAt(rule, event.start.setZone(input.settings.timeZone), firstSeen, event.start);
       if (inWindow(due)) groups.push(meetupRuleGroup(input, rule, event, due));
     }
   }
@@ -176,24 +176,6 @@ function furthestAfterMs(rules: AnnouncementRule[]): number {
   // A day of slack covers an "at" time later on the day the offset lands on.
   return Math.max(0, ...afters) + 24 * 3600_000;
 }
-
-/**
- * When a rule posts about a meetup, its time read in the community's zone. Every tick asks again for every meetup
- * and rule (several passes each): the answer depends only on these values, so it is remembered per event.
- */
-function meetupDueAt(rule: AnnouncementRule, event: MeetupEvent, firstSeen: DateTime, zone: string): DateTime | undefined {
-  let known = dueTimes.get(event);
-  if (!known) dueTimes.set(event, (known = new Map()));
-  const key = `${firstSeen.toMillis()}|${zone}`;
-  let byRule = known.get(key);
-  // A meetup not yet seen is asked about with `now` (previews): keep only a few such answers.
-  if (!byRule && known.size >= 4) known.clear();
-  if (!byRule) known.set(key, (byRule = new Map()));
-  if (!byRule.has(rule)) byRule.set(rule, ruleDueAt(rule, event.start.setZone(zone), firstSeen, event.start));
-  return byRule.get(rule);
-}
-
-const dueTimes = new WeakMap<MeetupEvent, Map<string, Map<AnnouncementRule, DateTime | undefined>>>();
 
 function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();

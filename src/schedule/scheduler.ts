@@ -8,9 +8,9 @@ import type { Db } from '../store/db';
 import { Claims } from './claims';
 import { Deliverer } from './deliverer';
 import { deliverClaimed, type DeliveryOptions } from './delivery';
-import { DEFAULT_LEASE_TIMING, Lease, monotonic, PLANNER_LEASE, type LeaseTiming, type Monotonic } from './lease';
+import { DEFAULT_LEASE_TIMING, Lease, monotonic, PLANNER_LEASE, type Monotonic } from './lease';
 import { Outbox } from './outbox';
-import { DEFAULT_RATE_LIMITS, Pacer, realTime, type PacerTime, type RateLimits } from './pacer';
+import { DEFAULT_RATE_LIMITS, Pacer, realTime, type RateLimits } from './pacer';
 import { CommunityPass, type EditOp, type ScheduledCommunity } from './community-pass';
 import { SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 import type { LooseProblem } from './report';
@@ -32,10 +32,8 @@ export interface SchedulerOptions {
   /** node-cron expression for ticks (default every minute). */
   cron?: string;
   rateLimits?: RateLimits;
-  pacerTime?: PacerTime;
   /** Deliveries in flight at once (pacing still spaces them). */
   concurrency?: number;
-  leaseTiming?: LeaseTiming;
   /** How long a replica's claim on a row lasts (default 30 s): past it, another replica may take the row over. */
   claimTtlMs?: number;
   /** Identifies this process in the lease and its claims (default host, pid and a random suffix). */
@@ -81,14 +79,13 @@ export class Scheduler {
     const mono = options.mono ?? monotonic;
     this.outbox = new Outbox(options.db);
     const holder = options.holderId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.lease = new Lease(options.db, PLANNER_LEASE, holder, mono, options.leaseTiming ?? DEFAULT_LEASE_TIMING);
+    this.lease = new Lease(options.db, PLANNER_LEASE, holder, mono);
     this.clock = new TrustedClock(options.clock, mono, (offsetMs, adopted) =>
       options.log.warn({ offsetMs, adopted }, adopted ? 'wall clock step lasted; believing it' : 'wall clock stepped; not believed yet'),
     );
     const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
-    const time = options.pacerTime ?? realTime;
     // On top of the shared slots: this replica's own spacing at each request, and its cap on requests in flight.
-    const pacer = new Pacer(limits, time);
+    const pacer = new Pacer(limits, realTime);
     this.deliverer = new Deliverer({
       outbox: this.outbox,
       planning: () => this.lease.valid(),
@@ -101,10 +98,10 @@ export class Scheduler {
       pace: (platform, channel) => pacer.wait(platform, channel),
     });
     this.delivery = {
-      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, () => time.now()),
+      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, () => realTime.now()),
       deliverer: this.deliverer,
       clock: this.clock,
-      time,
+      time: realTime,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     };
   }
@@ -125,7 +122,7 @@ export class Scheduler {
           this.options.log.warn({ err: error }, 'could not beat the scheduler lease; trying again');
         }
       };
-      this.leaseTimer = setInterval(() => void beat(), (this.options.leaseTiming ?? DEFAULT_LEASE_TIMING).beatMs);
+      this.leaseTimer = setInterval(() => void beat(), DEFAULT_LEASE_TIMING.beatMs);
       this.leaseTimer.unref();
     }
     return this.tick();

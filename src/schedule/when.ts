@@ -1,75 +1,40 @@
+import type * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { parseDuration } from './duration';
 
 export const WHEN_EXAMPLES = '"2026-12-01 18:00", 2026-12-01T18:00, "in 2h", "tomorrow 10:00", "friday 18:30" or "18:00"';
 
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
-
 /**
- * A point in time as an organizer types it, read in the community's zone: ISO date and time (space or T,
- * optional seconds or offset), "in 2h" / "in 1 day 3 hours", "today|tonight|tomorrow|<weekday> [at] 18:30"
- * (also "6:30 pm"), or a bare time for today. Undefined when it is none of these, or names a wall time that
- * does not exist in the zone (the hour skipped when clocks go forward).
+ * A point in time as an organizer types it, read in the community's zone: "in 2h" / "in 1 day 3 hours" (days stay
+ * calendar days), else one date and time of day as chrono-node's British English reads the whole text: ISO date
+ * and time (space or T, optional seconds or offset), "1.12.2026 18:00", "today|tonight|tomorrow|<weekday> [at]
+ * 18:30" (a weekday is the next one; today's only while that time is still ahead), "6:30 pm", or a bare time for
+ * today. Undefined when it is none of these, names no time of day, counts in weeks or months ("next week 10:00":
+ * which day?), or names a wall time that does not exist in the zone (the hour skipped when clocks go forward).
  */
 export function parseWhen(text: string, now: DateTime, zone: string): DateTime | undefined {
-  const t = text.trim().toLowerCase().replace(/\s+/g, ' ');
+  const t = text.trim().replace(/\s+/g, ' ');
   const local = now.setZone(zone);
-  if (t.startsWith('in ')) {
+  if (/^in /i.test(t)) {
     const duration = parseDuration(t.slice(3));
     return duration && duration.as('minutes') > 0 ? local.plus(duration) : undefined;
   }
-  const iso = /^(\d{4})-(\d{2})-(\d{2})[t ](\d{1,2}):(\d{2})(?::(\d{2}))?(z|[+-]\d{2}:?\d{2})?$/.exec(t);
-  if (iso) {
-    const [, y, mo, d, h, mi, s, offset] = iso;
-    if (offset) {
-      const parsed = DateTime.fromISO(t.replace(' ', 'T').toUpperCase(), { setZone: true });
-      return parsed.isValid ? parsed.setZone(zone) : undefined;
-    }
-    return wallTime(zone, { year: +y!, month: +mo!, day: +d!, hour: +h!, minute: +mi!, second: s ? +s : 0 });
-  }
-  const german = /^(\d{1,2})\.(\d{1,2})\.(\d{4}),? (\d{1,2}):(\d{2})$/.exec(t);
-  if (german) {
-    const [, d, mo, y, h, mi] = german;
-    return wallTime(zone, { year: +y!, month: +mo!, day: +d!, hour: +h!, minute: +mi! });
-  }
-  const dayAndTime = /^(?:(today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun) )?(?:at )?(.+)$/.exec(t);
-  if (!dayAndTime) return undefined;
-  const clock = timeOfDay(dayAndTime[2]!);
-  if (!clock) return undefined;
-  const day = dayFor(dayAndTime[1], local, clock);
-  return day && wallTime(zone, { year: day.year, month: day.month, day: day.day, ...clock });
+  // Loaded on first use, as the reader loads its languages (src/sources/prose-date.ts).
+  const { GB } = require('chrono-node/en') as typeof chrono.en;
+  // The community's wall time, given to chrono as UTC: "tomorrow" and weekdays count in the community's days.
+  const [read] = GB.parse(t, { instant: local.setZone('UTC', { keepLocalTime: true }).toJSDate(), timezone: 0 }, { forwardDate: true });
+  if (!read || read.index !== 0 || read.text.length !== t.length || !read.start.isCertain('hour') || read.tags().has('result/relativeDate')) return undefined;
+  const at = read.start;
+  if (at.isCertain('timezoneOffset')) return DateTime.fromJSDate(at.date()).setZone(zone);
+  const dated = at.isCertain('day') || at.isCertain('weekday');
+  const day = dated ? { year: at.get('year')!, month: at.get('month')!, day: at.get('day')! } : { year: local.year, month: local.month, day: local.day };
+  return wallTime(zone, { ...day, hour: at.get('hour')!, minute: at.get('minute')!, second: at.get('second') ?? 0 });
 }
 
-function dayFor(word: string | undefined, local: DateTime, clock: { hour: number; minute: number }): DateTime | undefined {
-  if (!word || word === 'today' || word === 'tonight') return local;
-  if (word === 'tomorrow') return local.plus({ days: 1 });
-  const weekday = WEEKDAYS.findIndex((w) => w.startsWith(word)) + 1;
-  // The next such day; today only while that time is still ahead.
-  let ahead = (weekday - local.weekday + 7) % 7;
-  if (ahead === 0 && local.set({ ...clock, second: 0, millisecond: 0 }) <= local) ahead = 7;
-  return local.plus({ days: ahead });
-}
-
-/** "18:30", "9:05", "6:30 pm", "7pm". */
-function timeOfDay(text: string): { hour: number; minute: number } | undefined {
-  const h24 = /^(\d{1,2}):(\d{2})$/.exec(text);
-  if (h24) return valid(+h24[1]!, +h24[2]!);
-  const h12 = /^(\d{1,2})(?::(\d{2}))? ?(am|pm)$/.exec(text);
-  if (!h12) return undefined;
-  const hour = +h12[1]!;
-  if (hour < 1 || hour > 12) return undefined;
-  return valid((hour % 12) + (h12[3] === 'pm' ? 12 : 0), h12[2] ? +h12[2] : 0);
-}
-
-function valid(hour: number, minute: number): { hour: number; minute: number } | undefined {
-  return hour <= 23 && minute <= 59 ? { hour, minute } : undefined;
-}
-
-/** A wall time in the zone; undefined if the calendar or the zone has no such time (2:30 on a spring-forward night). */
-function wallTime(zone: string, parts: { year: number; month: number; day: number; hour: number; minute: number; second?: number }): DateTime | undefined {
-  const at = DateTime.fromObject({ second: 0, ...parts }, { zone });
-  if (!at.isValid || at.hour !== parts.hour || at.minute !== parts.minute || at.day !== parts.day) return undefined;
-  return at;
+/** A wall time in the zone; undefined if the zone has no such time (2:30 on a spring-forward night). */
+function wallTime(zone: string, parts: { year: number; month: number; day: number; hour: number; minute: number; second: number }): DateTime | undefined {
+  const at = DateTime.fromObject(parts, { zone });
+  return at.isValid && at.hour === parts.hour && at.minute === parts.minute ? at : undefined;
 }
 
 const QUOTED = /^["“„«']([^"“”„«»']+)["”“»']\s*([\s\S]*)$/;

@@ -10,8 +10,6 @@ import { resolveProfile } from './profile';
 import { richTextToMarkdown, type RichMarkdown } from './rich-text';
 import type { ShortcodeTexts } from './shortcodes';
 
-export { idOf } from './post-reader';
-
 /** What reading one file gave: the event (absent when the file has an error or is a draft) and what to tell organizers. */
 export interface ParsedFile {
   event?: MeetupEvent;

@@ -7,6 +7,17 @@ import type { CacheChanges, StoredParse } from './parse-cache';
 const BATCH = 100;
 
 /**
+ * Deletes the parse results of every community this configuration no longer names (a folder taken out of
+ * COMMUNITIES_DIR, or the single community once there are several): they would otherwise stay forever, holding
+ * what a community's posts said after it left. A community that comes back parses its files once more. Returns how
+ * many rows went.
+ */
+export async function forgetUnconfiguredCommunities(db: Db, configured: readonly CommunityId[]): Promise<number> {
+  if (configured.length === 0) return 0;
+  return db.run(sql`DELETE FROM parse_cache WHERE community NOT IN (${sql.join(configured.map((id) => sql`${id}`))})`);
+}
+
+/**
  * Where one community's parse results live between runs (table parse_cache, one row per current file). Read
  * whole before the first load, written after each load. Replicas and communities share the table: rows are by
  * community and file, a write replaces the file's row, and a delete removes only the row this process read, never

@@ -8,7 +8,7 @@ import { endFromAgenda, type AgendaLine } from './agenda';
 import type { Diagnostic } from './diagnostics';
 import type { FrontMatter } from './front-matter';
 import type { Profile } from './profile';
-import type { ProseDate } from './prose-date';
+import type { ProseDate, ProseTimes } from './prose-date';
 import { addDays, atWallTime, formatTimeOfDay, inDstGap, isoDate, isValidCalendarDate, parseTimeOfDay, parseWallDateTime, plusMillis, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
 
 export interface DateContext {
@@ -93,7 +93,7 @@ export function dateInPath(file: string): CalendarDate | undefined {
   return undefined;
 }
 
-export function startTime(explicit: ExplicitTimes, agenda: readonly AgendaLine[], prose: ProseDate | undefined, ctx: DateContext, agendaLine: number | undefined): TimeOfDay {
+export function startTime(explicit: ExplicitTimes, agenda: readonly AgendaLine[], prose: ProseTimes | undefined, ctx: DateContext, agendaLine: number | undefined): TimeOfDay {
   for (const key of ['start', 'doors', 'eventDate'] as const) {
     const value = explicit[key];
     if (value && 'hour' in value) return value;
@@ -117,7 +117,7 @@ export function startAt(day: MeetupDay, time: TimeOfDay, ctx: DateContext): Date
   return start;
 }
 
-export function meetupEnd(explicit: ExplicitTimes, prose: ProseDate | undefined, agenda: readonly AgendaItem[], lines: readonly AgendaLine[], start: DateTime, date: CalendarDate, ctx: DateContext): DateTime {
+export function meetupEnd(explicit: ExplicitTimes, prose: ProseTimes | undefined, agenda: readonly AgendaItem[], lines: readonly AgendaLine[], start: DateTime, date: CalendarDate, ctx: DateContext): DateTime {
   const value = explicit.end;
   const time = value && 'hour' in value ? value : value && 'time' in value ? value.time : undefined;
   const fromFields = value && 'date' in value && value.time ? atWallTime(value.date, value.time, ctx.zone) : time ? afterStart(date, time, start, ctx.zone) : undefined;
@@ -134,6 +134,20 @@ export function meetupEnd(explicit: ExplicitTimes, prose: ProseDate | undefined,
     return from && until ? (until > from ? until : atWallTime(addDays(date, l.dayOffset + 1), l.until!, ctx.zone)) : undefined;
   });
   return endFromAgenda(agenda, start, untils) ?? plusMillis(start, ctx.profile.defaultDurationMinutes * 60_000);
+}
+
+/** Whether the front matter gives a time of day (with the date or on its own). */
+export function hasExplicitTime(explicit: ExplicitTimes): boolean {
+  return (['start', 'doors', 'eventDate'] as const).some((key) => {
+    const value = explicit[key];
+    return value !== undefined && ('hour' in value || ('time' in value && value.time !== undefined));
+  });
+}
+
+/** A meetup over consecutive days ("am 4. und 5. Juni") ends on its last day, at the time its first day would end. */
+export function onLastDay(end: DateTime, lastDay: CalendarDate | undefined, ctx: DateContext): DateTime {
+  if (!lastDay || isoDate(lastDay) <= end.toISODate()!) return end;
+  return atWallTime(lastDay, { hour: end.hour, minute: end.minute }, ctx.zone);
 }
 
 /** An end time earlier than the start ("to 1:00") is after midnight. */

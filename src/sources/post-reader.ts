@@ -11,11 +11,13 @@ import { eventUrl, resolveLink, type RawLink } from './links';
 import { NO_LOOKUPS, resolveId } from './lookups';
 import type { ParseOptions } from './markdown';
 import { findLinks, paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
-import { explicitTimes, meetupDay, meetupEnd, startAt, startTime, type DateContext } from './post-dates';
+import { explicitTimes, hasExplicitTime, meetupDay, meetupEnd, onLastDay, startAt, startTime, type DateContext, type ExplicitTimes } from './post-dates';
+import { PostPlace } from './post-place';
 import { PostTalks } from './post-talks';
 import { firstValue, resolveProfile, valueAt, type HeadingKind, type Profile } from './profile';
 import { completeOneTalk } from './post-talk';
-import { findProseDate, type ProseDate } from './prose-date';
+import { findProseDate, type ProseDate, type ProseTimes } from './prose-date';
+import { findProseTime } from './prose-time';
 import { placeAgendaDays } from './agenda-days';
 import { toEventRsvp } from './rsvp-fields';
 import { atWallTime, parseWallDateTime, type WallDateTime } from './time';
@@ -67,16 +69,17 @@ export class PostReader {
     const day = meetupDay(explicit, prose, published, ctx);
     if (!day) return undefined;
     placeAgendaDays(agendaLines, day.date, this.profile.languages);
-    const start = startAt(day, startTime(explicit, agendaLines, prose, ctx, this.sectionLine('agenda')), ctx);
+    const times = this.proseTimes(prose, explicit, agendaLines);
+    const start = startAt(day, startTime(explicit, agendaLines, times, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
-    const end = meetupEnd(explicit, prose, agenda, agendaLines, start, day.date, ctx);
+    const lastDay = prose?.lastDay && day.source === 'prose' ? prose.lastDay : undefined;
+    const end = onLastDay(meetupEnd(explicit, times, agenda, agendaLines, start, day.date, ctx), lastDay, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);
     completeOneTalk(talks, agenda, title.replace(this.profile.cancelledTitle, '').trim() || title, firstValue(this.fm.raw, this.profile.frontMatter.speakers)?.value, this.proseParagraphs());
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;
     const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
-    const onlineVenue = this.onlineVenue();
-    const place = onlineVenue ? {} : this.place(title);
+    const place = new PostPlace(this.fm, this.body, this.sections, this.profile, this.options.lookups).where(title, this.pageUrl());
 
     return {
       id,
@@ -87,7 +90,7 @@ export class PostReader {
       dateSource: day.source,
       venue: place.venue,
       address: place.address,
-      online: this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place) ? this.pageUrl() : undefined)),
+      online: place.online,
       agenda,
       talks: talks.map(({ parsed: _parsed, line: _line, ...talk }) => talk),
       cfp: this.sectionText('cfp'),
@@ -109,6 +112,24 @@ export class PostReader {
       if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
     });
     return findProseDate(lines, published?.date, this.profile.languages);
+  }
+
+  /**
+   * The times the prose gives: beside its date, else (a date from the front matter or the path, and no time in
+   * the fields or the agenda) the first time of day in the announcement's paragraphs ("Nous vous accueillerons à
+   * partir de 19h"), never one in a talk's abstract, a speaker's bio or the call for talks.
+   */
+  private proseTimes(prose: ProseDate | undefined, explicit: ExplicitTimes, agendaLines: readonly { time?: unknown; dayOffset: number }[]): ProseTimes | undefined {
+    if (prose?.start || hasExplicitTime(explicit) || agendaLines.some((a) => a.time && a.dayOffset === 0)) return prose;
+    const skipped = new Set<number>();
+    this.sections.forEach((s, i) => {
+      if (s.level > 0 && (['talks', 'speakers', 'cfp', 'slides', 'recordings'] as const).some((kind) => this.is(kind, s))) {
+        skipped.add(i);
+        for (const sub of subsections(this.sections, i)) skipped.add(this.sections.indexOf(sub));
+      }
+    });
+    const lines = this.sections.filter((_, i) => !skipped.has(i)).flatMap((s) => s.lines).filter((l) => stripBullet(l.text) === undefined);
+    return findProseTime(lines, this.profile.languages) ?? prose;
   }
 
   // ----- text, places and links ------------------------------------------------------------------------------
@@ -161,79 +182,6 @@ export class PostReader {
   /** The event's page: the front matter's URL, else the settings' pattern; relative links resolve against it. */
   private pageUrl(): SafeUrl | undefined {
     return safeUrl(this.fm.url, this.options.settings.website) ?? eventUrl(this.options.settings, idOf(this.options.file));
-  }
-
-  /**
-   * A meetup without a venue whose title or location says it is online ("SRE Munich Spring Online Event 2020",
-   * `## Location` "Online"): online even when the post has no meeting link yet.
-   */
-  private meetsOnline(title: string, place: { venue?: string; address?: string }): boolean {
-    if (place.venue || place.address) return false;
-    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
-    const where = location ? plainParagraphs(location.lines) : '';
-    return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
-  }
-
-  /** "👉 en ligne sur Discord 👈" as the venue: online, at the venue's own link (`location.url` beside `location.name`). */
-  private onlineVenue(): { link?: string } | undefined {
-    const venue = this.fm.venue;
-    if (!venue || this.fm.address || /\d/.test(venue) || !this.profile.onlineWords.test(venue)) return undefined;
-    const path = firstValue(this.fm.raw, this.profile.frontMatter.venue)?.path;
-    const link = path?.includes('.') ? valueAt(this.fm.raw, path.replace(/[^.]+$/, 'url')) : undefined;
-    return { link: typeof link === 'string' && /^https?:\/\//.test(link) ? link : undefined };
-  }
-
-  private place(title: string): { venue?: string; address?: string } {
-    if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.options.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
-    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
-    const first = location ? paragraphs(location.lines)[0] : this.labelledLocation();
-    if (first) {
-      // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
-      const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''))
-        .split(/(?<=[a-z0-9)])\.\s+(?=\p{Lu})/u)[0]!
-        .replace(/^(?:this|the)\s+(?:meetup|event)\s+(?:will\s+be\s+|is\s+)?(?:held\s+|hosted\s+)?(?:at|in|by)\s+(?:the\s+)?/i, '')
-        .replace(/\.$/, '')
-        .trim();
-      // "Lind Capital at Mariane Thomsens Gade 2F, 9th floor": the host, then where it is.
-      const at = /^(\D+?)\s+at\s+(.*\d.*)$/.exec(line);
-      if (at) return { venue: at[1]!.trim(), address: at[2]!.trim() };
-      const comma = line.indexOf(',');
-      // "Margrethepladsen 4, 3, 8000 Aarhus": a street first is an address, not a venue's name.
-      if (comma > 0 && /\d/.test(line.slice(comma)) && !/\d/.test(line.slice(0, comma))) return { venue: line.slice(0, comma).trim(), address: line.slice(comma + 1).trim() };
-      if (line) return { venue: line };
-    }
-    if (/\bonline\b/i.test(title)) return {};
-    const host = /\bat\s+(.+?)(?:\s+\d{4})?$/i.exec(title)?.[1];
-    return host ? { venue: this.proseSpelling(host) } : {};
-  }
-
-  /** "Location: Example GmbH, Hauptstraße 1" or "**Ort:** ..." on a line of its own: read like a location section. */
-  private labelledLocation(): SourceLine[] | undefined {
-    for (const section of this.sections) {
-      for (const l of section.lines) {
-        const m = /^(?:[-*+]\s+)?(?:\*\*|__)?([\p{L} ]{2,20}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(\S.*)$/u.exec(l.text.trim());
-        if (m && this.profile.headings.location.test(sectionKey(m[1]!))) return [{ text: m[2]!, line: l.line }];
-      }
-    }
-    return undefined;
-  }
-
-  /** "at nordcloud" in a title, "at Nordcloud" in the prose: the prose is usually the careful spelling. */
-  private proseSpelling(name: string): string {
-    const wanted = name.toLowerCase();
-    for (const l of this.sections[0]!.lines) {
-      const at = l.text.toLowerCase().indexOf(wanted);
-      const found = at >= 0 ? l.text.slice(at, at + name.length) : '';
-      if (found && found !== name && /^\p{Lu}/u.test(found) && !/[\p{L}\p{N}]/u.test(l.text[at + name.length] ?? '')) return found;
-    }
-    return name;
-  }
-
-  /** A meeting link anywhere in the post (online events rarely say `online:` in the front matter). */
-  private onlineLink(): string | undefined {
-    const body = this.body;
-    const meeting = /https?:\/\/(?:[\w-]+\.)?(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|meet\.jit\.si|whereby\.com|webex\.com|bbb\.[\w.-]+)\/[^\s)>\]]*/i.exec(body);
-    return meeting?.[0];
   }
 }
 

@@ -2,10 +2,13 @@
  * The meetup date in announcement prose, in the community's languages, through chrono-node: "for July 10th",
  * "(Monday, April 14, 2025 6:00 PM to 9:00 PM CEST)", "Am Dienstag, dem 25. Februar 2020", "Martes 12 de
  * Septiembre, 2023". chrono finds dates; the community's policy is here: a date before the post is a recap and is
- * skipped, a range of days is a conference, a day without a year is the first one on or after the post date.
+ * skipped, a span of days ("3–5 June", "October 02-04") is how another event's dates are quoted (a conference, a
+ * recap) and is skipped, while days named one by one ("am 4. und 5. Juni", prose-date-days.ts) are the meetup's own,
+ * and a day without a year is the first one on or after the post date.
  */
 import type * as chrono from 'chrono-node';
 import type { SourceLine } from './markdown-text';
+import { listedDays } from './prose-date-days';
 import { hasWordTable, translateDateWords } from './prose-date-words';
 import { isValidCalendarDate, type CalendarDate, type ParsedTimeOfDay } from './time';
 
@@ -18,7 +21,12 @@ export interface ProseDate {
   weekdayMismatch?: string;
   start?: ParsedTimeOfDay;
   end?: ParsedTimeOfDay;
+  /** The last of the meetup's days when the prose names consecutive days ("am 4. und 5. Juni"): `date` is the first. */
+  lastDay?: CalendarDate;
 }
+
+/** Times of day the prose gives, with or without a date. */
+export type ProseTimes = Pick<ProseDate, 'start' | 'end'>;
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
@@ -54,27 +62,37 @@ function parserFor(language: string): Parser | undefined {
 /** How far after a date a time may be written and still be its time ("... 2025\n6:00 PM", "um 19 Uhr"). */
 const TIME_REACH = 60;
 
-export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): ProseDate | undefined {
+/** What chrono finds in the lines, in every one of the languages, in text order; `text` is what it read. */
+export function proseResults(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): { written: string; text: string; results: chrono.ParsedResult[] } {
   const written = lines.map((l) => hideUrls(l.text)).join('\n');
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
   const results = languages
     .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []))
     .sort((a, b) => a.index - b.index);
+  return { written, text, results };
+}
+
+export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): ProseDate | undefined {
+  const { written, text, results } = proseResults(lines, published, languages);
   for (const r of results) {
-    if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+    if (!r.start.isCertain('day') || !r.start.isCertain('month') || isDuration(r)) continue;
     if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;
     // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words or is written in full.
     if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text)) continue;
-    const date = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };
+    const named = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };
+    if (!isValidCalendarDate(named)) continue;
+    const days = listedDays(r, text, named, languages);
+    const date = days?.first ?? named;
     if (!isValidCalendarDate(date)) continue;
-    if (r.start.isCertain('year') && published && compareDates(date, published) < 0) continue;
-    if (!r.start.isCertain('year') && !published) continue;
-    const times = timesOf(r, results, text);
+    if ((r.start.isCertain('year') || days?.yearWritten) && published && compareDates(date, published) < 0) continue;
+    if (!r.start.isCertain('year') && !days?.yearWritten && !published) continue;
+    const times = timesOf(r, results, text, days?.to);
     // A translated word is padded in front (prose-date-words.ts): the written word starts before chrono's match.
-    let from = r.index;
+    let from = Math.min(r.index, days?.from ?? r.index);
     while (from > 0 && /\p{L}/u.test(written[from - 1]!)) from--;
-    return { date, line: lineOf(lines, r.index), text: written.slice(from, r.index + r.text.length).replace(/[*_]/g, '').replace(/\s+/g, ' ').trim(), weekdayMismatch: weekdayMismatch(r, results, date), ...times };
+    const to = Math.max(r.index + r.text.length, days?.to ?? 0);
+    return { date, line: lineOf(lines, from), text: written.slice(from, to).replace(/[*_]/g, '').replace(/\s+/g, ' ').trim(), weekdayMismatch: weekdayMismatch(r, results, named), ...times, ...(days?.last ? { lastDay: days.last } : {}) };
   }
   return undefined;
 }
@@ -88,14 +106,19 @@ function normalise(text: string): string {
     .replace(/[*_]/g, ' ')
     // "18:00—22:00": chrono knows ranges written with a hyphen only (same length, so positions stay).
     .replace(/(?<=\d\s*)[–—](?=\s*\d)/g, '-')
-    .replace(/(\p{L}),?(\s+)(?:the|dem|den|le|el)(\s+)(?=\d)/giu, (m, letter: string) => `${letter},${' '.repeat(m.length - 2)}`);
+    .replace(/(\p{L}),?(\s+)(?:the|dem|den|le|el)(\s+)(?=\d)/giu, (m, letter: string) => `${letter},${' '.repeat(m.length - 2)}`)
+    // French times: "19 h" is "19h"; chrono takes "de 19h" and "à partir de 19h" for "in 19 hours", and "entre 19h
+    // et 21h" for no range, so the words before the time go and "et" between two times is "à".
+    .replace(/(?<![\d:.])(\d{1,2})\s+h(?:\s*(\d{2})(?!\d))?(?![\p{L}])/gu, (m, hour: string, minute = '') => `${hour}h${minute}`.padEnd(m.length, ' '))
+    .replace(/(?<![\p{L}])(?:[àa]\s+partir\s+d(?:e|u|’|')|dès|de|entre)(?=\s+\d{1,2}h(?![\p{L}]))/giu, (m) => ' '.repeat(m.length))
+    .replace(/(?<=\d{1,2}h\d{0,2}\s+)et(?=\s+\d{1,2}h(?![\p{L}]))/gu, 'à ');
 }
 
-function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], text: string): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
+function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], text: string, listEnd?: number): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
   let start = r.start.isCertain('hour') ? timeOf(r.start) : undefined;
   let end = r.end?.isCertain('hour') ? timeOf(r.end) : undefined;
   if (!start) {
-    const after = r.index + r.text.length;
+    const after = Math.max(r.index + r.text.length, listEnd ?? 0);
     // A time in the same paragraph, or on a line of its own (a "Time" card or line after the date's).
     const next = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && (!/\n\s*\n/.test(text.slice(after, o.index)) || onOwnLine(text, o)));
     if (next) {
@@ -104,6 +127,11 @@ function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], te
     }
   }
   return { start, end };
+}
+
+/** "25 minutes", "2h", "de 19h" read as that long after the post: a length of time, never a date or a time of day. */
+export function isDuration(r: chrono.ParsedResult): boolean {
+  return r.tags().has('result/relativeDateAndTime');
 }
 
 function onOwnLine(text: string, r: chrono.ParsedResult): boolean {
@@ -136,7 +164,7 @@ function hideUrls(text: string): string {
   return text.replace(/\bhttps?:\/\/\S+|\]\([^)]*\)|<[^>]+>/g, (m) => ' '.repeat(m.length));
 }
 
-function lineOf(lines: readonly SourceLine[], index: number): number {
+export function lineOf(lines: readonly SourceLine[], index: number): number {
   let offset = 0;
   for (const l of lines) {
     offset += l.text.length + 1;

@@ -116,14 +116,16 @@ async function registerCommands(discord: FakeDiscord, commands: Map<string, Comm
 /**
  * The answer the member ends up seeing: the first callback's message, or, when the bot deferred (type 5, because
  * the work took longer than its answer budget, as a slow database on a loaded machine can), the original response
- * once the bot has edited it.
+ * once the bot has edited it, or the follow-up that replaced it when the answer wanted the other visibility.
  */
 export async function answerSeen(handle: InteractionHandle): Promise<Record<string, unknown>> {
   const first = await handle.firstCallback;
   if (first.type !== 5) return first.data ?? {};
   const LOADING = 128;
-  await waitUntil(() => handle.state.original !== undefined && (handle.state.original.flags & LOADING) === 0, 'the deferred answer');
-  const { content, embeds, components, flags } = handle.state.original!;
+  const { state } = handle;
+  const answered = () => (state.originalDeleted ? state.followUps[0] : state.original && (state.original.flags & LOADING) === 0 ? state.original : undefined);
+  await waitUntil(() => answered() !== undefined, 'the deferred answer');
+  const { content, embeds, components, flags } = answered()!;
   return { content, embeds, components, flags };
 }
 

@@ -34,8 +34,8 @@ describe('the real commands on Discord', () => {
   afterEach(() => bot.stop());
 
   const command = async (name: string, options: Record<string, string | number | boolean> = {}, who: MemberSpec = member, subcommand?: string) => {
-    const callback = await bot.discord.dispatchInteraction({ kind: 'command', name, subcommand, options, member: who }).firstCallback;
-    return callback.data as { content?: string; embeds?: Embed[]; components?: { components: { custom_id?: string; label?: string; url?: string }[] }[]; flags?: number; allowed_mentions?: unknown };
+    const answer = await answerSeen(bot.discord.dispatchInteraction({ kind: 'command', name, subcommand, options, member: who }));
+    return answer as { content?: string; embeds?: Embed[]; components?: { components: { custom_id?: string; label?: string; url?: string }[] }[]; flags?: number; allowed_mentions?: unknown };
   };
 
   it('/agenda: an embed with the title linked, when/where fields, the agenda, the Abstracts button, the hashtag', async () => {

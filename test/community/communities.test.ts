@@ -77,7 +77,10 @@ beforeAll(async () => {
 
   // SQLite, or PostgreSQL when the suite runs there (test/helpers/db.ts); opened once to create its schema.
   const database = sharedDb(root);
-  await (await database.open()).close();
+  const before = await database.open();
+  // Parse results left by a community since taken out of COMMUNITIES_DIR, and by the earlier single-community set-up.
+  for (const gone of ['paris', '']) await before.run(sql`INSERT INTO parse_cache (community, file, cache_key, result, checksum) VALUES (${gone}, 'events/x.md', 'k', '{}', 'c')`);
+  await before.close();
   const config = loadConfig({
     COMMUNITIES_DIR: path.join(root, 'communities'),
     ...database.env,
@@ -132,6 +135,12 @@ describe('several communities in one process', () => {
       ['k8s-berlin', 'Kubernetes Berlin'],
       ['sre-munich', 'SRE Munich'],
     ]);
+  });
+
+  it('deletes the parse cache rows of communities no longer configured, and keeps those of each configured one', async () => {
+    const communities = async () => (await bot.db.rows(sql<{ community: string }>`SELECT DISTINCT community FROM parse_cache ORDER BY community`)).map((r) => r.community);
+    await waitFor(async () => (await communities()).length === 3, 'the three communities\' rows');
+    expect(await communities()).toEqual(['cloud-munich', 'k8s-berlin', 'sre-munich']);
   });
 
   it('answers /next on Discord from the community of the server it was typed in, and refuses a server of none', async () => {

@@ -162,7 +162,7 @@ export async function announcedThen(world: ScheduleWorld, scheduler: Scheduler, 
 }
 
 /** Ticks once a minute until `until` (inclusive), like node-cron would. Returns when each post was made. */
-export async function runMinutes(world: ScheduleWorld, scheduler: Scheduler, until: string): Promise<{ key: string; channel: string; at: string }[]> {
+export async function runMinutes(world: ScheduleWorld, scheduler: Scheduler, until: string, everyMinutes = 1): Promise<{ key: string; channel: string; at: string }[]> {
   const end = berlin(until);
   const posted: { key: string; channel: string; at: string }[] = [];
   const seen = new Map(ANNOUNCE_CHANNELS.map((c) => [c, world.messages(c).length]));
@@ -175,7 +175,7 @@ export async function runMinutes(world: ScheduleWorld, scheduler: Scheduler, unt
         seen.set(channel, messages.length);
       }
     }
-    world.clock.advance({ minutes: 1 });
+    world.clock.advance({ minutes: everyMinutes });
   }
   return posted;
 }

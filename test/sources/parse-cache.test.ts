@@ -8,7 +8,7 @@ import { systemClock } from '../../src/clock';
 import type { Db } from '../../src/store/db';
 import { loadData, type LoadOptions, type LoadResult } from '../../src/sources/load';
 import { checksumOf, ParseCache } from '../../src/sources/parse-cache';
-import { ParseCacheStore } from '../../src/sources/parse-cache-store';
+import { forgetUnconfiguredCommunities, ParseCacheStore } from '../../src/sources/parse-cache-store';
 import { openEventsSource } from '../../src/sources/source';
 import { memoryDb, sharedDb } from '../helpers/db';
 import { tempDataDir } from './temp-data';
@@ -152,6 +152,23 @@ describe('parse cache', () => {
       expect((await rows(b, 'munich')).length).toBe((await rows(b, 'berlin')).length - 1);
     } finally {
       await Promise.all([a.close(), b.close()]);
+      tmp.cleanup();
+    }
+  });
+
+  it('the rows of a community no longer configured are deleted; the configured ones keep theirs', async () => {
+    const tmp = tempDataDir({ copyReal: true });
+    try {
+      for (const c of ['munich', 'berlin', 'paris']) await start(db, tmp.dir, {}, c);
+      const n = (await rows(db, 'munich')).length;
+      expect(n).toBeGreaterThan(0);
+      expect(await forgetUnconfiguredCommunities(db, ['munich', 'berlin'])).toBe(n);
+      expect(await rows(db, 'paris')).toEqual([]);
+      expect((await rows(db, 'munich')).length).toBe(n);
+      expect((await start(db, tmp.dir, {}, 'berlin')).parsed).toBe(0);
+      // Back in the configuration: its files are parsed once more.
+      expect((await start(db, tmp.dir, {}, 'paris')).parsed).toBe(n);
+    } finally {
       tmp.cleanup();
     }
   });
