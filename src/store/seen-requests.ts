@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from './db';
 
 /** How long a signed Slack request is accepted (Bolt's and Slack's window); a signature is kept this long. */
@@ -14,6 +14,8 @@ const PRUNE_EVERY_SEC = 60;
  */
 export class SeenRequests {
   private prunedAtSec = -Infinity;
+  /** The INSERT as this store's dialect writes it, built once: each request only binds its two values. */
+  private insertSql: string | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -23,7 +25,8 @@ export class SeenRequests {
       this.prunedAtSec = nowSec;
       await this.db.run(sql`DELETE FROM slack_request_signatures WHERE timestamp < ${nowSec - 2 * REQUEST_WINDOW_SEC}`);
     }
-    const added = await this.db.run(sql`INSERT INTO slack_request_signatures (signature, timestamp) VALUES (${signature}, ${timestampSec}) ON CONFLICT (signature) DO NOTHING`);
-    return added === 1;
+    this.insertSql ??= sql`INSERT INTO slack_request_signatures (signature, timestamp) VALUES (${''}, ${0}) ON CONFLICT (signature) DO NOTHING`.compile(this.db.kysely).sql;
+    const result = await this.db.q().executeQuery(CompiledQuery.raw(this.insertSql, [signature, timestampSec]));
+    return Number(result.numAffectedRows ?? 0n) === 1;
   }
 }
