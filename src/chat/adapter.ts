@@ -17,7 +17,7 @@ export interface PostOptions {
   deliveryKey: string;
 }
 
-/** Something the scheduler can post through. Each chat adapter is one. */
+/** Something the scheduler can post through. Each chat adapter is one (Slack's and Discord's are their poster). */
 export interface ChatPoster {
   readonly platform: Platform;
   post(channel: string, message: MessageModel, options: PostOptions): Promise<{ messageId: string }>;
@@ -32,35 +32,6 @@ export interface ChatPoster {
 export interface ChatAdapter extends ChatPoster {
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** The posting half of a platform adapter, kept apart from its connection. */
-export interface PlatformPoster extends Omit<ChatPoster, 'platform'> {
-  openDirectMessage(userId: string): Promise<string>;
-}
-
-/** A chat adapter that holds the connection and hands every post to its platform's poster. */
-export abstract class PostingAdapter implements ChatAdapter {
-  abstract readonly platform: Platform;
-  protected abstract readonly poster: PlatformPoster;
-  abstract start(): Promise<void>;
-  abstract stop(): Promise<void>;
-
-  post(channel: string, message: MessageModel, options: PostOptions): Promise<{ messageId: string }> {
-    return this.poster.post(channel, message, options);
-  }
-
-  edit(channel: string, messageId: string, message: MessageModel): Promise<void> {
-    return this.poster.edit(channel, messageId, message);
-  }
-
-  openDirectMessage(userId: string): Promise<string> {
-    return this.poster.openDirectMessage(userId);
-  }
-
-  findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
-    return this.poster.findPosted(channel, deliveryKey, since);
-  }
 }
 
 /**

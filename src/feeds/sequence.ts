@@ -47,23 +47,23 @@ export class FeedSequences {
     const list = [...entries];
     const revisions = new Map<string, Revision>();
     if (list.length === 0) return revisions;
-    await this.db.transaction(async () => {
+    await this.db.transaction(async (tx) => {
       const known = new Map<string, Row>();
       for (let i = 0; i < list.length; i += CHUNK) {
         const uids = list.slice(i, i + CHUNK).map((e) => e.uid);
-        const rows = await this.db.rows(sql<Row & { uid: string }>`SELECT uid, content_hash, sequence, created_at, modified_at FROM feed_sequences WHERE uid IN (${sql.join(uids)})`);
+        const rows = await tx.rows(sql<Row & { uid: string }>`SELECT uid, content_hash, sequence, created_at, modified_at FROM feed_sequences WHERE uid IN (${sql.join(uids)})`);
         for (const row of rows) known.set(row.uid, row);
       }
       for (const { uid, hash } of list) {
         const row = known.get(uid);
         if (!row) {
-          await this.db.run(sql`INSERT INTO feed_sequences (uid, content_hash, sequence, created_at, modified_at) VALUES (${uid}, ${hash}, 0, ${now}, ${now}) ON CONFLICT (uid) DO NOTHING`);
+          await tx.run(sql`INSERT INTO feed_sequences (uid, content_hash, sequence, created_at, modified_at) VALUES (${uid}, ${hash}, 0, ${now}, ${now}) ON CONFLICT (uid) DO NOTHING`);
           known.set(uid, { content_hash: hash, sequence: 0, created_at: now, modified_at: now });
           revisions.set(uid, revision(0, now, now));
         } else if (row.content_hash === hash) {
           revisions.set(uid, revision(row.sequence, row.created_at, row.modified_at));
         } else {
-          await this.db.run(sql`UPDATE feed_sequences SET content_hash = ${hash}, sequence = sequence + 1, modified_at = ${now} WHERE uid = ${uid}`);
+          await tx.run(sql`UPDATE feed_sequences SET content_hash = ${hash}, sequence = sequence + 1, modified_at = ${now} WHERE uid = ${uid}`);
           known.set(uid, { content_hash: hash, sequence: row.sequence + 1, created_at: row.created_at, modified_at: now });
           revisions.set(uid, revision(row.sequence + 1, row.created_at, now));
         }

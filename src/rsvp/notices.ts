@@ -18,25 +18,21 @@ export const dmChannel = (userId: string): string => `${DM_PREFIX}${userId}`;
  * one per promotion (the waitlist entry's queue number is in it) and one reminder per member and meetup.
  */
 export class DirectNotices {
-  private readonly outbox: Outbox;
-
   constructor(
     private readonly db: Db,
-    community?: string,
-  ) {
-    this.outbox = new Outbox(db, community);
-  }
+    private readonly community?: string,
+  ) {}
 
-  /** Called inside the promotion's transaction: the message exists if and only if the promotion does. */
-  promoted(event: MeetupEvent, r: Rsvp, now: DateTime): Promise<boolean> {
+  /** Called inside the promotion's transaction (`tx`): the message exists if and only if the promotion does. */
+  promoted(event: MeetupEvent, r: Rsvp, now: DateTime, tx: Db): Promise<boolean> {
     const key = `rsvp-promoted:${event.id}:${r.platform}:${r.userId}:${r.queueNo}`;
-    return this.queue(key, r.platform, r.userId, event, `RSVP: moved up from the waitlist for ${event.title}`, promotedMessage(event), now);
+    return this.queue(key, r.platform, r.userId, event, `RSVP: moved up from the waitlist for ${event.title}`, promotedMessage(event), now, tx);
   }
 
   /** The day-before reminder for a member going who turned reminders on; false when it was queued before. */
   reminder(event: MeetupEvent, r: Pick<Rsvp, 'platform' | 'userId'>, now: DateTime): Promise<boolean> {
     const key = `rsvp-reminder:${event.id}:${r.platform}:${r.userId}`;
-    return this.queue(key, r.platform, r.userId, event, `RSVP: reminder for ${event.title}`, reminderMessage(event), now);
+    return this.queue(key, r.platform, r.userId, event, `RSVP: reminder for ${event.title}`, reminderMessage(event), now, this.db);
   }
 
   /** Drops a member's queued and sent direct messages (they asked the bot to forget them). */
@@ -50,9 +46,9 @@ export class DirectNotices {
   }
 
   /** Worth sending until the meetup starts: a "you have a seat" after the doors opened helps nobody. */
-  private async queue(key: string, platform: Platform, userId: string, event: MeetupEvent, label: string, model: MessageModel, now: DateTime): Promise<boolean> {
+  private async queue(key: string, platform: Platform, userId: string, event: MeetupEvent, label: string, model: MessageModel, now: DateTime, db: Db): Promise<boolean> {
     const delivery: Delivery = { key, to: { platform, channel: dmChannel(userId) }, message: model, label, worthUntil: event.start, eventId: event.id };
-    return (await this.outbox.enqueue([delivery], now)).length === 1;
+    return (await new Outbox(db, this.community).enqueue([delivery], now)).length === 1;
   }
 }
 

@@ -84,8 +84,8 @@ export class RsvpService {
     const answer = extras.answer === undefined ? undefined : cleanText(extras.answer, ANSWER_MAX, 'answer');
     if (choice === 'going' && (await this.missing(event, caller)).realName) throw new ArgumentError('This meetup needs your real name for the guest list: press Going again to fill it in.');
     let queued = 0;
-    const result = await this.store.answer(seatsOf(event), { platform: caller.platform, userId: caller.id, name: caller.name }, choice, answer, now, async (r) => {
-      if (!r.quiet && (await this.notices.promoted(event, r, now))) queued++;
+    const result = await this.store.answer(seatsOf(event), { platform: caller.platform, userId: caller.id, name: caller.name }, choice, answer, now, async (r, tx) => {
+      if (!r.quiet && (await this.notices.promoted(event, r, now, tx))) queued++;
     });
     this.after(event, result, queued);
     return result;
@@ -96,8 +96,8 @@ export class RsvpService {
     if (!event.rsvp || event.start <= this.options.now()) return;
     const now = this.options.now();
     let queued = 0;
-    const result = await this.store.fill(seatsOf(event), now, async (r) => {
-      if (!r.quiet && (await this.notices.promoted(event, r, now))) queued++;
+    const result = await this.store.fill(seatsOf(event), now, async (r, tx) => {
+      if (!r.quiet && (await this.notices.promoted(event, r, now, tx))) queued++;
     });
     if (result.promoted.length > 0 || result.becameFull) this.after(event, { ...result, status: 'going', counts: await this.store.counts(event.id) }, queued);
   }

@@ -5,45 +5,49 @@ import { sql, type RawBuilder } from 'kysely';
 import { stamp } from '../schedule/outbox';
 import { SELECT_RSVP, toRsvp, type AnswerResult, type Counts, type EventSeats, type Member, type RawRsvp, type Rsvp, type RsvpStatus } from './rsvp';
 
-/** Called inside the transaction that moved a member up: whatever it stores commits with the promotion. */
-export type OnPromoted = (r: Rsvp) => Promise<void> | void;
+/** Called inside the transaction that moved a member up: whatever it stores through `tx` commits with the promotion. */
+export type OnPromoted = (r: Rsvp, tx: Db) => Promise<void> | void;
 
 /**
  * RSVPs in the database. Every change that can take or free a seat runs in one transaction that holds the
  * meetup's seats first (SQLite: BEGIN IMMEDIATE takes the write lock before the seats are counted; PostgreSQL: an
  * advisory lock on the meetup), so concurrent presses (other connections, other processes) queue up and a meetup
  * never goes over capacity. Whoever is moved up from the waitlist is handed to `onPromoted` inside the same
- * transaction, so the message telling them is stored if and only if the promotion is.
+ * transaction, so the message telling them is stored if and only if the promotion is. The work of a transaction
+ * runs on a store built on its Db (`new RsvpStore(tx)`), so every query of it is inside.
  */
 export class RsvpStore {
   constructor(private readonly db: Db) {}
 
   answer(event: EventSeats, member: Member, choice: 'going' | 'declined', answer: string | undefined, now: DateTime, onPromoted: OnPromoted): Promise<AnswerResult> {
     return this.db.transaction(
-      async (): Promise<AnswerResult> => {
-        const before = await this.entry(event.id, member.platform, member.userId);
-        let status: RsvpStatus;
-        if (choice === 'going') status = before && before.status !== 'declined' ? before.status : (await this.seatFree(event)) ? 'going' : 'waitlist';
-        else status = 'declined';
-        // A member coming back after saying no joins the end of the line; changing one's answer keeps the place.
-        const queueNo = before && before.status !== 'declined' && status !== 'declined' ? before.queueNo : await this.nextQueueNo(event.id);
-        await this.db.run(
-          sql`INSERT INTO rsvps (event_id, platform, user_id, display_name, status, queue_no, answer, event_end, created_at, updated_at)
-              VALUES (${event.id}, ${member.platform}, ${member.userId}, ${member.name}, ${status}, ${queueNo}, ${answer ?? null}, ${stamp(event.end)}, ${stamp(now)}, ${stamp(now)})
-              ON CONFLICT (event_id, platform, user_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
-                queue_no = excluded.queue_no, answer = COALESCE(excluded.answer, rsvps.answer), event_end = excluded.event_end, updated_at = excluded.updated_at`,
-        );
-        const { promoted, becameFull } = await this.settle(event, now, onPromoted);
-        const position = status === 'waitlist' ? await this.position(event.id, member.platform, member.userId) : undefined;
-        return { status, previous: before?.status, position, promoted, becameFull, counts: await this.counts(event.id) };
-      },
+      (tx) => new RsvpStore(tx).record(event, member, choice, answer, now, onPromoted),
       { lock: seatsLock(event.id) },
     );
   }
 
   /** Moves the waitlist up into free seats (after a cancellation, or when the host added seats). */
   fill(event: EventSeats, now: DateTime, onPromoted: OnPromoted): Promise<{ promoted: Rsvp[]; becameFull: boolean }> {
-    return this.db.transaction(() => this.settle(event, now, onPromoted), { lock: seatsLock(event.id) });
+    return this.db.transaction((tx) => new RsvpStore(tx).settle(event, now, onPromoted), { lock: seatsLock(event.id) });
+  }
+
+  /** Inside the transaction of `answer`: the member's answer, then the waitlist moved up. */
+  private async record(event: EventSeats, member: Member, choice: 'going' | 'declined', answer: string | undefined, now: DateTime, onPromoted: OnPromoted): Promise<AnswerResult> {
+    const before = await this.entry(event.id, member.platform, member.userId);
+    let status: RsvpStatus;
+    if (choice === 'going') status = before && before.status !== 'declined' ? before.status : (await this.seatFree(event)) ? 'going' : 'waitlist';
+    else status = 'declined';
+    // A member coming back after saying no joins the end of the line; changing one's answer keeps the place.
+    const queueNo = before && before.status !== 'declined' && status !== 'declined' ? before.queueNo : await this.nextQueueNo(event.id);
+    await this.db.run(
+      sql`INSERT INTO rsvps (event_id, platform, user_id, display_name, status, queue_no, answer, event_end, created_at, updated_at)
+          VALUES (${event.id}, ${member.platform}, ${member.userId}, ${member.name}, ${status}, ${queueNo}, ${answer ?? null}, ${stamp(event.end)}, ${stamp(now)}, ${stamp(now)})
+          ON CONFLICT (event_id, platform, user_id) DO UPDATE SET display_name = excluded.display_name, status = excluded.status,
+            queue_no = excluded.queue_no, answer = COALESCE(excluded.answer, rsvps.answer), event_end = excluded.event_end, updated_at = excluded.updated_at`,
+    );
+    const { promoted, becameFull } = await this.settle(event, now, onPromoted);
+    const position = status === 'waitlist' ? await this.position(event.id, member.platform, member.userId) : undefined;
+    return { status, previous: before?.status, position, promoted, becameFull, counts: await this.counts(event.id) };
   }
 
   async counts(eventId: string): Promise<Counts> {
@@ -97,9 +101,9 @@ export class RsvpStore {
 
   /** Deletes everything about one member: their answers and their profile. */
   forget(platform: Platform, userId: string): Promise<number> {
-    return this.db.transaction(async () => {
-      const answers = await this.db.run(sql`DELETE FROM rsvps WHERE platform = ${platform} AND user_id = ${userId}`);
-      const profile = await this.db.run(sql`DELETE FROM rsvp_members WHERE platform = ${platform} AND user_id = ${userId}`);
+    return this.db.transaction(async (tx) => {
+      const answers = await tx.run(sql`DELETE FROM rsvps WHERE platform = ${platform} AND user_id = ${userId}`);
+      const profile = await tx.run(sql`DELETE FROM rsvp_members WHERE platform = ${platform} AND user_id = ${userId}`);
       return answers + profile;
     });
   }
@@ -109,11 +113,11 @@ export class RsvpStore {
    * members who have no answers left and did not touch them since then.
    */
   purge(before: DateTime): Promise<{ answers: number; members: number }> {
-    return this.db.transaction(async () => {
+    return this.db.transaction(async (tx) => {
       const cutoff = stamp(before);
-      const answers = await this.db.run(sql`DELETE FROM rsvps WHERE event_end < ${cutoff}`);
-      await this.db.run(sql`DELETE FROM rsvp_events WHERE event_end < ${cutoff}`);
-      const members = await this.db.run(
+      const answers = await tx.run(sql`DELETE FROM rsvps WHERE event_end < ${cutoff}`);
+      await tx.run(sql`DELETE FROM rsvp_events WHERE event_end < ${cutoff}`);
+      const members = await tx.run(
         sql`DELETE FROM rsvp_members WHERE updated_at < ${cutoff} AND NOT EXISTS (SELECT 1 FROM rsvps r WHERE r.platform = rsvp_members.platform AND r.user_id = rsvp_members.user_id)`,
       );
       return { answers, members };
@@ -158,7 +162,7 @@ export class RsvpStore {
   private async promote(r: Rsvp, now: DateTime, onPromoted: OnPromoted): Promise<Rsvp> {
     await this.db.run(sql`UPDATE rsvps SET status = 'going', updated_at = ${stamp(now)} WHERE event_id = ${r.eventId} AND platform = ${r.platform} AND user_id = ${r.userId}`);
     const moved = { ...r, status: 'going' as const };
-    await onPromoted(moved);
+    await onPromoted(moved, this.db);
     return moved;
   }
 

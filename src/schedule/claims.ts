@@ -60,12 +60,12 @@ export class Claims {
 
   async claim(now: DateTime, which: Which, limit: number): Promise<ClaimBatch> {
     return this.db.transaction(
-      async () => {
+      async (tx) => {
         const before = this.localNow();
-        const dbNow = await this.dbNow();
+        const dbNow = await this.dbNow(tx);
         // The database read its clock somewhere in that round trip: its middle is the best guess here.
         const clockReadAt = (before + this.localNow()) / 2;
-        const lease = await this.db.row(sql<{ generation: number; from_dead: number }>`SELECT generation, from_dead FROM leases WHERE name = ${PLANNER_LEASE}`);
+        const lease = await tx.row(sql<{ generation: number; from_dead: number }>`SELECT generation, from_dead FROM leases WHERE name = ${PLANNER_LEASE}`);
         const at = stamp(now);
         const due = sql`((status = 'pending' AND due_at <= ${at} AND (next_attempt_at IS NULL OR next_attempt_at <= ${at})) OR status = 'sending')
           AND (claim_until IS NULL OR claim_until <= ${at}) AND ${which.kind === 'reports' ? sql`kind = 'report'` : sql`kind != 'report'`}
@@ -74,17 +74,17 @@ export class Claims {
         // Two lookups by primary key (not one with OR, which would scan the pacing table for every row).
         const free = sql`NOT EXISTS (SELECT 1 FROM pacing WHERE pacing.key = 'channel:' || outbox.platform || ':' || outbox.channel AND pacing.next_at > ${horizon})
           AND NOT EXISTS (SELECT 1 FROM pacing WHERE pacing.key = 'platform:' || outbox.platform AND pacing.next_at > ${horizon})`;
-        const lock = this.db.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
-        const candidates = await this.db.rows(sql<RawRow>`SELECT * FROM outbox WHERE ${due} AND ${free} ORDER BY due_at, delivery_key LIMIT ${limit * CANDIDATES} ${lock}`);
+        const lock = tx.dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+        const candidates = await tx.rows(sql<RawRow>`SELECT * FROM outbox WHERE ${due} AND ${free} ORDER BY due_at, delivery_key LIMIT ${limit * CANDIDATES} ${lock}`);
         if (candidates.length === 0) {
-          const waiting = await this.db.row(sql<{ n: number }>`SELECT 1 AS n FROM outbox WHERE ${due} LIMIT 1`);
+          const waiting = await tx.row(sql<{ n: number }>`SELECT 1 AS n FROM outbox WHERE ${due} LIMIT 1`);
           return waiting ? { claimed: [], busyMs: BUSY_POLL_MS } : { claimed: [] };
         }
         const generation = lease ? Number(lease.generation) : -1;
-        const picked = await this.pace(candidates, dbNow, limit, generation);
+        const picked = await this.pace(tx, candidates, dbNow, limit, generation);
         if (picked.length === 0) return { claimed: [], busyMs: BUSY_POLL_MS };
         const until = stamp(now.plus({ milliseconds: this.ttlMs }));
-        const tokens = await this.db.rows(
+        const tokens = await tx.rows(
           sql<{ delivery_key: string; claim_token: number }>`UPDATE outbox SET claimed_by = ${this.holder}, claim_until = ${until}, claim_token = claim_token + 1
             WHERE delivery_key IN (${sql.join(picked.map((p) => p.raw.delivery_key))}) RETURNING delivery_key, claim_token`,
         );
@@ -110,7 +110,7 @@ export class Claims {
    * makes two platform requests, so it takes two steps of the platform's rate: counting rows instead of requests
    * let replicas together ask for twice the rate after a planner take-over, and draw 429s.
    */
-  private async pace(candidates: RawRow[], dbNow: number, limit: number, gen: number): Promise<{ raw: RawRow; delayMs: number }[]> {
+  private async pace(tx: Db, candidates: RawRow[], dbNow: number, limit: number, gen: number): Promise<{ raw: RawRow; delayMs: number }[]> {
     const keysOf = (r: RawRow) => {
       const platform = r.platform as Platform;
       const requests = r.status === 'sending' || r.checked_gen === null || Number(r.checked_gen) !== gen ? 2 : 1;
@@ -129,7 +129,7 @@ export class Claims {
     }
     const next = new Map<string, number>();
     if (wanted.size > 0) {
-      for (const p of await this.db.rows(sql<{ key: string; next_at: number }>`SELECT key, next_at FROM pacing WHERE key IN (${sql.join([...wanted])})`)) next.set(p.key, Number(p.next_at));
+      for (const p of await tx.rows(sql<{ key: string; next_at: number }>`SELECT key, next_at FROM pacing WHERE key IN (${sql.join([...wanted])})`)) next.set(p.key, Number(p.next_at));
     }
     const changed = new Set<string>();
     const picked: { raw: RawRow; delayMs: number }[] = [];
@@ -144,17 +144,17 @@ export class Claims {
     }
     if (changed.size > 0) {
       const values = [...changed].map((key) => sql`(${key}, ${next.get(key)!})`);
-      await this.db.run(sql`INSERT INTO pacing (key, next_at) VALUES ${sql.join(values)} ON CONFLICT (key) DO UPDATE SET next_at = excluded.next_at`);
+      await tx.run(sql`INSERT INTO pacing (key, next_at) VALUES ${sql.join(values)} ON CONFLICT (key) DO UPDATE SET next_at = excluded.next_at`);
     }
     return picked;
   }
 
   /** Milliseconds of the database's clock: the one clock all replicas share, for pacing slots. */
-  private async dbNow(): Promise<number> {
+  private async dbNow(tx: Db): Promise<number> {
     const query =
-      this.db.dialect === 'postgres'
+      tx.dialect === 'postgres'
         ? sql<{ now: number }>`SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::double precision AS now`
         : sql<{ now: number }>`SELECT (julianday('now') - 2440587.5) * 86400000.0 AS now`;
-    return Number((await this.db.row(query))!.now);
+    return Number((await tx.row(query))!.now);
   }
 }

@@ -43,7 +43,7 @@ export class CommunityPass {
 
   constructor(
     private readonly db: Db,
-    id: CommunityId,
+    private readonly id: CommunityId,
   ) {
     this.outbox = new Outbox(db, id);
     this.posts = new ScheduledPosts(db, id);
@@ -86,21 +86,23 @@ export class CommunityPass {
     if (ops.length === 0) return edits;
     // Remembered once committed: a rolled-back first sighting is planned again next tick.
     const seen = new Map<string, DateTime>();
-    await this.db.transaction(async () => {
+    await this.db.transaction(async (tx) => {
+      // The same stores on the transaction's Db, so that every write below commits or rolls back together.
+      const [outbox, posts, state] = [new Outbox(tx, this.id), new ScheduledPosts(tx, this.id), new ScheduleState(tx, this.id)];
       for (const op of ops) {
-        if (op.op === 'seen') seen.set(op.subject, await this.state.firstSeen(op.subject, op.at));
-        else if (op.op === 'postDone') await this.posts.markDone(op.id);
-        else if (op.op === 'setContentHash') await this.outbox.setContentHash(op.keys, op.contentHash);
+        if (op.op === 'seen') seen.set(op.subject, await state.firstSeen(op.subject, op.at));
+        else if (op.op === 'postDone') await posts.markDone(op.id);
+        else if (op.op === 'setContentHash') await outbox.setContentHash(op.keys, op.contentHash);
         else if (op.op === 'edit') edits.push(op);
         else if (op.op === 'cancel') {
-          await this.outbox.cancel(op.key, op.reason);
+          await outbox.cancel(op.key, op.reason);
           report.cancelled++;
         } else if (op.op === 'report') {
-          await this.outbox.insert(op.rows, now, checkedGen);
-          await this.outbox.markReported(op.covers, now);
+          await outbox.insert(op.rows, now, checkedGen);
+          await outbox.markReported(op.covers, now);
           report.reported += op.covers.length;
         } else {
-          const added = new Set(await this.outbox.insert(op.rows, now, checkedGen));
+          const added = new Set(await outbox.insert(op.rows, now, checkedGen));
           for (const row of op.rows.filter((r) => r.status === 'skipped' && added.has(r.deliveryKey))) {
             postsTotal.inc({ platform: row.platform, status: 'skipped' });
             report.skipped++;

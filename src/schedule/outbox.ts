@@ -96,9 +96,9 @@ export class Outbox {
       };
     });
     const added = new Set<string>();
-    await this.db.transaction(async () => {
+    await this.db.transaction(async (tx) => {
       for (const chunk of chunks(values)) {
-        const inserted = await this.db.q().insertInto('outbox').values(chunk).onConflict((oc) => oc.column('delivery_key').doNothing()).returning('delivery_key').execute();
+        const inserted = await tx.q().insertInto('outbox').values(chunk).onConflict((oc) => oc.column('delivery_key').doNothing()).returning('delivery_key').execute();
         for (const r of inserted) added.add(r.delivery_key as string);
       }
     });

@@ -1,13 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** Where a query runs: the store itself, or the transaction open in this async context. */
+/** Where a query runs: the store itself, or an open transaction. */
 export type Executor = Kysely<any>;
 
+/** What a Db handed to a transaction's work knows of it. */
 interface Open {
-  executor: Executor;
+  /** The store the transaction was opened on: used once it has ended. */
+  root: Db;
   done: boolean;
 }
 
@@ -22,13 +23,13 @@ export interface TransactionOptions {
 /**
  * The bot's database behind one query layer (Kysely): embedded SQLite (better-sqlite3) or PostgreSQL (pg). Stores
  * write their SQL once with Kysely's `sql` tag (placeholders and identifiers in each dialect's form) in the
- * subset both engines speak. A transaction is carried by the async context: every store call made inside
- * `transaction(work)` runs on that transaction without being handed it, so stores compose (an RSVP promotion and
- * the outbox row telling the member commit together).
+ * subset both engines speak. `transaction(work)` hands `work` a Db bound to the transaction; a store built on
+ * that Db (or handed it) queries inside the transaction, and a transaction opened on it joins the one open, so
+ * stores compose (an RSVP promotion and the outbox row telling the member commit together). The transaction is
+ * passed explicitly rather than found in the async context: async context tracking slows every promise in the
+ * process, chat events included, once it is first used.
  */
 export class Db {
-  private readonly current = new AsyncLocalStorage<Open>();
-
   constructor(
     readonly kysely: Executor,
     readonly dialect: Dialect,
@@ -36,17 +37,16 @@ export class Db {
     readonly file: string | undefined,
     private readonly closeDriver: () => Promise<void>,
     private readonly beginSqlite: (executor: Executor) => Promise<void> = async (e) => void (await sql`BEGIN IMMEDIATE`.execute(e)),
+    /** Set on the Db a transaction hands its work. */
+    private readonly open?: Open,
   ) {}
 
-  /** The executor for a query now: the open transaction of this async context, if any. */
+  /**
+   * The executor for a query now: this Db's transaction while it is open; once it has ended (work that outlived
+   * it), the store it was opened on.
+   */
   q(): Executor {
-    const open = this.current.getStore();
-    return open && !open.done ? open.executor : this.kysely;
-  }
-
-  get inTransaction(): boolean {
-    const open = this.current.getStore();
-    return open !== undefined && !open.done;
+    return this.open?.done ? this.open.root.kysely : this.kysely;
   }
 
   async rows<T>(query: RawBuilder<T>): Promise<T[]> {
@@ -63,18 +63,19 @@ export class Db {
   }
 
   /**
-   * Runs `work` in one transaction (joining the one already open in this async context). SQLite: BEGIN IMMEDIATE,
-   * so the write lock is taken before anything is read and concurrent writers (other processes) queue instead of
-   * failing on a stale read. PostgreSQL: READ COMMITTED, plus an advisory lock when `lock` is given.
+   * Runs `work` in one transaction, handing it the Db to query through (joining this Db's transaction when it is
+   * one that is still open). SQLite: BEGIN IMMEDIATE, so the write lock is taken before anything is read and
+   * concurrent writers (other processes) queue instead of failing on a stale read. PostgreSQL: READ COMMITTED, plus
+   * an advisory lock when `lock` is given.
    */
-  async transaction<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    if (this.inTransaction) return work();
+  async transaction<T>(work: (tx: Db) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.open) return this.open.done ? this.open.root.transaction(work, options) : work(this);
     if (this.dialect === 'sqlite') {
       return this.kysely.connection().execute(async (connection) => {
         await this.beginSqlite(connection);
-        const open: Open = { executor: connection, done: false };
+        const open: Open = { root: this, done: false };
         try {
-          const result = await this.current.run(open, work);
+          const result = await work(this.bound(connection, open));
           open.done = true;
           await sql`COMMIT`.execute(connection);
           return result;
@@ -86,16 +87,18 @@ export class Db {
       });
     }
     return this.kysely.transaction().execute(async (trx) => {
-      const open: Open = { executor: trx, done: false };
+      const open: Open = { root: this, done: false };
       try {
-        return await this.current.run(open, async () => {
-          if (options.lock !== undefined) await sql`SELECT pg_advisory_xact_lock(hashtext(${options.lock}))`.execute(trx);
-          return work();
-        });
+        if (options.lock !== undefined) await sql`SELECT pg_advisory_xact_lock(hashtext(${options.lock}))`.execute(trx);
+        return await work(this.bound(trx, open));
       } finally {
         open.done = true;
       }
     });
+  }
+
+  private bound(executor: Executor, open: Open): Db {
+    return new Db(executor, this.dialect, this.file, this.closeDriver, this.beginSqlite, open);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,8 @@
-import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type ClientOptions, type RateLimitData, type REST, type RESTOptions } from 'discord.js';
+import { Client, Events, GatewayIntentBits, RESTEvents, Routes, type APIUser, type ClientOptions, type RateLimitData, type RESTOptions } from 'discord.js';
 import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
-import { PostingAdapter } from '../adapter';
+import type { ChatAdapter } from '../adapter';
 import { rejectedToken } from '../../startup-errors';
 import { DiscordPoster } from './posting';
 import { InteractionHandler, type DiscordDispatcher } from './interactions';
@@ -11,7 +11,6 @@ import type { HttpRoutes } from '../../http/server';
 import { DISCORD_INTERACTIONS_PATH, discordInteractionsRoute, type InteractionsRouteOptions } from './http-interactions';
 import { discordPublicKey } from './interaction-signature';
 import { GatewayShards, type ShardLease } from './gateway-shards';
-import { DEFAULT_LEASE_TIMING } from '../../schedule/lease';
 
 export interface DiscordChatOptions {
   config: DiscordConfig;
@@ -26,8 +25,6 @@ export interface DiscordChatOptions {
    * interaction; the rest is margin for the network). Answers ready in time go out in one callback.
    */
   ackBudgetMs?: number;
-  /** How many pages of 100 messages findPosted() reads. */
-  historyPages?: number;
   /** With DISCORD_PUBLIC_KEY: the bot's HTTP server, where /discord/interactions is mounted. */
   http?: HttpRoutes;
   /** Signatures of accepted HTTP interactions (shared by every process on the database), so replays are refused. */
@@ -44,32 +41,25 @@ const DEFAULT_ACK_BUDGET_MS = 2_000;
 const MAX_RATE_LIMIT_WAIT_MS = 15_000;
 
 /**
- * The Discord side of the bot: a real discord.js client whose REST client the DiscordPoster posts the scheduler's
- * messages through (and which reads interactions from the HTTP endpoint), and, without DISCORD_PUBLIC_KEY, a
- * gateway session (Guilds intent only: interactions need no privileged intents) for each shard this replica holds
- * (GatewayShards: one replica per shard), whose interactions go to the same InteractionHandler. This class holds
- * the connections: start, stop, and what is logged about them.
+ * The Discord side of the bot: a real discord.js client whose REST client (`rest`, also used by the scheduled-event
+ * sync) posts the scheduler's messages, as the DiscordPoster this is, and reads interactions from the HTTP
+ * endpoint; and, without DISCORD_PUBLIC_KEY, a gateway session (Guilds intent only: interactions need no privileged
+ * intents) for each shard this replica holds (GatewayShards: one replica per shard), whose interactions go to the
+ * same InteractionHandler. This class adds the connections: start, stop, and what is logged about them.
  */
-export class DiscordChat extends PostingAdapter {
-  readonly platform = 'discord' as const;
+export class DiscordChat extends DiscordPoster implements ChatAdapter {
   readonly client: Client;
-  protected readonly poster: DiscordPoster;
-  /** The bot user, learned at start (GET /users/@me). */
-  private botUserId?: string;
   private readonly interactions: InteractionHandler;
   private readonly shards: GatewayShards;
 
   constructor(private readonly options: DiscordChatOptions) {
-    super();
     const { config, log } = options;
-    this.client = new Client(this.clientOptions());
+    const client = new Client(clientOptions(options));
     // REST works before the gateway is up: the scheduler or the scheduled-event sync may post during start-up.
-    this.client.rest.setToken(config.token);
-    this.poster = new DiscordPoster({
-      rest: this.client.rest,
-      ownId: () => this.botUserId ?? config.applicationId,
-      historyPages: options.historyPages,
-    });
+    client.rest.setToken(config.token);
+    // Its own messages are the application's until start() learns the bot user (GET /users/@me).
+    super(client.rest, config.applicationId);
+    this.client = client;
     this.interactions = new InteractionHandler({ config, dispatcher: options.dispatcher, log, ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS });
     this.client.on(Events.InteractionCreate, (interaction) => void this.interactions.handle(interaction));
     if (config.publicKey) {
@@ -79,7 +69,7 @@ export class DiscordChat extends PostingAdapter {
     this.client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
     this.client.rest.on(RESTEvents.RateLimited, (limit) => log.info({ route: limit.route, retryAfter: limit.retryAfter, global: limit.global, scope: limit.scope }, 'discord rate limit'));
     const shardCount = config.shardCount ?? 1;
-    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, ...DEFAULT_LEASE_TIMING, open: (shard) => this.openSession(shard, shardCount), log });
+    this.shards = new GatewayShards({ shardCount, lease: options.shardLease, open: (shard) => this.openSession(shard, shardCount), log });
   }
 
   /** The gateway session of a shard, when this replica holds it. */
@@ -87,27 +77,10 @@ export class DiscordChat extends PostingAdapter {
     return this.shards.session(shard);
   }
 
-  private clientOptions(extra: Partial<ClientOptions> = {}): ClientOptions {
-    return {
-      intents: [GatewayIntentBits.Guilds],
-      allowedMentions: { parse: [] },
-      rest: {
-        ...(this.options.config.apiUrl ? { api: this.options.config.apiUrl } : {}),
-        ...this.options.restOptions,
-        // Short waits are waited out in discord.js's queue; long ones go back to the scheduler as retryable errors.
-        // So does the global limit on channel routes (the scheduler's posts, edits and lookups): a request waited
-        // out and resent here would land outside the send slots the replicas share, on top of the next second's
-        // own requests, and draw the next 429; back in the outbox it gets a slot of its own. Nothing was sent.
-        rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS || (limit.global && limit.route.startsWith('/channels/')),
-      },
-      ...extra,
-    };
-  }
-
   /** Logs in on one shard (discord.js `shards` and `shardCount`) and resolves once that session is ready. */
   private async openSession(shard: number, shardCount: number): Promise<Client> {
     const { log } = this.options;
-    const client = new Client(this.clientOptions({ shards: [shard], shardCount }));
+    const client = new Client(clientOptions(this.options, { shards: [shard], shardCount }));
     client.on(Events.InteractionCreate, (interaction) => void this.interactions.handle(interaction));
     client.on(Events.Error, (error) => log.error({ err: error, shard }, 'discord client error'));
     client.on(Events.Warn, (warning) => log.warn({ warning, shard }, 'discord client warning'));
@@ -124,11 +97,6 @@ export class DiscordChat extends PostingAdapter {
     return client;
   }
 
-  /** The REST client (also used by the scheduled-event sync). */
-  get rest(): REST {
-    return this.client.rest;
-  }
-
   /**
    * Checks the token with GET /users/@me (which also tells the bot user posts are recognised by), then, without
    * DISCORD_PUBLIC_KEY, opens the gateway sessions of the shards this replica can take now; the others are
@@ -140,7 +108,7 @@ export class DiscordChat extends PostingAdapter {
     const me = (await this.rest.get(Routes.user('@me')).catch((error: unknown) => {
       throw rejectedToken('DISCORD_TOKEN', 'Discord', error) ?? error;
     })) as APIUser;
-    this.botUserId = me.id;
+    this.ownId = me.id;
     if (config.publicKey) {
       log.info({ user: me.username, interactions: DISCORD_INTERACTIONS_PATH }, 'discord adapter started (interactions over HTTP, no gateway connection)');
     } else {
@@ -156,4 +124,21 @@ export class DiscordChat extends PostingAdapter {
     await this.shards.stop();
     await this.client.destroy();
   }
+}
+
+function clientOptions(options: DiscordChatOptions, extra: Partial<ClientOptions> = {}): ClientOptions {
+  return {
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    rest: {
+      ...(options.config.apiUrl ? { api: options.config.apiUrl } : {}),
+      ...options.restOptions,
+      // Short waits are waited out in discord.js's queue; long ones go back to the scheduler as retryable errors.
+      // So does the global limit on channel routes (the scheduler's posts, edits and lookups): a request waited
+      // out and resent here would land outside the send slots the replicas share, on top of the next second's
+      // own requests, and draw the next 429; back in the outbox it gets a slot of its own. Nothing was sent.
+      rejectOnRateLimit: (limit: RateLimitData) => limit.retryAfter > MAX_RATE_LIMIT_WAIT_MS || (limit.global && limit.route.startsWith('/channels/')),
+    },
+    ...extra,
+  };
 }

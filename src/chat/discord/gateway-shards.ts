@@ -1,5 +1,6 @@
 import type { Client } from 'discord.js';
 import type { Logger } from '../../log';
+import { DEFAULT_LEASE_TIMING } from '../../schedule/lease';
 
 /** One shard's lease in the shared database: one replica at a time holds it (the scheduler's Lease fits). */
 export interface ShardLease {
@@ -13,15 +14,13 @@ export interface GatewayShardsOptions {
   shardCount: number;
   /** Each shard's lease; without leases (no shared database) this process holds every shard. */
   lease?: (shard: number) => ShardLease;
-  /** How often each lease is beaten (held) or looked at (not held). */
-  beatMs: number;
-  /** How long a holder's silence lasts before a contender takes its shard over. */
-  ttlMs: number;
   /** Opens the gateway session of one shard: a client logged in on that shard and ready. */
   open: (shard: number) => Promise<Client>;
   log: Logger;
-  mono?: () => number;
 }
+
+/** Beaten (held) or looked at (not held) as often as the scheduler's lease, and taken over after as long a silence. */
+const { beatMs, ttlMs } = DEFAULT_LEASE_TIMING;
 
 /**
  * One gateway session per shard across all replicas. Discord sends a shard's events to every session open on it,
@@ -55,7 +54,7 @@ export class GatewayShards {
     await this.look();
     await Promise.all(this.opening.values());
     this.starting = false;
-    if (this.leases.some((l) => l !== undefined)) this.timer = setInterval(() => void this.beat(), this.options.beatMs);
+    if (this.leases.some((l) => l !== undefined)) this.timer = setInterval(() => void this.beat(), beatMs);
   }
 
   /** The shards whose session this process holds. */
@@ -86,17 +85,16 @@ export class GatewayShards {
   }
 
   private async look(): Promise<void> {
-    const now = this.options.mono ?? (() => performance.now());
     for (const [shard, lease] of this.leases.entries()) {
       if (this.stopped) return;
       let holds: boolean;
       try {
         holds = lease ? (await lease.acquire()) !== undefined : true;
-        if (holds) this.lastBeat.set(shard, now());
+        if (holds) this.lastBeat.set(shard, performance.now());
         else this.lastBeat.delete(shard);
       } catch (error) {
         // The database did not answer: keep the session only while no contender can have taken the shard yet.
-        holds = now() - (this.lastBeat.get(shard) ?? -Infinity) < this.options.ttlMs - this.options.beatMs;
+        holds = performance.now() - (this.lastBeat.get(shard) ?? -Infinity) < ttlMs - beatMs;
         this.options.log.warn({ err: error, shard, keeping: holds && this.sessions.has(shard) }, 'could not beat a discord gateway shard lease');
       }
       if (holds) this.holding.add(shard);

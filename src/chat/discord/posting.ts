@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { DateTime } from 'luxon';
 import { Routes, type APIMessage, type REST } from 'discord.js';
 import type { MessageModel } from '../message';
-import type { PostOptions } from '../adapter';
+import type { ChatPoster, PostOptions } from '../adapter';
 import { toPostError } from './errors';
 import { renderMessage } from './render';
 
 const HISTORY_PAGE_SIZE = 100;
-const DEFAULT_HISTORY_PAGES = 5;
+/** Without a `since`, findPosted reads this many pages of recent history. */
+const HISTORY_PAGES = 5;
 const MEMORY_MAX = 500;
 const MARKER_PATTERN = /ref ([0-9a-f]{16})$/;
 
@@ -20,29 +21,27 @@ export function deliveryMarker(deliveryKey: string): string {
   return createHash('sha256').update(deliveryKey).digest('hex').slice(0, 16);
 }
 
-export interface DiscordPosterOptions {
-  rest: REST;
-  /** The bot's own user id (messages by anyone else never count as ours). */
-  ownId: () => string;
-  /** How many pages of 100 messages findPosted() reads without a `since`. */
-  historyPages?: number;
-}
-
 /**
  * The scheduler's side of Discord, over REST only: posts carrying their delivery reference, edits that keep it,
- * direct-message channels, and the history scan that finds a post made before a crash.
+ * direct-message channels, and the history scan that finds a post made before a crash. DiscordChat is one, with
+ * the connections.
  */
-export class DiscordPoster {
+export class DiscordPoster implements ChatPoster {
+  readonly platform = 'discord' as const;
   private readonly markers = new Map<string, string>();
   private readonly dms = new Map<string, string>();
 
-  constructor(private readonly options: DiscordPosterOptions) {}
+  /** `ownId`: the bot's own user id (messages by anyone else never count as ours). */
+  constructor(
+    readonly rest: REST,
+    protected ownId: string,
+  ) {}
 
   async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
     const marker = deliveryMarker(deliveryKey);
     const body = { ...renderMessage({ ...model, ephemeral: false }, { marker }), nonce: marker, enforce_nonce: true };
     try {
-      const sent = (await this.options.rest.post(Routes.channelMessages(channel), { body })) as APIMessage;
+      const sent = (await this.rest.post(Routes.channelMessages(channel), { body })) as APIMessage;
       this.remember(sent.id, marker);
       return { messageId: sent.id };
     } catch (error) {
@@ -52,7 +51,7 @@ export class DiscordPoster {
 
   /** Replaces the message's content and embeds, keeping the delivery reference in its footer. */
   async edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
-    const { rest } = this.options;
+    const { rest } = this;
     try {
       const marker = this.markers.get(messageId) ?? markerOf((await rest.get(Routes.channelMessage(channel, messageId))) as APIMessage);
       const rendered = renderMessage({ ...model, ephemeral: false }, { marker });
@@ -69,7 +68,7 @@ export class DiscordPoster {
     const known = this.dms.get(userId);
     if (known) return known;
     try {
-      const channel = (await this.options.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+      const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
       if (this.dms.size >= MEMORY_MAX) this.dms.clear();
       this.dms.set(userId, channel.id);
       return channel.id;
@@ -84,17 +83,16 @@ export class DiscordPoster {
    */
   async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
     const marker = deliveryMarker(deliveryKey);
-    const ownId = this.options.ownId();
     let before: string | undefined;
-    for (let page = 0; since !== undefined || page < (this.options.historyPages ?? DEFAULT_HISTORY_PAGES); page++) {
+    for (let page = 0; since !== undefined || page < HISTORY_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE), ...(before ? { before } : {}) });
       let messages: APIMessage[];
       try {
-        messages = (await this.options.rest.get(Routes.channelMessages(channel), { query })) as APIMessage[];
+        messages = (await this.rest.get(Routes.channelMessages(channel), { query })) as APIMessage[];
       } catch (error) {
         throw toPostError(`history of ${channel}`, error);
       }
-      const found = messages.find((m) => m.author.id === ownId && (m.nonce === marker || markerOf(m) === marker));
+      const found = messages.find((m) => m.author.id === this.ownId && (m.nonce === marker || markerOf(m) === marker));
       if (found) {
         this.remember(found.id, marker);
         return found.id;

@@ -5,7 +5,7 @@ import type { SlackConfig } from '../../config';
 import type { HttpRoutes } from '../../http/server';
 import type { Logger } from '../../log';
 import type { CommandDefinition } from '../../commands/definition';
-import { PostingAdapter } from '../adapter';
+import type { ChatAdapter } from '../adapter';
 import { rejectedToken } from '../../startup-errors';
 import type { SeenRequests } from '../../store/seen-requests';
 import { boltLogger } from './logger';
@@ -15,7 +15,7 @@ import { registerInteractions, type SlackDispatcher } from './interactions';
 import { createReceiver, mountReceiver, SLACK_EVENTS_PATH } from './receiver';
 import type { SlackInstallations } from './installations';
 import { handleUninstalls } from './uninstall';
-import { InstalledWorkspaces, SingleWorkspace, type SlackWorkspaces, type WorkspaceClients } from './workspaces';
+import { InstalledWorkspaces, SingleWorkspace, type WorkspaceClients } from './workspaces';
 
 export interface SlackChatOptions {
   config: SlackConfig;
@@ -57,22 +57,19 @@ const DEFAULT_ACK_BUDGET_MS = 1_000;
 
 /**
  * The Slack side of the bot: a real Bolt app in HTTP mode (Bolt's receiver at /slack/events, signed requests)
- * or Socket Mode, whose handlers (./interactions) answer every command in commands/, and whose SlackPoster
- * posts the scheduler's messages. This class holds the connection: start, stop, where requests arrive.
+ * or Socket Mode, whose handlers (./interactions) answer every command in commands/. It posts the scheduler's
+ * messages as the SlackPoster it is, through the workspaces' clients (which token a call to a channel or member
+ * goes out with: the one workspace's, or its installation's); this class adds the connection: start, stop, where
+ * requests arrive.
  */
-export class SlackChat extends PostingAdapter {
-  readonly platform = 'slack' as const;
+export class SlackChat extends SlackPoster implements ChatAdapter {
   readonly app: App;
-  protected readonly poster: SlackPoster;
-  /** Which token a call to a channel or member goes out with: the one workspace's, or its installation's. */
-  private readonly workspaces: SlackWorkspaces;
   private readonly receiver: Receiver;
   private server?: Server;
   /** True when Bolt's receiver is mounted on the bot's HTTP server rather than listening itself. */
   private readonly mounted: boolean;
 
   constructor(private readonly options: SlackChatOptions) {
-    super();
     const { config, log } = options;
     if (config.oauth && !options.installations) throw new Error('Slack OAuth needs the installation store');
     const logger = boltLogger(log);
@@ -82,13 +79,13 @@ export class SlackChat extends PostingAdapter {
       timeout: 10_000,
     };
     const installations = config.oauth ? options.installations : undefined;
-    this.receiver = createReceiver(config, logger, clientOptions, { seenRequests: options.seenRequests, log, installations });
+    const receiver = createReceiver(config, logger, clientOptions, { seenRequests: options.seenRequests, log, installations });
     // Deferred so the token check (auth.test) happens in start(), where a failure is an error we can report,
     // not an unhandled rejection from the constructor. With OAuth there is no token of the app's own: Bolt's
     // authorize reads the request's workspace installation, and handlers get that workspace's client.
     // No conversation store: no handler reads Bolt's conversation state, and the default one looks each request up
     // (and throws inside Bolt when, as always here, there is nothing stored).
-    this.app = new App({ token: config.botToken, receiver: this.receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
+    const app = new App({ token: config.botToken, receiver, logger, clientOptions, deferInitialization: true, convoStore: false });
     const clientsFor = (token: string | undefined): WorkspaceClients => ({
       reader: new webApi.WebClient(token, { ...clientOptions, logger }),
       poster: new webApi.WebClient(token, {
@@ -99,10 +96,13 @@ export class SlackChat extends PostingAdapter {
         logger,
       }),
     });
-    this.workspaces = installations
-      ? new InstalledWorkspaces(installations, clientsFor, options.channelTeams)
-      : new SingleWorkspace({ reader: this.app.client, poster: clientsFor(config.botToken).poster });
-    this.poster = new SlackPoster({ workspaces: this.workspaces });
+    super(
+      installations
+        ? new InstalledWorkspaces(installations, clientsFor, options.channelTeams)
+        : new SingleWorkspace({ reader: app.client, poster: clientsFor(config.botToken).poster }),
+    );
+    this.receiver = receiver;
+    this.app = app;
     registerInteractions(this.app, {
       commandNames: options.commands.keys(),
       dispatcher: options.dispatcher,
@@ -110,7 +110,7 @@ export class SlackChat extends PostingAdapter {
       organizers: new OrganizerCheck(config.organizerUserIds, config.organizerUsergroup, log),
       ackBudgetMs: options.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS,
       workspaces: this.workspaces,
-      openDirectMessage: (userId) => this.poster.openDirectMessage(userId),
+      openDirectMessage: (userId) => this.openDirectMessage(userId),
     });
     if (installations) handleUninstalls(this.app, installations, log);
     this.app.error(async (error) => log.error({ err: error }, 'slack handler failed'));

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { webApi } from '@slack/bolt';
-import type { PostOptions } from '../adapter';
+import type { ChatPoster, PostOptions } from '../adapter';
 import type { MessageModel } from '../message';
 import { toPostError } from './errors';
 import type { SlackWorkspaces } from './workspaces';
@@ -13,29 +13,26 @@ const HISTORY_PAGES = 5;
 /** Slack recommends at most 200 messages per conversations.history page. */
 const HISTORY_PAGE_SIZE = 200;
 
-export interface SlackPosterOptions {
-  /**
-   * The clients of the workspace a channel is in. Posts and edits go through one that never retries by itself (no
-   * retries, 429s handed back): Slack has no idempotency key, so a post retried after a timeout, a reset or a 5xx
-   * may appear twice. The outbox looks the delivery key up in the channel instead, before any resend. Reading
-   * calls (history, conversations.open) go through the retrying one.
-   */
-  workspaces: SlackWorkspaces;
-}
-
 /**
  * The scheduler's side of Slack: posts marked with their delivery key in message metadata, edits, direct
- * conversations, and the history scan that finds a post made before a crash.
+ * conversations, and the history scan that finds a post made before a crash. SlackChat is one, with the connection.
  */
-export class SlackPoster {
+export class SlackPoster implements ChatPoster {
+  readonly platform = 'slack' as const;
   /** Direct-message conversation per user (conversations.open answers the same id every time). */
   private readonly dms = new Map<string, string>();
 
-  constructor(private readonly options: SlackPosterOptions) {}
+  /**
+   * `workspaces`: the clients of the workspace a channel is in. Posts and edits go through one that never retries
+   * by itself (no retries, 429s handed back): Slack has no idempotency key, so a post retried after a timeout, a
+   * reset or a 5xx may appear twice. The outbox looks the delivery key up in the channel instead, before any
+   * resend. Reading calls (history, conversations.open) go through the retrying one.
+   */
+  constructor(protected readonly workspaces: SlackWorkspaces) {}
 
   async post(channel: string, model: MessageModel, { deliveryKey }: PostOptions): Promise<{ messageId: string }> {
     const { text, blocks } = renderMessage(model);
-    const to = await this.options.workspaces.resolve(channel);
+    const to = await this.workspaces.resolve(channel);
     try {
       const res = await to.poster.chat.postMessage({
         channel: to.id,
@@ -53,7 +50,7 @@ export class SlackPoster {
 
   async edit(channel: string, messageId: string, model: MessageModel): Promise<void> {
     const { text, blocks } = renderMessage(model);
-    const to = await this.options.workspaces.resolve(channel);
+    const to = await this.workspaces.resolve(channel);
     try {
       await to.poster.chat.update({ channel: to.id, ts: messageId, text, blocks });
     } catch (error) {
@@ -68,7 +65,7 @@ export class SlackPoster {
   async openDirectMessage(userId: string): Promise<string> {
     const known = this.dms.get(userId);
     if (known) return known;
-    const to = await this.options.workspaces.resolve(userId);
+    const to = await this.workspaces.resolve(userId);
     try {
       const res = await to.reader.conversations.open({ users: to.id });
       const id = res.channel?.id;
@@ -87,7 +84,7 @@ export class SlackPoster {
    * (Slack's `oldest`), or a few pages of recent history without it.
    */
   async findPosted(channel: string, deliveryKey: string, since?: DateTime): Promise<string | undefined> {
-    const to = await this.options.workspaces.resolve(channel);
+    const to = await this.workspaces.resolve(channel);
     let cursor: string | undefined;
     const oldest = since && (since.toMillis() / 1000).toFixed(6);
     for (let page = 0; oldest !== undefined || page < HISTORY_PAGES; page++) {

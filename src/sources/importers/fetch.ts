@@ -22,22 +22,16 @@ export type FetchOutcome =
   | { kind: 'not-modified' }
   | { kind: 'failed'; reason: string };
 
-export interface FetchOptions {
-  timeoutMs?: number;
-  maxBytes?: number;
-  now?: () => Date;
-}
+const TIMEOUT_MS = 30_000;
+const MAX_BYTES = 10 * 1024 * 1024;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-
-export async function fetchConditional(url: string, previous: CachedCopy | undefined, options: FetchOptions = {}): Promise<FetchOutcome> {
+export async function fetchConditional(url: string, previous: CachedCopy | undefined, now: () => Date): Promise<FetchOutcome> {
   const headers: Record<string, string> = { 'user-agent': 'sremuc-bot (calendar import)', accept: 'text/calendar, application/json, application/xml, text/xml, */*;q=0.5' };
   if (previous?.etag) headers['if-none-match'] = previous.etag;
   if (previous?.lastModified) headers['if-modified-since'] = previous.lastModified;
   let response: Response;
   try {
-    response = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+    response = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { kind: 'failed', reason: `could not reach it (${cause?.code ?? cause?.message ?? (error as Error).message})` };
@@ -50,16 +44,15 @@ export async function fetchConditional(url: string, previous: CachedCopy | undef
     await response.body?.cancel();
     return { kind: 'failed', reason: `it answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
   }
-  const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > max) {
+  if (declared > MAX_BYTES) {
     await response.body?.cancel();
-    return { kind: 'failed', reason: `it is ${declared} bytes, over the ${max}-byte limit` };
+    return { kind: 'failed', reason: `it is ${declared} bytes, over the ${MAX_BYTES}-byte limit` };
   }
   let body: string;
   try {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > max) return { kind: 'failed', reason: `it is over the ${max}-byte limit` };
+    if (bytes.byteLength > MAX_BYTES) return { kind: 'failed', reason: `it is over the ${MAX_BYTES}-byte limit` };
     body = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   } catch (error) {
     return { kind: 'failed', reason: `the download broke off (${(error as Error).message})` };
@@ -70,7 +63,7 @@ export async function fetchConditional(url: string, previous: CachedCopy | undef
       body,
       etag: response.headers.get('etag') ?? undefined,
       lastModified: response.headers.get('last-modified') ?? undefined,
-      fetchedAt: (options.now?.() ?? new Date()).toISOString(),
+      fetchedAt: now().toISOString(),
       url,
     },
   };

@@ -144,7 +144,7 @@ export class Imports {
     const { name, url } = state.config;
     const previous = this.copies.get(name);
     const usable = previous?.url === url ? previous : undefined;
-    const outcome = await fetchConditional(url, usable, { now: () => this.options.now().toJSDate() });
+    const outcome = await fetchConditional(url, usable, () => this.options.now().toJSDate());
     if (outcome.kind === 'not-modified') return this.recovered(state);
     if (outcome.kind === 'failed') return this.failed(state, `Fetching ${url} failed: ${outcome.reason}.`);
     const events = this.read(state, outcome.copy.body);
