@@ -10,7 +10,7 @@ import { paragraphs, plainParagraphs, plainText, sectionKey, type Section, type 
 import { firstValue, valueAt, type HeadingKind, type Profile } from './profile';
 import { proseSaysOnline, proseVenue } from './prose-place';
 
-export interface Whereabouts {
+interface Whereabouts {
   venue?: string;
   address?: string;
   /** The meeting link, or the event's page for a meetup that says it is online but links nowhere yet. */

@@ -24,7 +24,7 @@ const AND: Record<string, string[]> = {
 /** A day number as written in a list: "4", "4.", "4th", "1er". */
 const DAY = String.raw`\d{1,2}(?:\.|st|nd|rd|th|er)?`;
 
-export interface ListedDays {
+interface ListedDays {
   first: CalendarDate;
   /** The last day, when the days follow one another (a meetup over consecutive days). */
   last?: CalendarDate;
