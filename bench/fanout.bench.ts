@@ -5,8 +5,8 @@
  *
  * Reports the achieved message creates per second as a fraction of 50 (goal: at least 90 %) and the 429s seen
  * (goal: none repeated), for the scheduler's own pacing and, as the baseline in the same run, for the same
- * scheduler with its pacing off (discord.js's own global limiter and 429 handling only). Both must deliver every
- * post exactly once.
+ * scheduler with its pacing off (discord.js's own global limiter and 429 handling only), each in one tick. The paced
+ * one must reach every channel in that tick; neither may post twice.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,10 @@ interface Result {
   perSecond: number;
   rateLimited: number;
   globalRateLimited: number;
-  exactlyOnce: boolean;
+  /** Channels that got their post in this one tick. */
+  delivered: number;
+  /** Channels that got it more than once. */
+  doubled: number;
 }
 
 async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
@@ -62,10 +65,11 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
     published = true;
     bot.discord.requests.length = 0;
     const started = performance.now();
-    const report = await scheduler.tick();
+    await scheduler.tick();
     const seconds = (performance.now() - started) / 1000;
     const creates = bot.discord.requestsTo('POST', /^\/channels\/\d+\/messages$/).filter((r) => r.status === 200).length;
-    const exactlyOnce = report.sent === CHANNELS && channels.every((c) => bot.discord.messages(c).length === 1);
+    const delivered = channels.filter((c) => bot.discord.messages(c).length >= 1).length;
+    const doubled = channels.filter((c) => bot.discord.messages(c).length > 1).length;
     return {
       label,
       seconds,
@@ -73,7 +77,8 @@ async function fanOut(label: string, rateLimits: RateLimits): Promise<Result> {
       perSecond: creates / seconds,
       rateLimited: bot.discord.rateLimits.total,
       globalRateLimited: bot.discord.rateLimits.global,
-      exactlyOnce,
+      delivered,
+      doubled,
     };
   } finally {
     await bot.stop();
@@ -85,7 +90,7 @@ function line(r: Result): string {
   const share = (100 * r.perSecond) / GLOBAL_LIMIT;
   return (
     `  ${r.label.padEnd(38)} ${r.creates} posts in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(1)} req/s = ${share.toFixed(0)} % of ${GLOBAL_LIMIT}` +
-    `; 429s: ${r.rateLimited} (global ${r.globalRateLimited}); each channel exactly once: ${r.exactlyOnce ? 'yes' : 'NO'}`
+    `; 429s: ${r.rateLimited} (global ${r.globalRateLimited}); channels posted in this tick: ${r.delivered} of ${CHANNELS}, twice: ${r.doubled}`
   );
 }
 
@@ -96,10 +101,13 @@ async function main(): Promise<void> {
   const baseline = await fanOut('baseline: no pacing (discord.js only)', { perChannelMs: {}, perSecond: {} });
   console.log(line(baseline));
   console.log(
-    `  paced vs baseline: ${(paced.perSecond / baseline.perSecond).toFixed(2)}x the throughput, ${paced.rateLimited} vs ${baseline.rateLimited} 429s` +
+    `  paced vs baseline: ${paced.delivered} vs ${baseline.delivered} of ${CHANNELS} channels in the tick, ${paced.rateLimited} vs ${baseline.rateLimited} 429s` +
       `; goal >= 90 % of ${GLOBAL_LIMIT}: ${(100 * paced.perSecond) / GLOBAL_LIMIT >= 90 ? 'met' : 'MISSED'}`,
   );
-  if (!paced.exactlyOnce || !baseline.exactlyOnce) process.exitCode = 1;
+  // The paced fan-out must reach every channel in its tick; neither may post anywhere twice. Without pacing, what
+  // discord.js's own queue does not get out within the deliverer's timeout goes back to the outbox for a later
+  // tick, so the baseline reaching fewer channels here is its result, not a failure.
+  if (paced.delivered !== CHANNELS || paced.doubled > 0 || baseline.doubled > 0) process.exitCode = 1;
 }
 
 void main().catch((error: unknown) => {
