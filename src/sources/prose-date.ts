@@ -114,13 +114,27 @@ function normalise(text: string): string {
     .replace(/(?<=\d{1,2}h\d{0,2}\s+)et(?=\s+\d{1,2}h(?![\p{L}]))/gu, 'à ');
 }
 
+/** The earliest hour a time that names neither am/pm nor a 24-hour hour is taken as a start. */
+const EARLIEST_UNMARKED_START = 7;
+
 function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], text: string, listEnd?: number): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
   let start = r.start.isCertain('hour') ? timeOf(r.start) : undefined;
   let end = r.end?.isCertain('hour') ? timeOf(r.end) : undefined;
   if (!start) {
     const after = Math.max(r.index + r.text.length, listEnd ?? 0);
-    // A time in the same paragraph, or on a line of its own (a "Time" card or line after the date's).
-    const next = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && (!/\n\s*\n/.test(text.slice(after, o.index)) || onOwnLine(text, o)));
+    // A time in the same paragraph, or on a line of its own (a "Time" card or line after the date's). One that
+    // does not say its half of the day and would fall in the small hours is a length ("Durée 2h", "takes 2h"):
+    // no meetup starts then.
+    const next = all.find(
+      (o) =>
+        o.index >= after &&
+        o.index - after <= TIME_REACH &&
+        o.start.isCertain('hour') &&
+        !o.start.isCertain('day') &&
+        !isDuration(o) &&
+        (o.start.isCertain('meridiem') || o.start.get('hour')! >= EARLIEST_UNMARKED_START) &&
+        (!/\n\s*\n/.test(text.slice(after, o.index)) || onOwnLine(text, o)),
+    );
     if (next) {
       start = timeOf(next.start);
       end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;

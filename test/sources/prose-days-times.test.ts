@@ -85,4 +85,15 @@ describe('times in prose', () => {
     expect(plain('Doors open at 6 pm.\n\n## Agenda\n* 18:30 Welcome\n* 19:00 Talk')).toBe('18:30');
     expect(eventOf('title: T\ndate: 2025-03-01T10:00:00+01:00\neventDate: 2025-03-20\nstart: "19:00"', 'Doors open at 6 pm.').start.toFormat('HH:mm')).toBe('19:00');
   });
+
+  it('after a date in prose, a small hour that does not say its half of the day is a length, not the start', () => {
+    const after = (body: string) => eventOf('title: Atelier\ndate: 2025-03-01T10:00:00+01:00', body, FR, 'Europe/Paris').start.toFormat('yyyy-MM-dd HH:mm');
+    // The community's default start (19:00) on the date the prose gives; never 02:00.
+    expect(after('Rendez-vous le 12 mars 2025 chez Example. Durée 2h, apéro ensuite.')).toBe('2025-03-12 19:00');
+    expect(after('Join us on March 12, 2025. The workshop takes 2h.')).toBe('2025-03-12 19:00');
+    // A time that says its half of the day, or a morning hour, is still the start.
+    expect(after('Rendez-vous le 12 mars 2025 chez Example. Accueil à 18h30.')).toBe('2025-03-12 18:30');
+    expect(after('Join us on March 12, 2025. Doors open at 6:30 pm.')).toBe('2025-03-12 18:30');
+    expect(after('Rendez-vous le samedi 15 mars 2025 chez Example, à 9h.')).toBe('2025-03-15 09:00');
+  });
 });
