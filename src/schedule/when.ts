@@ -1,5 +1,5 @@
-import type * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { britishEnglish } from '../sources/prose-date';
 import { parseDuration } from './duration';
 
 export const WHEN_EXAMPLES = '"2026-12-01 18:00", 2026-12-01T18:00, "in 2h", "tomorrow 10:00", "friday 18:30" or "18:00"';
@@ -19,10 +19,8 @@ export function parseWhen(text: string, now: DateTime, zone: string): DateTime |
     const duration = parseDuration(t.slice(3));
     return duration && duration.as('minutes') > 0 ? local.plus(duration) : undefined;
   }
-  // Loaded on first use, as the reader loads its languages (src/sources/prose-date.ts).
-  const { GB } = require('chrono-node/en') as typeof chrono.en;
   // The community's wall time, given to chrono as UTC: "tomorrow" and weekdays count in the community's days.
-  const [read] = GB.parse(t, { instant: local.setZone('UTC', { keepLocalTime: true }).toJSDate(), timezone: 0 }, { forwardDate: true });
+  const [read] = britishEnglish().parse(t, { instant: local.setZone('UTC', { keepLocalTime: true }).toJSDate(), timezone: 0 }, { forwardDate: true });
   if (!read || read.index !== 0 || read.text.length !== t.length || !read.start.isCertain('hour') || read.tags().has('result/relativeDate')) return undefined;
   const at = read.start;
   if (at.isCertain('timezoneOffset')) return DateTime.fromJSDate(at.date()).setZone(zone);

@@ -26,9 +26,9 @@ export class PostPlace {
     private readonly lookups: Lookups | undefined,
   ) {}
 
-  where(title: string, pageUrl: SafeUrl | undefined): Whereabouts {
+  /** `announcement`: the lines of the post's own prose (PostReader.announcement). */
+  where(title: string, pageUrl: SafeUrl | undefined, announcement: readonly SourceLine[]): Whereabouts {
     const onlineVenue = this.onlineVenue();
-    const announcement = this.announcement();
     const saysOnline = proseSaysOnline(announcement, this.profile.languages);
     const place = onlineVenue ? {} : this.place(title, announcement, saysOnline);
     const online = this.fm.online ?? onlineVenue?.link ?? (this.fm.meetsOnline === false ? undefined : this.onlineLink() ?? this.profile.onlineLink ?? (this.fm.meetsOnline || onlineVenue || this.meetsOnline(title, place, saysOnline) ? pageUrl : undefined));
@@ -39,9 +39,9 @@ export class PostPlace {
     return this.profile.headings[kind].test(section.key);
   }
 
-  /** The announcement's own prose: before any heading, under the top heading, and under a when or location heading. */
-  private announcement(): SourceLine[] {
-    return this.sections.filter((s, i) => i === 0 || s.level === 1 || this.is('when', s) || this.is('location', s)).flatMap((s) => s.lines);
+  /** The section under a location heading ("## Location", "## Ort"), if any. */
+  private locationSection(): Section | undefined {
+    return this.sections.find((s) => s.level > 0 && this.is('location', s));
   }
 
   /**
@@ -51,7 +51,7 @@ export class PostPlace {
   private meetsOnline(title: string, place: { venue?: string; address?: string }, saysOnline: boolean): boolean {
     if (place.venue || place.address) return false;
     if (saysOnline) return true;
-    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
+    const location = this.locationSection();
     const where = location ? plainParagraphs(location.lines) : '';
     return this.profile.onlineWords.test(title) || this.profile.onlineWords.test(where.slice(0, 80));
   }
@@ -67,7 +67,7 @@ export class PostPlace {
 
   private place(title: string, announcement: readonly SourceLine[], saysOnline: boolean): { venue?: string; address?: string } {
     if (this.fm.venue || this.fm.address) return { venue: this.fm.venue && resolveId((this.lookups ?? NO_LOOKUPS).venues, this.fm.venue), address: this.fm.address };
-    const location = this.sections.find((s) => s.level > 0 && this.is('location', s));
+    const location = this.locationSection();
     const first = location ? paragraphs(location.lines)[0] : this.labelledLocation();
     if (first) {
       // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
@@ -120,8 +120,7 @@ export class PostPlace {
 
   /** A meeting link anywhere in the post (online events rarely say `online:` in the front matter). */
   private onlineLink(): string | undefined {
-    const body = this.body;
-    const meeting = /https?:\/\/(?:[\w-]+\.)?(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|meet\.jit\.si|whereby\.com|webex\.com|bbb\.[\w.-]+)\/[^\s)>\]]*/i.exec(body);
+    const meeting = /https?:\/\/(?:[\w-]+\.)?(?:zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|meet\.jit\.si|whereby\.com|webex\.com|bbb\.[\w.-]+)\/[^\s)>\]]*/i.exec(this.body);
     return meeting?.[0];
   }
 }

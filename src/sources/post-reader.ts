@@ -79,7 +79,7 @@ export class PostReader {
     const id = idOf(this.options.file);
     const cancelledTitle = this.profile.cancelledTitle;
     const cancelled = this.fm.cancelled === true || this.fm.status === 'cancelled' || cancelledTitle.test(title);
-    const place = new PostPlace(this.fm, this.body, this.sections, this.profile, this.options.lookups).where(title, this.pageUrl());
+    const place = new PostPlace(this.fm, this.body, this.sections, this.profile, this.options.lookups).where(title, this.pageUrl(), this.announcement().flatMap((s) => s.lines));
 
     return {
       id,
@@ -104,13 +104,14 @@ export class PostReader {
     };
   }
 
+  /** The announcement's own prose: before any heading, under the top heading, and under a when or location heading. */
+  private announcement(): Section[] {
+    return this.sections.filter((s, i) => i === 0 || s.level === 1 || this.is('when', s) || this.is('location', s));
+  }
+
   private proseDate(published: WallDateTime | undefined): ProseDate | undefined {
-    const lines: SourceLine[] = [];
-    this.sections.forEach((s, i) => {
-      // "## Next meetup: Tuesday, March 12th at 7pm": a when heading may hold the date itself.
-      if (this.is('when', s)) lines.push({ text: s.title, line: s.line });
-      if (i === 0 || s.level === 1 || this.is('location', s) || this.is('when', s)) lines.push(...s.lines);
-    });
+    // "## Next meetup: Tuesday, March 12th at 7pm": a when heading may hold the date itself.
+    const lines = this.announcement().flatMap((s): SourceLine[] => (this.is('when', s) ? [{ text: s.title, line: s.line }, ...s.lines] : s.lines));
     return findProseDate(lines, published?.date, this.profile.languages);
   }
 

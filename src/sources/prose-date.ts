@@ -53,7 +53,8 @@ const LOCALES: Record<string, () => Parser> = {
 };
 
 /** Day-before-month English, for languages read through a word table (prose-date-words.ts). */
-const britishEnglish = (): Parser => (require('chrono-node/en') as typeof chrono.en).GB;
+/** chrono's British English (day before month), loaded on first use; also what /announce reads times with. */
+export const britishEnglish = (): Parser => (require('chrono-node/en') as typeof chrono.en).GB;
 
 function parserFor(language: string): Parser | undefined {
   return Object.hasOwn(LOCALES, language) ? LOCALES[language]!() : undefined;
@@ -84,7 +85,6 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
     if (!isValidCalendarDate(named)) continue;
     const days = listedDays(r, text, named, languages);
     const date = days?.first ?? named;
-    if (!isValidCalendarDate(date)) continue;
     if ((r.start.isCertain('year') || days?.yearWritten) && published && compareDates(date, published) < 0) continue;
     if (!r.start.isCertain('year') && !days?.yearWritten && !published) continue;
     const times = timesOf(r, results, text, days?.to);
@@ -154,7 +154,7 @@ function onOwnLine(text: string, r: chrono.ParsedResult): boolean {
   return text.slice(lineStart, r.index).trim() === '' && text.slice(r.index + r.text.length, lineEnd < 0 ? undefined : lineEnd).trim() === '';
 }
 
-function timeOf(c: chrono.ParsedComponents): ParsedTimeOfDay {
+export function timeOf(c: chrono.ParsedComponents): ParsedTimeOfDay {
   return { hour: c.get('hour')!, minute: c.get('minute') ?? 0, meridiem: c.isCertain('meridiem') ? (c.get('meridiem') === 1 ? 'pm' : 'am') : undefined };
 }
 

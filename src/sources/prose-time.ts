@@ -4,8 +4,7 @@
  * the post gives its date elsewhere (front matter, path) and no time anywhere else.
  */
 import type { SourceLine } from './markdown-text';
-import { isDuration, lineOf, proseResults, type ProseTimes } from './prose-date';
-import type { ParsedTimeOfDay } from './time';
+import { isDuration, lineOf, proseResults, timeOf, type ProseTimes } from './prose-date';
 
 export function findProseTime(lines: readonly SourceLine[], languages: readonly string[]): (ProseTimes & { line: number }) | undefined {
   const { results } = proseResults(lines, undefined, languages);
@@ -15,9 +14,8 @@ export function findProseTime(lines: readonly SourceLine[], languages: readonly 
     // Without a date beside it, a time must say which half of the day it is ("19h", "18:30", "7 pm"): "at 6" or
     // "durée 2h" is no start.
     if (!r.start.isCertain('meridiem')) continue;
-    const time = (c: typeof r.start): ParsedTimeOfDay => ({ hour: c.get('hour')!, minute: c.get('minute') ?? 0, meridiem: c.get('meridiem') === 1 ? 'pm' : 'am' });
-    const end = r.end?.isCertain('hour') && r.end.isCertain('meridiem') ? time(r.end) : undefined;
-    return { start: time(r.start), end, line: lineOf(lines, r.index) };
+    const end = r.end?.isCertain('hour') && r.end.isCertain('meridiem') ? timeOf(r.end) : undefined;
+    return { start: timeOf(r.start), end, line: lineOf(lines, r.index) };
   }
   return undefined;
 }
