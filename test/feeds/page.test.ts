@@ -153,6 +153,8 @@ describe('subscribe page in headless Chromium', () => {
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
       const button = page.locator('button[data-copy="calendar-url"]');
       await button.click();
+      // The label changes once the clipboard write resolves, which a loaded machine may take a moment for.
+      await button.filter({ hasText: 'Copied' }).waitFor({ timeout: 10_000 }).catch(() => undefined);
       await expect(button.textContent()).resolves.toBe('Copied');
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/calendar.ics`);
     });
