@@ -1,8 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import type { MeetupEvent } from '../catalogue/event';
 import type { Attachment } from '../chat/message';
 import { STATUS_NAMES } from './present';
 import type { Rsvp } from './rsvp';
+import { csvStringify } from '../lazy-modules';
 
 /**
  * The host's guest list as CSV (csv-stringify: RFC 4180 quoting, so names with commas, quotes or line breaks
@@ -21,7 +21,7 @@ export function guestListCsv(event: Pick<MeetupEvent, 'id' | 'rsvp'>, guests: Rs
     r.updatedAt,
   ]);
   const header = ['status', 'waitlist_position', 'real_name', 'chat_name', 'platform', 'user_id', event.rsvp?.question ?? 'answer', 'answered_at'];
-  const content = stringify([header, ...rows].map((row) => row.map(defuse)), { record_delimiter: 'windows' });
+  const content = csvStringify().stringify([header, ...rows].map((row) => row.map(defuse)), { record_delimiter: 'windows' });
   return { name: `rsvp-${event.id}.csv`, content, mimeType: 'text/csv' };
 }
 

@@ -4,7 +4,7 @@
  * links stay Markdown links so slides and RSVP links survive. Parsed by htmlparser2, which forgives the unclosed
  * and misnested tags that hand-written posts have.
  */
-import { Parser } from 'htmlparser2';
+import { htmlparser2 } from '../lazy-modules';
 import type { SourceLine } from './markdown-text';
 
 export interface HtmlLine extends SourceLine {
@@ -71,6 +71,7 @@ export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
     bullet = undefined;
   };
 
+  const { Parser } = htmlparser2();
   const parser = new Parser(
     {
       onopentag(name, attributes) {
