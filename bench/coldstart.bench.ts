@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateEventFiles } from './generate-events';
+import { startArgs } from './harness';
 
 const FILES = 1_000;
 const RUNS = 5;
@@ -74,7 +75,9 @@ function measure(mode: string, dataDir: string): { ms: number; cpuMs: number; rs
 async function botStart(dataDir: string): Promise<{ ms: number; rssMb: number }> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'sremuc-coldstart-db-'));
   const started = process.hrtime.bigint();
-  const bot = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
+  // package.json's start command (its node flags and entry), from the repository root as npm runs it.
+  const bot = spawn(process.execPath, startArgs(), {
+    cwd: path.join(__dirname, '..', '..'),
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, DATABASE_PATH: path.join(work, 'bot.db'), HTTP_PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['pipe', 'ignore', 'pipe'],
   });

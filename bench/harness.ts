@@ -141,11 +141,17 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   };
 }
 
-/** The bot exactly as `npm start` runs it (the command read from package.json), with a copy of data/. */
-export async function startBot(env: Record<string, string>): Promise<Started & { httpUrl: string }> {
+/** The arguments `npm start` gives node (package.json's `start` script, which must be "node ..."): flags, then the entry. */
+export function startArgs(): string[] {
   const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const [command, ...args] = start.split(' ');
   if (command !== 'node') throw new Error(`npm start is "${start}"; the benchmarks expect "node ..."`);
+  return args;
+}
+
+/** The bot exactly as `npm start` runs it (the command read from package.json), with a copy of data/. */
+export async function startBot(env: Record<string, string>): Promise<Started & { httpUrl: string }> {
+  const args = startArgs();
   const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-bench-'));
   cpSync(path.join(ROOT, 'data'), path.join(dir, 'data'), { recursive: true });
   const port = await freeLoopbackPort();

@@ -9,7 +9,8 @@
  * parsers (sources/importers/imports.ts).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-export const htmlparser2 = (): typeof import('htmlparser2') => require('htmlparser2') as typeof import('htmlparser2');
+let parser: typeof import('htmlparser2') | undefined;
+export const htmlparser2 = (): typeof import('htmlparser2') => (parser ??= require('htmlparser2') as typeof import('htmlparser2'));
 
 export const csvStringify = (): typeof import('csv-stringify/sync') => require('csv-stringify/sync') as typeof import('csv-stringify/sync');
 /* eslint-enable @typescript-eslint/no-require-imports */
