@@ -48,7 +48,7 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     text = text.slice(labelMatch[0].length).trim();
   }
   const split = splitSpeakers(text, known, label !== undefined);
-  const title = split.title.replace(/[\s.:,;–-]+$/, '') || label || text;
+  const title = unquoted(split.title.replace(/[\s.:,;–-]+$/, '')) || label || text;
   return {
     title,
     label,
@@ -58,6 +58,12 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     labelled: label !== undefined,
     everyone: split.everyone,
   };
+}
+
+/** `„Chaos ohne Chaos"`, `«Clean code»`, `"Logs you can read"`: a title wholly in quotes is shown without them. */
+function unquoted(title: string): string {
+  const m = /^["“”„«‚‘'](.+)["“”»«‘’']$/u.exec(title);
+  return m && !/["“”„«»]/u.test(m[1]!) ? m[1]!.trim() : title;
 }
 
 /** Whether an agenda line is a talk: labelled, or it names speakers (or is a panel/round table) and is not food or a welcome. */
@@ -187,7 +193,7 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   const names = (fromCompany ? from![1]! : m[2]!).replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
   if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
   // `"Title" - by Name`: the dash belongs to neither.
-  return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
+  return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”„«»]+|["“”„«»]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
 }
 
 /** "Talk by Jorge Leitão (Munin Data): Title", "Vortrag von A und B: Titel": the speakers before the title. */

@@ -53,6 +53,17 @@ describe('agenda shapes', () => {
     expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 8, message: expect.stringContaining('19:10 is earlier than the item before it (19:30)') }));
   });
 
+  it('"19:00 Uhr", "19 Uhr", "19h", "19 h" and "19 h 15": the word for o\'clock is part of the time, not of the title', () => {
+    const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vortrag\n4. 21 Uhr Ende'));
+    expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vortrag', '21:00 Ende']);
+    expect(german.end.toFormat('HH:mm')).toBe('21:00');
+    const french = eventOf(post('title: T\neventDate: 2025-04-14', '## Programme\n\n- 19h : Accueil\n- 19 h 15 Présentation\n- 21h Apéro'));
+    expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentation', '21:00 Apéro']);
+    // A short "2h" at the start of a line is a length, not two in the morning.
+    const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
+    expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
+  });
+
   it('prose paragraphs around the agenda are not agenda items; wrapped lines continue the item above', () => {
     const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\nHere is the plan:\n\n* 18:30 Get together\n* 19:00 Talk 1: A very long title\n  that wraps (Jane Doe, X)\n\nPlease register.'));
     expect(times(e)).toEqual(['18:30 Get together', '19:00 Talk 1: A very long title that wraps']);
@@ -88,6 +99,15 @@ describe('talk shapes in agenda lines', () => {
     expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
       ['Logs, die man lesen kann', ['Lisa Weber']],
       ['GitOps mit Flux', ['Erika Musterfrau']],
+    ]);
+  });
+
+  it('a title wholly in quotes loses them, whichever quotes the language uses („…“, «…», "…")', () => {
+    const talks = talksOf(['19:00 Begrüßung', '19:15 „Observability mit OpenTelemetry“ von Max Mustermann', '19:45 «Clean code et cognition» par Yoan Thirion', '20:15 "Logs you can read" by Jane Doe']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Observability mit OpenTelemetry', ['Max Mustermann']],
+      ['Clean code et cognition', ['Yoan Thirion']],
+      ['Logs you can read', ['Jane Doe']],
     ]);
   });
 
