@@ -92,7 +92,10 @@ export function proseSaysOnline(lines: readonly SourceLine[], languages: readonl
 
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
 const NAME_JOINERS = new Set(['de', 'du', 'des', 'la', 'le', 'les', "l'", 'of', 'the', 'and', '&', '+', '-', 'am', 'an', 'im', 'der', 'die', 'das', 'für', 'y', 'del', 'van', 'het']);
-const ARTICLE = /^(?:the|der|die|das|dem|den|la|le|les|l'|l’|el|los|las|het|de)\s+/i;
+const ARTICLE_WORDS = String.raw`(?:the|der|die|das|dem|den|la|le|les|l'|l’|el|los|las|het|de)\s+`;
+const ARTICLE = new RegExp(`^${ARTICLE_WORDS}`, 'i');
+/** "**Example Labs**", "[Example Labs](https://…)", "bei der **codecentric AG**": the writer marked the name. */
+const MARKED_NAME = new RegExp(String.raw`^(?:${ARTICLE_WORDS})?(?:\*\*([^*]+)\*\*|__([^_]+)__|\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])?)`, 'i');
 
 /** The place a sentence of the announcement names after a meeting phrase: its name, and the address after a comma. */
 export function proseVenue(lines: readonly SourceLine[], languages: readonly string[], isOnline: (name: string) => boolean): { venue: string; address?: string } | undefined {
@@ -110,8 +113,7 @@ export function proseVenue(lines: readonly SourceLine[], languages: readonly str
 function placeAt(markdown: string): { venue: string; address?: string } | undefined {
   let venue: string | undefined;
   let after: string;
-  // "**Example Labs**", "[Example Labs](https://…)": the writer marked the name.
-  const marked = /^(?:\*\*([^*]+)\*\*|__([^_]+)__|\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])?)/.exec(markdown);
+  const marked = MARKED_NAME.exec(markdown);
   if (marked) {
     venue = plainText(marked[1] ?? marked[2] ?? marked[3]!).trim();
     after = markdown.slice(marked[0].length);

@@ -25,6 +25,9 @@ describe('a venue in a sentence', () => {
   it('German: "Wir treffen uns bei Example Labs, Hauptstraße 1, München", "Wir sind diesmal zu Gast bei ..."', () => {
     expect(where(eventOf('Wir treffen uns bei Example Labs, Hauptstraße 1, 80331 München. Für Getränke ist gesorgt.'))).toEqual({ venue: 'Example Labs', address: 'Hauptstraße 1, 80331 München', online: false });
     expect(eventOf('Wir sind diesmal zu Gast bei **Muster & Söhne GmbH** in der Innenstadt.').venue).toBe('Muster & Söhne GmbH');
+    // An article before the marked name ("bei der **codecentric AG**"): the name is still the marked one.
+    expect(where(eventOf('Am 5. November treffen wir uns bei der **codecentric AG**, Kreuzstraße 16, 80331 München.'))).toEqual({ venue: 'codecentric AG', address: 'Kreuzstraße 16, 80331 München', online: false });
+    expect(eventOf('Join us at the [Impact Hub](https://impacthub.net) for talks.').venue).toBe('Impact Hub');
   });
 
   it('French: "Nous nous retrouverons chez Example, 12 rue des Tanneurs, Strasbourg", "Rendez-vous au Shadok"', () => {
