@@ -119,6 +119,49 @@ describe('talk shapes in agenda lines', () => {
   });
 });
 
+describe('an agenda as a table, speakers on a label line', () => {
+  const table = [
+    '## Agenda',
+    '',
+    '| Zeit  | Thema                              | Sprecher                 |',
+    '|-------|------------------------------------|--------------------------|',
+    '| 18:30 | Einlass & Networking               |                          |',
+    '| 19:00 | Kubernetes Operatoren selbst bauen | Lena Fischer (Mayflower) |',
+    '| 19:45 | Pause                              |                          |',
+    '| 20:00 | eBPF für Einsteiger                | Tobias Wagner            |',
+    '| 21:00 | Ausklang                           |                          |',
+  ].join('\n');
+
+  it('each body row is an agenda item, read at its line; the speaker column (by its header) names the talk\'s speakers', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-04-09', table));
+    expect(times(e)).toEqual(['18:30 Einlass & Networking', '19:00 Kubernetes Operatoren selbst bauen', '19:45 Pause', '20:00 eBPF für Einsteiger', '21:00 Ausklang']);
+    expect(e.talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Kubernetes Operatoren selbst bauen', [{ name: 'Lena Fischer', company: 'Mayflower' }]],
+      ['eBPF für Einsteiger', [{ name: 'Tobias Wagner' }]],
+    ]);
+    // "Ausklang" (winding down) is an open last item: an hour.
+    expect(e.end.toFormat('HH:mm')).toBe('22:00');
+    // A row's problem is reported at the row's line in the file.
+    const typo = parse(post('title: T\neventDate: 2025-04-09', `${table}\n| 25:00 | Late |  |`));
+    expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', line: 14, message: expect.stringContaining('"25:00" is not a time of day') }));
+    // A speaker column before the title, in English: the same talks.
+    const english = eventOf(post('title: T\neventDate: 2025-04-09', '## Schedule\n\n| Time | Speaker | Talk |\n|---|---|---|\n| 19:00 | Jane Doe | Logs you can read |\n| 20:00 | | Drinks |'));
+    expect(english.talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([['Logs you can read', ['Jane Doe']]]);
+  });
+
+  it('"Speaker: Name, Company" or "**Sprecherin:** Name" under a talk heading names its speakers and is not abstract text', () => {
+    const body = '## Talks\n\n### Kubernetes Operatoren selbst bauen\n**Sprecherin:** Lena Fischer, Mayflower GmbH\n\nWie man mit kubebuilder eigene Operatoren schreibt.\n\n### eBPF für Einsteiger\nSpeakers: Tobias Wagner & Anna Berg\n\nEin Einstieg in eBPF.';
+    const e = eventOf(post('title: T\neventDate: 2025-04-09', body));
+    expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
+      ['Kubernetes Operatoren selbst bauen', [{ name: 'Lena Fischer', company: 'Mayflower GmbH' }], 'Wie man mit kubebuilder eigene Operatoren schreibt.'],
+      ['eBPF für Einsteiger', [{ name: 'Tobias Wagner' }, { name: 'Anna Berg' }], 'Ein Einstieg in eBPF.'],
+    ]);
+    // In the middle of the abstract, a sentence starting "Speakers:" is prose.
+    const prose = eventOf(post('title: T\neventDate: 2025-04-09', '## Talks\n\n### Logs\nWe look at logs.\nSpeakers: bring your own laptop.'));
+    expect(prose.talks[0]!.speakers).toEqual([]);
+  });
+});
+
 describe('talks listed without an agenda', () => {
   it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
     const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
