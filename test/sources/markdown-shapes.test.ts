@@ -54,11 +54,11 @@ describe('agenda shapes', () => {
   });
 
   it('"19:00 Uhr", "19 Uhr", "19h", "19 h" and "19 h 15": the word for o\'clock is part of the time, not of the title', () => {
-    const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vortrag\n4. 21 Uhr Ende'));
-    expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vortrag', '21:00 Ende']);
+    const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vorträge\n4. 21 Uhr Ende'));
+    expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vorträge', '21:00 Ende']);
     expect(german.end.toFormat('HH:mm')).toBe('21:00');
-    const french = eventOf(post('title: T\neventDate: 2025-04-14', '## Programme\n\n- 19h : Accueil\n- 19 h 15 Présentation\n- 21h Apéro'));
-    expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentation', '21:00 Apéro']);
+    const french = eventOf(post('title: T\neventDate: 2025-04-14', '## Programme\n\n- 19h : Accueil\n- 19 h 15 Présentations\n- 21h Apéro'));
+    expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentations', '21:00 Apéro']);
     // A short "2h" at the start of a line is a length, not two in the morning.
     const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
     expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
@@ -108,6 +108,14 @@ describe('talk shapes in agenda lines', () => {
       ['Observability mit OpenTelemetry', ['Max Mustermann']],
       ['Clean code et cognition', ['Yoan Thirion']],
       ['Logs you can read', ['Jane Doe']],
+    ]);
+  });
+
+  it('talk labels and the agenda\'s non-talk items in the communities\' languages: "Vortrag 1:", "Charla:", "Begrüßung (Anna)", "Accueil"', () => {
+    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Terraform at Scale', ['Sebastian Meier']],
+      ['Python en producción', ['Ana López']],
     ]);
   });
 
