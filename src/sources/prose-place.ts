@@ -8,17 +8,23 @@
 import type { SourceLine } from './markdown-text';
 import { plainText } from './markdown-text';
 
+/**
+ * The day (and time) a sentence may name between meeting and the place: "Join us on Thursday, May 15th at 6:30pm
+ * at **Acme**", "treffen wir uns am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel".
+ */
+const ON_DAY = { en: String.raw`(?:\s+on\s+[^.!?\n]{3,40}?)?`, de: String.raw`(?:\s+am\s+[^!?\n]{3,50}?)?` };
+
 /** A phrase of meeting somewhere, up to the word before the place: each is followed by the place's name. */
 const MEET_AT: Record<string, string[]> = {
   en: [
-    String.raw`(?:we(?:'ll|’ll| will| are|'re|’re)?|let's|let’s)\s+(?:be\s+)?(?:meet(?:ing)?|gather(?:ing)?|get(?:ting)?\s+together)(?:\s+(?:again|up|this\s+time))*\s+at`,
-    String.raw`(?:join|meet|see)\s+us(?:\s+(?:again|this\s+time))*\s+at`,
+    String.raw`(?:we(?:'ll|’ll| will| are|'re|’re)?|let's|let’s)\s+(?:be\s+)?(?:meet(?:ing)?|gather(?:ing)?|get(?:ting)?\s+together)(?:\s+(?:again|up|this\s+time))*${ON_DAY.en}\s+at`,
+    String.raw`(?:join|meet|see)\s+us(?:\s+(?:again|this\s+time))*${ON_DAY.en}\s+at`,
     String.raw`(?:takes|will\s+take|is\s+taking)\s+place\s+at`,
     String.raw`(?:is|will\s+be)\s+(?:held|hosted)\s+at`,
   ],
   de: [
-    String.raw`(?:wir\s+treffen\s+uns|treffen\s+wir\s+uns|wir\s+sind|sind\s+wir)(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut|zu\s+Gast))*\s+(?:bei|im)`,
-    String.raw`findet(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut))*\s+(?:bei|im)`,
+    String.raw`(?:wir\s+treffen\s+uns|treffen\s+wir\s+uns|wir\s+sind|sind\s+wir)(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut|zu\s+Gast))*${ON_DAY.de}\s+(?:bei|im)`,
+    String.raw`findet(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut))*${ON_DAY.de}\s+(?:bei|im)`,
     String.raw`zu\s+Gast\s+bei`,
   ],
   fr: [
@@ -90,6 +96,8 @@ export function proseSaysOnline(lines: readonly SourceLine[], languages: readonl
   );
 }
 
+const LEADING_TIME_THEN_AT = /^\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s+at\s+/i;
+
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
 const NAME_JOINERS = new Set(['de', 'du', 'des', 'la', 'le', 'les', "l'", 'of', 'the', 'and', '&', '+', '-', 'am', 'an', 'im', 'der', 'die', 'das', 'für', 'y', 'del', 'van', 'het']);
 const ARTICLE_WORDS = String.raw`(?:the|der|die|das|dem|den|la|le|les|l'|l’|el|los|las|het|de)\s+`;
@@ -102,7 +110,8 @@ export function proseVenue(lines: readonly SourceLine[], languages: readonly str
   const { meetAt } = patterns(languages);
   for (const l of lines) {
     for (const m of l.text.matchAll(meetAt)) {
-      const rest = l.text.slice(m.index + m[0].length);
+      // "... at 6:30pm at **Acme**": the time is not the place.
+      const rest = l.text.slice(m.index + m[0].length).replace(LEADING_TIME_THEN_AT, '');
       const place = placeAt(rest);
       if (place && !isOnline(place.venue)) return place;
     }

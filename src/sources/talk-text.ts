@@ -106,6 +106,9 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
     if (inner.everyone) return { title: trailing[1]!, speakers: [], everyone: true };
     if (inner.people.length > 0) return { title: trailing[1]!, speakers: inner.people.map((name) => ({ name, company: inner.company })), everyone: false };
     if (inner.company) {
+      // "Golden Paths in Practice by John Smith (Acme)": a byline, with its company (or length) in the parentheses.
+      const by = byline(text, known);
+      if (by) return by;
       const named = trailingNames(trailing[1]!, known);
       if (named) return { title: named.title, speakers: named.names.map((name) => ({ name, company: inner.company })), everyone: false };
       // "(Instana)" alone: the listed person who works there gives it; the company is the talk line's.
@@ -116,7 +119,7 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
     }
   }
   const named = trailingNames(text, known);
-  if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
+  if (named) return { title: named.title, speakers: named.names.map((name) => (named.company ? { name, company: named.company } : { name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
   // `Lisa Weber - "Logs you can read"`: people first, then the title in quotes, labelled or not.
@@ -217,11 +220,17 @@ export function bylineAlone(text: string): string[] | undefined {
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
  * Graupner" / "Title — Erika Musterfrau": the first separator after which everything is names.
  */
-function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[] } | undefined {
+function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[]; company?: string } | undefined {
+  const isName = (n: string) => looksLikePerson(n) || findKnown(n, known) !== undefined;
   for (const m of text.matchAll(/(?:[,.]|\s[-–—])\s+/g)) {
     if (m.index === 0) continue;
     const names = splitNames(text.slice(m.index + m[0].length));
-    if (names.length > 0 && names.length <= 6 && names.every((n) => looksLikePerson(n) || findKnown(n, known))) return { title: text.slice(0, m.index), names };
+    if (names.length > 0 && names.length <= 6 && names.every(isName)) return { title: text.slice(0, m.index), names };
+    // "Title - Sarah Connor, Cyberdyne": after a dash, the people and then their company.
+    const company = names.at(-1);
+    if (/[-–—]/.test(m[0]) && names.length >= 2 && names.slice(0, -1).every(isName) && !isName(company!) && isCompanyLike(company!)) {
+      return { title: text.slice(0, m.index), names: names.slice(0, -1), company };
+    }
   }
   return undefined;
 }

@@ -111,6 +111,15 @@ describe('talk shapes in agenda lines', () => {
     ]);
   });
 
+  it('"Title" - Name, Company and Title by Name (Company): the company goes with the speaker, not the title', () => {
+    const talks = talksOf(['7:10 - 7:50 PM: "Building an Internal Developer Platform" - Sarah Connor, Cyberdyne', '7:55 - 8:30 PM: *Golden Paths in Practice* by John Smith (Acme)', '8:30 PM: Hacking by Tue Henriksen (40+5 min)']);
+    expect(talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Building an Internal Developer Platform', [{ name: 'Sarah Connor', company: 'Cyberdyne' }]],
+      ['Golden Paths in Practice', [{ name: 'John Smith', company: 'Acme' }]],
+      ['Hacking', [{ name: 'Tue Henriksen' }]],
+    ]);
+  });
+
   it('talk labels and the agenda\'s non-talk items in the communities\' languages: "Vortrag 1:", "Charla:", "Begrüßung (Anna)", "Accueil"', () => {
     const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)']);
     expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([

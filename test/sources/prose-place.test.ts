@@ -20,11 +20,14 @@ describe('a venue in a sentence', () => {
     expect(where(eventOf('Spring is here! We meet at **Example Labs**, 1 High Street, Munich. Pizza is on us.'))).toEqual({ venue: 'Example Labs', address: '1 High Street, Munich', online: false });
     expect(where(eventOf('Join us at the Impact Hub Munich for an evening of talks.'))).toEqual({ venue: 'Impact Hub Munich', address: undefined, online: false });
     expect(where(eventOf("This time we'll be meeting at [Example Labs](https://example.com/labs), Theresienstr. 6, 80333 München."))).toEqual({ venue: 'Example Labs', address: 'Theresienstr. 6, 80333 München', online: false });
+    // The day and time between the phrase and the place are not the place.
+    expect(where(eventOf('Join us on Thursday, May 15th at 6:30pm at **Acme Corp**, 123 Main St, Boston, MA.'))).toEqual({ venue: 'Acme Corp', address: '123 Main St, Boston, MA', online: false });
   });
 
   it('German: "Wir treffen uns bei Example Labs, Hauptstraße 1, München", "Wir sind diesmal zu Gast bei ..."', () => {
     expect(where(eventOf('Wir treffen uns bei Example Labs, Hauptstraße 1, 80331 München. Für Getränke ist gesorgt.'))).toEqual({ venue: 'Example Labs', address: 'Hauptstraße 1, 80331 München', online: false });
     expect(eventOf('Wir sind diesmal zu Gast bei **Muster & Söhne GmbH** in der Innenstadt.').venue).toBe('Muster & Söhne GmbH');
+    expect(eventOf('Unser nächstes Treffen findet am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel statt.').venue).toBe('Firma Beispiel');
     // An article before the marked name ("bei der **codecentric AG**"): the name is still the marked one.
     expect(where(eventOf('Am 5. November treffen wir uns bei der **codecentric AG**, Kreuzstraße 16, 80331 München.'))).toEqual({ venue: 'codecentric AG', address: 'Kreuzstraße 16, 80331 München', online: false });
     expect(eventOf('Join us at the [Impact Hub](https://impacthub.net) for talks.').venue).toBe('Impact Hub');
