@@ -27,14 +27,17 @@ export interface AgendaProblem {
   message: string;
 }
 
-/** "19:00 Uhr", "19 Uhr", "19h", "19 h" ("19 h 15" is 19:15): the word for o'clock after a time, which also makes a bare hour a time. */
-const CLOCK_WORD = String.raw`(?:\s*(uhr|h)(?![\p{L}\d]))?`;
+/**
+ * "19:00 Uhr", "19 Uhr", "19h", "19 h" ("19 h 15" is 19:15), "19:00 uur", "19:00 hrs": the word for o'clock after a
+ * time, which also makes a bare hour a time.
+ */
+const CLOCK_WORD = String.raw`(?:\s*(uhr|uur|hrs?|hs|h)\.?(?![\p{L}\d]))?`;
 const LEADING_TIME = new RegExp(
   String.raw`^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD}` +
     String.raw`(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD})?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)`,
   'iu',
 );
-/** Before 07:00, "2h" at the start of a line is a length ("2h: hands-on"), not two in the morning; "2 Uhr" is a time. */
+/** Before 07:00, "2h" or "2 hrs" at the start of a line is a length ("2h: hands-on"), not two in the morning; "2 Uhr" is a time. */
 const EARLIEST_BARE_H = 7;
 /** "19:30—end Food and hanging out", "20:00 - open end: Drinks": a range left open, not the end of the meetup. */
 const OPEN_RANGE = /^\s*[-–—]\s*(?:open\s+end|end|late|open)\b/i;
@@ -131,7 +134,7 @@ function splitTime(raw: string): { time?: ParsedTimeOfDay; until?: ParsedTimeOfD
 function clockTime(hour: string, minute: string | undefined, meridiem: string | undefined, clockWord: string | undefined): ParsedTimeOfDay | 'invalid' | undefined {
   const bareHour = minute === undefined && meridiem === undefined;
   if (!bareHour || !clockWord) return timeOfDayFromMatch(hour, minute, meridiem);
-  if (clockWord.toLowerCase() === 'h' && Number(hour) < EARLIEST_BARE_H) return undefined;
+  if (clockWord.toLowerCase() !== 'uhr' && Number(hour) < EARLIEST_BARE_H) return undefined;
   return timeOfDayFromMatch(hour, '00', undefined);
 }
 

@@ -53,12 +53,14 @@ describe('agenda shapes', () => {
     expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 8, message: expect.stringContaining('19:10 is earlier than the item before it (19:30)') }));
   });
 
-  it('"19:00 Uhr", "19 Uhr", "19h", "19 h" and "19 h 15": the word for o\'clock is part of the time, not of the title', () => {
+  it('"19:00 Uhr", "19 Uhr", "19h", "19 h 15", "18:00 uur", "20:00 hrs": the word for o\'clock is part of the time, not of the title', () => {
     const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vorträge\n4. 21 Uhr Ende'));
     expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vorträge', '21:00 Ende']);
     expect(german.end.toFormat('HH:mm')).toBe('21:00');
     const french = eventOf(post('title: T\neventDate: 2025-04-14', '## Programme\n\n- 19h : Accueil\n- 19 h 15 Présentations\n- 21h Apéro'));
     expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentations', '21:00 Apéro']);
+    const dutchAndSpanish = eventOf(post('title: T\neventDate: 2025-04-14', '## Programma\n\n- 18:00 uur: Inloop met eten\n- 19 uur: Borrel\n- 20:00 hrs - Networking\n- 21 hs. Cierre'));
+    expect(times(dutchAndSpanish)).toEqual(['18:00 Inloop met eten', '19:00 Borrel', '20:00 Networking', '21:00 Cierre']);
     // A short "2h" at the start of a line is a length, not two in the morning.
     const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
     expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
