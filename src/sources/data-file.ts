@@ -165,7 +165,10 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const endTime = endText ? parseTimeOfDay(endText) : undefined;
   const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : recordEnd(agendaText, read, wall.date, start, zone, profile);
   const lookups = options.lookups ?? NO_LOOKUPS;
-  const written = text(r, f.venue);
+  // `location: { name: Acme, address: ... }`: a venue written as a map of its own.
+  const place = firstValue(r, f.venue)?.value;
+  const placeMap = place !== null && typeof place === 'object' && !Array.isArray(place) ? place : undefined;
+  const written = placeMap ? text(placeMap, ['name', 'title']) : text(r, f.venue);
   const venueText = written === undefined ? undefined : resolveId(lookups.venues, written);
   // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
   const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
@@ -178,7 +181,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     end: end > start ? end : plusMillis(start, profile.defaultDurationMinutes * 60_000),
     dateSource: 'yaml',
     venue: venueText && !/^online$/i.test(venueText) ? venueText : undefined,
-    address: text(r, f.address),
+    address: text(r, f.address) ?? (placeMap ? text(placeMap, f.address) : undefined),
     online: online || undefined,
     agenda,
     talks: listed.length > 0 ? listed : talksFromAgenda(agenda, profile),
@@ -197,11 +200,16 @@ function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profil
     const title = text(t, f.talkTitle);
     if (!title) return [];
     const names = firstValue(t, f.talkSpeakers)?.value;
-    const speakers: Speaker[] = (Array.isArray(names) ? names : [names])
-      .flatMap((n) => (typeof n === 'string' ? n.split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/) : []))
-      .map((n) => resolveId(lookups.speakers, n.trim()))
-      .filter((n) => n !== '' && !profile.notSpeaker.test(n))
-      .map((name) => ({ name }));
+    // Names as strings ("A & B"), or as maps (`{ name: A, company: Acme }`).
+    const speakers: Speaker[] = (Array.isArray(names) ? names : [names]).flatMap((n): Speaker[] => {
+      const company = text(n, ['company', 'organization', 'organisation', 'affiliation']);
+      const written = typeof n === 'string' ? n : text(n, ['name']);
+      return (written ?? '')
+        .split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/)
+        .map((name) => resolveId(lookups.speakers, name.trim()))
+        .filter((name) => name !== '' && !profile.notSpeaker.test(name))
+        .map((name) => (company ? { name, company } : { name }));
+    });
     const abstract = text(t, f.talkAbstract);
     const slides = f.talkLinks.flatMap((key) => {
       const url = text(t, [key]);

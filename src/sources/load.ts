@@ -117,15 +117,29 @@ function parseFile(fullPath: string, file: string, context: { settings: Communit
   const cached = key === undefined ? undefined : caching!.cache.get(file, key);
   if (cached) return cached;
   // The result keeps none of the file's text (see detach.ts), and the cache knows the text by its digest.
-  const parsed = detachStrings(readerFor(file, context.settings)(bytes.toString('utf8'), { file, ...context }));
+  const text = bytes.toString('utf8');
+  const parsed = detachStrings(readerFor(file, context.settings, text)(text, { file, ...context }));
   if (key !== undefined) caching!.cache.set(file, key, parsed);
   return parsed;
 }
 
-/** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
-function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => FileParse {
-  if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
-  return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
+/**
+ * Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format (one meetup per file) unless
+ * the profile maps data files or the file is a list of meetups (`- title: ...` at the top, or under `events:`), as
+ * Jekyll's `_data/events.yml` and Hugo's data files are.
+ */
+function readerFor(file: string, settings: CommunitySettings, text: string): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => FileParse {
+  if (/\.(?:json|toml)$/i.test(file)) return parseDataFile;
+  if (!/\.ya?ml$/i.test(file)) return parseMarkdownEvent;
+  return settings.source?.dataFiles || listsMeetups(text, resolveProfile(settings).dataFields.lists) ? parseDataFile : parseYamlEvent;
+}
+
+/** Whether a YAML file's first entry is a list item or one of the profile's list keys (`events:`, `upcoming:`). */
+function listsMeetups(text: string, listKeys: readonly string[]): boolean {
+  const first = text.replace(/^\uFEFF/, '').split('\n').find((l) => l.trim() !== '' && !/^\s*(?:#|---\s*$)/.test(l));
+  if (first === undefined) return false;
+  const key = /^([\w-]+):\s*(?:#.*)?$/.exec(first.trimEnd())?.[1];
+  return /^-(?:\s|$)/.test(first) || (key !== undefined && listKeys.includes(key));
 }
 
 /**
