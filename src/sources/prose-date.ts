@@ -140,7 +140,20 @@ function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], te
       end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;
     }
   }
+  if (start && !end) end = endSaidAfter(start, all, text, Math.max(r.index + r.text.length, listEnd ?? 0));
   return { start, end };
+}
+
+/** The words that put the end just before a time: "Ende ca. 21 Uhr", "ends around 9pm", "fin vers 21h", "hasta las 21". */
+const END_WORDS = /(?:^|[^\p{L}])(?:ende|bis|until|till|ends?|finish(?:es)?|fin|jusqu'à|hasta|tot|koniec)(?:\s+(?:ca\.?|gegen|circa|around|about|approx\.?|vers|environ|sobre|las|rond|około))?\s*$/iu;
+
+/** A later time the text calls the end, within reach of the date: "Beginn 18:30 Uhr, Ende ca. 21 Uhr". */
+function endSaidAfter(start: ParsedTimeOfDay, all: readonly chrono.ParsedResult[], text: string, after: number): ParsedTimeOfDay | undefined {
+  const said = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !isDuration(o) && END_WORDS.test(text.slice(after, o.index)));
+  if (!said) return undefined;
+  const end = timeOf(said.start);
+  // "doors 6:30 pm, ends around 9": the end is in the same half of the day as the start.
+  return end.hour < start.hour && end.hour < 12 && !end.meridiem ? { ...end, hour: end.hour + 12 } : end;
 }
 
 /** "25 minutes", "2h", "de 19h" read as that long after the post: a length of time, never a date or a time of day. */

@@ -96,4 +96,13 @@ describe('times in prose', () => {
     expect(after('Join us on March 12, 2025. Doors open at 6:30 pm.')).toBe('2025-03-12 18:30');
     expect(after('Rendez-vous le samedi 15 mars 2025 chez Example, à 9h.')).toBe('2025-03-15 09:00');
   });
+
+  it('a later time the text calls the end: "Beginn 18:30 Uhr, Ende ca. 21 Uhr", "doors 6:30 pm, ends around 9:00", "fin vers 21h"', () => {
+    const at = (body: string, source: unknown = { languages: ['en', 'de'] }) => span(eventOf('title: T\ndate: 2025-04-20', body, source));
+    expect(at('Datum: Di., 13.05.2025 – Beginn 18:30 Uhr, Ende ca. 21 Uhr')).toBe('2025-05-13T18:30 – 2025-05-13T21:00');
+    expect(at('Join us on May 13, 2025, doors 6:30 pm, ends around 9:00.')).toBe('2025-05-13T18:30 – 2025-05-13T21:00');
+    expect(at('Rendez-vous le 13 mai 2025 à 19h, fin vers 21h30.', FR)).toBe('2025-05-13T19:00 – 2025-05-13T21:30');
+    // A later time that is not called the end changes nothing: the default length.
+    expect(at('Join us on May 13, 2025 at 6:30 pm. Pizza at 7 pm.')).toBe('2025-05-13T18:30 – 2025-05-13T21:30');
+  });
 });
