@@ -38,9 +38,12 @@ describe('a venue in a sentence', () => {
     expect(eventOf('Rendez-vous au Shadok pour un dojo de programmation.', ['fr']).venue).toBe('Shadok');
   });
 
-  it('a location section, a "Location:" line and the front matter still win; a sentence with no name in capitals is no venue', () => {
+  it('a location section, a "Location:" or 📍 line and the front matter still win; a sentence with no name in capitals is no venue', () => {
     expect(eventOf('We meet at Example Labs, 1 High Street.\n\n## Location\nOther Place, 2 Low Street').venue).toBe('Other Place');
     expect(eventOf('We meet at Example Labs.\n\nLocation: Other Place, 2 Low Street').venue).toBe('Other Place');
+    // A pin for the label, with or without a word after it.
+    expect(where(eventOf('📅 Donnerstag, 10. April 2025\n📍 Bar AG, Sonnenstraße 1, München'))).toEqual({ venue: 'Bar AG', address: 'Sonnenstraße 1, München', online: false });
+    expect(where(eventOf('- **📍 Ort:** Baz KG, Weg 2, München'))).toEqual({ venue: 'Baz KG', address: 'Weg 2, München', online: false });
     expect(eventOf('We meet at our usual place, as always.').venue).toBeUndefined();
     // The title's host stays, unless the sentence names it too and says where it is.
     expect(where(eventOf('Join us at KubeCon Europe next week as well!', ['en'], 'SRE Munich at Example 2025'))).toMatchObject({ venue: 'Example', address: undefined });
