@@ -29,11 +29,12 @@ export interface AgendaProblem {
 
 /**
  * "19:00 Uhr", "19 Uhr", "19h", "19 h" ("19 h 15" is 19:15), "19:00 uur", "19:00 hrs": the word for o'clock after a
- * time, which also makes a bare hour a time.
+ * time, which also makes a bare hour a time. Before it, the word some languages put first ("kl. 18.00", "ore 19:00",
+ * "godz. 18:00") is skipped.
  */
 const CLOCK_WORD = String.raw`(?:\s*(uhr|uur|hrs?|hs|h)\.?(?![\p{L}\d]))?`;
 const LEADING_TIME = new RegExp(
-  String.raw`^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD}` +
+  String.raw`^(?:\*\*|__)?\s*~?\s*(?:(?:kl|ore|alle|às|um|om|godz)\.?\s+)?(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD}` +
     String.raw`(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD})?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)`,
   'iu',
 );

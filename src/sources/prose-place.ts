@@ -34,6 +34,9 @@ const MEET_AT: Record<string, string[]> = {
   es: [String.raw`(?:nos\s+vemos|nos\s+reunimos|nos\s+encontramos|será|se\s+realizará|tendrá\s+lugar)\s+en`],
   nl: [String.raw`(?:we\s+(?:zijn|komen\s+samen)|zijn\s+we|vindt\s+plaats)(?:\s+(?:deze\s+keer|dit\s+keer|weer|te\s+gast))*\s+(?:bij|in)`, String.raw`te\s+gast\s+bij`],
   pl: [String.raw`(?:spotykamy\s+się|spotkamy\s+się|widzimy\s+się|spotkanie\s+odbędzie\s+się)\s+(?:w|u)`],
+  it: [String.raw`(?:ci\s+vediamo|ci\s+troviamo|ci\s+incontriamo|si\s+terrà|si\s+svolgerà|saremo\s+ospiti)\s+(?:presso|da|al|alla|nella|nel|a)`],
+  pt: [String.raw`(?:nos\s+vemos|nos\s+encontramos|será\s+realizado|será|acontecerá|acontece)\s+(?:no|na|em)`],
+  sv: [String.raw`(?:vi\s+ses|vi\s+träffas|träffen\s+hålls)\s+(?:hos|på|i)`],
 };
 
 /** Sentences that say the meetup itself is online. */

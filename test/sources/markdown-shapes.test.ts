@@ -53,7 +53,7 @@ describe('agenda shapes', () => {
     expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 8, message: expect.stringContaining('19:10 is earlier than the item before it (19:30)') }));
   });
 
-  it('"19:00 Uhr", "19 Uhr", "19h", "19 h 15", "18:00 uur", "20:00 hrs": the word for o\'clock is part of the time, not of the title', () => {
+  it('"19:00 Uhr", "19 Uhr", "19h", "19 h 15", "18:00 uur", "20:00 hrs", "kl. 18.00", "ore 19:00": the word for o\'clock is part of the time, not of the title', () => {
     const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vorträge\n4. 21 Uhr Ende'));
     expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vorträge', '21:00 Ende']);
     expect(german.end.toFormat('HH:mm')).toBe('21:00');
@@ -61,6 +61,9 @@ describe('agenda shapes', () => {
     expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentations', '21:00 Apéro']);
     const dutchAndSpanish = eventOf(post('title: T\neventDate: 2025-04-14', '## Programma\n\n- 18:00 uur: Inloop met eten\n- 19 uur: Borrel\n- 20:00 hrs - Networking\n- 21 hs. Cierre'));
     expect(times(dutchAndSpanish)).toEqual(['18:00 Inloop met eten', '19:00 Borrel', '20:00 Networking', '21:00 Cierre']);
+    // The word some languages put before the time.
+    const before = eventOf(post('title: T\neventDate: 2025-04-14', '## Program\n\n- kl. 18.00 Dørene åbner\n- ore 19:00 Benvenuto\n- godz. 20:00 Przerwa\n- um 21 Uhr Ende'));
+    expect(times(before)).toEqual(['18:00 Dørene åbner', '19:00 Benvenuto', '20:00 Przerwa', '21:00 Ende']);
     // A short "2h" at the start of a line is a length, not two in the morning.
     const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
     expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
@@ -123,10 +126,11 @@ describe('talk shapes in agenda lines', () => {
   });
 
   it('talk labels and the agenda\'s non-talk items in the communities\' languages: "Vortrag 1:", "Charla:", "Begrüßung (Anna)", "Accueil"', () => {
-    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)']);
+    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)', '21:15 Benvenuto (Mario Rossi)', '21:30 Intervento: Python e AI (Giulia Bianchi)']);
     expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
       ['Terraform at Scale', ['Sebastian Meier']],
       ['Python en producción', ['Ana López']],
+      ['Python e AI', ['Giulia Bianchi']],
     ]);
   });
 

@@ -38,6 +38,12 @@ describe('a venue in a sentence', () => {
     expect(eventOf('Rendez-vous au Shadok pour un dojo de programmation.', ['fr']).venue).toBe('Shadok');
   });
 
+  it('Italian, Portuguese, Swedish: "Ci vediamo presso ...", "Nos vemos na ...", "Vi ses hos ..."', () => {
+    expect(where(eventOf('Ci vediamo presso **Talent Garden**, Via Merano 16, Milano.', ['it']))).toEqual({ venue: 'Talent Garden', address: 'Via Merano 16, Milano', online: false });
+    expect(where(eventOf('Nos vemos na **Casa do Código**, Rua Augusta 1, São Paulo.', ['pt']))).toEqual({ venue: 'Casa do Código', address: 'Rua Augusta 1, São Paulo', online: false });
+    expect(where(eventOf('Vi ses hos Spotify, Regeringsgatan 19, Stockholm.', ['sv']))).toEqual({ venue: 'Spotify', address: 'Regeringsgatan 19, Stockholm', online: false });
+  });
+
   it('a location section, a "Location:" or 📍 line and the front matter still win; a sentence with no name in capitals is no venue', () => {
     expect(eventOf('We meet at Example Labs, 1 High Street.\n\n## Location\nOther Place, 2 Low Street').venue).toBe('Other Place');
     expect(eventOf('We meet at Example Labs.\n\nLocation: Other Place, 2 Low Street').venue).toBe('Other Place');
