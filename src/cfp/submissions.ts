@@ -2,22 +2,10 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
-import { ArgumentError, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
+import { ArgumentError, FieldErrors, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
 import type { CallForTalks } from '../catalogue/settings';
 
 export type ProposalField = keyof CfpProposal;
-
-/**
- * Problems with fields of one form, field id → message. The dispatcher shows each next to its field (Slack
- * `response_action: errors`, console re-prompt), so people fix them all in one go instead of discovering them one
- * submission at a time; the message lists them all for places that cannot show fields.
- */
-export class FieldErrors extends ArgumentError {
-  constructor(readonly errors: Record<string, string>) {
-    super(Object.values(errors).join('\n'));
-    this.name = 'FieldErrors';
-  }
-}
 
 export interface FieldLimit {
   label: string;

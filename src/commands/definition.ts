@@ -182,6 +182,18 @@ export class ArgumentError extends Error {
   }
 }
 
+/**
+ * Problems with fields of one form, field id → message. The dispatcher shows each next to its field (Slack
+ * `response_action: errors`, console re-prompt), so people fix them all in one go instead of discovering them one
+ * submission at a time; the message lists them all for places that cannot show fields.
+ */
+export class FieldErrors extends ArgumentError {
+  constructor(readonly errors: Record<string, string>) {
+    super(Object.values(errors).join('\n'));
+    this.name = 'FieldErrors';
+  }
+}
+
 export function defineCommand(definition: CommandDefinition): CommandDefinition {
   return definition;
 }
