@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
 import { isEndMarker } from './talk-text';
-import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type ParsedTimeOfDay } from './time';
+import { timeOfDayFromMatch, formatTimeOfDay, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
@@ -183,5 +183,5 @@ export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime, un
   const closing = timed.map((a) => isEndMarker(a.title)).lastIndexOf(true);
   if (closing >= 0 && closing < timed.length - 1 && timed.slice(closing + 1).every((a) => !a.until)) return timed[closing]!.until ?? timed[closing + 1]!.start;
   if (last.until && last.until > last.start) return last.until;
-  return isEndMarker(last.title) && last.start > start ? last.start : plusMillis(last.start, openEndMinutes * 60_000);
+  return isEndMarker(last.title) && last.start > start ? last.start : last.start.plus({ minutes: openEndMinutes });
 }

@@ -15,7 +15,7 @@ import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
 import { plainText } from './markdown-text';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
-import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime, plusMillis } from './time';
+import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime } from './time';
 
 export interface DataFileOptions {
   file: string;
@@ -178,7 +178,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
     id,
     title: (title ?? name).replace(cancelledTitle, '').trim(),
     start,
-    end: end > start ? end : plusMillis(start, profile.defaultDurationMinutes * 60_000),
+    end: end > start ? end : start.plus({ minutes: profile.defaultDurationMinutes }),
     dateSource: 'yaml',
     venue: venueText && !/^online$/i.test(venueText) ? venueText : undefined,
     address: text(r, f.address) ?? (placeMap ? text(placeMap, f.address) : undefined),

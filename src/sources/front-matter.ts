@@ -106,7 +106,7 @@ export function splitFrontMatter(text: string): { frontText: string; body: strin
   if (!closing) return 'unclosed';
   const bodyStart = opening[0].length + closing.index + closing[0].length;
   const frontText = text.slice(3, opening[0].length + closing.index);
-  return { frontText, body: text.slice(bodyStart), bodyLine: countLines(text.slice(0, bodyStart)) + 1, format };
+  return { frontText, body: text.slice(bodyStart), bodyLine: text.slice(0, bodyStart).split('\n').length, format };
 }
 
 interface RawFrontMatter {
@@ -241,10 +241,4 @@ function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => 
     if (near) result.push({ file, line: keyLine(key), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
   }
   return result;
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }

@@ -62,11 +62,6 @@ export function inDstGap(date: CalendarDate, time: TimeOfDay, zone: string): boo
   return dt.hour !== time.hour || dt.minute !== time.minute;
 }
 
-/** `dt` plus an exact duration (hours on the clock may differ across a DST switch). */
-export function plusMillis(dt: DateTime, millis: number): DateTime {
-  return dt.plus({ milliseconds: millis });
-}
-
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   if (days === 0) return date;
   const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
