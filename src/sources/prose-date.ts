@@ -31,33 +31,20 @@ export type ProseTimes = Pick<ProseDate, 'start' | 'end'>;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 type Parser = { parse: (text: string, ref?: chrono.ParsingReference | Date, option?: chrono.ParsingOption) => chrono.ParsedResult[] };
-/*
- * Each language is loaded the first time a community's settings ask for it (chrono-node's per-locale entry
- * points): chrono's own index loads all seventeen, and a community writing English and German should not hold
- * the other fifteen in memory or wait for them at start-up.
+/**
+ * chrono's British English (day before month), loaded on first use: for languages read through a word table
+ * (prose-date-words.ts), and what /announce reads times with.
  */
-const LOCALES: Record<string, () => Parser> = {
-  en: () => require('chrono-node/en') as typeof chrono.en,
-  de: () => require('chrono-node/de') as typeof chrono.de,
-  fr: () => require('chrono-node/fr') as typeof chrono.fr,
-  es: () => require('chrono-node/es') as typeof chrono.es,
-  nl: () => require('chrono-node/nl') as typeof chrono.nl,
-  pt: () => require('chrono-node/pt') as typeof chrono.pt,
-  it: () => require('chrono-node/it') as typeof chrono.it,
-  sv: () => require('chrono-node/sv') as typeof chrono.sv,
-  fi: () => require('chrono-node/fi') as typeof chrono.fi,
-  ru: () => require('chrono-node/ru') as typeof chrono.ru,
-  uk: () => require('chrono-node/uk') as typeof chrono.uk,
-  ja: () => require('chrono-node/ja') as typeof chrono.ja,
-  zh: () => require('chrono-node/zh') as typeof chrono.zh,
-};
-
-/** Day-before-month English, for languages read through a word table (prose-date-words.ts). */
-/** chrono's British English (day before month), loaded on first use; also what /announce reads times with. */
 export const britishEnglish = (): Parser => (require('chrono-node/en') as typeof chrono.en).GB;
 
-function parserFor(language: string): Parser | undefined {
-  return Object.hasOwn(LOCALES, language) ? LOCALES[language]!() : undefined;
+/**
+ * A language's chrono-node locale (its own entry point, chrono-node/<language>; settings accept only languages
+ * chrono has, see LANGUAGES in profile.ts), loaded the first time a community's settings ask for it: chrono's own
+ * index loads all seventeen, and a community writing English and German should not hold the other fifteen in
+ * memory or wait for them at start-up.
+ */
+function parserFor(language: string): Parser {
+  return require(`chrono-node/${language}`) as Parser;
 }
 
 /** How far after a date a time may be written and still be its time ("... 2025\n6:00 PM", "um 19 Uhr"). */
@@ -69,7 +56,7 @@ export function proseResults(lines: readonly SourceLine[], published: CalendarDa
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
   const results = languages
-    .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []))
+    .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang).parse(text, reference, { forwardDate: true })))
     .sort((a, b) => a.index - b.index);
   return { written, text, results };
 }
