@@ -56,6 +56,8 @@ export class PostTalks {
     const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
     if (index >= 0) {
       const agenda = [this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)];
+      const headed = timedHeadings(agenda);
+      if (headed) return this.readAgenda(headed);
       const days = this.report(parseAgendaDays(agenda, this.ctx.profile.languages));
       // "- 25-30 minutes: rétrospective": a programme of lengths, kept as untimed items.
       return days.length > 0 ? days : (durationItems(agenda.flatMap((s) => s.lines)) ?? []);
@@ -173,4 +175,17 @@ function talksFromEntries(entries: readonly AbstractEntry[]): TalkDraft[] {
   return entries
     .filter((e) => e.heading.title !== '' && e.heading.number === undefined && !isNonTalk(e.heading.title) && (e.heading.speakers.length > 0 || e.abstractParagraphs.length > 0))
     .map((e) => ({ parsed: e.heading, title: e.heading.title, speakers: [], kind: e.heading.kind, slides: [], line: e.line }));
+}
+
+/**
+ * An agenda written as one heading per item (`### 19:00 – Running Kafka`, then `**Speaker:** ...` and its
+ * abstract): each timed heading reads as an item and the lines under it as its details, when the agenda's own
+ * lines hold no times and at least two of its headings do.
+ */
+function timedHeadings(agenda: readonly Section[]): SourceLine[] | undefined {
+  const [own, ...items] = agenda;
+  const timed = (lines: SourceLine[]) => parseAgendaLines(lines).items.filter((item) => item.time).length;
+  const asItem = (s: Section): SourceLine => ({ text: `- ${s.title}`, line: s.line, item: true, depth: 1 });
+  if (items.length < 2 || timed(own!.lines) > 0 || timed(items.map(asItem)) < 2) return undefined;
+  return items.flatMap((s) => [asItem(s), ...s.lines.filter((l) => l.text.trim() !== '').map((l) => ({ ...l, depth: 2 }))]);
 }

@@ -185,6 +185,21 @@ describe('an agenda as a table, speakers on a label line', () => {
   });
 });
 
+describe('an agenda of timed headings', () => {
+  it('"### 19:00 – Title" under the agenda heading: each is an item, the lines under it its speaker and abstract', () => {
+    const body = ['## Agenda', '', '### 18:30 – Doors open', '', '### 19:00 – Running Kafka on Kubernetes', '**Speaker:** Jane Doe (Confluent)', '', 'Jane shows how to run Kafka with Strimzi.', '', '### 19:45 – Break', '', '### 20:00 – Incident reviews that work (John Roe)', '', 'What we learned from 100 reviews.', '', '### 21:00 – Drinks'].join('\n');
+    const e = eventOf(post('title: T\neventDate: 2025-03-20', body));
+    expect(times(e)).toEqual(['18:30 Doors open', '19:00 Running Kafka on Kubernetes', '19:45 Break', '20:00 Incident reviews that work', '21:00 Drinks']);
+    expect(e.talks.map((t) => [t.title, t.start?.toFormat('HH:mm'), t.speakers, t.abstract])).toEqual([
+      ['Running Kafka on Kubernetes', '19:00', [{ name: 'Jane Doe', company: 'Confluent' }], 'Jane shows how to run Kafka with Strimzi.'],
+      ['Incident reviews that work', '20:00', [{ name: 'John Roe' }], 'What we learned from 100 reviews.'],
+    ]);
+    // Headings under the agenda that name no times (days, a note) leave the agenda to its lines.
+    const listed = eventOf(post('title: T\neventDate: 2025-03-20', '## Agenda\n\n- 18:30 Doors\n- 19:00 Talk 1: Logs (Jane Doe)\n\n### Good to know\n\nBring a laptop.'));
+    expect(times(listed)).toEqual(['18:30 Doors', '19:00 Talk 1: Logs']);
+  });
+});
+
 describe('talks listed without an agenda', () => {
   it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
     const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
