@@ -176,10 +176,7 @@ export interface CommandDefinition {
  * sees the message, privately, and nobody is paged. Anything else a command throws is a bug and is reported.
  */
 export class ArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArgumentError';
-  }
+  override name = 'ArgumentError';
 }
 
 /**

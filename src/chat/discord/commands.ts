@@ -24,10 +24,7 @@ const NAME_PATTERN = /^[-_'\p{Ll}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 export const ORGANIZER_PERMISSIONS = PermissionFlagsBits.ManageEvents.toString();
 
 export class CommandDefinitionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CommandDefinitionError';
-  }
+  override name = 'CommandDefinitionError';
 }
 
 /**
