@@ -15,7 +15,6 @@ export interface CommandOption {
   type: OptionType;
   required?: boolean;
   maxLength?: number;
-  choices?: { name: string; value: string }[];
   /** Offer completions (event names) while typing: Discord autocomplete. */
   autocomplete?: boolean;
   /** The last string option may take the rest of the text on platforms with free-text commands (Slack, console). */
