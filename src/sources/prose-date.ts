@@ -56,9 +56,26 @@ export function proseResults(lines: readonly SourceLine[], published: CalendarDa
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
   const results = languages
-    .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang).parse(text, reference, { forwardDate: true })))
+    .flatMap((lang) => {
+      const own = DOTTED_DATE_LANGUAGES.has(lang) ? dottedDayMonth(text) : text;
+      return hasWordTable(lang) ? britishEnglish().parse(translateDateWords(own, lang), reference, { forwardDate: true }) : parserFor(lang).parse(own, reference, { forwardDate: true });
+    })
     .sort((a, b) => a.index - b.index);
   return { written, text, results };
+}
+
+/** Languages that write a day and month as "13.05." (no year), which their chrono locales read as a time. */
+const DOTTED_DATE_LANGUAGES = new Set(['de', 'pl', 'ru', 'uk', 'fi']);
+
+/**
+ * "am 13.05. ab 18:30 Uhr" as "am 13/05  ab ...", which chrono reads as a day and a month (same length, so positions
+ * stay). Only where a date can stand (after a line start, punctuation or a word like "am"), so "Python 3.12." is no
+ * date.
+ */
+function dottedDayMonth(text: string): string {
+  return text.replace(/(?<=(?:^|[\n,:;(|–—-]|(?:^|\s)(?:am|den|dem|vom|zum|bis|ab|dnia|dniu|w|do|od))\s*)(\d{1,2})\.(\d{1,2})\.(?![\d.])/giu, (m, day: string, month: string) =>
+    Number(day) >= 1 && Number(day) <= 31 && Number(month) >= 1 && Number(month) <= 12 ? `${day}/${month} ` : m,
+  );
 }
 
 export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): ProseDate | undefined {
@@ -66,8 +83,10 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
   for (const r of results) {
     if (!r.start.isCertain('day') || !r.start.isCertain('month') || isDuration(r)) continue;
     if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;
-    // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words or is written in full.
-    if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text)) continue;
+    // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words, is written in full,
+    // or is a day and month with their dots ("am 13.05.", see dottedDayMonth).
+    const dotted = /^\d{1,2}\/\d{1,2}\b/.test(r.text) && /^\d{1,2}\.\d{1,2}\.(?![\d.])/.test(written.slice(r.index));
+    if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text) && !dotted) continue;
     const named = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };
     if (!isValidCalendarDate(named)) continue;
     const days = listedDays(r, text, named, languages);

@@ -56,6 +56,21 @@ describe('a meetup over days named one by one', () => {
   });
 });
 
+describe('a day and month with dots, no year ("am 13.05.")', () => {
+  it('is the first such day on or after the post date, in German and Polish; a version number is no date', () => {
+    const at = (body: string, source: unknown = { languages: ['de', 'en'] }) => span(eventOf('title: T\ndate: 2025-04-20', body, source));
+    expect(at('Unser nächstes Treffen ist am 13.05. ab 18:30 Uhr.')).toBe('2025-05-13T18:30 – 2025-05-13T21:30');
+    expect(at('Wir sehen uns am Dienstag, 13.5. um 19 Uhr.')).toBe('2025-05-13T19:00 – 2025-05-13T22:00');
+    expect(at('Spotkanie w dniu 13.05. o 18:00.', { languages: ['pl'] })).toBe('2025-05-13T18:00 – 2025-05-13T21:00');
+    // Before the post date it is next year's ("am 10.01." in a post of April).
+    expect(at('Das Treffen ist am 10.01. um 19 Uhr.')).toBe('2026-01-10T19:00 – 2026-01-10T22:00');
+    // "Python 3.12." is no date (3 December): the post has none of its own, only its publication date.
+    const version = parse('title: T\ndate: 2025-04-20', 'Wir nutzen Python 3.12. Danach gibt es Pizza.', { languages: ['de', 'en'] });
+    expect(version.event?.start.toISODate()).toBe('2025-04-20');
+    expect(version.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('No meetup date') }));
+  });
+});
+
 describe('times in prose', () => {
   const dojo = (text: string) => eventOf('title: Dojo de programmation\ndate: "2022-11-01"\nevent:\n  date: "2022-11-14"', `# Dojo de programmation\n\n${text}`, { ...FR, frontMatter: { eventDate: 'event.date' } }, 'Europe/Paris');
 
