@@ -3,6 +3,7 @@ import { firstValue, type Profile, type ProfileField } from './profile';
 import { RsvpFieldsSchema, type RsvpFields } from './rsvp-fields';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseTimeOfDay, parseWallDateTime } from './time';
+import { writtenDateTime } from './written-date';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
 const isDate = (v: string) => parseWallDateTime(v, 'UTC') !== undefined;
@@ -182,7 +183,7 @@ function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) =
       data.meetsOnline = found.value === true || (typeof found.value === 'string' && profile.onlineWords.test(found.value));
       continue;
     }
-    const value = coerce(found.value, check);
+    const value = coerce(found.value, check, profile.languages);
     if (value === undefined) diagnostics.push({ file, line: keyLine(found.path), severity: 'error', message: `\`${found.path}\`: ${MESSAGES[check.kind]}` });
     else (data as unknown as Record<string, unknown>)[field] = value;
   }
@@ -215,12 +216,13 @@ function isLinkLike(value: unknown): boolean {
   return typeof value === 'string' && /:\/\/|^www\.|^[\w-]+\.[a-z]{2,}\//i.test(value.trim());
 }
 
-function coerce(value: unknown, check: Check): string | boolean | undefined {
+/** A field's value as the reader takes it; a date written in words or day first is read as ISO (written-date.ts). */
+function coerce(value: unknown, check: Check, languages: readonly string[]): string | boolean | undefined {
   if (check.kind === 'bool') return typeof value === 'boolean' ? value : undefined;
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
   if (text === undefined || text === '') return undefined;
-  if (check.kind === 'date') return isDate(text) ? text : undefined;
-  if (check.kind === 'dateOrTime') return isDateOrTime(text) ? text : undefined;
+  if (check.kind === 'date') return isDate(text) ? text : writtenDateTime(text, languages);
+  if (check.kind === 'dateOrTime') return isDateOrTime(text) ? text : writtenDateTime(text, languages);
   if (check.kind === 'url') return /^https?:\/\/\S+$/i.test(text) ? text : undefined;
   return text;
 }

@@ -257,6 +257,21 @@ describe('a programme over several days', () => {
 });
 
 describe('meetup date and time', () => {
+  it('a date field written day first or in words is read, in the community\'s languages; an ambiguous one is an error', () => {
+    const settings = { ...makeSettings(), source: ProfileSchema.parse({ languages: ['en', 'de'], frontMatter: { eventDate: 'event_date', start: 'time' } }) };
+    const at = (front: string) => {
+      const e = parse(post(`title: T\ndate: 2025-02-20\n${front}`, 'Hello.'), settings).event!;
+      return e.start.toFormat("yyyy-MM-dd'T'HH:mm");
+    };
+    expect(at('event_date: "March 12, 2025"\ntime: "6:30 PM"')).toBe('2025-03-12T18:30');
+    expect(at('event_date: "12.03.2025"\ntime: "18:30 Uhr"')).toBe('2025-03-12T18:30');
+    expect(at('event_date: "Mittwoch, 12. März 2025, 19:00"')).toBe('2025-03-12T19:00');
+    expect(at('event_date: "2025/03/12"\ntime: "19 Uhr"')).toBe('2025-03-12T19:00');
+    // "03/12/2025" could be either day: an error that names the field and the form to write.
+    const ambiguous = parse(post('title: T\ndate: 2025-02-20\nevent_date: "03/12/2025"', 'Hello.'), settings);
+    expect(ambiguous.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', line: 4, message: expect.stringContaining('`event_date`: not a date') }));
+  });
+
   it('explicit front matter fields win over prose and the post date; dateSource says so', () => {
     const e = eventOf(post('title: T\ndate: 2025-03-01T09:00:00+01:00\neventDate: 2025-04-14\nstart: "18:00"\nend: "21:15"\nvenue: Example GmbH\naddress: Examplestr. 1, 80331 München', 'We meet for April 20th.\n\n## Agenda\n* 6:30 pm Doors'));
     expect(e.start.toISO()).toBe('2025-04-14T18:00:00.000+02:00');
