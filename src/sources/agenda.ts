@@ -42,7 +42,7 @@ const LEADING_TIME = new RegExp(
 const EARLIEST_BARE_H = 7;
 /** "19:30—end Food and hanging out", "20:00 - open end: Drinks": a range left open, not the end of the meetup. */
 const OPEN_RANGE = /^\s*[-–—]\s*(?:open\s+end|end|late|open)\b/i;
-const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
+const SEPARATOR = /^\s*(?:[-–—:|/·•→»]\s*)*/;
 
 /**
  * Reads the lines under `## Agenda` in every shape the community uses: `* 6:30 pm ...`, `- 19:00 - ...`,

@@ -64,6 +64,8 @@ describe('agenda shapes', () => {
     // The word some languages put before the time.
     const before = eventOf(post('title: T\neventDate: 2025-04-14', '## Program\n\n- kl. 18.00 Dørene åbner\n- ore 19:00 Benvenuto\n- godz. 20:00 Przerwa\n- um 21 Uhr Ende'));
     expect(times(before)).toEqual(['18:00 Dørene åbner', '19:00 Benvenuto', '20:00 Przerwa', '21:00 Ende']);
+    const dotted = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 · Doors open\n- 19:00 • Welcome\n- 21:00 → Drinks'));
+    expect(times(dotted)).toEqual(['18:30 Doors open', '19:00 Welcome', '21:00 Drinks']);
     // A short "2h" at the start of a line is a length, not two in the morning.
     const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
     expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
