@@ -4,17 +4,17 @@
  * what comes from the profile's `dataFiles` block (README "Source profile"); nothing here knows a community.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
+import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
-import { agendaOf, htmlToLines, recordEnd, talksFromAgenda } from './data-agenda';
+import { agendaOf, recordEnd, talksFromAgenda } from './data-agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
 import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
-import { plainText } from './markdown-text';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
+import { recordText as text, talksFromRecords } from './record-talks';
 import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime } from './time';
 
 export interface DataFileOptions {
@@ -130,13 +130,6 @@ function recordsOf(value: unknown, fields: DataFields): DataRecord[] {
 
 type Report = (d: Omit<Diagnostic, 'file'>) => void;
 
-function text(record: unknown, paths: readonly string[]): string | undefined {
-  const found = firstValue(record, paths);
-  if (!found) return undefined;
-  const v = found.value;
-  return typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
-}
-
 function toEvent(record: DataRecord, index: number, count: number, options: DataFileOptions, profile: Profile, keyLine: (key: string | undefined) => number | undefined, report: Report): MeetupEvent | undefined {
   const f = profile.dataFields;
   const zone = options.settings.timeZone;
@@ -173,7 +166,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
   const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
   const cancelledTitle = profile.cancelledTitle;
-  const listed = talksOf(r, f, profile, lookups);
+  const listed = talksFromRecords(firstValue(r, f.talks)?.value, f, profile, lookups);
   return {
     id,
     title: (title ?? name).replace(cancelledTitle, '').trim(),
@@ -193,29 +186,3 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   };
 }
 
-function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile, lookups: Lookups): Talk[] {
-  const list = firstValue(record, f.talks)?.value;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((t): Talk[] => {
-    const title = text(t, f.talkTitle);
-    if (!title) return [];
-    const names = firstValue(t, f.talkSpeakers)?.value;
-    // Names as strings ("A & B"), or as maps (`{ name: A, company: Acme }`).
-    const speakers: Speaker[] = (Array.isArray(names) ? names : [names]).flatMap((n): Speaker[] => {
-      const company = text(n, ['company', 'organization', 'organisation', 'affiliation']);
-      const written = typeof n === 'string' ? n : text(n, ['name']);
-      return (written ?? '')
-        .split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/)
-        .map((name) => resolveId(lookups.speakers, name.trim()))
-        .filter((name) => name !== '' && !profile.notSpeaker.test(name))
-        .map((name) => (company ? { name, company } : { name }));
-    });
-    const abstract = text(t, f.talkAbstract);
-    const slides = f.talkLinks.flatMap((key) => {
-      const url = text(t, [key]);
-      const checked = safeUrl(url);
-      return checked && /^https?:/.test(checked) ? [{ label: key, url: checked }] : [];
-    });
-    return [{ title: plainText(title.replace(/\s*\n\s*/g, ' ')), speakers, kind: speakers.length === 0 && /discuss|roundtable/i.test(title) ? 'discussion' : 'talk', ...(abstract ? { abstract } : {}), slides }];
-  });
-}

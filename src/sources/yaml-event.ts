@@ -33,7 +33,7 @@
  */
 import { IANAZone, type DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
+import type { AgendaItem, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
 import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';

@@ -200,6 +200,21 @@ describe('an agenda of timed headings', () => {
   });
 });
 
+describe('talks in the front matter', () => {
+  it('the profile\'s frontMatter.talks: each record a talk (title, speaker or speakers, company), when the text names none', () => {
+    const settings = { ...makeSettings(), source: ProfileSchema.parse({ frontMatter: { talks: 'talks' } }) };
+    const front = 'title: T\neventDate: 2025-03-20\ntalks:\n  - title: "Logs you can read"\n    speaker: Jane Doe\n    company: Acme\n  - title: Traces\n    speakers:\n      - name: John Roe\n        company: Beta\n      - Ann Lee';
+    const e = parse(post(front, 'Welcome!'), settings).event!;
+    expect(e.talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Logs you can read', [{ name: 'Jane Doe', company: 'Acme' }]],
+      ['Traces', [{ name: 'John Roe', company: 'Beta' }, { name: 'Ann Lee' }]],
+    ]);
+    // Talks in the text win: the front matter's list is not added to them.
+    const both = parse(post(front, '## Agenda\n\n- 19:00 Talk 1: Metrics (Max Muster)'), settings).event!;
+    expect(both.talks.map((t) => t.title)).toEqual(['Metrics']);
+  });
+});
+
 describe('talks listed without an agenda', () => {
   it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
     const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
