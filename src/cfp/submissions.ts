@@ -81,7 +81,7 @@ export class CfpStore implements CfpService {
   }
 
   async list(limit: number): Promise<CfpSubmission[]> {
-    const rows = await this.db.rows(sql<Row>`SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ${clampLimit(limit)}`);
+    const rows = await this.db.rows(sql<Row>`SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ${limit}`);
     return rows.map((row) => this.toSubmission(row));
   }
 
@@ -117,12 +117,6 @@ export class CfpStore implements CfpService {
   private parse(iso: string): DateTime {
     return DateTime.fromISO(iso, { zone: this.clock.now().zone });
   }
-}
-
-const LIST_MAX = 100;
-
-function clampLimit(limit: number): number {
-  return Math.min(LIST_MAX, Math.max(1, Math.floor(limit) || 1));
 }
 
 function hours(n: number): string {

@@ -113,7 +113,8 @@ function readArgs(argv: string[]) {
     timeZone: text(values.timezone) ?? text(values.tz),
     format: values.json ? 'json' : (known ?? 'text'),
     help: values.help === true,
-    problem: unknown?.kind === 'option' ? `Unknown option ${unknown.rawName}` : known ? undefined : `--format must be text, github or json, not "${text(values.format) ?? ''}"`,
+    problem:
+      unknown?.kind === 'option' ? `Unknown option ${unknown.rawName}` : known ? undefined : `--format must be text, github or json, not "${text(values.format) ?? ''}"`,
   };
 }
 

@@ -88,7 +88,7 @@ export interface CfpSubmission extends CfpProposal {
 export interface CfpService {
   /** Stores a proposal; throws ArgumentError (naming the field) when too long, empty or over the rate limit. */
   submit(caller: Caller, proposal: CfpProposal): Promise<CfpSubmission>;
-  /** Most recent first. */
+  /** Most recent first; /cfp list checks `limit` (1 to 50). */
   list(limit: number): Promise<CfpSubmission[]>;
 }
 

@@ -54,7 +54,8 @@ export class DirectNotices {
 
 function promotedMessage(event: MeetupEvent): MessageModel {
   const intro = ['A seat came free and you moved up from the waitlist: you are going to ', named(event), ', ', time(event.start, 'full'), '.'];
-  return seatMessage(event, 'You have a seat!', intro, ['Cannot make it after all? Press Not going, or type /rsvp ', event.id, ', so the next person gets the seat.']);
+  const body = ['Cannot make it after all? Press Not going, or type /rsvp ', event.id, ', so the next person gets the seat.'];
+  return seatMessage(event, 'You have a seat!', intro, body);
 }
 
 function reminderMessage(event: MeetupEvent): MessageModel {

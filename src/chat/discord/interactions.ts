@@ -75,8 +75,8 @@ export class InteractionHandler {
   private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const input = commandInput(interaction.options.data);
     const what = `/${interaction.commandName}${input.subcommand ? ' ' + input.subcommand : ''}`;
-    const work = answerFailures(this.options.dispatcher.run(interaction.commandName, input, this.caller(interaction)), this.options.log, 'discord', what);
-    await this.answer(interaction, work, false);
+    const run = this.options.dispatcher.run(interaction.commandName, input, this.caller(interaction));
+    await this.answer(interaction, answerFailures(run, this.options.log, 'discord', what), false);
   }
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -88,15 +88,16 @@ export class InteractionHandler {
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     if (interaction.customId.startsWith(REOPEN_FORM_PREFIX)) return this.reopenForm(interaction);
-    const work = answerFailures(this.options.dispatcher.button(interaction.customId, this.caller(interaction)), this.options.log, 'discord', interaction.customId);
-    await this.answer(interaction, work, false);
+    const pressed = this.options.dispatcher.button(interaction.customId, this.caller(interaction));
+    await this.answer(interaction, answerFailures(pressed, this.options.log, 'discord', interaction.customId), false);
   }
 
   private async onModalSubmit(interaction: ModalSubmitInteraction): Promise<void> {
     const values: Record<string, string> = {};
     for (const [id, field] of interaction.fields.fields) if ('value' in field && typeof field.value === 'string') values[id] = field.value;
     const caller = this.caller(interaction);
-    const work = answerFailures(this.options.dispatcher.modalSubmit(interaction.customId, values, caller), this.options.log, 'discord', interaction.customId).then((outcome): CommandReply => {
+    const submitted = this.options.dispatcher.modalSubmit(interaction.customId, values, caller);
+    const work = answerFailures(submitted, this.options.log, 'discord', interaction.customId).then((outcome): CommandReply => {
       if ('message' in outcome) return outcome;
       if ('errors' in outcome) return { message: this.forms.problems(interaction.customId, outcome.errors, values, caller.id) };
       return { message: outcome };
