@@ -151,7 +151,8 @@ function placeAt(markdown: string): { venue: string; address?: string } | undefi
   }
   if (!venue) return undefined;
   // ", 1 High Street, Munich." up to the sentence's end: an address when it has a number.
-  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.(?:\s+(?=\p{Lu})|$)|[!?(]|$)/u.exec(plainText(after));
+  // The sentence ends at a full stop, not at an abbreviation's ("Av. Reforma 222", "Hauptstr. Nr. 5").
+  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.$|(?<!(?:^|[\s,])\p{L}{1,3}|[sS]tr)\.\s+(?=\p{Lu})|[!?(]|$)/u.exec(plainText(after));
   const address = tail && /\d/.test(tail[1]!) ? tail[1]!.replace(/[\s,;:]+$/, '').trim() : undefined;
   return { venue, ...(address ? { address } : {}) };
 }

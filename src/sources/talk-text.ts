@@ -21,7 +21,7 @@ export interface TalkText {
   everyone: boolean;
 }
 
-const LABEL = /^((?:talk|vortrag|présentation|conférence|charla|ponencia|lezing|presentatie|prelekcja|wykład|intervento|palestra|foredrag|föredrag)(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const LABEL = /^((?:talk|vortrag|présentation|conférence|charla|ponencia|lezing|presentatie|prelekcja|wykład|intervento|palestra|foredrag|föredrag)(?:\s*#?\s*(\d+))?|(?:lightning[\s-]talk|blitz\s*talk|blitzvortrag|charla\s+relámpago|présentation\s+éclair|talk\s+éclair)(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
 const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b|begrüßung|einlass|pause|abendessen|imbiss|ausklang|accueil|apéro|repas|buffet|bienvenida|registro|descanso|cena|inloop|pauze|borrel|powitanie|przerwa|benvenuto|pausa|aperitivo|boas-vindas|intervalo|velkommen|välkommen|fika)(?![\p{L}])/iu;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b|au revoir|fin\b|clôture|ende\b|abschluss|verabschiedung|afsluiting|cierre|despedida|zakończenie)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
@@ -74,7 +74,7 @@ export function isTalk(t: TalkText): boolean {
 }
 
 function kindOf(label: string, title: string, everyone: boolean): TalkKind {
-  if (/lightning/i.test(label)) return 'lightning';
+  if (/lightning|blitz|relámpago|éclair/i.test(label)) return 'lightning';
   if (/panel/i.test(label) || /^panel\b/i.test(title)) return 'panel';
   if (/round\s*table|fireside|discussion/i.test(label) || DISCUSSION.test(title) || everyone) return 'discussion';
   return 'talk';

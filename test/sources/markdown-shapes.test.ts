@@ -128,12 +128,15 @@ describe('talk shapes in agenda lines', () => {
   });
 
   it('talk labels and the agenda\'s non-talk items in the communities\' languages: "Vortrag 1:", "Charla:", "Begrüßung (Anna)", "Accueil"', () => {
-    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)', '21:15 Benvenuto (Mario Rossi)', '21:30 Intervento: Python e AI (Giulia Bianchi)']);
+    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)', '21:15 Benvenuto (Mario Rossi)', '21:30 Intervento: Python e AI (Giulia Bianchi)', '21:40 Charla relámpago: Tips de pytest – Luis Pérez', '21:50 Blitzvortrag: Nix (Eva Klein)']);
     expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
       ['Terraform at Scale', ['Sebastian Meier']],
       ['Python en producción', ['Ana López']],
       ['Python e AI', ['Giulia Bianchi']],
+      ['Tips de pytest', ['Luis Pérez']],
+      ['Nix', ['Eva Klein']],
     ]);
+    expect(talks.slice(-2).map((t) => t.kind)).toEqual(['lightning', 'lightning']);
   });
 
   it('welcome, food, breaks and goodbyes are agenda items, not talks, even with names in parentheses', () => {

@@ -38,6 +38,11 @@ describe('a venue in a sentence', () => {
     expect(eventOf('Rendez-vous au Shadok pour un dojo de programmation.', ['fr']).venue).toBe('Shadok');
   });
 
+  it('an abbreviation in the address is not the end of the sentence: "Av. Reforma 222", "Nr. 5"', () => {
+    expect(where(eventOf('El jueves nos vemos en **Wizeline**, Av. Reforma 222, CDMX. Habrá pizza.', ['es']))).toEqual({ venue: 'Wizeline', address: 'Av. Reforma 222, CDMX', online: false });
+    expect(where(eventOf('Wir treffen uns bei **Example**, Hauptstr. Nr. 5, München. Bis bald!'))).toEqual({ venue: 'Example', address: 'Hauptstr. Nr. 5, München', online: false });
+  });
+
   it('Italian, Portuguese, Swedish: "Ci vediamo presso ...", "Nos vemos na ...", "Vi ses hos ..."', () => {
     expect(where(eventOf('Ci vediamo presso **Talent Garden**, Via Merano 16, Milano.', ['it']))).toEqual({ venue: 'Talent Garden', address: 'Via Merano 16, Milano', online: false });
     expect(where(eventOf('Nos vemos na **Casa do Código**, Rua Augusta 1, São Paulo.', ['pt']))).toEqual({ venue: 'Casa do Código', address: 'Rua Augusta 1, São Paulo', online: false });
