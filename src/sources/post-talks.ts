@@ -11,7 +11,7 @@ import { abstractEntriesFromBullets, abstractEntriesFromSections, talkEntriesFro
 import { matchEntries } from './abstract-match';
 import type { Diagnostic } from './diagnostics';
 import type { RawLink } from './links';
-import { plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import type { HeadingKind, Profile } from './profile';
 import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
 import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
@@ -151,8 +151,10 @@ export class PostTalks {
       const children = subsections(this.ctx.sections, index);
       entries.push(...abstractEntriesFromSections(children, known));
       const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
+      const bold = ownBullets || children.length > 0 ? [] : boldHeaded(section);
       if (ownBullets && talks.length === 0 && this.is('talks', section)) entries.push(...talkEntriesFromBullets(section.lines, known));
       else if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
+      else if (bold.length > 0) entries.push(...abstractEntriesFromSections(bold, known));
       else if (children.length === 0 && talks.length === 1) {
         const text = plainParagraphs(section.lines);
         if (text) entries.push({ heading: talks[0]!.parsed, line: section.line, abstractParagraphs: [text], bios: [], slides: [] });
@@ -188,4 +190,25 @@ function timedHeadings(agenda: readonly Section[]): SourceLine[] | undefined {
   const asItem = (s: Section): SourceLine => ({ text: `- ${s.title}`, line: s.line, item: true, depth: 1 });
   if (items.length < 2 || timed(own!.lines) > 0 || timed(items.map(asItem)) < 2) return undefined;
   return items.flatMap((s) => [asItem(s), ...s.lines.filter((l) => l.text.trim() !== '').map((l) => ({ ...l, depth: 2 }))]);
+}
+
+/** A paragraph's first line that is a bold title, alone or with its speakers: "**Scaling Postgres** by Jane Doe". */
+const BOLD_TITLE_LINE = /^(?:\*\*|__)[^*_]+(?:\*\*|__)(?:\s*$|\s+(?:by|von|par|door|por|af|przez)\s|\s*[-–—(])/i;
+
+/**
+ * Talks written as paragraphs under the talks heading, each led by a bold title line (no `###` headings, no
+ * bullets): each such line and the paragraphs after it, up to the next, read as one talk's heading and text.
+ */
+function boldHeaded(section: Section): Section[] {
+  const headed: Section[] = [];
+  for (const paragraph of paragraphs(section.lines)) {
+    const first = paragraph[0]!;
+    if (BOLD_TITLE_LINE.test(first.text.trim())) {
+      const title = plainText(first.text);
+      headed.push({ level: section.level + 1, title, key: sectionKey(title), line: first.line, lines: paragraph.slice(1) });
+    } else if (headed.length > 0) {
+      headed.at(-1)!.lines.push({ text: '', line: first.line }, ...paragraph);
+    }
+  }
+  return headed;
 }

@@ -221,6 +221,18 @@ describe('talks in the front matter', () => {
 });
 
 describe('talks listed without an agenda', () => {
+  it('paragraphs under "## Talks" each led by a bold title line ("**Title** by Name") are the talks, with their abstracts', () => {
+    const body = ['## Talks', '', '**Scaling Postgres to a billion rows** by Jane Doe', '', 'Jane walks through partitioning.', '', 'And vacuum tuning.', '', '**Chaos Engineering 101** by Bob Builder (Acme)', '', 'Bob breaks things on purpose.'].join('\n');
+    const e = eventOf(post('title: June Meetup\neventDate: 2025-06-12', body));
+    expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
+      ['Scaling Postgres to a billion rows', [{ name: 'Jane Doe' }], 'Jane walks through partitioning.\n\nAnd vacuum tuning.'],
+      ['Chaos Engineering 101', [{ name: 'Bob Builder', company: 'Acme' }], 'Bob breaks things on purpose.'],
+    ]);
+    // A bold phrase that starts a sentence is no title: the one talk of the agenda keeps the text as its abstract.
+    const note = eventOf(post('title: T\neventDate: 2025-06-12', '## Agenda\n\n- 19:00 Talk: Logs (Jane Doe)\n\n## Talks\n\n**Note:** the talk is in German.'));
+    expect(note.talks.map((t) => [t.title, t.abstract])).toEqual([['Logs', 'Note: the talk is in German.']]);
+  });
+
   it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
     const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
     expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
