@@ -10,9 +10,10 @@ import { plainText } from './markdown-text';
 
 /**
  * The day (and time) a sentence may name between meeting and the place: "Join us on Thursday, May 15th at 6:30pm
- * at **Acme**", "treffen wir uns am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel".
+ * at **Acme**", "treffen wir uns am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel", "Rendez-vous le
+ * jeudi 15 mai 2025 à 19h chez **Alsace Digitale**".
  */
-const ON_DAY = { en: String.raw`(?:\s+on\s+[^.!?\n]{3,40}?)?`, de: String.raw`(?:\s+am\s+[^!?\n]{3,50}?)?` };
+const ON_DAY = { en: String.raw`(?:\s+on\s+[^.!?\n]{3,40}?)?`, de: String.raw`(?:\s+am\s+[^!?\n]{3,50}?)?`, fr: String.raw`(?:\s+le\s+[^.!?\n]{3,40}?)?` };
 
 /** A phrase of meeting somewhere, up to the word before the place: each is followed by the place's name. */
 const MEET_AT: Record<string, string[]> = {
@@ -28,7 +29,7 @@ const MEET_AT: Record<string, string[]> = {
     String.raw`zu\s+Gast\s+bei`,
   ],
   fr: [
-    String.raw`(?:nous\s+nous\s+retrouv\w+|on\s+se\s+retrouve|retrouvons-nous|rejoignez-nous|rendez-vous|nous\s+serons|nous\s+sommes|(?:aura|a)\s+lieu|se\s+(?:déroulera|déroule|tiendra|tient|passera|passe))(?:\s+(?:cette\s+fois(?:-ci)?|à\s+nouveau|de\s+nouveau))?,?\s+(?:chez|dans\s+les\s+locaux\s+de|au|à)`,
+    String.raw`(?:nous\s+nous\s+retrouv\w+|on\s+se\s+retrouve|retrouvons-nous|rejoignez-nous|rendez-vous|nous\s+serons|nous\s+sommes|(?:aura|a)\s+lieu|se\s+(?:déroulera|déroule|tiendra|tient|passera|passe))(?:\s+(?:cette\s+fois(?:-ci)?|à\s+nouveau|de\s+nouveau))?${ON_DAY.fr},?\s+(?:chez|dans\s+les\s+locaux\s+de|au|à)`,
     String.raw`(?:accueillis|accueillies|reçus|reçues)\s+(?:par|chez)`,
   ],
   es: [String.raw`(?:nos\s+vemos|nos\s+reunimos|nos\s+encontramos|será|se\s+realizará|tendrá\s+lugar)\s+en`],
@@ -99,7 +100,7 @@ export function proseSaysOnline(lines: readonly SourceLine[], languages: readonl
   );
 }
 
-const LEADING_TIME_THEN_AT = /^\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s+at\s+/i;
+const LEADING_TIME_THEN_AT = /^\d{1,2}(?:[:.h]\d{2}|h)?\s*(?:[ap]\.?m\.?|uhr)?\s+(?:at|chez|dans\s+les\s+locaux\s+de|bei|im)\s+/i;
 
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
 const NAME_JOINERS = new Set(['de', 'du', 'des', 'la', 'le', 'les', "l'", 'of', 'the', 'and', '&', '+', '-', 'am', 'an', 'im', 'der', 'die', 'das', 'für', 'y', 'del', 'van', 'het']);
@@ -113,7 +114,7 @@ export function proseVenue(lines: readonly SourceLine[], languages: readonly str
   const { meetAt } = patterns(languages);
   for (const l of lines) {
     for (const m of l.text.matchAll(meetAt)) {
-      // "... at 6:30pm at **Acme**": the time is not the place.
+      // "... at 6:30pm at **Acme**", "... à 19h chez **Alsace Digitale**": the time is not the place.
       const rest = l.text.slice(m.index + m[0].length).replace(LEADING_TIME_THEN_AT, '');
       const place = placeAt(rest);
       if (place && !isOnline(place.venue)) return place;

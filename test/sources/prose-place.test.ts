@@ -36,6 +36,7 @@ describe('a venue in a sentence', () => {
   it('French: "Nous nous retrouverons chez Example, 12 rue des Tanneurs, Strasbourg", "Rendez-vous au Shadok"', () => {
     expect(where(eventOf('Nous nous retrouverons chez Example, 12 rue des Tanneurs, Strasbourg. Inscrivez-vous vite !', ['fr']))).toEqual({ venue: 'Example', address: '12 rue des Tanneurs, Strasbourg', online: false });
     expect(eventOf('Rendez-vous au Shadok pour un dojo de programmation.', ['fr']).venue).toBe('Shadok');
+    expect(where(eventOf('Rendez-vous le jeudi 15 mai 2025 à 19h chez **Alsace Digitale**, 1 rue de la Course, Strasbourg.', ['fr']))).toEqual({ venue: 'Alsace Digitale', address: '1 rue de la Course, Strasbourg', online: false });
   });
 
   it('an abbreviation in the address is not the end of the sentence: "Av. Reforma 222", "Nr. 5"', () => {
