@@ -13,7 +13,6 @@ export const LIMITS = {
   header: 150,
   buttonText: 75,
   buttonsPerActions: 25,
-  contextElements: 10,
   fallbackText: 3000,
   modalTitle: 24,
   inputLabel: 2000,
