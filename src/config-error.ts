@@ -4,8 +4,5 @@
  * variable's name and says what to change; `npm start` prints it and exits 2 without a stack trace.
  */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+  override name = 'ConfigError';
 }

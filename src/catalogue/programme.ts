@@ -22,9 +22,7 @@ export function programmeDays(event: MeetupEvent): Array<{ date: string; session
   const days = new Map<string, Session[]>();
   for (const s of event.sessions ?? []) {
     const date = s.start.toISODate()!;
-    const list = days.get(date) ?? [];
-    list.push(s);
-    days.set(date, list);
+    days.set(date, [...(days.get(date) ?? []), s]);
   }
   return [...days].map(([date, sessions]) => ({ date, sessions }));
 }
@@ -76,9 +74,8 @@ export function programmeView(event: MeetupEvent, rest: string, now: DateTime): 
   if (text === 'now' || text === 'next' || text === 'now next' || text === 'on now') return { kind: 'now' };
   const days = programmeDays(event).map((d) => d.date);
   const zone = event.start.zoneName ?? 'UTC';
-  const pick = (date: string | undefined): ProgrammeView | undefined => (date && days.includes(date) ? { kind: 'day', date } : undefined);
-  if (text === 'today') return pick(now.setZone(zone).toISODate()!) ?? { kind: 'day', date: now.setZone(zone).toISODate()! };
-  if (text === 'tomorrow') return pick(now.setZone(zone).plus({ days: 1 }).toISODate()!) ?? { kind: 'day', date: now.setZone(zone).plus({ days: 1 }).toISODate()! };
+  if (text === 'today') return { kind: 'day', date: now.setZone(zone).toISODate()! };
+  if (text === 'tomorrow') return { kind: 'day', date: now.setZone(zone).plus({ days: 1 }).toISODate()! };
   const index = /^(?:day\s*)?(\d{1,2})$/.exec(text);
   if (index && Number(index[1]) >= 1 && Number(index[1]) <= days.length) return { kind: 'day', date: days[Number(index[1]) - 1]! };
   const weekday = WEEKDAYS.findIndex((w) => text.length >= 3 && w.startsWith(text));

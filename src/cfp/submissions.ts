@@ -2,22 +2,10 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
-import { ArgumentError, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
+import { ArgumentError, FieldErrors, type Caller, type CfpProposal, type CfpService, type CfpSubmission } from '../commands/definition';
 import type { CallForTalks } from '../catalogue/settings';
 
 export type ProposalField = keyof CfpProposal;
-
-/**
- * Problems with fields of one form, field id → message. The dispatcher shows each next to its field (Slack
- * `response_action: errors`, console re-prompt), so people fix them all in one go instead of discovering them one
- * submission at a time; the message lists them all for places that cannot show fields.
- */
-export class FieldErrors extends ArgumentError {
-  constructor(readonly errors: Record<string, string>) {
-    super(Object.values(errors).join('\n'));
-    this.name = 'FieldErrors';
-  }
-}
 
 export interface FieldLimit {
   label: string;
@@ -93,7 +81,7 @@ export class CfpStore implements CfpService {
   }
 
   async list(limit: number): Promise<CfpSubmission[]> {
-    const rows = await this.db.rows(sql<Row>`SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ${clampLimit(limit)}`);
+    const rows = await this.db.rows(sql<Row>`SELECT * FROM cfp_submissions ORDER BY created_at DESC, id DESC LIMIT ${limit}`);
     return rows.map((row) => this.toSubmission(row));
   }
 
@@ -129,12 +117,6 @@ export class CfpStore implements CfpService {
   private parse(iso: string): DateTime {
     return DateTime.fromISO(iso, { zone: this.clock.now().zone });
   }
-}
-
-const LIST_MAX = 100;
-
-function clampLimit(limit: number): number {
-  return Math.min(LIST_MAX, Math.max(1, Math.floor(limit) || 1));
 }
 
 function hours(n: number): string {

@@ -87,7 +87,7 @@ export function createDispatcher(commands: Map<string, CommandDefinition>, servi
     const command = commands.get(name);
     if (!command) {
       countCommand(caller, 'unknown', 'unknown');
-      return reply(unknownCommand(name));
+      return reply(`Unknown command /${name}. Try /help`);
     }
     return guard(
       caller,
@@ -166,10 +166,6 @@ function reply(text: string): CommandReply {
 
 function ephemeral(text: string): MessageModel {
   return message({ intro: [text], ephemeral: true });
-}
-
-function unknownCommand(name: string): string {
-  return `Unknown command /${name}. Try /help`;
 }
 
 /** "agenda:abstracts:sre-2024" → ["agenda", "abstracts", "sre-2024"]; the last part keeps any further colons. */

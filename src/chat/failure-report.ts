@@ -1,9 +1,21 @@
 import type { Logger } from '../log';
 import type { Caller, CommandServices } from '../commands/definition';
-import { bold, code, message } from './message';
+import { bold, code, message, type MessageModel } from './message';
 
 /** What a member sees when a command broke; the organizers get the details. */
 export const SOMETHING_WENT_WRONG = 'Something went wrong; the organizers have been told.';
+export const SOMETHING_WENT_WRONG_ANSWER = message({ intro: [SOMETHING_WENT_WRONG], ephemeral: true });
+
+/**
+ * The dispatcher answers every failure itself; this is an adapter's last line, so the member never waits in
+ * silence. `platform` names the adapter in the log.
+ */
+export function answerFailures<T>(work: Promise<T>, log: Logger, platform: string, what: string): Promise<T | { message: MessageModel }> {
+  return work.catch((error: unknown) => {
+    log.error({ err: error, what }, `${platform} interaction failed`);
+    return { message: SOMETHING_WENT_WRONG_ANSWER };
+  });
+}
 
 /** Tells the organizers that something broke, without the stack (that is in the log) or the user's full input. */
 export async function reportFailure(services: CommandServices, log: Logger, caller: Caller, what: string, error: unknown): Promise<void> {

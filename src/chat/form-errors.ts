@@ -1,4 +1,4 @@
-import type { ArgumentError } from '../commands/definition';
+import { FieldErrors, type ArgumentError } from '../commands/definition';
 
 /**
  * Which form fields an ArgumentError is about, each with its message: a FieldErrors lists them (`errors`);
@@ -6,14 +6,7 @@ import type { ArgumentError } from '../commands/definition';
  * about the whole submission.
  */
 export function fieldErrorsOf(error: ArgumentError, values: Record<string, string>): Record<string, string> | undefined {
-  const listed = (error as ArgumentError & { errors?: unknown }).errors;
-  if (isMessageRecord(listed)) return listed;
+  if (error instanceof FieldErrors) return error.errors;
   const prefix = /^([\w-]+):/.exec(error.message)?.[1];
   return prefix !== undefined && prefix in values ? { [prefix]: error.message } : undefined;
-}
-
-function isMessageRecord(value: unknown): value is Record<string, string> {
-  if (typeof value !== 'object' || value === null) return false;
-  const entries = Object.values(value);
-  return entries.length > 0 && entries.every((v) => typeof v === 'string');
 }

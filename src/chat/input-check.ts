@@ -39,13 +39,8 @@ function checkValue(commandName: string, option: CommandOption, value: string | 
   if (typeof value !== expected || (option.type === 'integer' && !Number.isInteger(value))) {
     throw new ArgumentError(`${option.name} for /${commandName} must be ${option.type === 'integer' ? 'a whole number' : option.type === 'boolean' ? 'yes or no' : 'text'}.`);
   }
-  if (typeof value === 'string') {
-    if (option.maxLength !== undefined && value.length > option.maxLength) {
-      throw new ArgumentError(`${option.name} is too long for /${commandName}: at most ${option.maxLength} characters, got ${value.length}.`);
-    }
-    if (option.choices && !option.choices.some((c) => c.value === value)) {
-      throw new ArgumentError(`${option.name} must be one of ${option.choices.map((c) => c.value).join(', ')}; got "${value}".`);
-    }
+  if (typeof value === 'string' && option.maxLength !== undefined && value.length > option.maxLength) {
+    throw new ArgumentError(`${option.name} is too long for /${commandName}: at most ${option.maxLength} characters, got ${value.length}.`);
   }
   return value;
 }

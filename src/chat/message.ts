@@ -80,8 +80,6 @@ export interface MessageModel {
   links: LinkItem[];
   buttons: Button[];
   footer?: RichText;
-  /** Plain-text fallback (notifications, screen readers, console). Derived with toPlainText() when absent. */
-  fallback?: string;
   /** Only the caller sees it (Slack ephemeral response, Discord ephemeral flag). */
   ephemeral?: boolean;
   /**
@@ -216,7 +214,6 @@ export function zoneAbbreviation(at: DateTime): string {
 
 /** The whole message as plain text, e.g. for a notification fallback or the console. */
 export function toPlainText(m: MessageModel): string {
-  if (m.fallback) return m.fallback;
   const lines: string[] = [];
   if (m.title) lines.push(m.title);
   if (m.intro) lines.push(richToPlain(m.intro));

@@ -1,7 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { Writable } from 'node:stream';
-import { ConfigError, loadConfig, type DiscordConfig } from '../config';
+import { loadConfigOrExit, type DiscordConfig } from '../config';
 import type { CommandDefinition } from '../commands/definition';
 import { loadCommands } from '../commands/registry';
 import { toApplicationCommands, type ApplicationCommandJSON } from '../chat/discord/commands';
@@ -55,15 +55,14 @@ function describeCommand(command: ApplicationCommandJSON): string {
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   const dryRun = process.argv.includes('--dry-run');
+  const { discord } = loadConfigOrExit(process.env);
+  if (!discord) {
+    process.stderr.write('Invalid configuration:\n  DISCORD_TOKEN: required to register Discord commands (and DISCORD_APPLICATION_ID)\nSee .env.example for every variable.\n');
+    process.exit(2);
+  }
   try {
-    const config = loadConfig(process.env);
-    if (!config.discord) throw new ConfigError('Invalid configuration:\n  DISCORD_TOKEN: required to register Discord commands (and DISCORD_APPLICATION_ID)');
-    await deployCommands({ discord: config.discord, commands: loadCommands(), out: process.stdout, dryRun });
+    await deployCommands({ discord, commands: loadCommands(), out: process.stdout, dryRun });
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-      process.exit(2);
-    }
     if (error instanceof DiscordAPIError) {
       process.stderr.write(`Discord refused the commands (HTTP ${error.status}, code ${String(error.code)}): ${error.message}\n${JSON.stringify(error.rawError, null, 2)}\n`);
       process.exit(1);

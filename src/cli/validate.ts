@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { RULES_FILE } from '../schedule/rules';
 import { loadAnnouncementRules } from '../schedule/rules-file';
@@ -23,7 +24,7 @@ JSON on stdout, the problems on stderr). Exits 1 on errors.
  * repository too. A broken announcements.yml is errors with their lines, never "0 errors".
  */
 function main(argv: string[]): number {
-  const args = parseArgs(argv);
+  const args = readArgs(argv);
   if (args.help || args.problem) {
     process.stdout.write(`${args.problem ? `${args.problem}\n` : ''}${USAGE}`);
     return args.problem ? 2 : 0;
@@ -86,38 +87,35 @@ function rulesLine(loaded: ReturnType<typeof loadAnnouncementRules> | undefined)
   return `${RULES_FILE}: ${n} rule${n === 1 ? '' : 's'}`;
 }
 
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  timezone: { type: 'string' },
+  tz: { type: 'string' },
+  events: { type: 'string' },
+  settings: { type: 'string' },
+} as const;
+
 /** How results are printed: text for people (the default), github annotations for CI, json for tools. */
-type Format = 'text' | 'github' | 'json';
+const FORMATS = ['text', 'github', 'json'] as const;
 
-interface Args {
-  dataDir: string;
-  events?: string;
-  settings?: string;
-  timeZone?: string;
-  format: Format;
-  help: boolean;
-  problem?: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { dataDir: '', format: 'text', help: false };
-  let dataDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.startsWith('--') && argv[i]!.includes('=') ? (argv[i]!.split(/=(.*)/s) as [string, string]) : [argv[i]!, undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === '--help' || flag === '-h') args.help = true;
-    else if (flag === '--json') args.format = 'json';
-    else if (flag === '--timezone' || flag === '--tz') args.timeZone = value();
-    else if (flag === '--events') args.events = value()?.replace(/\/+$/, '');
-    else if (flag === '--settings') args.settings = value();
-    else if (flag === '--format') {
-      const format = value();
-      if (format === 'text' || format === 'github' || format === 'json') args.format = format;
-      else args.problem = `--format must be text, github or json, not "${format ?? ''}"`;
-    } else if (flag.startsWith('--')) args.problem = `Unknown option ${flag}`;
-    else dataDir ??= flag;
-  }
-  return { ...args, dataDir: dataDir ?? 'data' };
+/** Not strict, so that an unknown option or a bad format is named in our words, above the usage. */
+function readArgs(argv: string[]) {
+  const { values, positionals, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const text = (value: string | boolean | undefined) => (typeof value === 'string' ? value : undefined);
+  const unknown = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(OPTIONS, t.name));
+  const known = FORMATS.find((f) => f === (values.format ?? 'text'));
+  return {
+    dataDir: positionals[0] ?? 'data',
+    events: text(values.events)?.replace(/\/+$/, ''),
+    settings: text(values.settings),
+    timeZone: text(values.timezone) ?? text(values.tz),
+    format: values.json ? 'json' : (known ?? 'text'),
+    help: values.help === true,
+    problem:
+      unknown?.kind === 'option' ? `Unknown option ${unknown.rawName}` : known ? undefined : `--format must be text, github or json, not "${text(values.format) ?? ''}"`,
+  };
 }
 
 process.exitCode = main(process.argv.slice(2));

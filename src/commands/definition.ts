@@ -15,7 +15,6 @@ export interface CommandOption {
   type: OptionType;
   required?: boolean;
   maxLength?: number;
-  choices?: { name: string; value: string }[];
   /** Offer completions (event names) while typing: Discord autocomplete. */
   autocomplete?: boolean;
   /** The last string option may take the rest of the text on platforms with free-text commands (Slack, console). */
@@ -89,7 +88,7 @@ export interface CfpSubmission extends CfpProposal {
 export interface CfpService {
   /** Stores a proposal; throws ArgumentError (naming the field) when too long, empty or over the rate limit. */
   submit(caller: Caller, proposal: CfpProposal): Promise<CfpSubmission>;
-  /** Most recent first. */
+  /** Most recent first; /cfp list checks `limit` (1 to 50). */
   list(limit: number): Promise<CfpSubmission[]>;
 }
 
@@ -176,9 +175,18 @@ export interface CommandDefinition {
  * sees the message, privately, and nobody is paged. Anything else a command throws is a bug and is reported.
  */
 export class ArgumentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArgumentError';
+  override name = 'ArgumentError';
+}
+
+/**
+ * Problems with fields of one form, field id → message. The dispatcher shows each next to its field (Slack
+ * `response_action: errors`, console re-prompt), so people fix them all in one go instead of discovering them one
+ * submission at a time; the message lists them all for places that cannot show fields.
+ */
+export class FieldErrors extends ArgumentError {
+  constructor(readonly errors: Record<string, string>) {
+    super(Object.values(errors).join('\n'));
+    this.name = 'FieldErrors';
   }
 }
 

@@ -15,6 +15,5 @@ export function usageHint(command: CommandDefinition): string {
 }
 
 function optionHint(option: CommandOption): string {
-  const name = option.choices?.length ? option.choices.map((c) => c.value).join('|') : option.name;
-  return option.required ? `<${name}>` : `[${name}]`;
+  return option.required ? `<${option.name}>` : `[${option.name}]`;
 }

@@ -70,12 +70,8 @@ function uidDomain(settings: CommunitySettings, publicUrl: string): string {
 }
 
 /** Ids are file names; UIDs must not carry separators or line breaks, so anything unusual is percent-encoded. */
-function uidPart(text: string): string {
-  return encodeURIComponent(text);
-}
-
 export function meetupUid(event: MeetupEvent, domain: string): string {
-  return `${uidPart(event.id)}@${domain}`;
+  return `${encodeURIComponent(event.id)}@${domain}`;
 }
 
 function meetupEntry(event: MeetupEvent, settings: CommunitySettings, domain: string): FeedEntry {
@@ -163,7 +159,7 @@ function talkEntries(event: MeetupEvent, settings: CommunitySettings, domain: st
     const { start, end } = talkWindow(event, index);
     const title = `${talk.title}${talk.speakers.length ? ` (${speakerNames(talk.speakers)})` : ''}`;
     return {
-      uid: `${uidPart(event.id)}-talk-${index + 1}@${domain}`,
+      uid: `${encodeURIComponent(event.id)}-talk-${index + 1}@${domain}`,
       summary: cancelled ? `CANCELLED: ${title}` : title,
       description: talkDescription(event, talk, day),
       location: locationOf(event),

@@ -9,8 +9,6 @@ import { feedLinks, isPlainAddress, talksFeedLinks } from './links';
 import { contentHash, type FeedSequences, type Revision } from './sequence';
 import { foldLines } from './fold';
 
-export { foldLines } from './fold';
-
 /** How often subscribed clients should poll (REFRESH-INTERVAL and X-PUBLISHED-TTL). */
 export const FEED_TTL = Duration.fromObject({ hours: 1 });
 const PRODID = { company: 'sremuc-bot', product: 'feeds', language: 'EN' };

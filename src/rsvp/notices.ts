@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
 import type { ChatPoster, Platform, PostOptions } from '../chat/adapter';
-import { bold, link, message, time, type MessageModel } from '../chat/message';
+import { bold, link, message, time, type Button, type MessageModel, type RichText } from '../chat/message';
 import { Outbox, stamp, type Delivery } from '../schedule/outbox';
 import { sql } from 'kysely';
 import type { Db } from '../store/db';
@@ -53,24 +53,23 @@ export class DirectNotices {
 }
 
 function promotedMessage(event: MeetupEvent): MessageModel {
-  return message({
-    title: 'You have a seat!',
-    intro: ['A seat came free and you moved up from the waitlist: you are going to ', event.url ? link(event.url, event.title) : bold(event.title), ', ', time(event.start, 'full'), '.'],
-    sections: [{ body: ['Cannot make it after all? Press Not going, or type /rsvp ', event.id, ', so the next person gets the seat.'] }],
-    buttons: [{ id: `rsvp:no:${event.id}`, label: 'Not going', style: 'danger' }],
-    footer: ['/rsvp reminders off stops these messages.'],
-  });
+  const intro = ['A seat came free and you moved up from the waitlist: you are going to ', named(event), ', ', time(event.start, 'full'), '.'];
+  const body = ['Cannot make it after all? Press Not going, or type /rsvp ', event.id, ', so the next person gets the seat.'];
+  return seatMessage(event, 'You have a seat!', intro, body);
 }
 
 function reminderMessage(event: MeetupEvent): MessageModel {
-  return message({
-    title: `Tomorrow: ${event.title}`,
-    intro: ['You are going to ', event.url ? link(event.url, event.title) : bold(event.title), ', ', time(event.start, 'full'), ...(event.venue ? [' at ', event.venue] : []), '.'],
-    sections: [{ body: ['Cannot make it? Press Not going so someone on the waitlist gets your seat.'] }],
-    buttons: [{ id: `rsvp:no:${event.id}`, label: 'Not going', style: 'danger' }],
-    footer: ['/rsvp reminders off stops these messages.'],
-  });
+  const intro = ['You are going to ', named(event), ', ', time(event.start, 'full'), ...(event.venue ? [' at ', event.venue] : []), '.'];
+  return seatMessage(event, `Tomorrow: ${event.title}`, intro, ['Cannot make it? Press Not going so someone on the waitlist gets your seat.']);
 }
+
+/** A direct message to a member with a seat: a Not going button gives it to the waitlist. */
+function seatMessage(event: MeetupEvent, title: string, intro: RichText, body: RichText): MessageModel {
+  const buttons: Button[] = [{ id: `rsvp:no:${event.id}`, label: 'Not going', style: 'danger' }];
+  return message({ title, intro, sections: [{ body }], buttons, footer: ['/rsvp reminders off stops these messages.'] });
+}
+
+const named = (event: MeetupEvent) => (event.url ? link(event.url, event.title) : bold(event.title));
 
 /** What an adapter needs to reach a member directly: the id of the DM conversation with them. */
 export interface DirectMessenger {

@@ -1,14 +1,13 @@
 import type { Clock } from '../clock';
 import type { ClaimBatch, ClaimedRow, Claims, Which } from './claims';
 import type { Deliverer } from './deliverer';
-import type { PacerTime } from './pacer';
+import { realTime } from './pacer';
 import { count, type TickReport } from './tick-report';
 
 export interface DeliveryOptions {
   claims: Claims;
   deliverer: Deliverer;
   clock: Clock;
-  time: PacerTime;
   concurrency: number;
 }
 
@@ -26,11 +25,11 @@ export async function deliverClaimed(options: DeliveryOptions, which: Which, rep
     for (;;) {
       batch = await options.claims.claim(options.clock.now(), which, options.concurrency);
       if (batch.claimed.length > 0 || batch.busyMs === undefined) break;
-      await options.time.sleep(batch.busyMs);
+      await realTime.sleep(batch.busyMs);
     }
     // Slots count from the moment the database's clock was read, not from now: the claim's own duration (which
     // differs between replicas) must not push this replica's requests onto the next replica's slots.
-    const at = batch.clockReadAt ?? options.time.now();
+    const at = batch.clockReadAt ?? realTime.now();
     for (const c of batch.claimed) queue.push({ ...c, readyAt: at + c.delayMs });
     if (batch.claimed.length === 0) done = true;
   };
@@ -43,8 +42,8 @@ export async function deliverClaimed(options: DeliveryOptions, which: Which, rep
   };
   const worker = async () => {
     for (let claimed = await next(); claimed; claimed = await next()) {
-      const wait = claimed.readyAt - options.time.now();
-      if (wait > 0) await options.time.sleep(wait);
+      const wait = claimed.readyAt - realTime.now();
+      if (wait > 0) await realTime.sleep(wait);
       count(report, claimed.row, await options.deliverer.deliver(claimed.row, claimed.fence));
     }
   };

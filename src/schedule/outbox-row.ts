@@ -59,8 +59,6 @@ export interface Delivery {
   label: string;
   /** Tried (through outages, with capped backoff) until then; after that it is reported, not posted late. */
   worthUntil: DateTime;
-  /** Not sent before this (default: at once). */
-  notBefore?: DateTime;
   eventId?: string;
 }
 

@@ -60,7 +60,7 @@ export class Outbox {
         channel: d.to.channel,
         kind: 'message',
         eventId: d.eventId,
-        dueAt: d.notBefore ?? now,
+        dueAt: now,
         worthUntil: d.worthUntil,
         payload: { label: d.label, message: d.message },
         contentHash: '',

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { MeetupEvent } from '../catalogue/event';
 import { recheckLinks, type MessageModel } from '../chat/message';
+import { parseTimes, stringifyTimes } from '../store/json-times';
 
 /** What an outbox row stores: the exact message to send (or re-send after a crash) and what it is about. */
 export interface OutboxPayload {
@@ -12,39 +13,14 @@ export interface OutboxPayload {
   message: MessageModel;
 }
 
-interface EncodedDateTime {
-  $dateTime: string;
-  zone: string;
-}
-
-/**
- * JSON for a payload. DateTimes (time spans) keep their zone name, not just an offset: renderers show the zone's
- * abbreviation ("CET") in fallbacks, which a fixed "+01:00" would lose.
- */
+/** JSON for a payload; its DateTimes (time spans) keep their zone (see json-times.ts). */
 export function encodePayload(payload: OutboxPayload): string {
-  return JSON.stringify(encodeValue(payload));
+  return stringifyTimes(payload, '$dateTime');
 }
 
 export function decodePayload(json: string): OutboxPayload {
-  const payload = decodeValue(JSON.parse(json)) as OutboxPayload;
+  const payload = parseTimes(json, '$dateTime') as OutboxPayload;
   return { ...payload, message: recheckLinks(payload.message) };
-}
-
-function encodeValue(value: unknown): unknown {
-  if (DateTime.isDateTime(value)) return { $dateTime: value.toISO() ?? '', zone: value.zoneName ?? 'utc' } satisfies EncodedDateTime;
-  if (Array.isArray(value)) return value.map(encodeValue);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeValue(v)]));
-  return value;
-}
-
-function decodeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeValue);
-  if (value && typeof value === 'object') {
-    const encoded = value as Partial<EncodedDateTime>;
-    if (typeof encoded.$dateTime === 'string') return DateTime.fromISO(encoded.$dateTime, { zone: encoded.zone ?? 'utc' });
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeValue(v)]));
-  }
-  return value;
 }
 
 /**

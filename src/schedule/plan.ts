@@ -5,7 +5,7 @@ import type { CommunitySettings } from '../catalogue/settings';
 import type { Destination } from '../chat/adapter';
 import type { ScheduledPostSummary } from '../commands/definition';
 import type { FeedLinks } from '../feeds/links';
-import { cfpDeadline, cfpMessage, eventPostMessage, ruleMessage, textPostMessage, type MessageContext } from './messages';
+import { cfpDeadline, cfpMessage, eventPostMessage, ruleMessage, textPostMessage } from './messages';
 import type { OutboxKind } from './outbox';
 import { eventContentHash, hash, type OutboxPayload } from './payload';
 import type { AnnouncementRule, AnnouncementRules } from './rules';
@@ -41,10 +41,6 @@ export interface PlannedGroup {
 
 /** When the scheduler first saw a subject (meetup id or `cfp-<deadline>`). */
 export type FirstSeen = (subject: string) => DateTime;
-
-export function messageContext(input: PlanInput): MessageContext {
-  return { settings: input.settings, feeds: input.feeds };
-}
 
 /** Where a rule posts: its own channel list, else every announce channel, narrowed to its platforms. */
 export function destinationsFor(rule: Pick<AnnouncementRule, 'platforms' | 'channels'>, all: readonly Destination[]): Destination[] {
@@ -136,7 +132,7 @@ export function planPost(input: PlanInput, post: ScheduledPostSummary): PlannedG
     contentHash: event ? eventContentHash(event) : hash(post.eventId),
     worthUntil: event && event.start > dueAt ? event.start : undefined,
     problem,
-    payload: () => ({ label, postId: post.id, message: event ? eventPostMessage(input.rules.messages, event, messageContext(input)) : textPostMessage(label) }),
+    payload: () => ({ label, postId: post.id, message: event ? eventPostMessage(input.rules.messages, event, input) : textPostMessage(label) }),
   };
 }
 
@@ -152,7 +148,7 @@ function meetupRuleGroup(input: PlanInput, rule: AnnouncementRule, event: Meetup
     // An imported source's own channels replace the community's (and a rule's channel list); its platforms still apply.
     destinations: event.channels ? destinationsFor({ platforms: rule.platforms }, event.channels) : destinationsFor(rule, input.destinations),
     contentHash: eventContentHash(event),
-    payload: () => ({ label: `${rule.id}: ${event.title}`, ruleId: rule.id, message: ruleMessage(rule, event, messageContext(input)) }),
+    payload: () => ({ label: `${rule.id}: ${event.title}`, ruleId: rule.id, message: ruleMessage(rule, event, input) }),
   };
 }
 
@@ -166,7 +162,7 @@ function cfpRuleGroup(input: PlanInput, rule: AnnouncementRule, subject: string,
     worthUntil: dueAt < deadline.plus({ days: 1 }) ? deadline.plus({ days: 1 }) : undefined,
     destinations: destinationsFor(rule, input.destinations),
     contentHash: hash([rule.template, subject]),
-    payload: () => ({ label: `${rule.id}: call for talks closing ${deadline.toISODate()}`, ruleId: rule.id, message: cfpMessage(rule, deadline, messageContext(input)) }),
+    payload: () => ({ label: `${rule.id}: call for talks closing ${deadline.toISODate()}`, ruleId: rule.id, message: cfpMessage(rule, deadline, input) }),
   };
 }
 

@@ -6,7 +6,7 @@ import type { ScheduledPostSummary } from '../commands/definition';
 import { cancellationMessage, eventPostMessage, ruleMessage, updatedMessage } from './messages';
 import { deliveryRowKey, type NewOutboxRow, type OutboxRow } from './outbox-row';
 import { eventContentHash, hash, type OutboxPayload } from './payload';
-import { messageContext, planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
+import { planPost, planRules, type PlanInput, type PlannedGroup } from './plan';
 import { problemsSummary, type LooseProblem } from './report';
 import { keyPrefix, SINGLE_COMMUNITY } from '../community/scope';
 
@@ -155,7 +155,7 @@ function cancelAbout(input: PlannerInput, event: MeetupEvent, sent: OutboxRow[],
     worthUntil: event.end,
     destinations: distinctDestinations(sent),
     contentHash: eventContentHash(event),
-    payload: () => ({ label: `cancellation: ${event.title}`, message: cancellationMessage(input.rules.messages, event, messageContext(input)) }),
+    payload: () => ({ label: `cancellation: ${event.title}`, message: cancellationMessage(input.rules.messages, event, input) }),
   });
   if (rows.length > 0) ops.push({ op: 'insert', rows });
   // The posts announcing it say so too, so nobody reading an old announcement turns up (whatever ANNOUNCE_CHANGES).
@@ -163,7 +163,7 @@ function cancelAbout(input: PlannerInput, event: MeetupEvent, sent: OutboxRow[],
   for (const row of sent) {
     if (row.contentHash === cancelledHash) continue;
     if (!row.messageId) ops.push({ op: 'setContentHash', keys: [row.deliveryKey], contentHash: cancelledHash });
-    else ops.push({ op: 'edit', row, contentHash: cancelledHash, payload: { ...row.payload, message: cancellationMessage(input.rules.messages, event, messageContext(input)) } });
+    else ops.push({ op: 'edit', row, contentHash: cancelledHash, payload: { ...row.payload, message: cancellationMessage(input.rules.messages, event, input) } });
   }
 }
 
@@ -175,11 +175,10 @@ function editOp(input: PlannerInput, event: MeetupEvent, row: OutboxRow, content
 }
 
 function currentMessage(input: PlannerInput, event: MeetupEvent, row: OutboxRow): MessageModel | undefined {
-  const ctx = messageContext(input);
-  if (row.kind === 'post') return eventPostMessage(input.rules.messages, event, ctx);
-  if (row.kind === 'update') return updatedMessage(input.rules.messages, event, ctx);
+  if (row.kind === 'post') return eventPostMessage(input.rules.messages, event, input);
+  if (row.kind === 'update') return updatedMessage(input.rules.messages, event, input);
   const rule = input.rules.rules.find((r) => r.id === row.payload.ruleId);
-  return rule && ruleMessage(rule, event, ctx);
+  return rule && ruleMessage(rule, event, input);
 }
 
 /** One update post per channel that has posts about the meetup, however many posts there are. */
@@ -192,7 +191,7 @@ function postUpdate(input: PlannerInput, event: MeetupEvent, stale: OutboxRow[],
     worthUntil: event.end,
     destinations: distinctDestinations(stale),
     contentHash,
-    payload: () => ({ label: `update: ${event.title}`, message: updatedMessage(input.rules.messages, event, messageContext(input)) }),
+    payload: () => ({ label: `update: ${event.title}`, message: updatedMessage(input.rules.messages, event, input) }),
   });
   if (rows.length > 0) ops.push({ op: 'insert', rows });
   ops.push({ op: 'setContentHash', keys: stale.map((r) => r.deliveryKey), contentHash });

@@ -3,9 +3,9 @@ import { Duration } from 'luxon';
 import type { Document } from 'yaml';
 import { z } from 'zod';
 import type { Platform } from '../chat/adapter';
-import { issueLine, lineAt, parseLocatedYaml } from '../sources/diagnostics';
+import { issueLine, lineAt, parseLocatedYaml, type Diagnostic } from '../sources/diagnostics';
 import { parseDuration } from './duration';
-import { PLACEHOLDERS, type AnnouncementRule, type AnnouncementRules, type RuleAnchor, type RuleDiagnostic, type RuleTiming } from './rules';
+import { PLACEHOLDERS, type AnnouncementRule, type AnnouncementRules, type RuleAnchor, type RuleTiming } from './rules';
 
 const PLATFORMS = ['slack', 'discord', 'console'] as const;
 
@@ -74,11 +74,11 @@ type Path = (string | number)[];
  * Reads data/announcements.yml. Never throws for what is in the file: every problem comes back as a diagnostic
  * naming the line, and `rules` is only set when the whole file is valid (the caller keeps the last good rules).
  */
-export function parseAnnouncementRules(text: string, file: string): { rules?: AnnouncementRules; diagnostics: RuleDiagnostic[] } {
+export function parseAnnouncementRules(text: string, file: string): { rules?: AnnouncementRules; diagnostics: Diagnostic[] } {
   // Lines as the event files' diagnostics find them: a key's own line, else its nearest existing parent's.
   const located = parseLocatedYaml(text);
   const { doc } = located;
-  const diagnostics: RuleDiagnostic[] = doc.errors.map((e) => ({ file, line: lineAt(located, e.pos[0]), severity: 'error' as const, message: e.message.split('\n')[0]! }));
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({ file, line: lineAt(located, e.pos[0]), severity: 'error' as const, message: e.message.split('\n')[0]! }));
   if (diagnostics.length > 0) return { diagnostics };
 
   const parsed = FileSchema.safeParse(doc.toJS());
@@ -101,7 +101,7 @@ export function parseAnnouncementRules(text: string, file: string): { rules?: An
   return diagnostics.length > 0 ? { diagnostics } : { rules: { rules, messages }, diagnostics };
 }
 
-export function loadAnnouncementRules(path: string, file = 'announcements.yml'): { rules?: AnnouncementRules; diagnostics: RuleDiagnostic[] } {
+export function loadAnnouncementRules(path: string, file = 'announcements.yml'): { rules?: AnnouncementRules; diagnostics: Diagnostic[] } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

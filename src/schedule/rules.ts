@@ -1,9 +1,5 @@
 import type { Duration } from 'luxon';
 import type { Platform } from '../chat/adapter';
-import type { Diagnostic } from '../sources/diagnostics';
-
-/** Problems in announcements.yml are diagnostics like the event files' (file relative to the data dir, 1-based line). */
-export type RuleDiagnostic = Diagnostic;
 
 /** What a rule's time is measured from: the meetup's start, or the day the call for talks closes. */
 export type RuleAnchor = 'meetup' | 'cfp-deadline';

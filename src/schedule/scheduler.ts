@@ -10,7 +10,7 @@ import { Deliverer } from './deliverer';
 import { deliverClaimed, type DeliveryOptions } from './delivery';
 import { DEFAULT_LEASE_TIMING, Lease, monotonic, PLANNER_LEASE, type Monotonic } from './lease';
 import { Outbox } from './outbox';
-import { DEFAULT_RATE_LIMITS, Pacer, realTime, type RateLimits } from './pacer';
+import { DEFAULT_RATE_LIMITS, Pacer, type RateLimits } from './pacer';
 import { CommunityPass, type EditOp, type ScheduledCommunity } from './community-pass';
 import { SINGLE_COMMUNITY, type CommunityId } from '../community/scope';
 import type { LooseProblem } from './report';
@@ -85,7 +85,7 @@ export class Scheduler {
     );
     const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
     // On top of the shared slots: this replica's own spacing at each request, and its cap on requests in flight.
-    const pacer = new Pacer(limits, realTime);
+    const pacer = new Pacer(limits);
     this.deliverer = new Deliverer({
       outbox: this.outbox,
       planning: () => this.lease.valid(),
@@ -98,10 +98,9 @@ export class Scheduler {
       pace: (platform, channel) => pacer.wait(platform, channel),
     });
     this.delivery = {
-      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS, () => realTime.now()),
+      claims: new Claims(options.db, holder, limits, options.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS),
       deliverer: this.deliverer,
       clock: this.clock,
-      time: realTime,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     };
   }

@@ -5,6 +5,7 @@
 import { findLinks, paragraphs, plainText, stripBullet, type MarkdownLink, type Section, type SourceLine } from './markdown-text';
 import { findKnown, leadingName, looksLikePerson, type KnownSpeaker } from './speakers';
 import { similarity } from './abstract-match';
+import { labelledSpeakers } from './agenda-details';
 import { bylineAlone, isTalk, parseTalkText, type TalkText } from './talk-text';
 
 /** One `### ...` under `## Abstracts` (or one `* Title: ...` bullet): what it says about one talk. */
@@ -38,7 +39,7 @@ export function abstractEntriesFromSections(sections: readonly Section[], known:
       }
       continue;
     }
-    const entry = readEntry(heading, s.line, s.lines);
+    const entry = readEntry(heading, s.line, s.lines, known);
     entries.push(entry);
     parent = { entry, level: s.level };
   }
@@ -64,8 +65,8 @@ export function abstractEntriesFromBullets(lines: readonly SourceLine[], talkTit
   const ownEntries = untitled > 0 && untitled === talkTitles.length - named.size;
   const entries: AbstractEntry[] = [];
   for (const { l, item, starts, titled } of bullets) {
-    if (titled) entries.push(readEntry(parseTalkText(titled.title, known), l.line, [{ text: titled.text, line: l.line }]));
-    else if (starts && (ownEntries || (entries.length === 0 && talkTitles.length > 0))) entries.push(readEntry(UNTITLED, l.line, [{ text: item!, line: l.line }]));
+    if (titled) entries.push(readEntry(parseTalkText(titled.title, known), l.line, [{ text: titled.text, line: l.line }], known));
+    else if (starts && (ownEntries || (entries.length === 0 && talkTitles.length > 0))) entries.push(readEntry(UNTITLED, l.line, [{ text: item!, line: l.line }], known));
     else if (entries.length > 0 && l.text.trim() !== '') entries.at(-1)!.abstractParagraphs.push(plainText(item ?? l.text));
   }
   return entries;
@@ -90,7 +91,7 @@ export function talkEntriesFromBullets(lines: readonly SourceLine[], known: read
     // Only what is inside the list item (nested bullets, indented lines); a paragraph after the list is not its abstract.
     else if (current && l.depth !== undefined) current.lines.push({ text: item ?? l.text, line: l.line });
   }
-  return talks.map((t) => readEntry(t.heading, t.line, t.lines));
+  return talks.map((t) => readEntry(t.heading, t.line, t.lines, known));
 }
 
 /** An abstract that names no talk: it pairs with one by its place in the post. */
@@ -102,7 +103,7 @@ const BIO_PREFIX = /^about the speakers?\s*:\s*/i;
 /** "45 minutos", "30 min": a talk's length on a line of its own, not its abstract. */
 const DURATION_LINE = /^\(?\d{1,3}\s*(?:min\.?|minutes?|minutos|minuten|minuti|minut|minuty)\)?$/i;
 
-function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]): AbstractEntry {
+function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[], known: readonly KnownSpeaker[]): AbstractEntry {
   const entry: AbstractEntry = { heading, line, abstractParagraphs: [], bios: [], slides: [] };
   const speakerNames = heading.speakers.map((s) => s.name);
   for (const paragraph of paragraphs(lines)) {
@@ -113,6 +114,13 @@ function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]
         continue;
       }
       if (DURATION_LINE.test(plainText(l.text))) continue;
+      // "Speaker: Lena Fischer, Mayflower" under the title, before the abstract: the talk's speakers.
+      const labelled = prose.length === 0 ? labelledSpeakers(plainText(l.text), known) : undefined;
+      if (labelled) {
+        for (const person of labelled) if (!heading.speakers.some((s) => s.name === person.name)) heading.speakers.push(person);
+        speakerNames.push(...labelled.map((p) => p.name));
+        continue;
+      }
       // "by Jarek Potiuk" on a line of its own under the title (a speaker shortcode's text): the talk's speakers.
       const by = prose.length === 0 ? bylineAlone(plainText(l.text)) : undefined;
       if (by) {

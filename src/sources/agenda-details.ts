@@ -10,6 +10,16 @@ export interface ItemDetails {
 }
 
 const SPEAKER_LABEL = /^(?:speakers?|presenters?|presented by|hosts?|moderat(?:or|ed by)|panel(?:ists)?|with|by|sprecher(?:in(?:nen)?)?|referent(?:in)?(?:en)?|von|mit|intervenants?|par|avec|ponentes?|por|con|sprekers?|door|prelegen(?:t|ci)|af)\b\s*[:\-–]?\s+(.+)$/i;
+/** A line that says who speaks, as a label with a colon ("Speaker: Jane Doe, Acme", "**Sprecherin:** Lena Fischer"). */
+const SPEAKER_NOUN_LABEL = /^(?:speakers?|presenters?|hosts?|moderators?|sprecher(?:in(?:nen)?)?|referent(?:in)?(?:en|nen)?|vortragende[rn]?|intervenant(?:e)?s?|orat(?:eur|rice)s?|ponentes?|sprekers?|prelegen(?:t|ci|tka))\s*:\s*(.+)$/i;
+
+/** The people a "Speaker: ..." line names under a talk (undefined when the line is no such label). */
+export function labelledSpeakers(text: string, known: readonly KnownSpeaker[]): Speaker[] | undefined {
+  const m = SPEAKER_NOUN_LABEL.exec(text.trim());
+  const people = m ? readPeople(m[1]!.replace(/[.!]+$/, ''), known, true) : [];
+  return people.length > 0 ? people : undefined;
+}
+
 const SLIDES_LABEL = /^(?:slides?|folien|deck|presentation|diapositivas|présentation|transparents)\b/i;
 const RECORDING_LABEL = /^(?:video|recording|youtube|aufzeichnung|vidéo|grabación)\b/i;
 

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
 import { isEndMarker } from './talk-text';
-import { timeOfDayFromMatch, formatTimeOfDay, plusMillis, type TimeOfDay, type ParsedTimeOfDay } from './time';
+import { timeOfDayFromMatch, formatTimeOfDay, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
@@ -27,10 +27,22 @@ export interface AgendaProblem {
   message: string;
 }
 
-const LEADING_TIME = /^(?:\*\*|__)?\s*~?\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?)?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)/i;
+/**
+ * "19:00 Uhr", "19 Uhr", "19h", "19 h" ("19 h 15" is 19:15), "19:00 uur", "19:00 hrs": the word for o'clock after a
+ * time, which also makes a bare hour a time. Before it, the word some languages put first ("kl. 18.00", "ore 19:00",
+ * "godz. 18:00") is skipped.
+ */
+const CLOCK_WORD = String.raw`(?:\s*(uhr|uur|hrs?|hs|h)\.?(?![\p{L}\d]))?`;
+const LEADING_TIME = new RegExp(
+  String.raw`^(?:\*\*|__)?\s*~?\s*(?:(?:kl|ore|alle|às|um|om|godz)\.?\s+)?(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD}` +
+    String.raw`(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD})?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)`,
+  'iu',
+);
+/** Before 07:00, "2h" or "2 hrs" at the start of a line is a length ("2h: hands-on"), not two in the morning; "2 Uhr" is a time. */
+const EARLIEST_BARE_H = 7;
 /** "19:30—end Food and hanging out", "20:00 - open end: Drinks": a range left open, not the end of the meetup. */
 const OPEN_RANGE = /^\s*[-–—]\s*(?:open\s+end|end|late|open)\b/i;
-const SEPARATOR = /^\s*(?:[-–—:|/]\s*)*/;
+const SEPARATOR = /^\s*(?:[-–—:|/·•→»]\s*)*/;
 
 /**
  * Reads the lines under `## Agenda` in every shape the community uses: `* 6:30 pm ...`, `- 19:00 - ...`,
@@ -111,12 +123,20 @@ function splitTime(raw: string): { time?: ParsedTimeOfDay; until?: ParsedTimeOfD
   const unbulleted = stripBullet(raw);
   const body = (unbulleted ?? raw).trim();
   const m = LEADING_TIME.exec(body);
-  const time = m ? timeOfDayFromMatch(m[1]!, m[2], m[3]) : undefined;
+  const time = m ? clockTime(m[1]!, m[2], m[3], m[4]) : undefined;
   const bullet = unbulleted !== undefined;
   if (time === 'invalid') return { invalid: m![0].replace(/[*_]/g, '').trim(), text: body, bullet };
   if (!m || !time) return { text: body, bullet };
-  const until = m[4] === undefined ? undefined : timeOfDayFromMatch(m[4], m[5], m[6]);
+  const until = m[5] === undefined ? undefined : clockTime(m[5], m[6], m[7], m[8] ?? m[4]);
   return { time, ...(until && until !== 'invalid' ? { until } : {}), text: body.slice(m[0].length).replace(OPEN_RANGE, '').replace(SEPARATOR, '').trim(), bullet };
+}
+
+/** A time read by LEADING_TIME; a bare hour counts when a clock word follows it ("19 Uhr", "19h"). */
+function clockTime(hour: string, minute: string | undefined, meridiem: string | undefined, clockWord: string | undefined): ParsedTimeOfDay | 'invalid' | undefined {
+  const bareHour = minute === undefined && meridiem === undefined;
+  if (!bareHour || !clockWord) return timeOfDayFromMatch(hour, minute, meridiem);
+  if (clockWord.toLowerCase() !== 'uhr' && Number(hour) < EARLIEST_BARE_H) return undefined;
+  return timeOfDayFromMatch(hour, '00', undefined);
 }
 
 /**
@@ -163,5 +183,5 @@ export function endFromAgenda(agenda: readonly AgendaItem[], start: DateTime, un
   const closing = timed.map((a) => isEndMarker(a.title)).lastIndexOf(true);
   if (closing >= 0 && closing < timed.length - 1 && timed.slice(closing + 1).every((a) => !a.until)) return timed[closing]!.until ?? timed[closing + 1]!.start;
   if (last.until && last.until > last.start) return last.until;
-  return isEndMarker(last.title) && last.start > start ? last.start : plusMillis(last.start, openEndMinutes * 60_000);
+  return isEndMarker(last.title) && last.start > start ? last.start : last.start.plus({ minutes: openEndMinutes });
 }

@@ -11,7 +11,7 @@ import { plainText } from './markdown-text';
 import type { Profile } from './profile';
 import { findProseDate } from './prose-date';
 import { isTalk, parseTalkText } from './talk-text';
-import { addDays, atWallTime, plusMillis, type CalendarDate, type TimeOfDay } from './time';
+import { addDays, atWallTime, type CalendarDate, type TimeOfDay } from './time';
 
 type Report = (d: Omit<Diagnostic, 'file'>) => void;
 
@@ -62,7 +62,7 @@ export function recordEnd(raw: string | undefined, agenda: { agenda: AgendaItem[
     const end = atWallTime(date, prose.end, zone);
     if (end > start) return end;
   }
-  const byDefault = plusMillis(start, profile.defaultDurationMinutes * 60_000);
+  const byDefault = start.plus({ minutes: profile.defaultDurationMinutes });
   const byAgenda = endFromAgenda(agenda.agenda, start, agenda.untils, 0);
   return byAgenda && byAgenda > byDefault ? byAgenda : byDefault;
 }

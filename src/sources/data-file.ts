@@ -4,18 +4,19 @@
  * what comes from the profile's `dataFiles` block (README "Source profile"); nothing here knows a community.
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { AgendaItem, MeetupEvent, Speaker, Talk } from '../catalogue/event';
+import type { MeetupEvent } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
-import { agendaOf, htmlToLines, recordEnd, talksFromAgenda } from './data-agenda';
+import { agendaOf, recordEnd, talksFromAgenda } from './data-agenda';
 import { issueLine, parseLocatedYaml, tooLarge, yamlErrorDiagnostics, yamlToJs, type Diagnostic } from './diagnostics';
 import { tomlToText } from './front-matter';
 import { eventUrl } from './links';
 import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
-import { plainText } from './markdown-text';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
-import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime, plusMillis } from './time';
+import { recordText as text, talksFromRecords } from './record-talks';
+import { writtenDateTime } from './written-date';
+import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime } from './time';
 
 export interface DataFileOptions {
   file: string;
@@ -130,20 +131,14 @@ function recordsOf(value: unknown, fields: DataFields): DataRecord[] {
 
 type Report = (d: Omit<Diagnostic, 'file'>) => void;
 
-function text(record: unknown, paths: readonly string[]): string | undefined {
-  const found = firstValue(record, paths);
-  if (!found) return undefined;
-  const v = found.value;
-  return typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
-}
-
 function toEvent(record: DataRecord, index: number, count: number, options: DataFileOptions, profile: Profile, keyLine: (key: string | undefined) => number | undefined, report: Report): MeetupEvent | undefined {
   const f = profile.dataFields;
   const zone = options.settings.timeZone;
   const r = record.value;
   const title = text(r, f.title);
   const when = text(r, f.eventDate);
-  const wall = when ? parseWallDateTime(when, zone) : undefined;
+  // ISO as most data files write it, else a date as people write it ("12.03.2025", "March 12, 2025").
+  const wall = when ? parseWallDateTime(when, zone) ?? parseWallDateTime(writtenDateTime(when, profile.languages) ?? '', zone) : undefined;
   const name = title ?? `record ${index + 1}`;
   const dateLine = keyLine(firstValue(r, f.eventDate)?.path);
   if (!wall) {
@@ -165,20 +160,23 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const endTime = endText ? parseTimeOfDay(endText) : undefined;
   const end = endTime ? atWallTime(endTime.hour < time.hour ? addDays(wall.date, 1) : wall.date, endTime, zone) : recordEnd(agendaText, read, wall.date, start, zone, profile);
   const lookups = options.lookups ?? NO_LOOKUPS;
-  const written = text(r, f.venue);
+  // `location: { name: Acme, address: ... }`: a venue written as a map of its own.
+  const place = firstValue(r, f.venue)?.value;
+  const placeMap = place !== null && typeof place === 'object' && !Array.isArray(place) ? place : undefined;
+  const written = placeMap ? text(placeMap, ['name', 'title']) : text(r, f.venue);
   const venueText = written === undefined ? undefined : resolveId(lookups.venues, written);
   // A record without a venue, or with "online" as its venue, meets online (at the profile's link, if any).
   const online = text(r, f.online) ?? (!venueText || /^online$/i.test(venueText) ? profile.onlineLink : undefined);
   const cancelledTitle = profile.cancelledTitle;
-  const listed = talksOf(r, f, profile, lookups);
+  const listed = talksFromRecords(firstValue(r, f.talks)?.value, f, profile, lookups);
   return {
     id,
     title: (title ?? name).replace(cancelledTitle, '').trim(),
     start,
-    end: end > start ? end : plusMillis(start, profile.defaultDurationMinutes * 60_000),
+    end: end > start ? end : start.plus({ minutes: profile.defaultDurationMinutes }),
     dateSource: 'yaml',
     venue: venueText && !/^online$/i.test(venueText) ? venueText : undefined,
-    address: text(r, f.address),
+    address: text(r, f.address) ?? (placeMap ? text(placeMap, f.address) : undefined),
     online: online || undefined,
     agenda,
     talks: listed.length > 0 ? listed : talksFromAgenda(agenda, profile),
@@ -190,24 +188,3 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   };
 }
 
-function talksOf(record: Record<string, unknown>, f: DataFields, profile: Profile, lookups: Lookups): Talk[] {
-  const list = firstValue(record, f.talks)?.value;
-  if (!Array.isArray(list)) return [];
-  return list.flatMap((t): Talk[] => {
-    const title = text(t, f.talkTitle);
-    if (!title) return [];
-    const names = firstValue(t, f.talkSpeakers)?.value;
-    const speakers: Speaker[] = (Array.isArray(names) ? names : [names])
-      .flatMap((n) => (typeof n === 'string' ? n.split(/\s+(?:&|and|und|og|en|et|y)\s+|\s*,\s*/) : []))
-      .map((n) => resolveId(lookups.speakers, n.trim()))
-      .filter((n) => n !== '' && !profile.notSpeaker.test(n))
-      .map((name) => ({ name }));
-    const abstract = text(t, f.talkAbstract);
-    const slides = f.talkLinks.flatMap((key) => {
-      const url = text(t, [key]);
-      const checked = safeUrl(url);
-      return checked && /^https?:/.test(checked) ? [{ label: key, url: checked }] : [];
-    });
-    return [{ title: plainText(title.replace(/\s*\n\s*/g, ' ')), speakers, kind: speakers.length === 0 && /discuss|roundtable/i.test(title) ? 'discussion' : 'talk', ...(abstract ? { abstract } : {}), slides }];
-  });
-}

@@ -3,6 +3,7 @@ import { firstValue, type Profile, type ProfileField } from './profile';
 import { RsvpFieldsSchema, type RsvpFields } from './rsvp-fields';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseTimeOfDay, parseWallDateTime } from './time';
+import { writtenDateTime } from './written-date';
 
 const DATE_HINT = 'write it as 2024-07-10, 2024-07-10T18:30 or "2024-07-10 18:30"';
 const isDate = (v: string) => parseWallDateTime(v, 'UTC') !== undefined;
@@ -106,7 +107,7 @@ export function splitFrontMatter(text: string): { frontText: string; body: strin
   if (!closing) return 'unclosed';
   const bodyStart = opening[0].length + closing.index + closing[0].length;
   const frontText = text.slice(3, opening[0].length + closing.index);
-  return { frontText, body: text.slice(bodyStart), bodyLine: countLines(text.slice(0, bodyStart)) + 1, format };
+  return { frontText, body: text.slice(bodyStart), bodyLine: text.slice(0, bodyStart).split('\n').length, format };
 }
 
 interface RawFrontMatter {
@@ -182,7 +183,7 @@ function checkFrontMatter(raw: Record<string, unknown>, keyLine: (key: string) =
       data.meetsOnline = found.value === true || (typeof found.value === 'string' && profile.onlineWords.test(found.value));
       continue;
     }
-    const value = coerce(found.value, check);
+    const value = coerce(found.value, check, profile.languages);
     if (value === undefined) diagnostics.push({ file, line: keyLine(found.path), severity: 'error', message: `\`${found.path}\`: ${MESSAGES[check.kind]}` });
     else (data as unknown as Record<string, unknown>)[field] = value;
   }
@@ -215,12 +216,13 @@ function isLinkLike(value: unknown): boolean {
   return typeof value === 'string' && /:\/\/|^www\.|^[\w-]+\.[a-z]{2,}\//i.test(value.trim());
 }
 
-function coerce(value: unknown, check: Check): string | boolean | undefined {
+/** A field's value as the reader takes it; a date written in words or day first is read as ISO (written-date.ts). */
+function coerce(value: unknown, check: Check, languages: readonly string[]): string | boolean | undefined {
   if (check.kind === 'bool') return typeof value === 'boolean' ? value : undefined;
   const text = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
   if (text === undefined || text === '') return undefined;
-  if (check.kind === 'date') return isDate(text) ? text : undefined;
-  if (check.kind === 'dateOrTime') return isDateOrTime(text) ? text : undefined;
+  if (check.kind === 'date') return isDate(text) ? text : writtenDateTime(text, languages);
+  if (check.kind === 'dateOrTime') return isDateOrTime(text) ? text : writtenDateTime(text, languages);
   if (check.kind === 'url') return /^https?:\/\/\S+$/i.test(text) ? text : undefined;
   return text;
 }
@@ -241,10 +243,4 @@ function misspelledKeys(raw: Record<string, unknown>, keyLine: (key: string) => 
     if (near) result.push({ file, line: keyLine(key), severity: 'warning', message: `Unknown key \`${key}\` is ignored: did you mean \`${near}\`?` });
   }
   return result;
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }

@@ -32,10 +32,7 @@ export interface SyncResult {
 }
 
 export class GitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GitError';
-  }
+  override name = 'GitError';
 }
 
 export interface GitCheckoutOptions {

@@ -4,6 +4,7 @@
  * links stay Markdown links so slides and RSVP links survive. Parsed by htmlparser2, which forgives the unclosed
  * and misnested tags that hand-written posts have.
  */
+import { LineCounter } from 'yaml';
 import { htmlparser2 } from '../lazy-modules';
 import type { SourceLine } from './markdown-text';
 
@@ -26,18 +27,10 @@ const HIDDEN = new Set(['script', 'style', 'template', 'svg', 'noscript']);
 /** The lines of one HTML block whose first line is file line `firstLine`. */
 export function readHtmlBlock(html: string, firstLine: number): HtmlLine[] {
   const lines: HtmlLine[] = [];
-  const newlines: number[] = [];
-  for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) newlines.push(i);
-  const lineAt = (index: number) => {
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (newlines[mid]! < index) lo = mid + 1;
-      else hi = mid;
-    }
-    return firstLine + lo;
-  };
+  const counter = new LineCounter();
+  counter.addNewLine(0);
+  for (let i = html.indexOf('\n'); i >= 0; i = html.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+  const lineAt = (index: number) => firstLine - 1 + counter.linePos(index).line;
 
   let text = '';
   let textLine = firstLine;

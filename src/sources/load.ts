@@ -23,7 +23,6 @@ export interface LoadResult {
   files: Map<string, MeetupEvent | undefined>;
 }
 
-
 export interface LoadOptions {
   /** BOT_TIMEZONE override. */
   timeZone?: string;
@@ -43,8 +42,6 @@ export interface LoadOptions {
   settingsDir?: string;
   /** Settings file other than `<dataDir>/settings.yml`, e.g. a community profile (validate --settings). */
   settingsFile?: string;
-  /** Folder of event files other than `<dataDir>/events`, its files named `events/...` (a community's folder). */
-  eventsDir?: string;
 }
 
 export interface EventsFolder {
@@ -60,7 +57,7 @@ const EVENT_FILE = /\.(?:md|markdown|ya?ml|json|toml)$/i;
  */
 export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult {
   const { previous } = options;
-  const folder = options.events ?? { dir: options.eventsDir ?? path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR };
+  const folder = options.events ?? { dir: path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR };
   const settingsResult = loadSettings(options.settingsDir ?? dataDir, { timeZone: options.timeZone, previous: previous?.settings, path: options.settingsFile });
   const settings = settingsResult.settings;
   const diagnostics: Diagnostic[] = [...settingsResult.diagnostics];
@@ -72,7 +69,7 @@ export function loadData(dataDir: string, options: LoadOptions = {}): LoadResult
   const keepPrevious = previous !== undefined && previous.settings.timeZone === settings.timeZone;
 
   const relative = (file: string) => (folder.prefix ? file.slice(folder.prefix.length + 1) : file);
-  const found = (options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics, options.eventsDir)).filter((f) => !isSkipped(profile, relative(f)));
+  const found = (options.events ? listFolderEventFiles(folder, diagnostics) : listEventFiles(dataDir, diagnostics)).filter((f) => !isSkipped(profile, relative(f)));
   const byId = new Map<string, string>();
   for (const file of found) {
     const parsed = parseFile(path.join(folder.dir, relative(file)), file, { settings, lookups }, options.cache && keyOf && { cache: options.cache, keyOf });
@@ -117,15 +114,29 @@ function parseFile(fullPath: string, file: string, context: { settings: Communit
   const cached = key === undefined ? undefined : caching!.cache.get(file, key);
   if (cached) return cached;
   // The result keeps none of the file's text (see detach.ts), and the cache knows the text by its digest.
-  const parsed = detachStrings(readerFor(file, context.settings)(bytes.toString('utf8'), { file, ...context }));
+  const text = bytes.toString('utf8');
+  const parsed = detachStrings(readerFor(file, context.settings, text)(text, { file, ...context }));
   if (key !== undefined) caching!.cache.set(file, key, parsed);
   return parsed;
 }
 
-/** Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format unless the profile maps data files. */
-function readerFor(file: string, settings: CommunitySettings): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => FileParse {
-  if (/\.(?:json|toml)$/i.test(file) || (/\.ya?ml$/i.test(file) && settings.source?.dataFiles)) return parseDataFile;
-  return /\.ya?ml$/i.test(file) ? parseYamlEvent : parseMarkdownEvent;
+/**
+ * Posts are Markdown; JSON and TOML are data files; YAML is the bot's own event format (one meetup per file) unless
+ * the profile maps data files or the file is a list of meetups (`- title: ...` at the top, or under `events:`), as
+ * Jekyll's `_data/events.yml` and Hugo's data files are.
+ */
+function readerFor(file: string, settings: CommunitySettings, text: string): (text: string, options: { file: string; settings: CommunitySettings; lookups: Lookups }) => FileParse {
+  if (/\.(?:json|toml)$/i.test(file)) return parseDataFile;
+  if (!/\.ya?ml$/i.test(file)) return parseMarkdownEvent;
+  return settings.source?.dataFiles || listsMeetups(text, resolveProfile(settings).dataFields.lists) ? parseDataFile : parseYamlEvent;
+}
+
+/** Whether a YAML file's first entry is a list item or one of the profile's list keys (`events:`, `upcoming:`). */
+function listsMeetups(text: string, listKeys: readonly string[]): boolean {
+  const first = text.replace(/^\uFEFF/, '').split('\n').find((l) => l.trim() !== '' && !/^\s*(?:#|---\s*$)/.test(l));
+  if (first === undefined) return false;
+  const key = /^([\w-]+):\s*(?:#.*)?$/.exec(first.trimEnd())?.[1];
+  return /^-(?:\s|$)/.test(first) || (key !== undefined && listKeys.includes(key));
 }
 
 /**
@@ -133,15 +144,14 @@ function readerFor(file: string, settings: CommunitySettings): (text: string, op
  * README.md documents it (a README.md one folder down is a city's or a meetup's page, as sites built from GitHub
  * folders have them), and Hugo's `_index.md` and dot files are not events.
  */
-export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = [], eventsDir?: string): string[] {
-  const root = eventsDir ?? path.join(dataDir, EVENTS_DIR);
+export function listEventFiles(dataDir: string, diagnostics: Diagnostic[] = []): string[] {
   try {
     if (!statSync(dataDir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
     diagnostics.push({ file: '.', severity: 'error', message: `Data directory ${dataDir} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): set DATA_DIR to the folder holding settings.yml and events/.` });
     return [];
   }
-  return listFolderEventFiles({ dir: root, prefix: EVENTS_DIR }, diagnostics);
+  return listFolderEventFiles({ dir: path.join(dataDir, EVENTS_DIR), prefix: EVENTS_DIR }, diagnostics);
 }
 
 /**

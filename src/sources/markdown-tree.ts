@@ -32,6 +32,8 @@ interface LineInfo {
   code?: boolean;
   /** An HTML block starts here: what it reads as, in its place. */
   html?: { items: HtmlLine[]; end: number };
+  /** A table's body row, as the bullet an agenda parser reads (see tableRows). */
+  tableRow?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function parseSections(body: string, firstLine: number, file = '', diagno
       i = row.html.end - 1;
       continue;
     }
-    const raw = rows[i]!.replace(/\r$/, '');
+    const raw = row.tableRow ?? rows[i]!.replace(/\r$/, '');
     const label = row.code || row.depth ? undefined : BOLD_LABEL.exec(raw.trim())?.[1] ?? (i === 0 || rows[i - 1]!.trim() === '' ? PLAIN_LABEL.exec(raw.trim())?.[1] : undefined);
     if (label && headingWords(sectionKey(plainText(label)))) {
       open(2, plainText(label), line);
@@ -130,6 +132,8 @@ function annotate(tokens: readonly Token[], rows: readonly string[], info: LineI
     } else if (token.type === 'list_item_open') {
       info[from]!.item = true;
       for (let i = from; i < to; i++) info[i]!.depth = depth;
+    } else if (token.type === 'table_open' && depth === 0) {
+      t = tableRows(tokens, t, info);
     } else if (token.type === 'code_block') {
       for (let i = from; i < to; i++) info[i]!.code = true;
     } else if (token.type === 'html_block' && depth === 0) {
@@ -139,4 +143,37 @@ function annotate(tokens: readonly Token[], rows: readonly string[], info: LineI
       while (t + 1 < tokens.length && (tokens[t + 1]!.map?.[0] ?? Infinity) < end) t++;
     }
   }
+}
+
+/** A table column of speakers, by its header ("Speaker", "Sprecher", "Intervenant", "Ponente", "Prelegent"). */
+const SPEAKER_COLUMN = /^(?:speakers?|presenters?|who|sprecher(?:in)?(?:nen)?|referent(?:in)?(?:en)?|vortragende|wer|intervenant(?:e)?s?|orateurs?|qui|ponentes?|quién|sprekers?|wie|prelegen(?:t|ci|tka)|kto)$/iu;
+
+/**
+ * A GFM table, as agendas are often written (`| 19:00 | Title | Speaker |`): each body row reads as the bullet
+ * `- 19:00 – Title – Speaker`, its cells in order with the speaker column last, so the agenda and talk readers
+ * see the shape they know; the header and delimiter rows are skipped. Returns the index of `table_close`.
+ */
+function tableRows(tokens: readonly Token[], start: number, info: LineInfo[]): number {
+  let header: string[] = [];
+  let cells: string[] = [];
+  let rowLine = -1;
+  let t = start;
+  for (; t < tokens.length && tokens[t]!.type !== 'table_close'; t++) {
+    const token = tokens[t]!;
+    if (token.type === 'tr_open') {
+      cells = [];
+      rowLine = token.map?.[0] ?? -1;
+    } else if (token.type === 'inline') {
+      cells.push(token.content.trim());
+    } else if (token.type === 'thead_close') {
+      header = cells.map((c) => plainText(c).trim());
+      for (let i = tokens[start]!.map![0]; i <= rowLine + 1; i++) if (info[i]) info[i]!.skip = true;
+    } else if (token.type === 'tr_close' && header.length > 0 && rowLine >= 0 && info[rowLine]) {
+      const speakers = cells.filter((c, i) => c !== '' && SPEAKER_COLUMN.test(header[i] ?? ''));
+      const others = cells.filter((c, i) => c !== '' && !SPEAKER_COLUMN.test(header[i] ?? ''));
+      info[rowLine]!.tableRow = `- ${[...others, ...speakers].join(' – ')}`;
+      info[rowLine]!.item = true;
+    }
+  }
+  return t;
 }

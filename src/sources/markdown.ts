@@ -83,14 +83,8 @@ function checkText(text: string, file: string): Diagnostic | undefined {
   if (size) return size;
   if (!/[\u0000\uFFFD]/.test(text)) return undefined;
   const nul = text.indexOf('\u0000');
-  if (nul >= 0) return { file, line: lineNumberAt(text, nul), severity: 'error', message: 'This file contains binary data (NUL bytes), not text: save it as UTF-8 Markdown.' };
+  if (nul >= 0) return { file, line: text.slice(0, nul).split('\n').length, severity: 'error', message: 'This file contains binary data (NUL bytes), not text: save it as UTF-8 Markdown.' };
   const bad = text.indexOf('\uFFFD');
-  if (bad >= 0) return { file, line: lineNumberAt(text, bad), severity: 'warning', message: 'This line has bytes that are not valid UTF-8 (shown as �): save the file as UTF-8.' };
+  if (bad >= 0) return { file, line: text.slice(0, bad).split('\n').length, severity: 'warning', message: 'This line has bytes that are not valid UTF-8 (shown as �): save the file as UTF-8.' };
   return undefined;
-}
-
-function lineNumberAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }

@@ -9,7 +9,7 @@ import type { Diagnostic } from './diagnostics';
 import type { FrontMatter } from './front-matter';
 import type { Profile } from './profile';
 import type { ProseDate, ProseTimes } from './prose-date';
-import { addDays, atWallTime, formatTimeOfDay, inDstGap, isoDate, isValidCalendarDate, parseTimeOfDay, parseWallDateTime, plusMillis, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
+import { addDays, atWallTime, formatTimeOfDay, inDstGap, isoDate, isValidCalendarDate, parseTimeOfDay, parseWallDateTime, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
 
 export interface DateContext {
   file: string;
@@ -133,7 +133,7 @@ export function meetupEnd(explicit: ExplicitTimes, prose: ProseTimes | undefined
     const until = l.until && atWallTime(addDays(date, l.dayOffset), l.until, ctx.zone);
     return from && until ? (until > from ? until : atWallTime(addDays(date, l.dayOffset + 1), l.until!, ctx.zone)) : undefined;
   });
-  return endFromAgenda(agenda, start, untils) ?? plusMillis(start, ctx.profile.defaultDurationMinutes * 60_000);
+  return endFromAgenda(agenda, start, untils) ?? start.plus({ minutes: ctx.profile.defaultDurationMinutes });
 }
 
 /** Whether the front matter gives a time of day (with the date or on its own). */

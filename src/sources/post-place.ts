@@ -96,12 +96,18 @@ export class PostPlace {
     return host ? { venue: this.proseSpelling(host) } : {};
   }
 
-  /** "Location: Example GmbH, Hauptstraße 1" or "**Ort:** ..." on a line of its own: read like a location section. */
+  /**
+   * "Location: Example GmbH, Hauptstraße 1", "**Ort:** ..." or "📍 Example GmbH, ..." (a pin for its label) on a
+   * line of its own: read like a location section.
+   */
   private labelledLocation(): SourceLine[] | undefined {
     for (const section of this.sections) {
       for (const l of section.lines) {
-        const m = /^(?:[-*+]\s+)?(?:\*\*|__)?([\p{L} ]{2,20}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(\S.*)$/u.exec(l.text.trim());
+        const text = l.text.trim();
+        const m = /^(?:[-*+]\s+)?(?:\*\*|__)?([\p{L} ]{2,20}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*(\S.*)$/u.exec(text);
         if (m && this.profile.headings.location.test(sectionKey(m[1]!))) return [{ text: m[2]!, line: l.line }];
+        const pinned = /^(?:[-*+]\s+)?(?:\*\*|__)?(?:📍|📌|🗺️?)\s*(?:[\p{L} ]{2,20}:\s*)?(?:\*\*|__)?\s*(\S.*)$/u.exec(text);
+        if (pinned) return [{ text: pinned[1]!, line: l.line }];
       }
     }
     return undefined;

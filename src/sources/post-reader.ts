@@ -8,14 +8,16 @@ import { safeUrl, type SafeUrl } from '../catalogue/safe-url';
 import type { Diagnostic } from './diagnostics';
 import type { FrontMatter } from './front-matter';
 import { eventUrl, resolveLink, type RawLink } from './links';
-import { NO_LOOKUPS, resolveId } from './lookups';
+import { NO_LOOKUPS } from './lookups';
 import type { ParseOptions } from './markdown';
-import { findLinks, paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { findLinks, paragraphs, plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import { explicitTimes, hasExplicitTime, meetupDay, meetupEnd, onLastDay, startAt, startTime, type DateContext, type ExplicitTimes } from './post-dates';
 import { PostPlace } from './post-place';
 import { PostTalks } from './post-talks';
-import { firstValue, resolveProfile, valueAt, type HeadingKind, type Profile } from './profile';
+import { firstValue, resolveProfile, type HeadingKind, type Profile } from './profile';
 import { completeOneTalk } from './post-talk';
+import { talksFromRecords } from './record-talks';
+import type { TalkDraft } from './talk-merge';
 import { findProseDate, type ProseDate, type ProseTimes } from './prose-date';
 import { findProseTime } from './prose-time';
 import { placeAgendaDays } from './agenda-days';
@@ -54,6 +56,18 @@ export class PostReader {
     return { file: this.options.file, zone: this.zone, profile: this.profile, fieldLine: this.keyLine, diagnostics: this.diagnostics };
   }
 
+  /** `talks: [{ title, speaker(s), abstract }]` in the front matter, read with the profile's data-file talk keys. */
+  private frontMatterTalks(): TalkDraft[] {
+    const found = firstValue(this.fm.raw, this.profile.frontMatter.talks);
+    if (!found) return [];
+    const line = this.keyLine(found.path) ?? 1;
+    return talksFromRecords(found.value, this.profile.dataFields, this.profile, this.options.lookups ?? NO_LOOKUPS).map((talk) => ({
+      ...talk,
+      line,
+      parsed: { title: talk.title, kind: talk.kind, speakers: talk.speakers, labelled: true, everyone: false },
+    }));
+  }
+
   read(): MeetupEvent | undefined {
     const title = this.title();
     if (title === undefined) return undefined;
@@ -72,6 +86,8 @@ export class PostReader {
     const times = this.proseTimes(prose, explicit, agendaLines);
     const start = startAt(day, startTime(explicit, agendaLines, times, ctx, this.sectionLine('agenda')), ctx);
     const { agenda, talks } = this.talks.agendaAndTalks(agendaLines, day.date, known);
+    // Talks listed in the front matter (the profile's `frontMatter.talks`), when the text names none.
+    if (talks.length === 0) talks.push(...this.frontMatterTalks());
     const lastDay = prose?.lastDay && day.source === 'prose' ? prose.lastDay : undefined;
     const end = onLastDay(meetupEnd(explicit, times, agenda, agendaLines, start, day.date, ctx), lastDay, ctx);
     const eventSlides = this.talks.attachAbstracts(talks, known);

@@ -11,7 +11,7 @@ import { abstractEntriesFromBullets, abstractEntriesFromSections, talkEntriesFro
 import { matchEntries } from './abstract-match';
 import type { Diagnostic } from './diagnostics';
 import type { RawLink } from './links';
-import { plainParagraphs, plainText, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
+import { paragraphs, plainParagraphs, plainText, sectionKey, stripBullet, subsections, type Section, type SourceLine } from './markdown-text';
 import type { HeadingKind, Profile } from './profile';
 import { completeSpeaker, looksLikePerson, parseSpeakerList, type KnownSpeaker } from './speakers';
 import { assignLeftoverSpeaker, mergeEntry, type TalkDraft } from './talk-merge';
@@ -56,6 +56,8 @@ export class PostTalks {
     const index = this.ctx.sections.findIndex((s) => this.is('agenda', s));
     if (index >= 0) {
       const agenda = [this.ctx.sections[index]!, ...subsections(this.ctx.sections, index)];
+      const headed = timedHeadings(agenda);
+      if (headed) return this.readAgenda(headed);
       const days = this.report(parseAgendaDays(agenda, this.ctx.profile.languages));
       // "- 25-30 minutes: rétrospective": a programme of lengths, kept as untimed items.
       return days.length > 0 ? days : (durationItems(agenda.flatMap((s) => s.lines)) ?? []);
@@ -149,8 +151,10 @@ export class PostTalks {
       const children = subsections(this.ctx.sections, index);
       entries.push(...abstractEntriesFromSections(children, known));
       const ownBullets = section.lines.some((l) => stripBullet(l.text) !== undefined);
+      const bold = ownBullets || children.length > 0 ? [] : boldHeaded(section);
       if (ownBullets && talks.length === 0 && this.is('talks', section)) entries.push(...talkEntriesFromBullets(section.lines, known));
       else if (ownBullets) entries.push(...abstractEntriesFromBullets(section.lines, talks.map((t) => t.title), known));
+      else if (bold.length > 0) entries.push(...abstractEntriesFromSections(bold, known));
       else if (children.length === 0 && talks.length === 1) {
         const text = plainParagraphs(section.lines);
         if (text) entries.push({ heading: talks[0]!.parsed, line: section.line, abstractParagraphs: [text], bios: [], slides: [] });
@@ -173,4 +177,38 @@ function talksFromEntries(entries: readonly AbstractEntry[]): TalkDraft[] {
   return entries
     .filter((e) => e.heading.title !== '' && e.heading.number === undefined && !isNonTalk(e.heading.title) && (e.heading.speakers.length > 0 || e.abstractParagraphs.length > 0))
     .map((e) => ({ parsed: e.heading, title: e.heading.title, speakers: [], kind: e.heading.kind, slides: [], line: e.line }));
+}
+
+/**
+ * An agenda written as one heading per item (`### 19:00 – Running Kafka`, then `**Speaker:** ...` and its
+ * abstract): each timed heading reads as an item and the lines under it as its details, when the agenda's own
+ * lines hold no times and at least two of its headings do.
+ */
+function timedHeadings(agenda: readonly Section[]): SourceLine[] | undefined {
+  const [own, ...items] = agenda;
+  const timed = (lines: SourceLine[]) => parseAgendaLines(lines).items.filter((item) => item.time).length;
+  const asItem = (s: Section): SourceLine => ({ text: `- ${s.title}`, line: s.line, item: true, depth: 1 });
+  if (items.length < 2 || timed(own!.lines) > 0 || timed(items.map(asItem)) < 2) return undefined;
+  return items.flatMap((s) => [asItem(s), ...s.lines.filter((l) => l.text.trim() !== '').map((l) => ({ ...l, depth: 2 }))]);
+}
+
+/** A paragraph's first line that is a bold title, alone or with its speakers: "**Scaling Postgres** by Jane Doe". */
+const BOLD_TITLE_LINE = /^(?:\*\*|__)[^*_]+(?:\*\*|__)(?:\s*$|\s+(?:by|von|par|door|por|af|przez)\s|\s*[-–—(])/i;
+
+/**
+ * Talks written as paragraphs under the talks heading, each led by a bold title line (no `###` headings, no
+ * bullets): each such line and the paragraphs after it, up to the next, read as one talk's heading and text.
+ */
+function boldHeaded(section: Section): Section[] {
+  const headed: Section[] = [];
+  for (const paragraph of paragraphs(section.lines)) {
+    const first = paragraph[0]!;
+    if (BOLD_TITLE_LINE.test(first.text.trim())) {
+      const title = plainText(first.text);
+      headed.push({ level: section.level + 1, title, key: sectionKey(title), line: first.line, lines: paragraph.slice(1) });
+    } else if (headed.length > 0) {
+      headed.at(-1)!.lines.push({ text: '', line: first.line }, ...paragraph);
+    }
+  }
+  return headed;
 }

@@ -33,11 +33,11 @@ export const DEFAULT_FRONT_MATTER: Record<ProfileField, string[]> = {
 
 /** Headings, lower case, matched at the start of a heading after an optional article ("The Program", "Der Ablauf"). */
 export const DEFAULT_HEADINGS = {
-  agenda: ['agenda', 'schedule', 'program', 'programme', 'programm', 'programma', 'timetable', 'ablauf', 'zeitplan', 'programa', 'agenda du jour', 'déroulé', 'harmonogram'],
-  talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'presentations', 'vorträge', 'vortrag', 'themen', 'présentations', 'conférences', 'charlas', 'charla', 'ponencias', 'sprekers en talks', 'prelekcje', 'prezentacje', 'wystąpienia'],
-  speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'ponente', 'sprekers', 'prelegenci'],
-  location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres', 'miejsce', 'gdzie'],
-  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'next meetup', 'next event', 'upcoming meetup', 'nächstes treffen', 'nächstes meetup', 'prochain meetup', 'prochaine rencontre', 'próximo evento', 'próximo meetup', 'volgende meetup', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje'],
+  agenda: ['agenda', 'schedule', 'program', 'programme', 'programm', 'programma', 'timetable', 'ablauf', 'zeitplan', 'programa', 'agenda du jour', 'déroulé', 'harmonogram', 'dagsorden', 'schema', 'ohjelma'],
+  talks: ['abstracts', 'abstract', 'topics', 'talks', 'sessions', 'presentations', 'vorträge', 'vortrag', 'themen', 'présentations', 'conférences', 'charlas', 'charla', 'ponencias', 'sprekers en talks', 'prelekcje', 'prezentacje', 'wystąpienia', 'interventi', 'palestras', 'foredrag', 'föredrag'],
+  speakers: ['speakers', 'speaker', 'about the speaker', 'about the speakers', 'sprecher', 'sprecherinnen', 'referenten', 'intervenants', 'ponentes', 'ponente', 'sprekers', 'prelegenci', 'relatori', 'palestrantes', 'oradores', 'talere', 'talare'],
+  location: ['location', 'venue', 'where', 'address', 'ort', 'veranstaltungsort', 'wo', 'lieu', 'lugar', 'locatie', 'adres', 'miejsce', 'gdzie', 'luogo', 'dove', 'sede', 'onde', 'sted', 'hvor', 'plats', 'var'],
+  when: ['when', 'date', 'time', 'details', 'information', 'save the date', 'next meetup', 'next event', 'upcoming meetup', 'nächstes treffen', 'nächstes meetup', 'prochain meetup', 'prochaine rencontre', 'próximo evento', 'próximo meetup', 'volgende meetup', 'wann', 'datum', 'termin', 'uhrzeit', 'quand', 'heure', 'informations', 'cuándo', 'fecha', 'hora', 'horario', 'información del evento', 'wanneer', 'tijd', 'kiedy', 'data', 'godzina', 'informacje', 'quando', 'orario', 'ora', 'horário', 'hvornår', 'tidspunkt', 'när', 'tid'],
   cfp: ['participation', 'call for talks', 'call for papers', 'call for speakers', 'call for proposals', 'cfp', 'mitmachen', 'vortrag einreichen'],
   slides: ['slides', 'folien'],
   recordings: ['recordings', 'recording', 'videos', 'video', 'aufzeichnungen', 'aufzeichnung'],

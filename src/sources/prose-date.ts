@@ -31,33 +31,20 @@ export type ProseTimes = Pick<ProseDate, 'start' | 'end'>;
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 type Parser = { parse: (text: string, ref?: chrono.ParsingReference | Date, option?: chrono.ParsingOption) => chrono.ParsedResult[] };
-/*
- * Each language is loaded the first time a community's settings ask for it (chrono-node's per-locale entry
- * points): chrono's own index loads all seventeen, and a community writing English and German should not hold
- * the other fifteen in memory or wait for them at start-up.
+/**
+ * chrono's British English (day before month), loaded on first use: for languages read through a word table
+ * (prose-date-words.ts), and what /announce reads times with.
  */
-const LOCALES: Record<string, () => Parser> = {
-  en: () => require('chrono-node/en') as typeof chrono.en,
-  de: () => require('chrono-node/de') as typeof chrono.de,
-  fr: () => require('chrono-node/fr') as typeof chrono.fr,
-  es: () => require('chrono-node/es') as typeof chrono.es,
-  nl: () => require('chrono-node/nl') as typeof chrono.nl,
-  pt: () => require('chrono-node/pt') as typeof chrono.pt,
-  it: () => require('chrono-node/it') as typeof chrono.it,
-  sv: () => require('chrono-node/sv') as typeof chrono.sv,
-  fi: () => require('chrono-node/fi') as typeof chrono.fi,
-  ru: () => require('chrono-node/ru') as typeof chrono.ru,
-  uk: () => require('chrono-node/uk') as typeof chrono.uk,
-  ja: () => require('chrono-node/ja') as typeof chrono.ja,
-  zh: () => require('chrono-node/zh') as typeof chrono.zh,
-};
-
-/** Day-before-month English, for languages read through a word table (prose-date-words.ts). */
-/** chrono's British English (day before month), loaded on first use; also what /announce reads times with. */
 export const britishEnglish = (): Parser => (require('chrono-node/en') as typeof chrono.en).GB;
 
-function parserFor(language: string): Parser | undefined {
-  return Object.hasOwn(LOCALES, language) ? LOCALES[language]!() : undefined;
+/**
+ * A language's chrono-node locale (its own entry point, chrono-node/<language>; settings accept only languages
+ * chrono has, see LANGUAGES in profile.ts), loaded the first time a community's settings ask for it: chrono's own
+ * index loads all seventeen, and a community writing English and German should not hold the other fifteen in
+ * memory or wait for them at start-up.
+ */
+function parserFor(language: string): Parser {
+  return require(`chrono-node/${language}`) as Parser;
 }
 
 /** How far after a date a time may be written and still be its time ("... 2025\n6:00 PM", "um 19 Uhr"). */
@@ -69,9 +56,26 @@ export function proseResults(lines: readonly SourceLine[], published: CalendarDa
   const text = normalise(written);
   const reference = published ? new Date(Date.UTC(published.year, published.month - 1, published.day, 12)) : new Date(Date.UTC(2000, 0, 1));
   const results = languages
-    .flatMap((lang) => (hasWordTable(lang) ? britishEnglish().parse(translateDateWords(text, lang), reference, { forwardDate: true }) : parserFor(lang)?.parse(text, reference, { forwardDate: true }) ?? []))
+    .flatMap((lang) => {
+      const own = DOTTED_DATE_LANGUAGES.has(lang) ? dottedDayMonth(text) : text;
+      return hasWordTable(lang) ? britishEnglish().parse(translateDateWords(own, lang), reference, { forwardDate: true }) : parserFor(lang).parse(own, reference, { forwardDate: true });
+    })
     .sort((a, b) => a.index - b.index);
   return { written, text, results };
+}
+
+/** Languages that write a day and month as "13.05." (no year), which their chrono locales read as a time. */
+const DOTTED_DATE_LANGUAGES = new Set(['de', 'pl', 'ru', 'uk', 'fi']);
+
+/**
+ * "am 13.05. ab 18:30 Uhr" as "am 13/05  ab ...", which chrono reads as a day and a month (same length, so positions
+ * stay). Only where a date can stand (after a line start, punctuation or a word like "am"), so "Python 3.12." is no
+ * date.
+ */
+function dottedDayMonth(text: string): string {
+  return text.replace(/(?<=(?:^|[\n,:;(|–—-]|(?:^|\s)(?:am|den|dem|vom|zum|bis|ab|dnia|dniu|w|do|od))\s*)(\d{1,2})\.(\d{1,2})\.(?![\d.])/giu, (m, day: string, month: string) =>
+    Number(day) >= 1 && Number(day) <= 31 && Number(month) >= 1 && Number(month) <= 12 ? `${day}/${month} ` : m,
+  );
 }
 
 export function findProseDate(lines: readonly SourceLine[], published: CalendarDate | undefined, languages: readonly string[]): ProseDate | undefined {
@@ -79,8 +83,10 @@ export function findProseDate(lines: readonly SourceLine[], published: CalendarD
   for (const r of results) {
     if (!r.start.isCertain('day') || !r.start.isCertain('month') || isDuration(r)) continue;
     if (r.end?.isCertain('day') && r.end.get('day') !== r.start.get('day')) continue;
-    // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words or is written in full.
-    if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text)) continue;
+    // chrono reads "80333 M" (a postcode) or "10.30" as dates: a date names its month in words, is written in full,
+    // or is a day and month with their dots ("am 13.05.", see dottedDayMonth).
+    const dotted = /^\d{1,2}\/\d{1,2}\b/.test(r.text) && /^\d{1,2}\.\d{1,2}\.(?![\d.])/.test(written.slice(r.index));
+    if (!/\p{L}{3}/u.test(r.text) && !/\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}/.test(r.text) && !dotted) continue;
     const named = { year: r.start.get('year')!, month: r.start.get('month')!, day: r.start.get('day')! };
     if (!isValidCalendarDate(named)) continue;
     const days = listedDays(r, text, named, languages);
@@ -140,7 +146,20 @@ function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], te
       end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;
     }
   }
+  if (start && !end) end = endSaidAfter(start, all, text, Math.max(r.index + r.text.length, listEnd ?? 0));
   return { start, end };
+}
+
+/** The words that put the end just before a time: "Ende ca. 21 Uhr", "ends around 9pm", "fin vers 21h", "hasta las 21". */
+const END_WORDS = /(?:^|[^\p{L}])(?:ende|bis|until|till|ends?|finish(?:es)?|fin|jusqu'à|hasta|tot|koniec)(?:\s+(?:ca\.?|gegen|circa|around|about|approx\.?|vers|environ|sobre|las|rond|około))?\s*$/iu;
+
+/** A later time the text calls the end, within reach of the date: "Beginn 18:30 Uhr, Ende ca. 21 Uhr". */
+function endSaidAfter(start: ParsedTimeOfDay, all: readonly chrono.ParsedResult[], text: string, after: number): ParsedTimeOfDay | undefined {
+  const said = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !isDuration(o) && END_WORDS.test(text.slice(after, o.index)));
+  if (!said) return undefined;
+  const end = timeOf(said.start);
+  // "doors 6:30 pm, ends around 9": the end is in the same half of the day as the start.
+  return end.hour < start.hour && end.hour < 12 && !end.meridiem ? { ...end, hour: end.hour + 12 } : end;
 }
 
 /** "25 minutes", "2h", "de 19h" read as that long after the post: a length of time, never a date or a time of day. */

@@ -8,26 +8,36 @@
 import type { SourceLine } from './markdown-text';
 import { plainText } from './markdown-text';
 
+/**
+ * The day (and time) a sentence may name between meeting and the place: "Join us on Thursday, May 15th at 6:30pm
+ * at **Acme**", "treffen wir uns am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel", "Rendez-vous le
+ * jeudi 15 mai 2025 à 19h chez **Alsace Digitale**".
+ */
+const ON_DAY = { en: String.raw`(?:\s+on\s+[^.!?\n]{3,40}?)?`, de: String.raw`(?:\s+am\s+[^!?\n]{3,50}?)?`, fr: String.raw`(?:\s+le\s+[^.!?\n]{3,40}?)?` };
+
 /** A phrase of meeting somewhere, up to the word before the place: each is followed by the place's name. */
 const MEET_AT: Record<string, string[]> = {
   en: [
-    String.raw`(?:we(?:'ll|’ll| will| are|'re|’re)?|let's|let’s)\s+(?:be\s+)?(?:meet(?:ing)?|gather(?:ing)?|get(?:ting)?\s+together)(?:\s+(?:again|up|this\s+time))*\s+at`,
-    String.raw`(?:join|meet|see)\s+us(?:\s+(?:again|this\s+time))*\s+at`,
+    String.raw`(?:we(?:'ll|’ll| will| are|'re|’re)?|let's|let’s)\s+(?:be\s+)?(?:meet(?:ing)?|gather(?:ing)?|get(?:ting)?\s+together)(?:\s+(?:again|up|this\s+time))*${ON_DAY.en}\s+at`,
+    String.raw`(?:join|meet|see)\s+us(?:\s+(?:again|this\s+time))*${ON_DAY.en}\s+at`,
     String.raw`(?:takes|will\s+take|is\s+taking)\s+place\s+at`,
     String.raw`(?:is|will\s+be)\s+(?:held|hosted)\s+at`,
   ],
   de: [
-    String.raw`(?:wir\s+treffen\s+uns|treffen\s+wir\s+uns|wir\s+sind|sind\s+wir)(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut|zu\s+Gast))*\s+(?:bei|im)`,
-    String.raw`findet(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut))*\s+(?:bei|im)`,
+    String.raw`(?:wir\s+treffen\s+uns|treffen\s+wir\s+uns|wir\s+sind|sind\s+wir)(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut|zu\s+Gast))*${ON_DAY.de}\s+(?:bei|im)`,
+    String.raw`findet(?:\s+(?:diesmal|dieses\s+Mal|wieder|erneut))*${ON_DAY.de}\s+(?:bei|im)`,
     String.raw`zu\s+Gast\s+bei`,
   ],
   fr: [
-    String.raw`(?:nous\s+nous\s+retrouv\w+|on\s+se\s+retrouve|retrouvons-nous|rejoignez-nous|rendez-vous|nous\s+serons|nous\s+sommes|(?:aura|a)\s+lieu|se\s+(?:déroulera|déroule|tiendra|tient|passera|passe))(?:\s+(?:cette\s+fois(?:-ci)?|à\s+nouveau|de\s+nouveau))?,?\s+(?:chez|dans\s+les\s+locaux\s+de|au|à)`,
+    String.raw`(?:nous\s+nous\s+retrouv\w+|on\s+se\s+retrouve|retrouvons-nous|rejoignez-nous|rendez-vous|nous\s+serons|nous\s+sommes|(?:aura|a)\s+lieu|se\s+(?:déroulera|déroule|tiendra|tient|passera|passe))(?:\s+(?:cette\s+fois(?:-ci)?|à\s+nouveau|de\s+nouveau))?${ON_DAY.fr},?\s+(?:chez|dans\s+les\s+locaux\s+de|au|à)`,
     String.raw`(?:accueillis|accueillies|reçus|reçues)\s+(?:par|chez)`,
   ],
   es: [String.raw`(?:nos\s+vemos|nos\s+reunimos|nos\s+encontramos|será|se\s+realizará|tendrá\s+lugar)\s+en`],
   nl: [String.raw`(?:we\s+(?:zijn|komen\s+samen)|zijn\s+we|vindt\s+plaats)(?:\s+(?:deze\s+keer|dit\s+keer|weer|te\s+gast))*\s+(?:bij|in)`, String.raw`te\s+gast\s+bij`],
   pl: [String.raw`(?:spotykamy\s+się|spotkamy\s+się|widzimy\s+się|spotkanie\s+odbędzie\s+się)\s+(?:w|u)`],
+  it: [String.raw`(?:ci\s+vediamo|ci\s+troviamo|ci\s+incontriamo|si\s+terrà|si\s+svolgerà|saremo\s+ospiti)\s+(?:presso|da|al|alla|nella|nel|a)`],
+  pt: [String.raw`(?:nos\s+vemos|nos\s+encontramos|será\s+realizado|será|acontecerá|acontece)\s+(?:no|na|em)`],
+  sv: [String.raw`(?:vi\s+ses|vi\s+träffas|träffen\s+hålls)\s+(?:hos|på|i)`],
 };
 
 /** Sentences that say the meetup itself is online. */
@@ -90,16 +100,22 @@ export function proseSaysOnline(lines: readonly SourceLine[], languages: readonl
   );
 }
 
+const LEADING_TIME_THEN_AT = /^\d{1,2}(?:[:.h]\d{2}|h)?\s*(?:[ap]\.?m\.?|uhr)?\s+(?:at|chez|dans\s+les\s+locaux\s+de|bei|im)\s+/i;
+
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
 const NAME_JOINERS = new Set(['de', 'du', 'des', 'la', 'le', 'les', "l'", 'of', 'the', 'and', '&', '+', '-', 'am', 'an', 'im', 'der', 'die', 'das', 'für', 'y', 'del', 'van', 'het']);
-const ARTICLE = /^(?:the|der|die|das|dem|den|la|le|les|l'|l’|el|los|las|het|de)\s+/i;
+const ARTICLE_WORDS = String.raw`(?:the|der|die|das|dem|den|la|le|les|l'|l’|el|los|las|het|de)\s+`;
+const ARTICLE = new RegExp(`^${ARTICLE_WORDS}`, 'i');
+/** "**Example Labs**", "[Example Labs](https://…)", "bei der **codecentric AG**": the writer marked the name. */
+const MARKED_NAME = new RegExp(String.raw`^(?:${ARTICLE_WORDS})?(?:\*\*([^*]+)\*\*|__([^_]+)__|\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])?)`, 'i');
 
 /** The place a sentence of the announcement names after a meeting phrase: its name, and the address after a comma. */
 export function proseVenue(lines: readonly SourceLine[], languages: readonly string[], isOnline: (name: string) => boolean): { venue: string; address?: string } | undefined {
   const { meetAt } = patterns(languages);
   for (const l of lines) {
     for (const m of l.text.matchAll(meetAt)) {
-      const rest = l.text.slice(m.index + m[0].length);
+      // "... at 6:30pm at **Acme**", "... à 19h chez **Alsace Digitale**": the time is not the place.
+      const rest = l.text.slice(m.index + m[0].length).replace(LEADING_TIME_THEN_AT, '');
       const place = placeAt(rest);
       if (place && !isOnline(place.venue)) return place;
     }
@@ -110,8 +126,7 @@ export function proseVenue(lines: readonly SourceLine[], languages: readonly str
 function placeAt(markdown: string): { venue: string; address?: string } | undefined {
   let venue: string | undefined;
   let after: string;
-  // "**Example Labs**", "[Example Labs](https://…)": the writer marked the name.
-  const marked = /^(?:\*\*([^*]+)\*\*|__([^_]+)__|\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])?)/.exec(markdown);
+  const marked = MARKED_NAME.exec(markdown);
   if (marked) {
     venue = plainText(marked[1] ?? marked[2] ?? marked[3]!).trim();
     after = markdown.slice(marked[0].length);
@@ -137,7 +152,8 @@ function placeAt(markdown: string): { venue: string; address?: string } | undefi
   }
   if (!venue) return undefined;
   // ", 1 High Street, Munich." up to the sentence's end: an address when it has a number.
-  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.(?:\s+(?=\p{Lu})|$)|[!?(]|$)/u.exec(plainText(after));
+  // The sentence ends at a full stop, not at an abbreviation's ("Av. Reforma 222", "Hauptstr. Nr. 5").
+  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.$|(?<!(?:^|[\s,])\p{L}{1,3}|[sS]tr)\.\s+(?=\p{Lu})|[!?(]|$)/u.exec(plainText(after));
   const address = tail && /\d/.test(tail[1]!) ? tail[1]!.replace(/[\s,;:]+$/, '').trim() : undefined;
   return { venue, ...(address ? { address } : {}) };
 }

@@ -3,6 +3,7 @@ import type { MeetupEvent } from '../catalogue/event';
 import { isUndatedHistory } from '../catalogue/undated';
 import type { Logger } from '../log';
 import type { RemovalStore } from './removal-store';
+import { parseTimes, stringifyTimes } from '../store/json-times';
 
 /** A confirmed removal stays in the feeds as cancelled this long after the meetup's end, then leaves them. */
 const CONFIRMED_KEEP_DAYS = 30;
@@ -153,24 +154,13 @@ function expired(record: Removal, now: DateTime): boolean {
   return record.event.end.plus({ days: CONFIRMED_KEEP_DAYS }) < now;
 }
 
-/** JSON with each DateTime as its ISO text and zone, so the event comes back in the zone it was read in. */
+/** JSON with each DateTime in its zone (json-times.ts), so the event comes back in the zone it was read in. */
 export function serializeRemoval(record: Removal): string {
-  return JSON.stringify(record, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return DateTime.isDateTime(raw) ? { $time: raw.toISO(), zone: raw.zoneName } : value;
-  });
+  return stringifyTimes(record, '$time');
 }
 
 export function reviveRemoval(json: string): Removal {
-  const record = JSON.parse(json, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && '$time' in value) {
-      const { $time, zone } = value as { $time: string; zone: string };
-      const at = DateTime.fromISO($time, { zone });
-      if (!at.isValid) throw new Error(`invalid time ${$time}`);
-      return at;
-    }
-    return value;
-  }) as Removal;
+  const record = parseTimes(json, '$time') as Removal;
   if (!record.event?.id || !DateTime.isDateTime(record.event.start)) throw new Error('not a removal record');
   return record;
 }

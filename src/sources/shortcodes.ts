@@ -38,11 +38,7 @@ export function stripShortcodes(body: string, note: ShortcodeNote, own: Shortcod
   if (!body.includes('{{')) return body;
   const closers = new Set<string>();
   for (const m of body.matchAll(HUGO)) if (m[2] === '/') closers.add(m[3]!);
-  const lineOf = (text: string, index: number) => {
-    let n = 0;
-    for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) n++;
-    return n;
-  };
+  const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length - 1;
   const byLine = new Map<number, string[]>();
   const tell = (line: number, text: string) => byLine.set(line, [...(byLine.get(line) ?? []), text.replace(/\s+/g, ' ')]);
   // A tag spanning lines leaves its line breaks, so the lines after it keep their numbers.

@@ -21,8 +21,8 @@ export interface TalkText {
   everyone: boolean;
 }
 
-const LABEL = /^(talk(?:\s*#?\s*(\d+))?|lightning\s+talk(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
-const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b)(?![a-z])/i;
+const LABEL = /^((?:talk|vortrag|présentation|conférence|charla|ponencia|lezing|presentatie|prelekcja|wykład|intervento|palestra|foredrag|föredrag)(?:\s*#?\s*(\d+))?|(?:lightning[\s-]talk|blitz\s*talk|blitzvortrag|charla\s+relámpago|présentation\s+éclair|talk\s+éclair)(?:\s*#?\s*(\d+))?|lightning|panel(?:\s+discussion)?|(?:open\s+|group\s+)?discussion|keynote|round\s*table|fireside\s+chat|workshop|demo)\b\s*(?:[:\-–]\s*|$)/i;
+const NON_TALK = /^(?:welcome|get[ -]?together|doors|pizza|food|dinner|snacks|drinks|networking|(?:short\s+)?break|coffee|intro(?:duction)?\b|join|opening|end\b|leave|go home|closing|wrap[ -]?up|open floor|q\s*&\s*a|registration|sponsor|farewell|social|kick-?off|eof|good ?bye|thank you\b|thanks\b|begrüßung|einlass|pause|abendessen|imbiss|ausklang|accueil|apéro|repas|buffet|bienvenida|registro|descanso|cena|inloop|pauze|borrel|powitanie|przerwa|benvenuto|pausa|aperitivo|boas-vindas|intervalo|velkommen|välkommen|fika)(?![\p{L}])/iu;
 const END_MARKER = /^(?:end\b|leave|go home|closing|eof|good ?bye|farewell|wrap[ -]?up|thank you\b|thanks\b|au revoir|fin\b|clôture|ende\b|abschluss|verabschiedung|afsluiting|cierre|despedida|zakończenie)/i;
 const SESSION_WORDS = /\b(?:round\s*table|panel|fireside|tales from on-call|post\s*mortem of the month)\b/i;
 const DISCUSSION = /\b(?:discussion|round\s*table|open floor|fishbowl|fireside|ask me anything|tales from on-call)\b/i;
@@ -48,7 +48,7 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
     text = text.slice(labelMatch[0].length).trim();
   }
   const split = splitSpeakers(text, known, label !== undefined);
-  const title = split.title.replace(/[\s.:,;–-]+$/, '') || label || text;
+  const title = unquoted(split.title.replace(/[\s.:,;–-]+$/, '')) || label || text;
   return {
     title,
     label,
@@ -60,6 +60,12 @@ export function parseTalkText(markdown: string, known: readonly KnownSpeaker[]):
   };
 }
 
+/** `„Chaos ohne Chaos"`, `«Clean code»`, `"Logs you can read"`: a title wholly in quotes is shown without them. */
+function unquoted(title: string): string {
+  const m = /^["“”„«‚‘'](.+)["“”»«‘’']$/u.exec(title);
+  return m && !/["“”„«»]/u.test(m[1]!) ? m[1]!.trim() : title;
+}
+
 /** Whether an agenda line is a talk: labelled, or it names speakers (or is a panel/round table) and is not food or a welcome. */
 export function isTalk(t: TalkText): boolean {
   if (t.labelled) return true;
@@ -68,7 +74,7 @@ export function isTalk(t: TalkText): boolean {
 }
 
 function kindOf(label: string, title: string, everyone: boolean): TalkKind {
-  if (/lightning/i.test(label)) return 'lightning';
+  if (/lightning|blitz|relámpago|éclair/i.test(label)) return 'lightning';
   if (/panel/i.test(label) || /^panel\b/i.test(title)) return 'panel';
   if (/round\s*table|fireside|discussion/i.test(label) || DISCUSSION.test(title) || everyone) return 'discussion';
   return 'talk';
@@ -100,6 +106,9 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
     if (inner.everyone) return { title: trailing[1]!, speakers: [], everyone: true };
     if (inner.people.length > 0) return { title: trailing[1]!, speakers: inner.people.map((name) => ({ name, company: inner.company })), everyone: false };
     if (inner.company) {
+      // "Golden Paths in Practice by John Smith (Acme)": a byline, with its company (or length) in the parentheses.
+      const by = byline(text, known);
+      if (by) return by;
       const named = trailingNames(trailing[1]!, known);
       if (named) return { title: named.title, speakers: named.names.map((name) => ({ name, company: inner.company })), everyone: false };
       // "(Instana)" alone: the listed person who works there gives it; the company is the talk line's.
@@ -110,7 +119,7 @@ function splitSpeakers(text: string, known: readonly KnownSpeaker[], labelled: b
     }
   }
   const named = trailingNames(text, known);
-  if (named) return { title: named.title, speakers: named.names.map((name) => ({ name })), everyone: false };
+  if (named) return { title: named.title, speakers: named.names.map((name) => (named.company ? { name, company: named.company } : { name })), everyone: false };
   const by = byline(text, known);
   if (by) return by;
   // `Lisa Weber - "Logs you can read"`: people first, then the title in quotes, labelled or not.
@@ -187,7 +196,7 @@ function byline(text: string, known: readonly KnownSpeaker[]): SpeakerSplit | un
   const names = (fromCompany ? from![1]! : m[2]!).replace(/[.!]+$/, '').split(/\s+(?:and|&|und|et|en|y|og)\s+|\s*,\s*/).map((n) => n.trim()).filter(Boolean);
   if (names.length === 0 || !names.every((n) => looksLikePerson(n) || findKnown(n, known))) return undefined;
   // `"Title" - by Name`: the dash belongs to neither.
-  return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”]+|["“”]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
+  return { title: m[1]!.trim().replace(/[\s\-–—:]+$/, '').replace(/^["“”„«»]+|["“”„«»]+$/g, '').trim(), speakers: names.map((name) => (company ? { name, company } : { name })), everyone: false };
 }
 
 /** "Talk by Jorge Leitão (Munin Data): Title", "Vortrag von A und B: Titel": the speakers before the title. */
@@ -211,11 +220,17 @@ export function bylineAlone(text: string): string[] | undefined {
  * "Canary Releases on GKE, Periklis Tsirakidis" / "... workloads. Haytham Elkhoja" / "Title - Ankit Asthana & Tom
  * Graupner" / "Title — Erika Musterfrau": the first separator after which everything is names.
  */
-function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[] } | undefined {
+function trailingNames(text: string, known: readonly KnownSpeaker[]): { title: string; names: string[]; company?: string } | undefined {
+  const isName = (n: string) => looksLikePerson(n) || findKnown(n, known) !== undefined;
   for (const m of text.matchAll(/(?:[,.]|\s[-–—])\s+/g)) {
     if (m.index === 0) continue;
     const names = splitNames(text.slice(m.index + m[0].length));
-    if (names.length > 0 && names.length <= 6 && names.every((n) => looksLikePerson(n) || findKnown(n, known))) return { title: text.slice(0, m.index), names };
+    if (names.length > 0 && names.length <= 6 && names.every(isName)) return { title: text.slice(0, m.index), names };
+    // "Title - Sarah Connor, Cyberdyne": after a dash, the people and then their company.
+    const company = names.at(-1);
+    if (/[-–—]/.test(m[0]) && names.length >= 2 && names.slice(0, -1).every(isName) && !isName(company!) && isCompanyLike(company!)) {
+      return { title: text.slice(0, m.index), names: names.slice(0, -1), company };
+    }
   }
   return undefined;
 }

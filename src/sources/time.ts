@@ -13,11 +13,11 @@ export interface CalendarDate {
 }
 
 /**
- * A time of day as organizers write it: "6:30 pm", "8:10pm", "7 pm", "18:30", "19.00", "19h00", "19h".
- * A bare number without minutes or am/pm ("2 talks") is not a time.
+ * A time of day as organizers write it: "6:30 pm", "8:10pm", "7 pm", "18:30", "19.00", "19h00", "19h", "18:30 Uhr",
+ * "19 Uhr". A bare number without minutes, am/pm or the word for o'clock ("2 talks") is not a time.
  */
-export const TIME_OF_DAY_PATTERN = String.raw`(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?`;
-const TIME_ONLY = new RegExp(`^${TIME_OF_DAY_PATTERN}$`, 'i');
+const TIME_OF_DAY_PATTERN = String.raw`(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?`;
+const TIME_ONLY = new RegExp(`^${TIME_OF_DAY_PATTERN}(\\s*(?:uhr|uur|hrs?|h)\\.?)?$`, 'i');
 
 export interface ParsedTimeOfDay extends TimeOfDay {
   /** The text said am/pm (so "7:00" later in the same agenda may inherit it). */
@@ -26,7 +26,7 @@ export interface ParsedTimeOfDay extends TimeOfDay {
 
 export function parseTimeOfDay(text: string): ParsedTimeOfDay | undefined {
   const m = TIME_ONLY.exec(text.trim());
-  const read = m ? timeOfDayFromMatch(m[1]!, m[2], m[3]) : undefined;
+  const read = m ? timeOfDayFromMatch(m[1]!, m[2] ?? (m[4] ? '00' : undefined), m[3]) : undefined;
   return read === 'invalid' ? undefined : read;
 }
 
@@ -60,11 +60,6 @@ export function atWallTime(date: CalendarDate, time: TimeOfDay, zone: string): D
 export function inDstGap(date: CalendarDate, time: TimeOfDay, zone: string): boolean {
   const dt = atWallTime(date, time, zone);
   return dt.hour !== time.hour || dt.minute !== time.minute;
-}
-
-/** `dt` plus an exact duration (hours on the clock may differ across a DST switch). */
-export function plusMillis(dt: DateTime, millis: number): DateTime {
-  return dt.plus({ milliseconds: millis });
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {

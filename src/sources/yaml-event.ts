@@ -33,7 +33,7 @@
  */
 import { IANAZone, type DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AgendaItem, Link, MeetupEvent, Talk } from '../catalogue/event';
+import type { AgendaItem, MeetupEvent, Talk } from '../catalogue/event';
 import type { CommunitySettings } from '../catalogue/settings';
 import { DEFAULT_LENGTH_HOURS, endFromAgenda } from './agenda';
 import { closestKey, issueLine, parseLocatedYaml, tooLarge, yamlToJs, yamlErrorDiagnostics, zodIssueDiagnostics, type Diagnostic } from './diagnostics';
@@ -42,7 +42,7 @@ import type { ParsedFile } from './markdown';
 import { RsvpFieldsSchema, toEventRsvp } from './rsvp-fields';
 import { similarity } from './abstract-match';
 import { SESSION_KEYS, SessionSchema, toSessions } from './yaml-sessions';
-import { addDays, atWallTime, parseTimeOfDay, plusMillis, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
+import { addDays, atWallTime, parseTimeOfDay, parseWallDateTime, type CalendarDate, type TimeOfDay } from './time';
 
 const clockText = z.string().refine((v) => parseTimeOfDay(v) !== undefined, { message: 'is not a time of day: write "19:10" or "7:10 pm".' });
 const dateTimeText = z.string().refine((v) => parseWallDateTime(v, 'UTC')?.time !== undefined, { message: 'needs a date and a time: write "2025-04-14 18:30".' });
@@ -224,5 +224,5 @@ function yamlEnd(data: YamlEvent, date: CalendarDate, start: DateTime, agenda: A
     // "end: 01:00" after an evening start is the next morning.
     return sameDay <= start && clock.hour < 6 ? atWallTime(addDays(date, 1), clock, zone) : sameDay;
   }
-  return endFromAgenda(agenda, start) ?? plusMillis(start, DEFAULT_LENGTH_HOURS * 3_600_000);
+  return endFromAgenda(agenda, start) ?? start.plus({ hours: DEFAULT_LENGTH_HOURS });
 }

@@ -1,5 +1,5 @@
-import { CfpStore, cleanProposal, FieldErrors, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
-import { ArgumentError, type Caller, type CfpProposal } from '../../src/commands/definition';
+import { CfpStore, cleanProposal, normaliseLength, PROPOSAL_FIELDS } from '../../src/cfp/submissions';
+import { ArgumentError, FieldErrors, type Caller, type CfpProposal } from '../../src/commands/definition';
 import { ManualClock } from '../helpers/clock';
 import type { Db } from '../../src/store/db';
 import { sql } from 'kysely';

@@ -16,7 +16,7 @@ const agenda = defineCommand({
   options: [
     { name: 'event', description: 'next, last, a date or words from the title', type: 'string', autocomplete: true, maxLength: 100 },
     { name: 'abstracts', description: 'Show the talk abstracts', type: 'boolean' },
-    { name: 'format', description: 'How to show it', type: 'string', required: true, choices: [{ name: 'Short', value: 'short' }, { name: 'Long', value: 'long' }] },
+    { name: 'format', description: 'How to show it', type: 'string', required: true },
   ],
   run,
 });
@@ -34,14 +34,14 @@ const announce = defineCommand({
 });
 
 describe('CommandDefinition → Discord application command', () => {
-  it('maps options with types, required first, max_length, choices and autocomplete', () => {
+  it('maps options with types, required first, max_length and autocomplete', () => {
     expect(toApplicationCommand(agenda)).toEqual({
       type: 1,
       name: 'agenda',
       description: 'The agenda of a meetup',
       default_member_permissions: null,
       options: [
-        { type: 3, name: 'format', description: 'How to show it', required: true, choices: [{ name: 'Short', value: 'short' }, { name: 'Long', value: 'long' }] },
+        { type: 3, name: 'format', description: 'How to show it', required: true },
         { type: 3, name: 'event', description: 'next, last, a date or words from the title', required: false, max_length: 100, autocomplete: true },
         { type: 5, name: 'abstracts', description: 'Show the talk abstracts', required: false },
       ],
@@ -70,8 +70,6 @@ describe('CommandDefinition → Discord application command', () => {
   it('refuses what Discord would refuse, naming the command', () => {
     expect(() => toApplicationCommand({ ...agenda, name: 'Agenda' })).toThrow('/Agenda: "Agenda" is not a valid Discord name');
     expect(() => toApplicationCommand({ ...announce, options: agenda.options })).toThrow('/announce: Discord cannot mix subcommands and options');
-    const tooMany = { ...agenda, options: [{ name: 'x', description: 'x', type: 'string' as const, choices: Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` })) }] };
-    expect(() => toApplicationCommand(tooMany)).toThrow('/agenda x: Discord allows at most 25 choices');
   });
 
   it('shortens descriptions to Discord’s 100 characters', () => {

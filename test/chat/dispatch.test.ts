@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createDispatcher } from '../../src/chat/dispatch';
 import { SOMETHING_WENT_WRONG } from '../../src/chat/failure-report';
 import { message, richToPlain, toPlainText, type CommandReply, type MessageModel } from '../../src/chat/message';
-import { FieldErrors } from '../../src/cfp/submissions';
+import { FieldErrors } from '../../src/commands/definition';
 import { ArgumentError, defineCommand, type Caller, type CommandDefinition, type CommandInput } from '../../src/commands/definition';
 import { commandsTotal } from '../../src/metrics';
 import { counterValue } from '../helpers/metrics';

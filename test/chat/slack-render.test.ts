@@ -1,5 +1,6 @@
 import { bold, code, link, message, time } from '../../src/chat/message';
-import { escapeText, LIMITS, renderMessage, renderModal, splitMrkdwn, truncate } from '../../src/chat/slack/render';
+import { escapeText } from '../../src/chat/slack/escape';
+import { LIMITS, renderMessage, renderModal, splitMrkdwn, truncate } from '../../src/chat/slack/render';
 import { berlin } from '../helpers/events';
 import { url } from '../helpers/url';
 

@@ -68,6 +68,23 @@ export function makeDataDir(dir: string): string {
  * once the bot logged that it is ready; `until: 'spawned'` resolves at once (for tests of refused start-ups).
  */
 export async function startBot(env: Record<string, string> = {}, options: { until?: 'ready' | 'spawned' } = {}): Promise<BotProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const bot = await spawnBot(env);
+    if (options.until === 'spawned') return bot;
+    try {
+      await bot.waitFor('"msg":"sremuc-bot ready"', 'stderr');
+      return bot;
+    } catch (error) {
+      // The port was free when probed, not when the bot bound it: another test's server (a parallel jest worker)
+      // can take it in between. The bot then exits saying so (EADDRINUSE), and another port is tried.
+      const taken = bot.stderr().includes(`HTTP_PORT: 127.0.0.1:${bot.env.HTTP_PORT} is already in use`);
+      if (env.HTTP_PORT !== undefined || attempt === 3 || !taken) throw error;
+      bot.cleanup();
+    }
+  }
+}
+
+async function spawnBot(env: Record<string, string>): Promise<BotProcess> {
   built('src/main.ts');
   const dir = mkdtempSync(path.join(tmpdir(), 'sremuc-process-'));
   const port = await freeLoopbackPort();
@@ -82,9 +99,7 @@ export async function startBot(env: Record<string, string> = {}, options: { unti
     ...env,
   };
   const child = spawn(npmScript('start'), { shell: true, cwd: ROOT, env: fullEnv, stdio: ['pipe', 'pipe', 'pipe'] });
-  const bot = watch(child, fullEnv, dir, `http://127.0.0.1:${fullEnv.HTTP_PORT}`);
-  if (options.until !== 'spawned') await bot.waitFor('"msg":"sremuc-bot ready"', 'stderr');
-  return bot;
+  return watch(child, fullEnv, dir, `http://127.0.0.1:${fullEnv.HTTP_PORT}`);
 }
 
 function watch(child: ChildProcess, env: Record<string, string>, dir: string, httpUrl: string): BotProcess {

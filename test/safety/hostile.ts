@@ -58,7 +58,6 @@ export const hostileModel: fc.Arbitrary<MessageModel> = fc
     links: fc.array(fc.tuple(hostileUrl, hostileText), { maxLength: 3 }),
     button: fc.tuple(hostileText, hostileUrl),
     footer: hostileText,
-    fallback: fc.option(hostileText, { nil: undefined }),
   })
   .map((r) => {
     const intro: RichText = r.intro.flatMap(([text, label, url]) => [text, bold(label), ' ', link(url, label), ' ', code(text)]);
@@ -77,7 +76,6 @@ export const hostileModel: fc.Arbitrary<MessageModel> = fc
       }),
       buttons,
       footer: [r.footer],
-      fallback: r.fallback,
     });
   });
 

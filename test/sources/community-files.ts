@@ -10,7 +10,7 @@ export const OTHER = process.env.EVENTS_OTHER ?? '/work/shared/events-other';
 const PROFILES = path.join(__dirname, '..', 'fixtures', 'profiles');
 
 export function community(name: string): { events: readonly MeetupEvent[]; byFile: (file: string) => MeetupEvent; errors: string[]; warnings: string[] } {
-  const result = loadData(OTHER, { settingsFile: path.join(PROFILES, `${name}.yml`), eventsDir: path.join(OTHER, name) });
+  const result = loadData(OTHER, { settingsFile: path.join(PROFILES, `${name}.yml`), events: { dir: path.join(OTHER, name), prefix: 'events' } });
   const events = result.catalogue.events;
   const byFile = (file: string) => {
     const found = events.find((e) => e.source.file === `events/${file}`);

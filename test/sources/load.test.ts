@@ -61,6 +61,30 @@ describe('loadData', () => {
     }
   });
 
+  it('a YAML file that lists meetups is a data file without any profile; venues and speakers may be maps', () => {
+    const tmp = tempDataDir();
+    try {
+      const list = ['# Jekyll _data/events.yml', '- title: "Meetup #12"', '  date: 2025-03-12', '  time: "18:30"', '  location:', '    name: Acme GmbH', '    address: Hauptstraße 1, 80331 München', '  talks:', '    - title: Rust', '      speakers:', '        - name: Karl Klein', '          company: Rusty AG', '        - Petra Groß'];
+      tmp.write('events/events.yml', list.join('\n'));
+      tmp.write('events/listed.yaml', 'events:\n  - title: Meetup 13\n    date: "2025-04-09 19:00"\n    venue: Foo AG\n  - title: Meetup 15\n    date: "June 4, 2025"\n  - title: Meetup 16\n    date: "02.07.2025 19:30"\n');
+      tmp.write('events/own.yml', 'title: Our own format\nstart: 2025-05-14T18:30\n');
+      tmp.write('settings.yml', 'name: K8s\nhashtag: "#k8s"\ncontact: a@example.org\ntimeZone: Europe/Berlin\n');
+      const result = loadData(tmp.dir);
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(result.catalogue.events.map((e) => [e.title, e.start.toISO(), e.venue, e.address])).toEqual([
+        ['Meetup #12', '2025-03-12T18:30:00.000+01:00', 'Acme GmbH', 'Hauptstraße 1, 80331 München'],
+        ['Meetup 13', '2025-04-09T19:00:00.000+02:00', 'Foo AG', undefined],
+        ['Our own format', '2025-05-14T18:30:00.000+02:00', undefined, undefined],
+        // Dates as people write them: in words, day first.
+        ['Meetup 15', '2025-06-04T18:30:00.000+02:00', undefined, undefined],
+        ['Meetup 16', '2025-07-02T19:30:00.000+02:00', undefined, undefined],
+      ]);
+      expect(result.catalogue.events[0]!.talks.map((t) => [t.title, t.speakers])).toEqual([['Rust', [{ name: 'Karl Klein', company: 'Rusty AG' }, { name: 'Petra Groß' }]]]);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('a duplicate id is an error on the second file, which is left out', () => {
     const tmp = tempDataDir();
     try {

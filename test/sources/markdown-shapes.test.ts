@@ -53,6 +53,24 @@ describe('agenda shapes', () => {
     expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', line: 8, message: expect.stringContaining('19:10 is earlier than the item before it (19:30)') }));
   });
 
+  it('"19:00 Uhr", "19 Uhr", "19h", "19 h 15", "18:00 uur", "20:00 hrs", "kl. 18.00", "ore 19:00": the word for o\'clock is part of the time, not of the title', () => {
+    const german = eventOf(post('title: T\neventDate: 2025-04-14', '## Programm\n\n1. 18:30 Uhr – Einlass\n2. 19 Uhr: Begrüßung\n3. 19:15 - 20:00 Uhr | Vorträge\n4. 21 Uhr Ende'));
+    expect(times(german)).toEqual(['18:30 Einlass', '19:00 Begrüßung', '19:15 Vorträge', '21:00 Ende']);
+    expect(german.end.toFormat('HH:mm')).toBe('21:00');
+    const french = eventOf(post('title: T\neventDate: 2025-04-14', '## Programme\n\n- 19h : Accueil\n- 19 h 15 Présentations\n- 21h Apéro'));
+    expect(times(french)).toEqual(['19:00 Accueil', '19:15 Présentations', '21:00 Apéro']);
+    const dutchAndSpanish = eventOf(post('title: T\neventDate: 2025-04-14', '## Programma\n\n- 18:00 uur: Inloop met eten\n- 19 uur: Borrel\n- 20:00 hrs - Networking\n- 21 hs. Cierre'));
+    expect(times(dutchAndSpanish)).toEqual(['18:00 Inloop met eten', '19:00 Borrel', '20:00 Networking', '21:00 Cierre']);
+    // The word some languages put before the time.
+    const before = eventOf(post('title: T\neventDate: 2025-04-14', '## Program\n\n- kl. 18.00 Dørene åbner\n- ore 19:00 Benvenuto\n- godz. 20:00 Przerwa\n- um 21 Uhr Ende'));
+    expect(times(before)).toEqual(['18:00 Dørene åbner', '19:00 Benvenuto', '20:00 Przerwa', '21:00 Ende']);
+    const dotted = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 · Doors open\n- 19:00 • Welcome\n- 21:00 → Drinks'));
+    expect(times(dotted)).toEqual(['18:30 Doors open', '19:00 Welcome', '21:00 Drinks']);
+    // A short "2h" at the start of a line is a length, not two in the morning.
+    const lengths = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\n- 18:30 Doors\n- 2h hands-on lab'));
+    expect(times(lengths)).toEqual(['18:30 Doors', '--:-- 2h hands-on lab']);
+  });
+
   it('prose paragraphs around the agenda are not agenda items; wrapped lines continue the item above', () => {
     const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n\nHere is the plan:\n\n* 18:30 Get together\n* 19:00 Talk 1: A very long title\n  that wraps (Jane Doe, X)\n\nPlease register.'));
     expect(times(e)).toEqual(['18:30 Get together', '19:00 Talk 1: A very long title that wraps']);
@@ -91,6 +109,36 @@ describe('talk shapes in agenda lines', () => {
     ]);
   });
 
+  it('a title wholly in quotes loses them, whichever quotes the language uses („…“, «…», "…")', () => {
+    const talks = talksOf(['19:00 Begrüßung', '19:15 „Observability mit OpenTelemetry“ von Max Mustermann', '19:45 «Clean code et cognition» par Yoan Thirion', '20:15 "Logs you can read" by Jane Doe']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Observability mit OpenTelemetry', ['Max Mustermann']],
+      ['Clean code et cognition', ['Yoan Thirion']],
+      ['Logs you can read', ['Jane Doe']],
+    ]);
+  });
+
+  it('"Title" - Name, Company and Title by Name (Company): the company goes with the speaker, not the title', () => {
+    const talks = talksOf(['7:10 - 7:50 PM: "Building an Internal Developer Platform" - Sarah Connor, Cyberdyne', '7:55 - 8:30 PM: *Golden Paths in Practice* by John Smith (Acme)', '8:30 PM: Hacking by Tue Henriksen (40+5 min)']);
+    expect(talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Building an Internal Developer Platform', [{ name: 'Sarah Connor', company: 'Cyberdyne' }]],
+      ['Golden Paths in Practice', [{ name: 'John Smith', company: 'Acme' }]],
+      ['Hacking', [{ name: 'Tue Henriksen' }]],
+    ]);
+  });
+
+  it('talk labels and the agenda\'s non-talk items in the communities\' languages: "Vortrag 1:", "Charla:", "Begrüßung (Anna)", "Accueil"', () => {
+    const talks = talksOf(['19:00 Begrüßung (Anna Schmidt)', '19:15 Vortrag 1: „Terraform at Scale“ (Sebastian Meier, Allianz)', '20:00 Pause', '20:15 Charla: Python en producción (Ana López)', '21:00 Accueil des nouveaux (Marie Curie)', '21:15 Benvenuto (Mario Rossi)', '21:30 Intervento: Python e AI (Giulia Bianchi)', '21:40 Charla relámpago: Tips de pytest – Luis Pérez', '21:50 Blitzvortrag: Nix (Eva Klein)']);
+    expect(talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([
+      ['Terraform at Scale', ['Sebastian Meier']],
+      ['Python en producción', ['Ana López']],
+      ['Python e AI', ['Giulia Bianchi']],
+      ['Tips de pytest', ['Luis Pérez']],
+      ['Nix', ['Eva Klein']],
+    ]);
+    expect(talks.slice(-2).map((t) => t.kind)).toEqual(['lightning', 'lightning']);
+  });
+
   it('welcome, food, breaks and goodbyes are agenda items, not talks, even with names in parentheses', () => {
     const e = eventOf(post('title: T\neventDate: 2025-04-14', '## Agenda\n* 18:30 Pizza\n* 19:00 Welcome and Kick-off (Ingo, danrl)\n* 19:15 Get together\n* 20:00 Short break\n* 21:00 Go home inspired!'));
     expect(e.talks).toEqual([]);
@@ -99,7 +147,92 @@ describe('talk shapes in agenda lines', () => {
   });
 });
 
+describe('an agenda as a table, speakers on a label line', () => {
+  const table = [
+    '## Agenda',
+    '',
+    '| Zeit  | Thema                              | Sprecher                 |',
+    '|-------|------------------------------------|--------------------------|',
+    '| 18:30 | Einlass & Networking               |                          |',
+    '| 19:00 | Kubernetes Operatoren selbst bauen | Lena Fischer (Mayflower) |',
+    '| 19:45 | Pause                              |                          |',
+    '| 20:00 | eBPF für Einsteiger                | Tobias Wagner            |',
+    '| 21:00 | Ausklang                           |                          |',
+  ].join('\n');
+
+  it('each body row is an agenda item, read at its line; the speaker column (by its header) names the talk\'s speakers', () => {
+    const e = eventOf(post('title: T\neventDate: 2025-04-09', table));
+    expect(times(e)).toEqual(['18:30 Einlass & Networking', '19:00 Kubernetes Operatoren selbst bauen', '19:45 Pause', '20:00 eBPF für Einsteiger', '21:00 Ausklang']);
+    expect(e.talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Kubernetes Operatoren selbst bauen', [{ name: 'Lena Fischer', company: 'Mayflower' }]],
+      ['eBPF für Einsteiger', [{ name: 'Tobias Wagner' }]],
+    ]);
+    // "Ausklang" (winding down) is an open last item: an hour.
+    expect(e.end.toFormat('HH:mm')).toBe('22:00');
+    // A row's problem is reported at the row's line in the file.
+    const typo = parse(post('title: T\neventDate: 2025-04-09', `${table}\n| 25:00 | Late |  |`));
+    expect(typo.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', line: 14, message: expect.stringContaining('"25:00" is not a time of day') }));
+    // A speaker column before the title, in English: the same talks.
+    const english = eventOf(post('title: T\neventDate: 2025-04-09', '## Schedule\n\n| Time | Speaker | Talk |\n|---|---|---|\n| 19:00 | Jane Doe | Logs you can read |\n| 20:00 | | Drinks |'));
+    expect(english.talks.map((t) => [t.title, t.speakers.map((s) => s.name)])).toEqual([['Logs you can read', ['Jane Doe']]]);
+  });
+
+  it('"Speaker: Name, Company" or "**Sprecherin:** Name" under a talk heading names its speakers and is not abstract text', () => {
+    const body = '## Talks\n\n### Kubernetes Operatoren selbst bauen\n**Sprecherin:** Lena Fischer, Mayflower GmbH\n\nWie man mit kubebuilder eigene Operatoren schreibt.\n\n### eBPF für Einsteiger\nSpeakers: Tobias Wagner & Anna Berg\n\nEin Einstieg in eBPF.';
+    const e = eventOf(post('title: T\neventDate: 2025-04-09', body));
+    expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
+      ['Kubernetes Operatoren selbst bauen', [{ name: 'Lena Fischer', company: 'Mayflower GmbH' }], 'Wie man mit kubebuilder eigene Operatoren schreibt.'],
+      ['eBPF für Einsteiger', [{ name: 'Tobias Wagner' }, { name: 'Anna Berg' }], 'Ein Einstieg in eBPF.'],
+    ]);
+    // In the middle of the abstract, a sentence starting "Speakers:" is prose.
+    const prose = eventOf(post('title: T\neventDate: 2025-04-09', '## Talks\n\n### Logs\nWe look at logs.\nSpeakers: bring your own laptop.'));
+    expect(prose.talks[0]!.speakers).toEqual([]);
+  });
+});
+
+describe('an agenda of timed headings', () => {
+  it('"### 19:00 – Title" under the agenda heading: each is an item, the lines under it its speaker and abstract', () => {
+    const body = ['## Agenda', '', '### 18:30 – Doors open', '', '### 19:00 – Running Kafka on Kubernetes', '**Speaker:** Jane Doe (Confluent)', '', 'Jane shows how to run Kafka with Strimzi.', '', '### 19:45 – Break', '', '### 20:00 – Incident reviews that work (John Roe)', '', 'What we learned from 100 reviews.', '', '### 21:00 – Drinks'].join('\n');
+    const e = eventOf(post('title: T\neventDate: 2025-03-20', body));
+    expect(times(e)).toEqual(['18:30 Doors open', '19:00 Running Kafka on Kubernetes', '19:45 Break', '20:00 Incident reviews that work', '21:00 Drinks']);
+    expect(e.talks.map((t) => [t.title, t.start?.toFormat('HH:mm'), t.speakers, t.abstract])).toEqual([
+      ['Running Kafka on Kubernetes', '19:00', [{ name: 'Jane Doe', company: 'Confluent' }], 'Jane shows how to run Kafka with Strimzi.'],
+      ['Incident reviews that work', '20:00', [{ name: 'John Roe' }], 'What we learned from 100 reviews.'],
+    ]);
+    // Headings under the agenda that name no times (days, a note) leave the agenda to its lines.
+    const listed = eventOf(post('title: T\neventDate: 2025-03-20', '## Agenda\n\n- 18:30 Doors\n- 19:00 Talk 1: Logs (Jane Doe)\n\n### Good to know\n\nBring a laptop.'));
+    expect(times(listed)).toEqual(['18:30 Doors', '19:00 Talk 1: Logs']);
+  });
+});
+
+describe('talks in the front matter', () => {
+  it('the profile\'s frontMatter.talks: each record a talk (title, speaker or speakers, company), when the text names none', () => {
+    const settings = { ...makeSettings(), source: ProfileSchema.parse({ frontMatter: { talks: 'talks' } }) };
+    const front = 'title: T\neventDate: 2025-03-20\ntalks:\n  - title: "Logs you can read"\n    speaker: Jane Doe\n    company: Acme\n  - title: Traces\n    speakers:\n      - name: John Roe\n        company: Beta\n      - Ann Lee';
+    const e = parse(post(front, 'Welcome!'), settings).event!;
+    expect(e.talks.map((t) => [t.title, t.speakers])).toEqual([
+      ['Logs you can read', [{ name: 'Jane Doe', company: 'Acme' }]],
+      ['Traces', [{ name: 'John Roe', company: 'Beta' }, { name: 'Ann Lee' }]],
+    ]);
+    // Talks in the text win: the front matter's list is not added to them.
+    const both = parse(post(front, '## Agenda\n\n- 19:00 Talk 1: Metrics (Max Muster)'), settings).event!;
+    expect(both.talks.map((t) => t.title)).toEqual(['Metrics']);
+  });
+});
+
 describe('talks listed without an agenda', () => {
+  it('paragraphs under "## Talks" each led by a bold title line ("**Title** by Name") are the talks, with their abstracts', () => {
+    const body = ['## Talks', '', '**Scaling Postgres to a billion rows** by Jane Doe', '', 'Jane walks through partitioning.', '', 'And vacuum tuning.', '', '**Chaos Engineering 101** by Bob Builder (Acme)', '', 'Bob breaks things on purpose.'].join('\n');
+    const e = eventOf(post('title: June Meetup\neventDate: 2025-06-12', body));
+    expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
+      ['Scaling Postgres to a billion rows', [{ name: 'Jane Doe' }], 'Jane walks through partitioning.\n\nAnd vacuum tuning.'],
+      ['Chaos Engineering 101', [{ name: 'Bob Builder', company: 'Acme' }], 'Bob breaks things on purpose.'],
+    ]);
+    // A bold phrase that starts a sentence is no title: the one talk of the agenda keeps the text as its abstract.
+    const note = eventOf(post('title: T\neventDate: 2025-06-12', '## Agenda\n\n- 19:00 Talk: Logs (Jane Doe)\n\n## Talks\n\n**Note:** the talk is in German.'));
+    expect(note.talks.map((t) => [t.title, t.abstract])).toEqual([['Logs', 'Note: the talk is in German.']]);
+  });
+
   it('"Talks:" alone on a line is a heading; its numbered talk lines are the talks, a paragraph after the list is not an abstract', () => {
     const e = eventOf(post('title: February Meetup\neventDate: 2024-02-13', ['Join us from 6:30pm.', '', 'Talks:', '', '1. **Hotwire in production** by Sam Lee', '   Sam shows what broke.', '2. **Ruby 3.3 what\'s new** - Priya Patel (Shopify)', '3. Lightning talks — anyone!', '', 'Pizza and drinks kindly sponsored by Example Labs.'].join('\n')));
     expect(e.talks.map((t) => [t.title, t.speakers, t.abstract])).toEqual([
@@ -141,6 +274,21 @@ describe('a programme over several days', () => {
 });
 
 describe('meetup date and time', () => {
+  it('a date field written day first or in words is read, in the community\'s languages; an ambiguous one is an error', () => {
+    const settings = { ...makeSettings(), source: ProfileSchema.parse({ languages: ['en', 'de'], frontMatter: { eventDate: 'event_date', start: 'time' } }) };
+    const at = (front: string) => {
+      const e = parse(post(`title: T\ndate: 2025-02-20\n${front}`, 'Hello.'), settings).event!;
+      return e.start.toFormat("yyyy-MM-dd'T'HH:mm");
+    };
+    expect(at('event_date: "March 12, 2025"\ntime: "6:30 PM"')).toBe('2025-03-12T18:30');
+    expect(at('event_date: "12.03.2025"\ntime: "18:30 Uhr"')).toBe('2025-03-12T18:30');
+    expect(at('event_date: "Mittwoch, 12. März 2025, 19:00"')).toBe('2025-03-12T19:00');
+    expect(at('event_date: "2025/03/12"\ntime: "19 Uhr"')).toBe('2025-03-12T19:00');
+    // "03/12/2025" could be either day: an error that names the field and the form to write.
+    const ambiguous = parse(post('title: T\ndate: 2025-02-20\nevent_date: "03/12/2025"', 'Hello.'), settings);
+    expect(ambiguous.diagnostics).toContainEqual(expect.objectContaining({ severity: 'error', line: 4, message: expect.stringContaining('`event_date`: not a date') }));
+  });
+
   it('explicit front matter fields win over prose and the post date; dateSource says so', () => {
     const e = eventOf(post('title: T\ndate: 2025-03-01T09:00:00+01:00\neventDate: 2025-04-14\nstart: "18:00"\nend: "21:15"\nvenue: Example GmbH\naddress: Examplestr. 1, 80331 München', 'We meet for April 20th.\n\n## Agenda\n* 6:30 pm Doors'));
     expect(e.start.toISO()).toBe('2025-04-14T18:00:00.000+02:00');

@@ -125,7 +125,7 @@ describe('parse cache', () => {
 
   it.each(COMMUNITIES)('%s: warm equals cold, every file, nothing parsed', async (name) => {
     if (!existsSync(path.join(OTHER, name))) throw new Error(`${OTHER}/${name} is missing: set EVENTS_OTHER to the shared events-other folder`);
-    const options = { settingsFile: path.join(PROFILES, `${name}.yml`), eventsDir: path.join(OTHER, name) };
+    const options = { settingsFile: path.join(PROFILES, `${name}.yml`), events: { dir: path.join(OTHER, name), prefix: 'events' } };
     const cold = await start(db, OTHER, options, name);
     expect(cold.parsed).toBe(new Set([...cold.result.files.keys()].map((f) => f.replace(/#.*$/, ''))).size);
     const warm = await start(db, OTHER, options, name);

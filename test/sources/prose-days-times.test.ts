@@ -56,6 +56,21 @@ describe('a meetup over days named one by one', () => {
   });
 });
 
+describe('a day and month with dots, no year ("am 13.05.")', () => {
+  it('is the first such day on or after the post date, in German and Polish; a version number is no date', () => {
+    const at = (body: string, source: unknown = { languages: ['de', 'en'] }) => span(eventOf('title: T\ndate: 2025-04-20', body, source));
+    expect(at('Unser nächstes Treffen ist am 13.05. ab 18:30 Uhr.')).toBe('2025-05-13T18:30 – 2025-05-13T21:30');
+    expect(at('Wir sehen uns am Dienstag, 13.5. um 19 Uhr.')).toBe('2025-05-13T19:00 – 2025-05-13T22:00');
+    expect(at('Spotkanie w dniu 13.05. o 18:00.', { languages: ['pl'] })).toBe('2025-05-13T18:00 – 2025-05-13T21:00');
+    // Before the post date it is next year's ("am 10.01." in a post of April).
+    expect(at('Das Treffen ist am 10.01. um 19 Uhr.')).toBe('2026-01-10T19:00 – 2026-01-10T22:00');
+    // "Python 3.12." is no date (3 December): the post has none of its own, only its publication date.
+    const version = parse('title: T\ndate: 2025-04-20', 'Wir nutzen Python 3.12. Danach gibt es Pizza.', { languages: ['de', 'en'] });
+    expect(version.event?.start.toISODate()).toBe('2025-04-20');
+    expect(version.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', message: expect.stringContaining('No meetup date') }));
+  });
+});
+
 describe('times in prose', () => {
   const dojo = (text: string) => eventOf('title: Dojo de programmation\ndate: "2022-11-01"\nevent:\n  date: "2022-11-14"', `# Dojo de programmation\n\n${text}`, { ...FR, frontMatter: { eventDate: 'event.date' } }, 'Europe/Paris');
 
@@ -95,5 +110,14 @@ describe('times in prose', () => {
     expect(after('Rendez-vous le 12 mars 2025 chez Example. Accueil à 18h30.')).toBe('2025-03-12 18:30');
     expect(after('Join us on March 12, 2025. Doors open at 6:30 pm.')).toBe('2025-03-12 18:30');
     expect(after('Rendez-vous le samedi 15 mars 2025 chez Example, à 9h.')).toBe('2025-03-15 09:00');
+  });
+
+  it('a later time the text calls the end: "Beginn 18:30 Uhr, Ende ca. 21 Uhr", "doors 6:30 pm, ends around 9:00", "fin vers 21h"', () => {
+    const at = (body: string, source: unknown = { languages: ['en', 'de'] }) => span(eventOf('title: T\ndate: 2025-04-20', body, source));
+    expect(at('Datum: Di., 13.05.2025 – Beginn 18:30 Uhr, Ende ca. 21 Uhr')).toBe('2025-05-13T18:30 – 2025-05-13T21:00');
+    expect(at('Join us on May 13, 2025, doors 6:30 pm, ends around 9:00.')).toBe('2025-05-13T18:30 – 2025-05-13T21:00');
+    expect(at('Rendez-vous le 13 mai 2025 à 19h, fin vers 21h30.', FR)).toBe('2025-05-13T19:00 – 2025-05-13T21:30');
+    // A later time that is not called the end changes nothing: the default length.
+    expect(at('Join us on May 13, 2025 at 6:30 pm. Pizza at 7 pm.')).toBe('2025-05-13T18:30 – 2025-05-13T21:30');
   });
 });

@@ -20,21 +20,42 @@ describe('a venue in a sentence', () => {
     expect(where(eventOf('Spring is here! We meet at **Example Labs**, 1 High Street, Munich. Pizza is on us.'))).toEqual({ venue: 'Example Labs', address: '1 High Street, Munich', online: false });
     expect(where(eventOf('Join us at the Impact Hub Munich for an evening of talks.'))).toEqual({ venue: 'Impact Hub Munich', address: undefined, online: false });
     expect(where(eventOf("This time we'll be meeting at [Example Labs](https://example.com/labs), Theresienstr. 6, 80333 München."))).toEqual({ venue: 'Example Labs', address: 'Theresienstr. 6, 80333 München', online: false });
+    // The day and time between the phrase and the place are not the place.
+    expect(where(eventOf('Join us on Thursday, May 15th at 6:30pm at **Acme Corp**, 123 Main St, Boston, MA.'))).toEqual({ venue: 'Acme Corp', address: '123 Main St, Boston, MA', online: false });
   });
 
   it('German: "Wir treffen uns bei Example Labs, Hauptstraße 1, München", "Wir sind diesmal zu Gast bei ..."', () => {
     expect(where(eventOf('Wir treffen uns bei Example Labs, Hauptstraße 1, 80331 München. Für Getränke ist gesorgt.'))).toEqual({ venue: 'Example Labs', address: 'Hauptstraße 1, 80331 München', online: false });
     expect(eventOf('Wir sind diesmal zu Gast bei **Muster & Söhne GmbH** in der Innenstadt.').venue).toBe('Muster & Söhne GmbH');
+    expect(eventOf('Unser nächstes Treffen findet am Mittwoch, 14.05.2025 um 18:30 Uhr bei der Firma Beispiel statt.').venue).toBe('Firma Beispiel');
+    // An article before the marked name ("bei der **codecentric AG**"): the name is still the marked one.
+    expect(where(eventOf('Am 5. November treffen wir uns bei der **codecentric AG**, Kreuzstraße 16, 80331 München.'))).toEqual({ venue: 'codecentric AG', address: 'Kreuzstraße 16, 80331 München', online: false });
+    expect(eventOf('Join us at the [Impact Hub](https://impacthub.net) for talks.').venue).toBe('Impact Hub');
   });
 
   it('French: "Nous nous retrouverons chez Example, 12 rue des Tanneurs, Strasbourg", "Rendez-vous au Shadok"', () => {
     expect(where(eventOf('Nous nous retrouverons chez Example, 12 rue des Tanneurs, Strasbourg. Inscrivez-vous vite !', ['fr']))).toEqual({ venue: 'Example', address: '12 rue des Tanneurs, Strasbourg', online: false });
     expect(eventOf('Rendez-vous au Shadok pour un dojo de programmation.', ['fr']).venue).toBe('Shadok');
+    expect(where(eventOf('Rendez-vous le jeudi 15 mai 2025 à 19h chez **Alsace Digitale**, 1 rue de la Course, Strasbourg.', ['fr']))).toEqual({ venue: 'Alsace Digitale', address: '1 rue de la Course, Strasbourg', online: false });
   });
 
-  it('a location section, a "Location:" line and the front matter still win; a sentence with no name in capitals is no venue', () => {
+  it('an abbreviation in the address is not the end of the sentence: "Av. Reforma 222", "Nr. 5"', () => {
+    expect(where(eventOf('El jueves nos vemos en **Wizeline**, Av. Reforma 222, CDMX. Habrá pizza.', ['es']))).toEqual({ venue: 'Wizeline', address: 'Av. Reforma 222, CDMX', online: false });
+    expect(where(eventOf('Wir treffen uns bei **Example**, Hauptstr. Nr. 5, München. Bis bald!'))).toEqual({ venue: 'Example', address: 'Hauptstr. Nr. 5, München', online: false });
+  });
+
+  it('Italian, Portuguese, Swedish: "Ci vediamo presso ...", "Nos vemos na ...", "Vi ses hos ..."', () => {
+    expect(where(eventOf('Ci vediamo presso **Talent Garden**, Via Merano 16, Milano.', ['it']))).toEqual({ venue: 'Talent Garden', address: 'Via Merano 16, Milano', online: false });
+    expect(where(eventOf('Nos vemos na **Casa do Código**, Rua Augusta 1, São Paulo.', ['pt']))).toEqual({ venue: 'Casa do Código', address: 'Rua Augusta 1, São Paulo', online: false });
+    expect(where(eventOf('Vi ses hos Spotify, Regeringsgatan 19, Stockholm.', ['sv']))).toEqual({ venue: 'Spotify', address: 'Regeringsgatan 19, Stockholm', online: false });
+  });
+
+  it('a location section, a "Location:" or 📍 line and the front matter still win; a sentence with no name in capitals is no venue', () => {
     expect(eventOf('We meet at Example Labs, 1 High Street.\n\n## Location\nOther Place, 2 Low Street').venue).toBe('Other Place');
     expect(eventOf('We meet at Example Labs.\n\nLocation: Other Place, 2 Low Street').venue).toBe('Other Place');
+    // A pin for the label, with or without a word after it.
+    expect(where(eventOf('📅 Donnerstag, 10. April 2025\n📍 Bar AG, Sonnenstraße 1, München'))).toEqual({ venue: 'Bar AG', address: 'Sonnenstraße 1, München', online: false });
+    expect(where(eventOf('- **📍 Ort:** Baz KG, Weg 2, München'))).toEqual({ venue: 'Baz KG', address: 'Weg 2, München', online: false });
     expect(eventOf('We meet at our usual place, as always.').venue).toBeUndefined();
     // The title's host stays, unless the sentence names it too and says where it is.
     expect(where(eventOf('Join us at KubeCon Europe next week as well!', ['en'], 'SRE Munich at Example 2025'))).toMatchObject({ venue: 'Example', address: undefined });

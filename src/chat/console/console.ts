@@ -164,11 +164,7 @@ export class ConsoleChat implements ChatAdapter {
         values[field.id] = value;
       }
       const outcome: ModalOutcome = await this.options.dispatcher.modalSubmit(modal.id, values, this.caller);
-      if (!('errors' in outcome)) {
-        this.buttons = outcome.buttons.filter((b) => !b.url);
-        this.write(renderConsole(outcome));
-        return;
-      }
+      if (!('errors' in outcome)) return this.show({ message: outcome });
       toAsk = modal.fields.filter((f) => f.id in outcome.errors);
       for (const f of toAsk) this.write(`${f.label}: ${sanitize(outcome.errors[f.id]!)}`);
       if (toAsk.length === 0) {

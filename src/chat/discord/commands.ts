@@ -17,17 +17,14 @@ const OPTION_TYPES: Record<OptionType, ApplicationCommandOptionType.String | App
 };
 
 /** Discord's limits for application commands. */
-const LIMITS = { description: 100, options: 25, choices: 25, choiceText: 100, maxLength: 6000 } as const;
+const LIMITS = { description: 100, options: 25, maxLength: 6000 } as const;
 const NAME_PATTERN = /^[-_'\p{Ll}\p{Lo}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 /** Members with Manage Events see organizer-only commands; server admins can widen that per command in Discord. */
 export const ORGANIZER_PERMISSIONS = PermissionFlagsBits.ManageEvents.toString();
 
 export class CommandDefinitionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CommandDefinitionError';
-  }
+  override name = 'CommandDefinitionError';
 }
 
 /**
@@ -70,19 +67,11 @@ function toOptions(options: CommandOption[], where: string): APIApplicationComma
     checkName(o.name, `${where} ${o.name}`);
     const base = { name: o.name, description: describe(o.description, o.name), required: o.required ?? false };
     if (o.type !== 'string') return { ...base, type: OPTION_TYPES[o.type] } as APIApplicationCommandBasicOption;
-    const choices = o.choices?.length ? o.choices : undefined;
-    if (choices && choices.length > LIMITS.choices) throw new CommandDefinitionError(`${where} ${o.name}: Discord allows at most ${LIMITS.choices} choices`);
-    for (const c of choices ?? []) {
-      if (c.name.length < 1 || c.name.length > LIMITS.choiceText || c.value.length > LIMITS.choiceText) {
-        throw new CommandDefinitionError(`${where} ${o.name}: choice "${c.name}" must be 1-${LIMITS.choiceText} characters, value at most ${LIMITS.choiceText}`);
-      }
-    }
     return {
       ...base,
       type: ApplicationCommandOptionType.String,
       ...(o.maxLength !== undefined ? { max_length: Math.min(Math.max(o.maxLength, 1), LIMITS.maxLength) } : {}),
-      // Fixed choices and autocomplete exclude each other on Discord; fixed choices say more.
-      ...(choices ? { choices: choices.map((c) => ({ name: c.name, value: c.value })) } : o.autocomplete ? { autocomplete: true } : {}),
+      ...(o.autocomplete ? { autocomplete: true } : {}),
     } as APIApplicationCommandBasicOption;
   });
 }

@@ -1,14 +1,9 @@
 import type { Client } from 'discord.js';
 import type { Logger } from '../../log';
-import { DEFAULT_LEASE_TIMING } from '../../schedule/lease';
+import { DEFAULT_LEASE_TIMING, type Lease } from '../../schedule/lease';
 
-/** One shard's lease in the shared database: one replica at a time holds it (the scheduler's Lease fits). */
-export interface ShardLease {
-  /** Beats when held, takes it when free or its holder stopped beating; the generation held afterwards, if any. */
-  acquire(): Promise<number | undefined>;
-  /** Lets another replica take it at once (clean shutdown, or a session that could not be opened). */
-  release(): Promise<void>;
-}
+/** One shard's lease in the shared database, the scheduler's kind: one replica at a time holds it. */
+export type ShardLease = Pick<Lease, 'acquire' | 'release'>;
 
 export interface GatewayShardsOptions {
   shardCount: number;

@@ -1,8 +1,5 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 
-/** DER prefix of an Ed25519 SubjectPublicKeyInfo: the raw 32-byte key follows it. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
 /**
  * How far a request's timestamp may be from our clock. Discord signs the timestamp with the body but documents
  * no window; without one, a captured request could be replayed for ever. Five minutes is Slack's window too.
@@ -15,7 +12,7 @@ export const INTERACTION_WINDOW_SEC = 5 * 60;
  */
 export function discordPublicKey(hex: string): KeyObject {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error('must be the 64 hex characters of the application\'s public key (Developer Portal, General Information)');
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(hex, 'hex').toString('base64url') }, format: 'jwk' });
 }
 
 export interface SignedRequest {

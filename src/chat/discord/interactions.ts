@@ -13,9 +13,10 @@ import {
 import type { DiscordConfig } from '../../config';
 import type { Logger } from '../../log';
 import type { Caller, CommandInput, OptionValues } from '../../commands/definition';
-import type { Dispatcher, ModalOutcome } from '../dispatch';
+import type { Dispatcher } from '../dispatch';
 import { message, type CommandReply, type MessageModel, type ModalModel } from '../message';
 import { withinBudget } from '../answer-deadline';
+import { answerFailures, SOMETHING_WENT_WRONG_ANSWER } from '../failure-report';
 import { renderMessage, type DiscordMessage } from './render';
 import { renderChoices, renderModal } from './components';
 import { FormMemory, REOPEN_FORM_PREFIX } from './forms';
@@ -31,7 +32,6 @@ export interface InteractionOptions {
   ackBudgetMs: number;
 }
 
-const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 const FORM_EXPIRED = message({ intro: ['This form has expired. Please start again with the command.'], ephemeral: true });
 type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -63,7 +63,7 @@ export class InteractionHandler {
    */
   private async answerFailure(interaction: Interaction): Promise<void> {
     if (!interaction.isRepliable() || interaction.replied) return;
-    const { flags: _ephemeral, ...sorry } = toReplyOptions(renderMessage(SOMETHING_WENT_WRONG));
+    const { flags: _ephemeral, ...sorry } = toReplyOptions(renderMessage(SOMETHING_WENT_WRONG_ANSWER));
     try {
       if (interaction.deferred) await interaction.editReply(sorry);
       else await interaction.reply({ ...sorry, flags: MessageFlags.Ephemeral });
@@ -75,8 +75,8 @@ export class InteractionHandler {
   private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const input = commandInput(interaction.options.data);
     const what = `/${interaction.commandName}${input.subcommand ? ' ' + input.subcommand : ''}`;
-    const work = this.guarded(this.options.dispatcher.run(interaction.commandName, input, this.caller(interaction)), what);
-    await this.answer(interaction, work, false);
+    const run = this.options.dispatcher.run(interaction.commandName, input, this.caller(interaction));
+    await this.answer(interaction, answerFailures(run, this.options.log, 'discord', what), false);
   }
 
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
@@ -88,15 +88,16 @@ export class InteractionHandler {
 
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     if (interaction.customId.startsWith(REOPEN_FORM_PREFIX)) return this.reopenForm(interaction);
-    const work = this.guarded(this.options.dispatcher.button(interaction.customId, this.caller(interaction)), interaction.customId);
-    await this.answer(interaction, work, false);
+    const pressed = this.options.dispatcher.button(interaction.customId, this.caller(interaction));
+    await this.answer(interaction, answerFailures(pressed, this.options.log, 'discord', interaction.customId), false);
   }
 
   private async onModalSubmit(interaction: ModalSubmitInteraction): Promise<void> {
     const values: Record<string, string> = {};
     for (const [id, field] of interaction.fields.fields) if ('value' in field && typeof field.value === 'string') values[id] = field.value;
     const caller = this.caller(interaction);
-    const work = this.guarded(this.options.dispatcher.modalSubmit(interaction.customId, values, caller), interaction.customId).then((outcome): CommandReply => {
+    const submitted = this.options.dispatcher.modalSubmit(interaction.customId, values, caller);
+    const work = answerFailures(submitted, this.options.log, 'discord', interaction.customId).then((outcome): CommandReply => {
       if ('message' in outcome) return outcome;
       if ('errors' in outcome) return { message: this.forms.problems(interaction.customId, outcome.errors, values, caller.id) };
       return { message: outcome };
@@ -145,14 +146,6 @@ export class InteractionHandler {
 
   private toModel(reply: CommandReply, userId: string): MessageModel {
     return 'message' in reply ? reply.message : this.forms.offer(reply.modal, userId);
-  }
-
-  /** The dispatcher answers every failure itself; this is the last line so the user never waits in silence. */
-  private guarded<T extends CommandReply | ModalOutcome>(work: Promise<T>, what: string): Promise<T | { message: MessageModel }> {
-    return work.catch((error: unknown) => {
-      this.options.log.error({ err: error, what }, 'discord interaction failed');
-      return { message: SOMETHING_WENT_WRONG };
-    });
   }
 
   private caller(interaction: Interaction): Caller {

@@ -1,6 +1,5 @@
 import { MessageFlags, type APIEmbed } from 'discord.js';
 import type { MessageModel } from '../message';
-import { escapeMarkdown } from './escape';
 import { LIMITS } from './limits';
 import { richToMarkdown, truncate } from './text';
 import { renderEmbeds } from './embeds';
@@ -35,7 +34,7 @@ export function renderMessage(m: MessageModel, options: RenderOptions = {}): Dis
   const ephemeral = m.ephemeral ? MessageFlags.Ephemeral : 0;
   const base = { components, allowed_mentions: { parse: [] as [] } };
   if (isPlain(m)) {
-    const text = m.intro?.length ? richToMarkdown(m.intro) : escapeMarkdown(m.fallback ?? '');
+    const text = richToMarkdown(m.intro);
     const marker = options.marker ? `\n-# ref ${options.marker}` : '';
     // An empty message is refused by Discord; a lone zero-width space would look like a bug, so say something.
     const content = truncate(text.trim() || '…', LIMITS.content - marker.length) + marker;

@@ -88,7 +88,8 @@ function when(event: MeetupEvent, format: 'full' | 'date', now?: DateTime): Rich
   return ['date to be confirmed'];
 }
 
-function titleOf(event: MeetupEvent): string {
+/** The meetup's title as a heading, saying when it is cancelled. */
+export function titleOf(event: MeetupEvent): string {
   return clip(event.status === 'cancelled' ? `Cancelled: ${event.title}` : event.title, HEADING_MAX);
 }
 

@@ -12,6 +12,7 @@ import type { FeedLinks } from '../../feeds/links';
 import { safeUrl } from '../../catalogue/safe-url';
 import { bold, link, message, time, zoneAbbreviation, type Button, type MessageModel, type RichText, type Section } from '../message';
 import { clip, HEADING_MAX, linesToSections, sectionLength } from './fit';
+import { titleOf } from './event';
 
 /** Per page: well inside a Discord embed (6,000 characters, 25 fields) and Slack's 50 blocks. */
 const PAGE_CHARS = 3600;
@@ -38,11 +39,11 @@ export function presentProgramme(event: MeetupEvent, settings: CommunitySettings
     ].flatMap((l) => (safeUrl(l.url) ? [{ label: l.label, url: safeUrl(l.url)! }] : [])),
     footer: [`Times are in your own zone; the event runs on ${zoneLabel(event)} time. `, `/agenda ${event.id} <day | now | speaker or words>`] as RichText,
   };
-  if (view.kind === 'overview') return message({ ...base, title: title(event), intro: overviewIntro(event), sections: daySummary(event), buttons: dayButtons(event) });
+  if (view.kind === 'overview') return message({ ...base, title: titleOf(event), intro: overviewIntro(event), sections: daySummary(event), buttons: dayButtons(event) });
   if (view.kind === 'now') return nowMessage(event, now, base);
   if (view.kind === 'day') {
     const day = programmeDays(event).find((d) => d.date === view.date);
-    if (!day) return message({ ...base, title: title(event), intro: [`${event.title} has no sessions on ${view.date}.`], sections: daySummary(event), buttons: dayButtons(event), ephemeral: true });
+    if (!day) return message({ ...base, title: titleOf(event), intro: [`${event.title} has no sessions on ${view.date}.`], sections: daySummary(event), buttons: dayButtons(event), ephemeral: true });
     const sections = byRoom(day.sessions).flatMap((r) => linesToSections(r.room, r.sessions.map((s) => sessionLine(s, false))));
     return paged(sections, options.page ?? 0, (page, pages) =>
       message({ ...base, title: clip(`${event.title}: ${day.sessions[0]!.start.toFormat('cccc d LLLL')}`, HEADING_MAX), intro: [`${day.sessions.length} sessions by room${pages > 1 ? `, page ${page + 1} of ${pages}` : ''}.`], buttons: pageButtons(`agenda:day:${event.id}|${day.date}`, page, pages) }),
@@ -50,11 +51,11 @@ export function presentProgramme(event: MeetupEvent, settings: CommunitySettings
   }
   const found = findSessions(event, view.words);
   if (found.length === 0) {
-    return message({ ...base, title: title(event), intro: [`No session of ${event.title} matches "${view.words}". Try a speaker's name, words from a title, a room or a track; or a day:`], sections: daySummary(event), buttons: dayButtons(event), ephemeral: true });
+    return message({ ...base, title: titleOf(event), intro: [`No session of ${event.title} matches "${view.words}". Try a speaker's name, words from a title, a room or a track; or a day:`], sections: daySummary(event), buttons: dayButtons(event), ephemeral: true });
   }
   const lines = found.map((s) => sessionLine(s, true));
   return paged(linesToSections(`Sessions matching "${clip(view.words, 60)}"`, lines), options.page ?? 0, (page, pages) =>
-    message({ ...base, title: title(event), intro: [`${found.length} session${found.length === 1 ? '' : 's'}${pages > 1 ? `, page ${page + 1} of ${pages}` : ''}.`], buttons: pageButtons(findButtonPrefix(event, view.words), page, pages) }),
+    message({ ...base, title: titleOf(event), intro: [`${found.length} session${found.length === 1 ? '' : 's'}${pages > 1 ? `, page ${page + 1} of ${pages}` : ''}.`], buttons: pageButtons(findButtonPrefix(event, view.words), page, pages) }),
   );
 }
 
@@ -69,10 +70,6 @@ export function sessionLine(s: Session, withRoomAndDay: boolean): RichText {
   if (s.track) line.push(` [${s.track}]`);
   if (s.cancelled) line.push(' (cancelled)');
   return line;
-}
-
-function title(event: MeetupEvent): string {
-  return clip(event.status === 'cancelled' ? `Cancelled: ${event.title}` : event.title, HEADING_MAX);
 }
 
 function zoneLabel(event: MeetupEvent): string {
@@ -104,14 +101,14 @@ function dayButtons(event: MeetupEvent): Button[] {
 }
 
 function nowMessage(event: MeetupEvent, now: DateTime, base: Partial<MessageModel>): MessageModel {
-  if (now >= event.end) return message({ ...base, title: title(event), intro: [`${event.title} is over (it ended `, time(event.end, 'relative'), '). Pick a day to see what was on:'], sections: daySummary(event), buttons: dayButtons(event) });
+  if (now >= event.end) return message({ ...base, title: titleOf(event), intro: [`${event.title} is over (it ended `, time(event.end, 'relative'), '). Pick a day to see what was on:'], sections: daySummary(event), buttons: dayButtons(event) });
   const { now: running, next } = nowAndNext(event, now);
   const sections: Section[] = [
     ...(running.length > 0 ? linesToSections('On now', running.map((s) => roomFirst(s))) : []),
     ...(next.length > 0 ? linesToSections(now < event.start ? 'First up' : 'Next', next.map((s) => roomFirst(s))) : []),
   ];
   const intro: RichText = now < event.start ? [`${event.title} starts `, time(event.start, 'relative'), '.'] : running.length === 0 ? ['Nothing is on right now.'] : [`${running.length} session${running.length === 1 ? '' : 's'} on now.`];
-  return paged(sections, 0, () => message({ ...base, title: title(event), intro, buttons: dayButtons(event) }));
+  return paged(sections, 0, () => message({ ...base, title: titleOf(event), intro, buttons: dayButtons(event) }));
 }
 
 function roomFirst(s: Session): RichText {

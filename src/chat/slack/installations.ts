@@ -27,10 +27,11 @@ export class SlackInstallations implements InstallationStore {
 
   /** A reinstall (new scopes, a new token) replaces the workspace's row. */
   async storeInstallation(installation: Installation): Promise<void> {
-    const key = keyOf(installation);
+    const { team, enterprise, isEnterpriseInstall = false } = installation;
+    const key = queryKey({ teamId: team?.id, enterpriseId: enterprise?.id, isEnterpriseInstall });
     if (!key.team && !key.enterprise) throw new Error('Slack installation without a team or an enterprise');
     const sealed = this.box.seal(JSON.stringify(installation));
-    const name = installation.team?.name ?? installation.enterprise?.name ?? null;
+    const name = team?.name ?? enterprise?.name ?? null;
     const at = this.now().toISOString();
     await this.db.run(sql`
       INSERT INTO slack_installations (team_id, enterprise_id, team_name, sealed, installed_at)
@@ -79,14 +80,8 @@ export class SlackInstallations implements InstallationStore {
   }
 }
 
-function keyOf(installation: Installation): Key {
-  const enterprise = installation.enterprise?.id ?? '';
-  return installation.isEnterpriseInstall ? { team: '', enterprise } : { team: installation.team?.id ?? '', enterprise };
-}
-
 function queryKey(query: Pick<InstallationQuery<boolean>, 'teamId' | 'enterpriseId' | 'isEnterpriseInstall'>): Key {
-  if (query.isEnterpriseInstall) return { team: '', enterprise: query.enterpriseId ?? '' };
-  return { team: query.teamId ?? '', enterprise: query.enterpriseId ?? '' };
+  return { team: query.isEnterpriseInstall ? '' : (query.teamId ?? ''), enterprise: query.enterpriseId ?? '' };
 }
 
 function describe(query: InstallationQuery<boolean>): string {

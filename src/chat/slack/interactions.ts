@@ -1,9 +1,10 @@
 import type { App, RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from '../../log';
 import type { Caller } from '../../commands/definition';
-import type { Dispatcher, ModalOutcome } from '../dispatch';
+import type { Dispatcher } from '../dispatch';
 import { message, type CommandReply, type MessageModel } from '../message';
 import { withinBudget } from '../answer-deadline';
+import { answerFailures } from '../failure-report';
 import type { OrganizerCheck } from './organizers';
 import { renderMessage, renderMessageView, renderModal } from './render';
 import { address, parseAddress, type SlackWorkspaces } from './workspaces';
@@ -25,7 +26,6 @@ export interface SlackInteractionOptions {
 }
 
 const FORM_DID_NOT_OPEN = message({ intro: ['The form could not be opened (Slack refused it). Please run the command again.'], ephemeral: true });
-const SOMETHING_WENT_WRONG = message({ intro: ['Something went wrong; the organizers have been told.'], ephemeral: true });
 
 /**
  * Registers Bolt handlers for slash commands, button clicks and modal submissions, all answered through the
@@ -52,8 +52,10 @@ class SlackInteractions {
     if (names.length === 0) return;
     app.command(new RegExp(`^/(?:${names.join('|')})$`), async ({ command, ack, respond, client }) => {
       const name = command.command.slice(1);
-      const work = this.guarded(
+      const work = answerFailures(
         this.caller(client, command.user_id, command.user_name, command.channel_id, command.team_id).then((caller) => this.options.dispatcher.runText(name, command.text, caller)),
+        this.options.log,
+        'slack',
         `/${name}`,
       );
       const early = await withinBudget(work, this.options.ackBudgetMs);
@@ -72,15 +74,17 @@ class SlackInteractions {
       const channel = body.channel?.id;
       const team = body.team?.id ?? body.user.team_id;
       const caller = await this.caller(client, body.user.id, body.user.name ?? body.user.username ?? body.user.id, channel, team);
-      const reply = await this.guarded(this.options.dispatcher.button(action.action_id, caller), action.action_id);
+      const reply = await answerFailures(this.options.dispatcher.button(action.action_id, caller), this.options.log, 'slack', action.action_id);
       await this.deliver(reply, { respond, client, triggerId: body.trigger_id, channel, asNewMessage: true, userId: body.user.id, team });
     });
 
     app.view({ type: 'view_submission' }, async ({ ack, view, body, client }) => {
       const { channel } = parseMetadata(view.private_metadata);
       const title = view.title.text;
-      const work = this.guarded(
+      const work = answerFailures(
         this.caller(client, body.user.id, body.user.name, channel, body.team?.id ?? body.user.team_id).then((caller) => this.options.dispatcher.modalSubmit(view.callback_id, inputValues(view.state.values), caller)),
+        this.options.log,
+        'slack',
         view.callback_id,
       ).then((outcome) => ('message' in outcome ? outcome.message : outcome));
       const settled = await withinBudget(work, this.options.ackBudgetMs);
@@ -95,14 +99,6 @@ class SlackInteractions {
       } else {
         await ack({ response_action: 'update', view: renderMessageView(settled, title) });
       }
-    });
-  }
-
-  /** The dispatcher answers every failure itself; this is the last line so the user never waits in silence. */
-  private guarded<T extends CommandReply | ModalOutcome>(work: Promise<T>, what: string): Promise<T | { message: MessageModel }> {
-    return work.catch((error: unknown) => {
-      this.options.log.error({ err: error, what }, 'slack interaction failed');
-      return { message: SOMETHING_WENT_WRONG };
     });
   }
 

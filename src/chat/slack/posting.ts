@@ -3,7 +3,7 @@ import type { webApi } from '@slack/bolt';
 import type { ChatPoster, PostOptions } from '../adapter';
 import type { MessageModel } from '../message';
 import { toPostError } from './errors';
-import type { SlackWorkspaces } from './workspaces';
+import { address, type SlackWorkspaces } from './workspaces';
 import { renderMessage } from './render';
 
 /** Message metadata type marking the bot's own posts; its payload carries the outbox delivery key. */
@@ -71,7 +71,7 @@ export class SlackPoster implements ChatPoster {
       const id = res.channel?.id;
       if (!id) throw new Error('conversations.open returned no channel');
       if (this.dms.size >= 1_000) this.dms.clear();
-      const conversation = to.team ? `${to.team}/${id}` : id;
+      const conversation = address(to.team, id);
       this.dms.set(userId, conversation);
       return conversation;
     } catch (error) {

@@ -2,8 +2,6 @@ import type { types } from '@slack/bolt';
 import { formatPlainTime, toPlainText, type Field, type MessageModel, type ModalModel, type RichText, type Span, type TimeFormat } from '../message';
 import { escapeMrkdwn, escapeText, slackLink } from './escape';
 
-export { escapeMrkdwn, escapeText } from './escape';
-
 type Block = types.KnownBlock;
 
 /** Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks): Slack rejects messages beyond them. */
@@ -15,7 +13,6 @@ export const LIMITS = {
   header: 150,
   buttonText: 75,
   buttonsPerActions: 25,
-  contextElements: 10,
   fallbackText: 3000,
   modalTitle: 24,
   inputLabel: 2000,

@@ -75,11 +75,7 @@ const DELIVERY_HEADER: Record<Forge, string> = { github: 'x-github-delivery', gi
 
 /** Gitea and Forgejo also send GitHub-style headers, so their own are looked at first. */
 function forgeOf(header: (name: string) => string | undefined): Forge | undefined {
-  if (header('x-forgejo-event')) return 'forgejo';
-  if (header('x-gitea-event')) return 'gitea';
-  if (header('x-gitlab-event')) return 'gitlab';
-  if (header('x-github-event')) return 'github';
-  return undefined;
+  return (['forgejo', 'gitea', 'gitlab', 'github'] as const).find((forge) => header(EVENT_HEADER[forge]));
 }
 
 /** undefined when the delivery is signed with our secret; else why it is refused. */

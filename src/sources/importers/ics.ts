@@ -62,13 +62,8 @@ export function readIcs(text: string, options: IcsReadOptions): IcsCalendar {
   for (const component of vevents) {
     const event = new ICAL.Event(component);
     if (!event.uid || !event.startDate) continue;
-    if (component.hasProperty('recurrence-id')) {
-      const list = exceptions.get(event.uid) ?? [];
-      list.push(event);
-      exceptions.set(event.uid, list);
-    } else {
-      masters.push(event);
-    }
+    if (component.hasProperty('recurrence-id')) exceptions.set(event.uid, [...(exceptions.get(event.uid) ?? []), event]);
+    else masters.push(event);
   }
 
   const occurrences: IcsOccurrence[] = [];
