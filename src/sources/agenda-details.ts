@@ -10,8 +10,10 @@ export interface ItemDetails {
 }
 
 const SPEAKER_LABEL = /^(?:speakers?|presenters?|presented by|hosts?|moderat(?:or|ed by)|panel(?:ists)?|with|by|sprecher(?:in(?:nen)?)?|referent(?:in)?(?:en)?|von|mit|intervenants?|par|avec|ponentes?|por|con|sprekers?|door|prelegen(?:t|ci)|af)\b\s*[:\-–]?\s+(.+)$/i;
+/** The word for who speaks, in the defaults' languages: a label ("Speaker: ...") or a table column's header. */
+export const SPEAKER_NOUNS = String.raw`speakers?|presenters?|hosts?|moderators?|sprecher(?:in(?:nen)?)?|referent(?:in)?(?:en|nen)?|vortragende[rn]?|intervenant(?:e)?s?|orat(?:eur|rice)s?|ponentes?|sprekers?|prelegen(?:t|ci|tka)|relatori|palestrantes?`;
 /** A line that says who speaks, as a label with a colon ("Speaker: Jane Doe, Acme", "**Sprecherin:** Lena Fischer"). */
-const SPEAKER_NOUN_LABEL = /^(?:speakers?|presenters?|hosts?|moderators?|sprecher(?:in(?:nen)?)?|referent(?:in)?(?:en|nen)?|vortragende[rn]?|intervenant(?:e)?s?|orat(?:eur|rice)s?|ponentes?|sprekers?|prelegen(?:t|ci|tka))\s*:\s*(.+)$/i;
+const SPEAKER_NOUN_LABEL = new RegExp(String.raw`^(?:${SPEAKER_NOUNS})\s*:\s*(.+)$`, 'i');
 
 /** The people a "Speaker: ..." line names under a talk (undefined when the line is no such label). */
 export function labelledSpeakers(text: string, known: readonly KnownSpeaker[]): Speaker[] | undefined {

@@ -6,6 +6,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Diagnostic } from './diagnostics';
+import { SPEAKER_NOUNS } from './agenda-details';
 import { readHtmlBlock, type HtmlLine } from './html-block';
 import { plainText, sectionKey, type Section, type SourceLine } from './markdown-text';
 import { stripShortcodes, type ShortcodeTexts } from './shortcodes';
@@ -145,8 +146,8 @@ function annotate(tokens: readonly Token[], rows: readonly string[], info: LineI
   }
 }
 
-/** A table column of speakers, by its header ("Speaker", "Sprecher", "Intervenant", "Ponente", "Prelegent"). */
-const SPEAKER_COLUMN = /^(?:speakers?|presenters?|who|sprecher(?:in)?(?:nen)?|referent(?:in)?(?:en)?|vortragende|wer|intervenant(?:e)?s?|orateurs?|qui|ponentes?|quién|sprekers?|wie|prelegen(?:t|ci|tka)|kto)$/iu;
+/** A table column of speakers, by its header ("Speaker", "Sprecher", "Intervenant", "Ponente", "Who", "Wer"). */
+const SPEAKER_COLUMN = new RegExp(String.raw`^(?:${SPEAKER_NOUNS}|who|wer|qui|quién|wie|kto)$`, 'iu');
 
 /**
  * A GFM table, as agendas are often written (`| 19:00 | Title | Speaker |`): each body row reads as the bullet
