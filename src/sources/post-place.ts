@@ -8,7 +8,7 @@ import type { FrontMatter } from './front-matter';
 import { NO_LOOKUPS, resolveId, type Lookups } from './lookups';
 import { paragraphs, plainParagraphs, plainText, sectionKey, type Section, type SourceLine } from './markdown-text';
 import { firstValue, valueAt, type HeadingKind, type Profile } from './profile';
-import { proseSaysOnline, proseVenue } from './prose-place';
+import { proseSaysOnline, proseVenue, SENTENCE_END } from './prose-place';
 
 interface Whereabouts {
   venue?: string;
@@ -72,7 +72,7 @@ export class PostPlace {
     if (first) {
       // "This meetup will be held at the ORBIT Lab, Finlandsgade 20 in Aarhus. Please …": the place, not the sentence.
       const line = plainText(first[0]!.text.replace(/\(\s*https?:\/\/[^)]*\)|https?:\/\/\S+/g, ''))
-        .split(/(?<=[a-z0-9)])\.\s+(?=\p{Lu})/u)[0]!
+        .split(SENTENCE_END)[0]!
         .replace(/^(?:this|the)\s+(?:meetup|event)\s+(?:will\s+be\s+|is\s+)?(?:held\s+|hosted\s+)?(?:at|in|by)\s+(?:the\s+)?/i, '')
         .replace(/\.$/, '')
         .trim();

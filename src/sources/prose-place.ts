@@ -100,6 +100,12 @@ export function proseSaysOnline(lines: readonly SourceLine[], languages: readonl
   );
 }
 
+/**
+ * Where a sentence ends: a full stop before a capital, not an address's abbreviation ("Av. Reforma 222",
+ * "Hauptstr. Nr. 5", "Main St. 5").
+ */
+export const SENTENCE_END = /(?<![sS]tr|(?:^|[^\p{L}])(?:Av|Avda|Nr|No|St|Rd|Ave|Blvd|Pl|Bldg|Ste|ul|al))\.\s+(?=\p{Lu})/u;
+
 const LEADING_TIME_THEN_AT = /^\d{1,2}(?:[:.h]\d{2}|h)?\s*(?:[ap]\.?m\.?|uhr)?\s+(?:at|chez|dans\s+les\s+locaux\s+de|bei|im)\s+/i;
 
 /** Lower-case words that may sit inside a venue's name ("Institut de Génie", "House of Beer", "Café am Markt"). */
@@ -152,8 +158,7 @@ function placeAt(markdown: string): { venue: string; address?: string } | undefi
   }
   if (!venue) return undefined;
   // ", 1 High Street, Munich." up to the sentence's end: an address when it has a number.
-  // The sentence ends at a full stop, not at an abbreviation's ("Av. Reforma 222", "Hauptstr. Nr. 5").
-  const tail = /^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.$|(?<!(?:^|[\s,])\p{L}{1,3}|[sS]tr)\.\s+(?=\p{Lu})|[!?(]|$)/u.exec(plainText(after));
+  const tail = new RegExp(String.raw`^(?:['’]s)?(?:\s+\p{Ll}+){0,3}\s*,\s*([^!?\n]*?)(?:\.$|${SENTENCE_END.source}|[!?(]|$)`, 'u').exec(plainText(after));
   const address = tail && /\d/.test(tail[1]!) ? tail[1]!.replace(/[\s,;:]+$/, '').trim() : undefined;
   return { venue, ...(address ? { address } : {}) };
 }

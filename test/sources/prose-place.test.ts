@@ -42,6 +42,8 @@ describe('a venue in a sentence', () => {
   it('an abbreviation in the address is not the end of the sentence: "Av. Reforma 222", "Nr. 5"', () => {
     expect(where(eventOf('El jueves nos vemos en **Wizeline**, Av. Reforma 222, CDMX. Habrá pizza.', ['es']))).toEqual({ venue: 'Wizeline', address: 'Av. Reforma 222, CDMX', online: false });
     expect(where(eventOf('Wir treffen uns bei **Example**, Hauptstr. Nr. 5, München. Bis bald!'))).toEqual({ venue: 'Example', address: 'Hauptstr. Nr. 5, München', online: false });
+    // The same on a "Location:" line.
+    expect(where(eventOf('Location: Wizeline, Av. Reforma 222, CDMX. Bring your ID.'))).toEqual({ venue: 'Wizeline', address: 'Av. Reforma 222, CDMX', online: false });
   });
 
   it('Italian, Portuguese, Swedish: "Ci vediamo presso ...", "Nos vemos na ...", "Vi ses hos ..."', () => {
