@@ -126,18 +126,16 @@ const EARLIEST_UNMARKED_START = 7;
 function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], text: string, listEnd?: number): { start?: ParsedTimeOfDay; end?: ParsedTimeOfDay } {
   let start = r.start.isCertain('hour') ? timeOf(r.start) : undefined;
   let end = r.end?.isCertain('hour') ? timeOf(r.end) : undefined;
+  const after = Math.max(r.index + r.text.length, listEnd ?? 0);
+  // A time of day within reach after the date (a length of time is none).
+  const timeAfter = (o: chrono.ParsedResult) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !isDuration(o);
   if (!start) {
-    const after = Math.max(r.index + r.text.length, listEnd ?? 0);
     // A time in the same paragraph, or on a line of its own (a "Time" card or line after the date's). One that
     // does not say its half of the day and would fall in the small hours is a length ("Durée 2h", "takes 2h"):
     // no meetup starts then.
     const next = all.find(
       (o) =>
-        o.index >= after &&
-        o.index - after <= TIME_REACH &&
-        o.start.isCertain('hour') &&
-        !o.start.isCertain('day') &&
-        !isDuration(o) &&
+        timeAfter(o) &&
         (o.start.isCertain('meridiem') || o.start.get('hour')! >= EARLIEST_UNMARKED_START) &&
         (!/\n\s*\n/.test(text.slice(after, o.index)) || onOwnLine(text, o)),
     );
@@ -146,19 +144,17 @@ function timesOf(r: chrono.ParsedResult, all: readonly chrono.ParsedResult[], te
       end = next.end?.isCertain('hour') ? timeOf(next.end) : undefined;
     }
   }
-  if (start && !end) end = endSaidAfter(start, all, text, Math.max(r.index + r.text.length, listEnd ?? 0));
+  // "Beginn 18:30 Uhr, Ende ca. 21 Uhr": a later time the text calls the end.
+  const said = start && !end ? all.find((o) => timeAfter(o) && END_WORDS.test(text.slice(after, o.index))) : undefined;
+  if (start && said) end = sameHalfOfDay(timeOf(said.start), start);
   return { start, end };
 }
 
 /** The words that put the end just before a time: "Ende ca. 21 Uhr", "ends around 9pm", "fin vers 21h", "hasta las 21". */
 const END_WORDS = /(?:^|[^\p{L}])(?:ende|bis|until|till|ends?|finish(?:es)?|fin|jusqu'à|hasta|tot|koniec)(?:\s+(?:ca\.?|gegen|circa|around|about|approx\.?|vers|environ|sobre|las|rond|około))?\s*$/iu;
 
-/** A later time the text calls the end, within reach of the date: "Beginn 18:30 Uhr, Ende ca. 21 Uhr". */
-function endSaidAfter(start: ParsedTimeOfDay, all: readonly chrono.ParsedResult[], text: string, after: number): ParsedTimeOfDay | undefined {
-  const said = all.find((o) => o.index >= after && o.index - after <= TIME_REACH && o.start.isCertain('hour') && !o.start.isCertain('day') && !isDuration(o) && END_WORDS.test(text.slice(after, o.index)));
-  if (!said) return undefined;
-  const end = timeOf(said.start);
-  // "doors 6:30 pm, ends around 9": the end is in the same half of the day as the start.
+/** "doors 6:30 pm, ends around 9:00": an end without am/pm is in the same half of the day as the start. */
+function sameHalfOfDay(end: ParsedTimeOfDay, start: ParsedTimeOfDay): ParsedTimeOfDay {
   return end.hour < start.hour && end.hour < 12 && !end.meridiem ? { ...end, hour: end.hour + 12 } : end;
 }
 
