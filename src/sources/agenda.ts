@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { AgendaItem } from '../catalogue/event';
 import { paragraphs, stripBullet, type SourceLine } from './markdown-text';
 import { isEndMarker } from './talk-text';
-import { timeOfDayFromMatch, formatTimeOfDay, type TimeOfDay, type ParsedTimeOfDay } from './time';
+import { CLOCK_WORD, timeOfDayFromMatch, formatTimeOfDay, type TimeOfDay, type ParsedTimeOfDay } from './time';
 
 /** One agenda line before it is placed on a date: time of day (if any) and the markdown after the time. */
 export interface AgendaLine {
@@ -28,11 +28,10 @@ export interface AgendaProblem {
 }
 
 /**
- * "19:00 Uhr", "19 Uhr", "19h", "19 h" ("19 h 15" is 19:15), "19:00 uur", "19:00 hrs": the word for o'clock after a
- * time, which also makes a bare hour a time. Before it, the word some languages put first ("kl. 18.00", "ore 19:00",
- * "godz. 18:00") is skipped.
+ * A time at the start of a line, or a range: "6:30 pm", "19:00 Uhr", "19 h 15" (19:15), "20:00 hrs" (CLOCK_WORD:
+ * the word for o'clock, which also makes a bare hour a time). The word some languages put before it ("kl. 18.00",
+ * "ore 19:00", "godz. 18:00") is skipped.
  */
-const CLOCK_WORD = String.raw`(?:\s*(uhr|uur|hrs?|hs|h)\.?(?![\p{L}\d]))?`;
 const LEADING_TIME = new RegExp(
   String.raw`^(?:\*\*|__)?\s*~?\s*(?:(?:kl|ore|alle|às|um|om|godz)\.?\s+)?(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD}` +
     String.raw`(?:(?:\s*[-–—]\s*|\s+(?:to|tot|bis|à|al|till|until|do)\s+)(\d{1,2})(?:(?:[:.]|\s?h\s?)(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?${CLOCK_WORD})?(?:\*\*|__)?(?=[\s\-–—:|,)]|$)`,
@@ -131,12 +130,11 @@ function splitTime(raw: string): { time?: ParsedTimeOfDay; until?: ParsedTimeOfD
   return { time, ...(until && until !== 'invalid' ? { until } : {}), text: body.slice(m[0].length).replace(OPEN_RANGE, '').replace(SEPARATOR, '').trim(), bullet };
 }
 
-/** A time read by LEADING_TIME; a bare hour counts when a clock word follows it ("19 Uhr", "19h"). */
+/** A time read by LEADING_TIME; a bare early hour with a clock word other than Uhr is a length ("2h: hands-on"). */
 function clockTime(hour: string, minute: string | undefined, meridiem: string | undefined, clockWord: string | undefined): ParsedTimeOfDay | 'invalid' | undefined {
   const bareHour = minute === undefined && meridiem === undefined;
-  if (!bareHour || !clockWord) return timeOfDayFromMatch(hour, minute, meridiem);
-  if (clockWord.toLowerCase() !== 'uhr' && Number(hour) < EARLIEST_BARE_H) return undefined;
-  return timeOfDayFromMatch(hour, '00', undefined);
+  if (bareHour && clockWord && clockWord.toLowerCase() !== 'uhr' && Number(hour) < EARLIEST_BARE_H) return undefined;
+  return timeOfDayFromMatch(hour, minute, meridiem, clockWord);
 }
 
 /**

@@ -17,7 +17,9 @@ export interface CalendarDate {
  * "19 Uhr". A bare number without minutes, am/pm or the word for o'clock ("2 talks") is not a time.
  */
 const TIME_OF_DAY_PATTERN = String.raw`(\d{1,2})(?:[:.h](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?`;
-const TIME_ONLY = new RegExp(`^${TIME_OF_DAY_PATTERN}(\\s*(?:uhr|uur|hrs?|h)\\.?)?$`, 'i');
+/** The word for o'clock after a time ("19:00 Uhr", "19 Uhr", "19h", "18:00 uur", "20:00 hrs"), captured. */
+export const CLOCK_WORD = String.raw`(?:\s*(uhr|uur|hrs?|hs|h)\.?(?![\p{L}\d]))?`;
+const TIME_ONLY = new RegExp(`^${TIME_OF_DAY_PATTERN}${CLOCK_WORD}$`, 'iu');
 
 export interface ParsedTimeOfDay extends TimeOfDay {
   /** The text said am/pm (so "7:00" later in the same agenda may inherit it). */
@@ -26,16 +28,16 @@ export interface ParsedTimeOfDay extends TimeOfDay {
 
 export function parseTimeOfDay(text: string): ParsedTimeOfDay | undefined {
   const m = TIME_ONLY.exec(text.trim());
-  const read = m ? timeOfDayFromMatch(m[1]!, m[2] ?? (m[4] ? '00' : undefined), m[3]) : undefined;
+  const read = m ? timeOfDayFromMatch(m[1]!, m[2], m[3], m[4]) : undefined;
   return read === 'invalid' ? undefined : read;
 }
 
 /**
- * The time a match of TIME_OF_DAY_PATTERN says; undefined when it is not a time at all (a bare number),
- * 'invalid' when it looks like one but no clock shows it ("25:00", "13:70 pm", "13 pm").
+ * The time a match of TIME_OF_DAY_PATTERN (and CLOCK_WORD) says; undefined when it is not a time at all (a bare
+ * number without a clock word), 'invalid' when it looks like one but no clock shows it ("25:00", "13:70 pm", "13 pm").
  */
-export function timeOfDayFromMatch(hourText: string, minuteText: string | undefined, meridiemText: string | undefined): ParsedTimeOfDay | 'invalid' | undefined {
-  if (minuteText === undefined && meridiemText === undefined) return undefined;
+export function timeOfDayFromMatch(hourText: string, minuteText: string | undefined, meridiemText: string | undefined, clockWord?: string): ParsedTimeOfDay | 'invalid' | undefined {
+  if (minuteText === undefined && meridiemText === undefined && clockWord === undefined) return undefined;
   let hour = Number(hourText);
   const minute = minuteText === undefined ? 0 : Number(minuteText);
   if (minute > 59) return 'invalid';
