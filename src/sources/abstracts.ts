@@ -113,22 +113,16 @@ function readEntry(heading: TalkText, line: number, lines: readonly SourceLine[]
         entry.slides.push(...findLinks(l.text));
         continue;
       }
-      if (DURATION_LINE.test(plainText(l.text))) continue;
-      // "Speaker: Lena Fischer, Mayflower" under the title, before the abstract: the talk's speakers.
-      const labelled = prose.length === 0 ? labelledSpeakers(plainText(l.text), known) : undefined;
-      if (labelled) {
-        for (const person of labelled) if (!heading.speakers.some((s) => s.name === person.name)) heading.speakers.push(person);
-        speakerNames.push(...labelled.map((p) => p.name));
-        continue;
-      }
-      // "by Jarek Potiuk" on a line of its own under the title (a speaker shortcode's text): the talk's speakers.
-      const by = prose.length === 0 ? bylineAlone(plainText(l.text)) : undefined;
-      if (by) {
-        for (const name of by) if (!heading.speakers.some((s) => s.name === name)) heading.speakers.push({ name });
-        speakerNames.push(...by);
-        continue;
-      }
       const plain = plainText(l.text);
+      if (DURATION_LINE.test(plain)) continue;
+      // "Speaker: Lena Fischer, Mayflower" or "by Jarek Potiuk" (a speaker shortcode's text) on a line of its own
+      // under the title, before the abstract: the talk's speakers.
+      const people = prose.length === 0 ? (labelledSpeakers(plain, known) ?? bylineAlone(plain)?.map((name) => ({ name }))) : undefined;
+      if (people) {
+        for (const person of people) if (!heading.speakers.some((s) => s.name === person.name)) heading.speakers.push(person);
+        speakerNames.push(...people.map((p) => p.name));
+        continue;
+      }
       if (/^(?:speakers?|no slides\b.*)$/i.test(plain)) continue;
       prose.push(l.text);
     }

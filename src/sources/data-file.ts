@@ -15,8 +15,8 @@ import { safeUrl } from '../catalogue/safe-url';
 import type { ParsedFile } from './markdown';
 import { firstValue, resolveProfile, type DataFields, type Profile } from './profile';
 import { recordText as text, talksFromRecords } from './record-talks';
-import { writtenDateTime } from './written-date';
-import { addDays, atWallTime, isoDate, parseTimeOfDay, parseWallDateTime } from './time';
+import { fieldWallDateTime } from './written-date';
+import { addDays, atWallTime, isoDate, parseTimeOfDay } from './time';
 
 export interface DataFileOptions {
   file: string;
@@ -137,8 +137,7 @@ function toEvent(record: DataRecord, index: number, count: number, options: Data
   const r = record.value;
   const title = text(r, f.title);
   const when = text(r, f.eventDate);
-  // ISO as most data files write it, else a date as people write it ("12.03.2025", "March 12, 2025").
-  const wall = when ? parseWallDateTime(when, zone) ?? parseWallDateTime(writtenDateTime(when, profile.languages) ?? '', zone) : undefined;
+  const wall = when ? fieldWallDateTime(when, zone, profile.languages) : undefined;
   const name = title ?? `record ${index + 1}`;
   const dateLine = keyLine(firstValue(r, f.eventDate)?.path);
   if (!wall) {

@@ -5,7 +5,7 @@
  * written, and "03/12/2025" (which comes first, the day or the month?) is not read.
  */
 import { findProseDate } from './prose-date';
-import { formatTimeOfDay, isoDate, isValidCalendarDate, parseTimeOfDay, type CalendarDate, type TimeOfDay } from './time';
+import { formatTimeOfDay, isoDate, isValidCalendarDate, parseTimeOfDay, parseWallDateTime, type CalendarDate, type TimeOfDay, type WallDateTime } from './time';
 
 /** "12.03.2025", "12. 3. 2025", with a time after it ("12.03.2025, 18:30", "12.03.2025 18:30 Uhr"). */
 const DAY_FIRST = /^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:[,\s]+(?:um\s+|ab\s+)?(.+))?$/i;
@@ -30,4 +30,12 @@ function iso(date: CalendarDate, time: string | TimeOfDay | undefined): string |
   const clock = typeof time === 'string' ? parseTimeOfDay(time) : time;
   if (typeof time === 'string' && !clock) return undefined;
   return clock ? `${isoDate(date)} ${formatTimeOfDay(clock)}` : isoDate(date);
+}
+
+/** A date field's wall time: ISO 8601 as most files write it, else as people write it (writtenDateTime). */
+export function fieldWallDateTime(text: string, zone: string, languages: readonly string[]): WallDateTime | undefined {
+  const iso = parseWallDateTime(text, zone);
+  if (iso) return iso;
+  const written = writtenDateTime(text, languages);
+  return written === undefined ? undefined : parseWallDateTime(written, zone);
 }
